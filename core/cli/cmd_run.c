@@ -1,0 +1,278 @@
+/*
+ * cmd_run.c — `assay run PLUGIN... INPUT... [options]`: several plugins share
+ * one pass over the corpus. Arguments are parsed here; everything else is a
+ * call into libassay.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "assay.h"
+#include "cli.h"
+#include "plugin.h"
+
+static void run_usage(FILE *f)
+{
+    fputs(
+"usage: assay run PLUGIN... INPUT... [options]\n"
+"\n"
+"Run one or more plugins over the documents of every INPUT in one pass.\n"
+"PLUGIN is a bundled name (wordfreq) or a path to a .lua file; the first\n"
+"argument that is neither starts the inputs. INPUT is a file (.txt .md\n"
+".jsonl .ndjson .csv .tsv, optionally .gz), a directory (read recursively,\n"
+"sorted) or - for standard input.\n"
+"\n"
+"options:\n"
+"  -o, --output DIR        write each output to DIR/NAME.csv (atomic);\n"
+"                          without -o a single output goes to standard output\n"
+"  -O, --option KEY=VALUE  set a plugin option (KEY or PLUGIN.KEY)\n"
+"  -p, --plugin PLUGIN     add a plugin explicitly (for ambiguous names)\n"
+"  -j, --threads N         worker threads (default: number of cores)\n"
+"      --errors FILE       write skipped documents and warnings as CSV\n"
+"      --format FMT        csv (default), tsv or jsonl\n"
+"      --bom               start CSV files with a UTF-8 BOM (for Excel)\n"
+"      --safe-csv          neutralise cells starting with = + - @ (spreadsheets)\n"
+"      --text-field NAME   JSONL/CSV field with the text (default: text)\n"
+"      --id-field NAME     JSONL/CSV field with the id (default: id)\n"
+"      --date-field NAME   JSONL/CSV field with the date (default: date)\n"
+"      --encoding ENC      utf-8 (default) or latin-1\n"
+"      --invalid-utf8 P    replace (default), skip or fail\n"
+"      --max-doc-bytes N   skip larger documents (default: 268435456)\n"
+"      --plugin-path DIRS  extra plugin directories (colon-separated)\n"
+"      --trust             lift the plugin sandbox (io, os, require)\n"
+"      --mem-limit MB      Lua memory cap per worker (default 1024, 0 = none)\n"
+"      --instr-limit N     Lua instructions per document (0 = none)\n"
+"  -q, --quiet             no summary on standard error\n"
+"  -h, --help              this help\n"
+"\n"
+"exit status: 0 all documents analysed, 1 some skipped (see --errors),\n"
+"2 usage error, 3 the run failed (no output written).\n", f);
+}
+
+typedef struct run_args {
+    const char **plugins;
+    int nplugins;
+    const char **options; /* KEY=VALUE */
+    int noptions;
+    const char **inputs;
+    int ninputs;
+    const char *outdir;
+    int quiet;
+} run_args;
+
+int cli_fail(const struct assay_engine *e)
+{
+    const assay_error_info *info = assay_last_error(e);
+    int has_loc = info->file[0] &&
+                  strncmp(info->message, info->file, strlen(info->file)) != 0;
+    fprintf(stderr, "assay: ");
+    if (has_loc) {
+        fprintf(stderr, "%s", info->file);
+        if (info->line >= 0)
+            fprintf(stderr, ":%lld", info->line);
+        else if (info->byte >= 0)
+            fprintf(stderr, ": byte %lld", info->byte);
+        fprintf(stderr, ": ");
+    }
+    fprintf(stderr, "%s", info->message[0] ? info->message
+                                           : assay_strerror(info->code));
+    if (info->doc_id[0])
+        fprintf(stderr, " (document %s)", info->doc_id);
+    fputc('\n', stderr);
+    if (info->hint[0])
+        fprintf(stderr, "  hint: %s\n", info->hint);
+    return info->code == ASSAY_E_USAGE ? EXIT_USAGE : EXIT_FATAL;
+}
+
+/* A positional argument names a plugin when it ends in ".lua" or resolves
+ * as a bundled plugin name; the first that does not starts the inputs. */
+static int is_plugin(const char *arg, char **dirs)
+{
+    size_t n = strlen(arg);
+    if (n > 4 && strcmp(arg + n - 4, ".lua") == 0)
+        return 1;
+    if (strchr(arg, '/') || strcmp(arg, "-") == 0)
+        return 0;
+    char *p = asy_plugin_resolve(arg, dirs, NULL);
+    free(p);
+    return p != NULL;
+}
+
+static int set_or_fail(assay_engine *e, const char *k, const char *v)
+{
+    return assay_engine_set(e, k, v) < 0 ? cli_fail(e) : 0;
+}
+
+/* Engine settings from long options; returns an exit code or 0. */
+static int engine_setting(assay_engine *e, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'j': return set_or_fail(e, "threads", arg);
+    case 1: return set_or_fail(e, "format", arg);
+    case 2: return set_or_fail(e, "bom", "true");
+    case 3: return set_or_fail(e, "safe_csv", "true");
+    case 4: return set_or_fail(e, "text_field", arg);
+    case 5: return set_or_fail(e, "id_field", arg);
+    case 6: return set_or_fail(e, "date_field", arg);
+    case 7: return set_or_fail(e, "encoding", arg);
+    case 8: return set_or_fail(e, "invalid_utf8", arg);
+    case 9: return set_or_fail(e, "max_doc_bytes", arg);
+    case 10: return set_or_fail(e, "plugin_path", arg);
+    case 11: return set_or_fail(e, "trust", "true");
+    case 12: return set_or_fail(e, "mem_limit_mb", arg);
+    case 13: return set_or_fail(e, "instr_limit", arg);
+    case 14: return assay_engine_set_errors_file(e, arg) < 0 ? cli_fail(e) : 0;
+    default: return EXIT_USAGE;
+    }
+}
+
+static const struct option long_opts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"option", required_argument, NULL, 'O'},
+    {"plugin", required_argument, NULL, 'p'},
+    {"threads", required_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"format", required_argument, NULL, 1},
+    {"bom", no_argument, NULL, 2},
+    {"safe-csv", no_argument, NULL, 3},
+    {"text-field", required_argument, NULL, 4},
+    {"id-field", required_argument, NULL, 5},
+    {"date-field", required_argument, NULL, 6},
+    {"encoding", required_argument, NULL, 7},
+    {"invalid-utf8", required_argument, NULL, 8},
+    {"max-doc-bytes", required_argument, NULL, 9},
+    {"plugin-path", required_argument, NULL, 10},
+    {"trust", no_argument, NULL, 11},
+    {"mem-limit", required_argument, NULL, 12},
+    {"instr-limit", required_argument, NULL, 13},
+    {"errors", required_argument, NULL, 14},
+    {NULL, 0, NULL, 0}};
+
+static int parse_args(assay_engine *e, int argc, char **argv, run_args *a)
+{
+    int opt, rc;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:O:p:j:qh", long_opts, NULL)) != -1) {
+        switch (opt) {
+        case 'o': a->outdir = optarg; break;
+        case 'O': a->options[a->noptions++] = optarg; break;
+        case 'p': a->plugins[a->nplugins++] = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'h': run_usage(stdout); return -1;
+        case '?': run_usage(stderr); return EXIT_USAGE;
+        default:
+            if ((rc = engine_setting(e, opt, optarg)) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int split_positionals(int argc, char **argv, run_args *a)
+{
+    char **dirs = asy_plugin_dirs(NULL);
+    int i = optind;
+    if (a->nplugins == 0)
+        for (; i < argc && is_plugin(argv[i], dirs); i++)
+            a->plugins[a->nplugins++] = argv[i];
+    for (; i < argc; i++)
+        a->inputs[a->ninputs++] = argv[i];
+    asy_strv_free(dirs);
+    if (a->nplugins == 0) {
+        fprintf(stderr, "assay: no plugin given%s%s%s\n",
+                a->ninputs ? " ('" : "", a->ninputs ? a->inputs[0] : "",
+                a->ninputs ? "' is not a bundled plugin; see 'assay plugins')"
+                           : "");
+        return EXIT_USAGE;
+    }
+    if (a->ninputs == 0) {
+        fprintf(stderr, "assay: no input given (a file, a directory or -)\n");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int setup(assay_engine *e, run_args *a)
+{
+    for (int i = 0; i < a->nplugins; i++)
+        if (assay_engine_load_plugin(e, a->plugins[i], NULL) < 0)
+            return cli_fail(e);
+    for (int i = 0; i < a->noptions; i++) {
+        char *kv = strdup(a->options[i]);
+        char *eq = kv ? strchr(kv, '=') : NULL;
+        if (!eq) {
+            fprintf(stderr, "assay: -O expects KEY=VALUE, got '%s'\n",
+                    a->options[i]);
+            free(kv);
+            return EXIT_USAGE;
+        }
+        *eq = '\0';
+        int rc = assay_engine_set_option(e, kv, eq + 1);
+        free(kv);
+        if (rc < 0)
+            return cli_fail(e);
+    }
+    for (int i = 0; i < a->ninputs; i++)
+        assay_engine_add_input(e, a->inputs[i]);
+    if (a->outdir && assay_engine_set_output_dir(e, a->outdir) < 0)
+        return cli_fail(e);
+    return 0;
+}
+
+static void summary(assay_engine *e, const run_args *a, int rc)
+{
+    assay_stats st;
+    assay_engine_stats(e, &st);
+    fprintf(stderr,
+            "assay: %llu documents read, %llu analysed, %llu skipped; "
+            "%llu rows\n",
+            (unsigned long long)st.documents_read,
+            (unsigned long long)st.documents_analysed,
+            (unsigned long long)st.documents_skipped,
+            (unsigned long long)st.rows_written);
+    if (rc < 0 || !a->outdir)
+        return;
+    for (int p = 0; p < assay_engine_plugin_count(e); p++) {
+        const assay_plugin_info *pi = assay_engine_plugin_info(e, p);
+        for (int o = 0; pi && o < pi->n_outputs; o++)
+            fprintf(stderr, "assay: wrote %s/%s.csv\n", a->outdir,
+                    pi->output_names[o]);
+    }
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_args a = {0};
+    a.plugins = calloc((size_t)argc + 1, sizeof *a.plugins);
+    a.options = calloc((size_t)argc + 1, sizeof *a.options);
+    a.inputs = calloc((size_t)argc + 1, sizeof *a.inputs);
+    assay_engine *e = NULL;
+    int rc = !a.plugins || !a.options || !a.inputs ? EXIT_FATAL : 0;
+    if (!rc)
+        rc = assay_engine_new(&e) < 0 ? EXIT_FATAL : 0;
+    if (!rc)
+        rc = assay_engine_set_threads(e, 0) < 0 ? cli_fail(e) : 0;
+    if (!rc)
+        rc = parse_args(e, argc, argv, &a);
+    if (!rc)
+        rc = split_positionals(argc, argv, &a);
+    if (!rc)
+        rc = setup(e, &a);
+    if (!rc) {
+        int st = assay_engine_run(e);
+        if (st < 0)
+            rc = cli_fail(e);
+        else
+            rc = st > 0 ? EXIT_SKIPPED : EXIT_OK;
+        if (!a.quiet)
+            summary(e, &a, st);
+    }
+    assay_engine_free(e);
+    free(a.plugins);
+    free(a.options);
+    free(a.inputs);
+    return rc < 0 ? EXIT_OK : rc;
+}

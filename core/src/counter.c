@@ -1,0 +1,501 @@
+/*
+ * counter.c — string -> int64 count tables (see counter.h): the kernel of
+ * word-frequency counting, so the insert path is kept short and branch-light.
+ *
+ * Open addressing with linear probing over a power-of-two table, load
+ * factor <= 0.7. A slot is 16 bytes: 32 bits of the key's hash (which
+ * pick the bucket, filter comparisons, and are reused when growing or
+ * merging), the key length and a pointer to the key's record in an arena
+ * of large blocks: the int64 count, then the key bytes and a NUL. The count
+ * lives next to the key because the key is read anyway to confirm a match,
+ * so a hit touches one table line and one arena line, and small slots keep
+ * more of the table in cache. Adding a new key costs no malloc of its own.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+
+typedef struct slot {
+    uint32_t h32; /* hash: the bucket is h32 & mask */
+    uint32_t len; /* key length (keys >= 4 GiB are refused) */
+    char *rec;    /* int64 count, key bytes, NUL; NULL: empty slot */
+} slot;
+
+/* The record is 8-byte aligned (the arena rounds every record up). */
+static inline int64_t *slot_count(const slot *s)
+{
+    return (int64_t *)(void *)s->rec;
+}
+
+static inline const char *slot_key(const slot *s)
+{
+    return s->rec + 8;
+}
+
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    _Alignas(8) char data[];
+} block;
+
+struct asy_counter {
+    slot *tab;
+    size_t mask;  /* capacity - 1 */
+    size_t size;  /* occupied slots */
+    size_t limit; /* grow when size would exceed this */
+    int64_t total;
+    block *arena;
+    size_t arena_bytes;
+    size_t next_block; /* size of the next arena block */
+};
+
+#define MIN_CAP 64
+#define FIRST_BLOCK 4096
+#define MAX_BLOCK (1u << 20)
+
+/* ===================================================================== */
+/* Hashing                                                               */
+/* ===================================================================== */
+
+/*
+ * A word-at-a-time hash: the key is consumed 8 bytes at a time and each
+ * word is folded in with a 64x64->128-bit multiply whose halves are
+ * xor-ed together ("folded multiply"), which mixes every input bit into
+ * every output bit in one instruction pair. Keys of 1..8 bytes — most
+ * words — are read with two possibly-overlapping loads, so there is no
+ * byte loop at all. Values are only used in-process (the saved form is
+ * ordered by key), so native byte order is fine.
+ */
+#define K0 0x9E3779B97F4A7C15ull
+#define K1 0xC2B2AE3D27D4EB4Full
+#define K2 0x165667B19E3779F9ull
+
+static inline uint64_t fold(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t ld64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t ld32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline uint64_t hash64(const char *p, size_t n)
+{
+    uint64_t h = K0 ^ ((uint64_t)n * K1);
+    uint64_t a, b;
+    if (n <= 8) {
+        if (n >= 4) {
+            a = ld32(p);
+            b = ld32(p + n - 4);
+        } else if (n > 0) {
+            a = ((uint64_t)(unsigned char)p[0] << 16) |
+                ((uint64_t)(unsigned char)p[n >> 1] << 8) |
+                (unsigned char)p[n - 1];
+            b = 0;
+        } else {
+            a = b = 0;
+        }
+        return fold(a ^ K1, (b << 32 | b >> 32) ^ h ^ K2);
+    }
+    const char *end = p + n;
+    while (end - p > 8) {
+        h = fold(ld64(p) ^ K1, h ^ K2);
+        p += 8;
+    }
+    return fold(ld64(end - 8) ^ K2, h ^ K1);
+}
+
+static inline uint32_t hash_key(const char *p, size_t n)
+{
+    uint64_t h = hash64(p, n);
+    return (uint32_t)(h ^ h >> 32);
+}
+
+/* Key equality without a libc call for the short keys that dominate. */
+static inline int key_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16)
+        return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+    if (n >= 4 && n < 8)
+        return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+    if (n < 4) {
+        for (size_t k = 0; k < n; k++)
+            if (a[k] != b[k])
+                return 0;
+        return 1;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
+/* ===================================================================== */
+/* Arena                                                                 */
+/* ===================================================================== */
+
+/* New record (count 0, key, NUL) in the arena. Blocks grow geometrically
+ * from 4 KiB to 1 MiB so that small per-document counters stay small. */
+static char *intern(asy_counter *c, const char *key, size_t len)
+{
+    block *b = c->arena;
+    size_t need = (8 + len + 1 + 7) & ~(size_t)7;
+    if (!b || b->cap - b->used < need) {
+        size_t cap = c->next_block;
+        if (cap < need)
+            cap = need;
+        if (cap > SIZE_MAX - sizeof *b)
+            return NULL;
+        block *nb = malloc(sizeof *nb + cap);
+        if (!nb)
+            return NULL;
+        nb->cap = cap;
+        nb->used = 0;
+        nb->next = c->arena;
+        c->arena = b = nb;
+        c->arena_bytes += sizeof *nb + cap;
+        if (c->next_block < MAX_BLOCK)
+            c->next_block *= 2;
+    }
+    char *rec = b->data + b->used;
+    memset(rec, 0, 8);
+    if (len)
+        memcpy(rec + 8, key, len);
+    rec[8 + len] = '\0';
+    b->used += need;
+    return rec;
+}
+
+/* ===================================================================== */
+/* Table                                                                 */
+/* ===================================================================== */
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+asy_counter *asy_counter_new(void)
+{
+    asy_counter *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->tab = calloc(MIN_CAP, sizeof *c->tab);
+    if (!c->tab) {
+        free(c);
+        return NULL;
+    }
+    c->mask = MIN_CAP - 1;
+    c->limit = MIN_CAP * 7 / 10;
+    c->next_block = FIRST_BLOCK;
+    return c;
+}
+
+void asy_counter_free(asy_counter *c)
+{
+    if (!c)
+        return;
+    for (block *b = c->arena, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(c->tab);
+    free(c);
+}
+
+/* Double the table, re-placing every slot by its cached hash. */
+static int grow(asy_counter *c)
+{
+    size_t cap = (c->mask + 1) * 2;
+    if (cap > ((size_t)1 << 32))
+        return -1; /* h32 cannot address more buckets */
+    slot *t = calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t k = 0; k <= c->mask; k++) {
+        if (!c->tab[k].rec)
+            continue;
+        size_t i = c->tab[k].h32 & (cap - 1);
+        while (t[i].rec)
+            i = (i + 1) & (cap - 1);
+        t[i] = c->tab[k];
+    }
+    free(c->tab);
+    c->tab = t;
+    c->mask = cap - 1;
+    c->limit = cap / 10 * 7 + (cap % 10) * 7 / 10;
+    return 0;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static inline slot *find(const asy_counter *c, const char *key, size_t len,
+                         uint32_t h)
+{
+    size_t i = h & c->mask;
+    for (;;) {
+        slot *s = &c->tab[i];
+        if (!s->rec ||
+            (s->h32 == h && s->len == len && key_eq(slot_key(s), key, len)))
+            return s;
+        i = (i + 1) & c->mask;
+    }
+}
+
+static int add_hashed(asy_counter *c, const char *key, size_t len,
+                      uint32_t h, int64_t n)
+{
+    slot *s = find(c, key, len, h);
+    if (!s->rec) {
+        if (len > UINT32_MAX)
+            return -1;
+        if (c->size >= c->limit) {
+            if (grow(c) < 0)
+                return -1;
+            s = find(c, key, len, h);
+        }
+        char *rec = intern(c, key, len);
+        if (!rec)
+            return -1;
+        s->h32 = h;
+        s->len = (uint32_t)len;
+        s->rec = rec;
+        c->size++;
+    }
+    int64_t *cnt = slot_count(s);
+    *cnt = sat_add(*cnt, n);
+    c->total = sat_add(c->total, n);
+    return 0;
+}
+
+int asy_counter_add(asy_counter *c, const char *key, size_t len, int64_t n)
+{
+    if (!key && len)
+        return -1;
+    if (!key)
+        key = "";
+    return add_hashed(c, key, len, hash_key(key, len), n);
+}
+
+int64_t asy_counter_get(const asy_counter *c, const char *key, size_t len)
+{
+    if (!key) {
+        if (len)
+            return 0;
+        key = "";
+    }
+    const slot *s = find(c, key, len, hash_key(key, len));
+    return s->rec ? *slot_count(s) : 0;
+}
+
+size_t asy_counter_size(const asy_counter *c)
+{
+    return c->size;
+}
+
+int64_t asy_counter_total(const asy_counter *c)
+{
+    return c->total;
+}
+
+size_t asy_counter_memory(const asy_counter *c)
+{
+    return sizeof *c + (c->mask + 1) * sizeof(slot) + c->arena_bytes;
+}
+
+int asy_counter_merge(asy_counter *dst, const asy_counter *src)
+{
+    if (dst == src) { /* doubling in place: adding would grow mid-walk */
+        for (size_t k = 0; k <= dst->mask; k++) {
+            int64_t *cnt = dst->tab[k].rec ? slot_count(&dst->tab[k]) : NULL;
+            if (cnt)
+                *cnt = sat_add(*cnt, *cnt);
+        }
+        dst->total = sat_add(dst->total, dst->total);
+        return 0;
+    }
+    for (size_t k = 0; k <= src->mask; k++) {
+        const slot *s = &src->tab[k];
+        if (s->rec && add_hashed(dst, slot_key(s), s->len, s->h32,
+                                 *slot_count(s)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ===================================================================== */
+/* Sorted iteration                                                      */
+/* ===================================================================== */
+
+/* Bytewise key order: memcmp on the common prefix, then shorter first. */
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int r = memcmp(a, b, alen < blen ? alen : blen);
+    if (r)
+        return r;
+    return (alen > blen) - (alen < blen);
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+    const asy_counter_entry *a = pa, *b = pb;
+    return key_cmp(a->key, a->len, b->key, b->len);
+}
+
+static int cmp_count(const void *pa, const void *pb)
+{
+    const asy_counter_entry *a = pa, *b = pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return key_cmp(a->key, a->len, b->key, b->len);
+}
+
+asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
+                                      size_t *n)
+{
+    *n = 0;
+    if (c->size == 0)
+        return NULL;
+    asy_counter_entry *e = malloc(c->size * sizeof *e);
+    if (!e)
+        return NULL;
+    size_t m = 0;
+    for (size_t k = 0; k <= c->mask; k++) {
+        const slot *s = &c->tab[k];
+        if (s->rec)
+            e[m++] = (asy_counter_entry){slot_key(s), s->len, *slot_count(s)};
+    }
+    qsort(e, m, sizeof *e, by_key ? cmp_key : cmp_count);
+    *n = m;
+    return e;
+}
+
+/* ===================================================================== */
+/* Serialisation                                                         */
+/* ===================================================================== */
+
+/*
+ * Format (version 1), all integers little-endian:
+ *   "AYC" 0x01                magic + version
+ *   u64 entry count
+ *   per entry, keys strictly ascending (bytewise, as in key_cmp):
+ *     LEB128 varint key length, key bytes, int64 count
+ * Equal counters therefore serialise to identical bytes.
+ */
+static const char MAGIC[4] = {'A', 'Y', 'C', 1};
+
+static int put_u64(asy_buf *out, uint64_t v)
+{
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+    return asy_buf_append(out, b, 8);
+}
+
+static int put_varint(asy_buf *out, uint64_t v)
+{
+    unsigned char b[10];
+    int n = 0;
+    do {
+        b[n] = (unsigned char)(v & 0x7F);
+        v >>= 7;
+        if (v)
+            b[n] |= 0x80;
+        n++;
+    } while (v);
+    return asy_buf_append(out, b, (size_t)n);
+}
+
+int asy_counter_save(const asy_counter *c, asy_buf *out)
+{
+    size_t n;
+    asy_counter_entry *e = asy_counter_sorted(c, 1, &n);
+    if (!e && c->size)
+        return -1;
+    int r = asy_buf_append(out, MAGIC, 4) | put_u64(out, n);
+    for (size_t k = 0; k < n && r == 0; k++)
+        r = put_varint(out, e[k].len) |
+            asy_buf_append(out, e[k].key, e[k].len) |
+            put_u64(out, (uint64_t)e[k].count);
+    free(e);
+    return r ? -1 : 0;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--)
+        v = v << 8 | p[k];
+    return v;
+}
+
+/* Read a varint at p[*pos..len); -1 if truncated or longer than 64 bits. */
+static int get_varint(const unsigned char *p, size_t len, size_t *pos,
+                      uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*pos >= len)
+            return -1;
+        unsigned char b = p[(*pos)++];
+        if (shift == 63 && b > 1)
+            return -1;
+        *v |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+/* Walk the entries; with c == NULL only validate. Returns the end offset
+ * or -1. Keys must be strictly ascending. */
+static long walk(asy_counter *c, const unsigned char *p, size_t len)
+{
+    if (len < 12 || memcmp(p, MAGIC, 4) != 0)
+        return -1;
+    uint64_t count = get_u64(p + 4);
+    size_t pos = 12;
+    if (count > (len - pos) / 9) /* each entry takes >= 9 bytes */
+        return -1;
+    const char *prev = NULL;
+    size_t prevlen = 0;
+    for (uint64_t k = 0; k < count; k++) {
+        uint64_t klen;
+        if (get_varint(p, len, &pos, &klen) < 0 || klen > len - pos ||
+            len - pos - klen < 8)
+            return -1;
+        const char *key = (const char *)p + pos;
+        pos += klen;
+        if (prev && key_cmp(prev, prevlen, key, klen) >= 0)
+            return -1;
+        prev = key, prevlen = klen;
+        int64_t n = (int64_t)get_u64(p + pos);
+        pos += 8;
+        if (c && asy_counter_add(c, key, klen, n) < 0)
+            return -1;
+    }
+    return pos > (size_t)LONG_MAX ? -1 : (long)pos;
+}
+
+long asy_counter_load(asy_counter *c, const char *data, size_t len)
+{
+    if (!data)
+        return -1;
+    /* Validate everything first, so malformed input adds nothing. */
+    if (walk(NULL, (const unsigned char *)data, len) < 0)
+        return -1;
+    return walk(c, (const unsigned char *)data, len);
+}

@@ -1,0 +1,486 @@
+/*
+ * csvout.c — formats rows as CSV (RFC 4180, quoting through libcsv), TSV
+ * ("linear TSV" escapes) or JSON Lines onto a FILE *.
+ *
+ * Each row is assembled in w->scratch and written with a single fwrite, so
+ * a row is never half-formatted on error and stdio sees one call per row.
+ *
+ * Decisions (also in docs/formats.md, "Output formats"):
+ *  - Line endings are "\n". RFC 4180 says CRLF, but Python's csv module, R,
+ *    pandas and Excel all read LF, and LF files diff cleanly.
+ *  - CSV quoting: a field is quoted (by libcsv's csv_write, which doubles
+ *    embedded quotes) when it contains , " CR or LF, or begins or ends with
+ *    a space or a tab (which some readers would trim). Everything else is
+ *    written raw. An empty string is written as an empty field, exactly like
+ *    nil — except when the row has a single column, where an empty line
+ *    would read back as "no record": there the empty field is written "".
+ *  - Numbers: integers exactly; doubles via asy_format_double(); booleans as
+ *    true/false; nil as an empty field.
+ *  - Safe mode (OWASP "CSV injection"), CSV and TSV only: a *string* cell
+ *    whose first byte is = + - @ TAB or CR gets a single quote ' prepended,
+ *    so a spreadsheet shows it as text instead of evaluating it. Exception:
+ *    a string that is a plain decimal number — optional sign, digits with
+ *    at most one '.', at least one digit, optional exponent e/E[sign]digits,
+ *    nothing else (e.g. "-5", "+1.5", "-2e10") — is left alone, because a
+ *    spreadsheet reads it as that number and nothing more. Integer and
+ *    number values are never altered. Header cells follow the string rule.
+ *  - TSV: fields separated by TAB, rows by "\n"; inside a field backslash,
+ *    TAB, LF and CR are written as \\ \t \n \r (the "linear TSV"
+ *    convention), so every row is one line and no quoting exists.
+ *  - JSONL: one object per row, keys in column order; strings escaped per
+ *    RFC 8259 with every control character escaped and U+2028/U+2029 as
+ *    \u2028/\u2029 (so the output is also valid JavaScript); NaN and
+ *    infinities become null; no BOM and no safe mode (JSON is not read by
+ *    spreadsheets as formulas).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "csvout.h"
+
+/* ===================================================================== */
+/* Formats and value text                                                */
+/* ===================================================================== */
+
+int asy_fmt_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "csv") == 0)
+        return ASY_FMT_CSV;
+    if (strcmp(s, "tsv") == 0)
+        return ASY_FMT_TSV;
+    if (strcmp(s, "jsonl") == 0)
+        return ASY_FMT_JSONL;
+    return -1;
+}
+
+const char *asy_fmt_extension(asy_fmt f)
+{
+    switch (f) {
+    case ASY_FMT_TSV: return ".tsv";
+    case ASY_FMT_JSONL: return ".jsonl";
+    default: return ".csv";
+    }
+}
+
+/* Some locales write the decimal point as ','; output is always '.'.
+ * (%g never emits grouping separators, so any ',' is the decimal point.) */
+static void dot_decimal(char *s)
+{
+    for (; *s; s++)
+        if (*s == ',')
+            *s = '.';
+}
+
+/*
+ * Shortest "%.{p}g" (p in 1..17) that strtod()s back to d. Rounding to p+1
+ * digits is never farther from d than rounding to p digits, so "p digits
+ * round-trip" is monotone in p and a binary search finds the shortest
+ * (17 always round-trips for IEEE doubles). Integral values below 1e15 are
+ * printed as plain integers ("100", "-0") where %g would pick an exponent
+ * ("1e+02"); larger or tiny values keep %g's exponent form ("1e+20",
+ * "1e-05"), which every CSV/JSON reader accepts.
+ */
+void asy_format_double(double d, char *buf, size_t size)
+{
+    if (size == 0)
+        return;
+    if (isnan(d)) {
+        snprintf(buf, size, "nan");
+        return;
+    }
+    if (isinf(d)) {
+        snprintf(buf, size, d < 0 ? "-inf" : "inf");
+        return;
+    }
+    if (d == floor(d) && fabs(d) < 1e15) {
+        snprintf(buf, size, "%.0f", d);
+        return;
+    }
+    char tmp[40];
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        int k = snprintf(tmp, sizeof tmp, "%.*g", mid, d);
+        if (k > 0 && (size_t)k < sizeof tmp && strtod(tmp, NULL) == d)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    snprintf(buf, size, "%.*g", lo, d);
+    dot_decimal(buf);
+}
+
+/* Decimal text of an int64 (no snprintf: this runs once per cell). */
+static int put_int(asy_buf *out, int64_t v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return asy_buf_append(out, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+int asy_value_text(const assay_value *v, asy_buf *out)
+{
+    char tmp[40];
+    switch (v->type) {
+    case ASSAY_INTEGER:
+        return put_int(out, v->i);
+    case ASSAY_NUMBER:
+        asy_format_double(v->d, tmp, sizeof tmp);
+        return asy_buf_puts(out, tmp);
+    case ASSAY_BOOLEAN:
+        return asy_buf_puts(out, v->i ? "true" : "false");
+    case ASSAY_STRING:
+        return asy_buf_append(out, v->s ? v->s : "", v->s ? v->len : 0);
+    default:
+        return 0;
+    }
+}
+
+/* ===================================================================== */
+/* Safe mode                                                             */
+/* ===================================================================== */
+
+static size_t digits(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/* [+-]? (D+ (. D*)? | . D+) ([eE] [+-]? D+)? — the whole string. */
+static int plain_number(const char *s, size_t n)
+{
+    size_t i = 0, j;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    j = digits(s, n, i);
+    size_t ndig = j - i;
+    i = j;
+    if (i < n && s[i] == '.') {
+        j = digits(s, n, i + 1);
+        ndig += j - i - 1;
+        i = j;
+    }
+    if (ndig == 0)
+        return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        j = digits(s, n, i);
+        if (j == i)
+            return 0;
+        i = j;
+    }
+    return i == n;
+}
+
+static int needs_prefix(const char *s, size_t n)
+{
+    if (n == 0 || !memchr("=+-@\t\r", s[0], 6))
+        return 0;
+    return !plain_number(s, n);
+}
+
+/* ===================================================================== */
+/* CSV                                                                   */
+/* ===================================================================== */
+
+static int needs_quotes(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
+        return 1;
+    for (size_t k = 0; k < n; k++) {
+        char c = s[k];
+        if (c == ',' || c == '"' || c == '\r' || c == '\n')
+            return 1;
+    }
+    return 0;
+}
+
+/* Append s quoted by libcsv (outer quotes, inner quotes doubled). */
+static int put_quoted(asy_buf *out, const char *s, size_t n)
+{
+    if (n > (SIZE_MAX - 8) / 2)
+        return -1;
+    size_t room = 2 * n + 2;
+    if (asy_buf_reserve(out, room) < 0)
+        return -1;
+    size_t w = csv_write(out->data + out->len, room, s, n);
+    if (w > room)
+        return -1;
+    out->len += w;
+    out->data[out->len] = '\0';
+    return 0;
+}
+
+static int csv_text(asy_buf *out, const char *s, size_t n)
+{
+    if (needs_quotes(s, n))
+        return put_quoted(out, s, n);
+    return asy_buf_append(out, s, n);
+}
+
+/* A string cell, with the safe-mode prefix when it applies. */
+static int csv_string(asy_buf *out, const char *s, size_t n, int safe)
+{
+    if (!(safe && needs_prefix(s, n)))
+        return csv_text(out, s, n);
+    asy_buf tmp = ASY_BUF_INIT;
+    int r = -1;
+    if (asy_buf_putc(&tmp, '\'') == 0 && asy_buf_append(&tmp, s, n) == 0)
+        r = csv_text(out, tmp.data, tmp.len);
+    asy_buf_free(&tmp);
+    return r;
+}
+
+static int csv_cell(asy_csvout *w, const assay_value *v)
+{
+    if (v->type == ASSAY_STRING && v->len > 0)
+        return csv_string(&w->scratch, v->s, v->len, w->safe);
+    if (w->ncols == 1 && (v->type == ASSAY_STRING || v->type == ASSAY_NIL))
+        return asy_buf_puts(&w->scratch, "\"\"");
+    return asy_value_text(v, &w->scratch);
+}
+
+/* ===================================================================== */
+/* TSV                                                                   */
+/* ===================================================================== */
+
+static int tsv_text(asy_buf *out, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t k = 0; k < n; k++) {
+        const char *esc = NULL;
+        switch (s[k]) {
+        case '\\': esc = "\\\\"; break;
+        case '\t': esc = "\\t"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        default: continue;
+        }
+        if (asy_buf_append(out, s + run, k - run) < 0 ||
+            asy_buf_append(out, esc, 2) < 0)
+            return -1;
+        run = k + 1;
+    }
+    return asy_buf_append(out, s + run, n - run);
+}
+
+static int tsv_cell(asy_csvout *w, const assay_value *v)
+{
+    if (v->type != ASSAY_STRING)
+        return asy_value_text(v, &w->scratch);
+    if (w->safe && needs_prefix(v->s, v->len) &&
+        asy_buf_putc(&w->scratch, '\'') < 0)
+        return -1;
+    return tsv_text(&w->scratch, v->s, v->len);
+}
+
+/* ===================================================================== */
+/* JSON Lines                                                            */
+/* ===================================================================== */
+
+/* Escape for a JSON string (without the quotes). Input is valid UTF-8. */
+static int json_text(asy_buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        char esc[8];
+        size_t elen = 2, skip = 1;
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\', esc[1] = (char)c;
+        } else if (c < 0x20) {
+            const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                              : c == '\r' ? "\\r" : c == '\b' ? "\\b"
+                              : c == '\f' ? "\\f" : NULL;
+            if (named) {
+                memcpy(esc, named, 2);
+            } else {
+                memcpy(esc, "\\u00", 4);
+                esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+                elen = 6;
+            }
+        } else if (c == 0xE2 && k + 2 < n && (unsigned char)s[k + 1] == 0x80 &&
+                   ((unsigned char)s[k + 2] == 0xA8 ||
+                    (unsigned char)s[k + 2] == 0xA9)) {
+            memcpy(esc, (unsigned char)s[k + 2] == 0xA8 ? "\\u2028" : "\\u2029",
+                   6);
+            elen = 6, skip = 3;
+        } else {
+            continue;
+        }
+        if (asy_buf_append(out, s + run, k - run) < 0 ||
+            asy_buf_append(out, esc, elen) < 0)
+            return -1;
+        run = k + skip;
+        k += skip - 1;
+    }
+    return asy_buf_append(out, s + run, n - run);
+}
+
+static int json_string(asy_buf *out, const char *s, size_t n)
+{
+    if (asy_buf_putc(out, '"') < 0 || json_text(out, s, n) < 0)
+        return -1;
+    return asy_buf_putc(out, '"');
+}
+
+static int json_value(asy_buf *out, const assay_value *v)
+{
+    switch (v->type) {
+    case ASSAY_INTEGER:
+        return put_int(out, v->i);
+    case ASSAY_NUMBER:
+        if (!isfinite(v->d))
+            return asy_buf_puts(out, "null");
+        return asy_value_text(v, out);
+    case ASSAY_BOOLEAN:
+        return asy_buf_puts(out, v->i ? "true" : "false");
+    case ASSAY_STRING:
+        return json_string(out, v->s ? v->s : "", v->s ? v->len : 0);
+    default:
+        return asy_buf_puts(out, "null");
+    }
+}
+
+static int json_row(asy_csvout *w, const assay_value *vals)
+{
+    asy_buf *b = &w->scratch;
+    for (int k = 0; k < w->ncols; k++) {
+        const char *col = w->columns[k];
+        if (asy_buf_putc(b, k ? ',' : '{') < 0 ||
+            json_string(b, col, strlen(col)) < 0 || asy_buf_putc(b, ':') < 0 ||
+            json_value(b, &vals[k]) < 0)
+            return -1;
+    }
+    return asy_buf_puts(b, w->ncols ? "}\n" : "{}\n");
+}
+
+/* ===================================================================== */
+/* The writer                                                            */
+/* ===================================================================== */
+
+static int flush_scratch(asy_csvout *w)
+{
+    size_t n = w->scratch.len;
+    errno = 0;
+    if (n && fwrite(w->scratch.data, 1, n, w->fp) != n) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* Format one row (CSV/TSV) of values into the scratch buffer. */
+static int sep_row(asy_csvout *w, const assay_value *vals)
+{
+    char sep = w->fmt == ASY_FMT_TSV ? '\t' : ',';
+    for (int k = 0; k < w->ncols; k++) {
+        if (k && asy_buf_putc(&w->scratch, sep) < 0)
+            return -1;
+        int r = w->fmt == ASY_FMT_TSV ? tsv_cell(w, &vals[k])
+                                      : csv_cell(w, &vals[k]);
+        if (r < 0)
+            return -1;
+    }
+    return asy_buf_putc(&w->scratch, '\n');
+}
+
+int asy_csvout_row(asy_csvout *w, const assay_value *vals)
+{
+    asy_buf_clear(&w->scratch);
+    int r = w->fmt == ASY_FMT_JSONL ? json_row(w, vals) : sep_row(w, vals);
+    if (r < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return flush_scratch(w);
+}
+
+static int write_header(asy_csvout *w, int bom)
+{
+    if (w->fmt == ASY_FMT_JSONL)
+        return 0;
+    assay_value *hv = calloc(w->ncols ? (size_t)w->ncols : 1, sizeof *hv);
+    if (!hv) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (int k = 0; k < w->ncols; k++) {
+        hv[k].type = ASSAY_STRING;
+        hv[k].s = w->columns[k];
+        hv[k].len = strlen(w->columns[k]);
+    }
+    int r = 0;
+    if (bom && fwrite("\xEF\xBB\xBF", 1, 3, w->fp) != 3)
+        r = -1;
+    if (r == 0)
+        r = asy_csvout_row(w, hv);
+    free(hv);
+    return r;
+}
+
+int asy_csvout_open(asy_csvout *w, FILE *fp, asy_fmt fmt, int bom, int safe,
+                    const char *const *columns, int ncols)
+{
+    memset(w, 0, sizeof *w);
+    w->fp = fp;
+    w->fmt = fmt;
+    w->safe = safe;
+    if (ncols < 0 || (ncols > 0 && !columns)) {
+        errno = EINVAL;
+        return -1;
+    }
+    w->columns = calloc(ncols ? (size_t)ncols : 1, sizeof *w->columns);
+    if (!w->columns) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (int k = 0; k < ncols; k++, w->ncols++) {
+        w->columns[k] = strdup(columns[k] ? columns[k] : "");
+        if (!w->columns[k]) {
+            asy_csvout_free(w);
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    if (write_header(w, bom) < 0) {
+        int e = errno;
+        asy_csvout_free(w);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+void asy_csvout_free(asy_csvout *w)
+{
+    if (!w)
+        return;
+    for (int k = 0; k < w->ncols; k++)
+        free(w->columns[k]);
+    free(w->columns);
+    w->columns = NULL;
+    w->ncols = 0;
+    asy_buf_free(&w->scratch);
+}

@@ -1,0 +1,100 @@
+/*
+ * engine.h — the engine's internal state, shared by engine.c (settings,
+ * plugins, inputs) and engine_run.c (the run loop). Never installed.
+ */
+#ifndef ASY_ENGINE_H
+#define ASY_ENGINE_H
+
+#include <stdint.h>
+
+#include "assay.h"
+#include "doc.h"
+#include "loader.h"
+#include "lua/runtime.h"
+#include "plugin.h"
+#include "rowbuf.h"
+#include "sink.h"
+#include "status.h"
+#include "worker.h"
+
+#define MAX_PRINTED_NOTES 20
+
+/* ===================================================================== */
+/* Types                                                                 */
+/* ===================================================================== */
+
+enum { JOB_DOC, JOB_NOTE };
+
+typedef struct failure {
+    int plugin;
+    int code;
+    char *message; /* formatted, one line (plus hint) */
+} failure;
+
+struct asy_job {
+    int kind;
+    asy_doc *doc;
+    asy_rowbuf *rows; /* one per plugin (outputs are plugin-local) */
+    int nrows;
+    failure *fails;
+    int nfails;
+    /* JOB_NOTE */
+    int skip; /* 1 = document skipped, 0 = warning */
+    char *source, *doc_id, *where, *reason;
+};
+
+typedef struct plugin_slot {
+    asy_plugin_def def;
+    int first_sink;       /* index of its first output in e->sinks */
+    assay_plugin_info info;
+    const char **out_names;
+    int *out_ncols;
+    const char *const **out_cols;
+    const char **opt_names, **opt_types, **opt_values;
+} plugin_slot;
+
+struct assay_engine {
+    asy_error err;
+    assay_error_info info;
+    /* settings */
+    int threads;
+    asy_sink_opts sink_opts;
+    asy_input_opts in;
+    char *text_field, *id_field, *date_field;
+    char *plugin_path;
+    int trust;
+    size_t mem_limit;
+    uint64_t instr_limit;
+    char *output_dir;
+    char *errors_path;
+    assay_row_fn row_fn;
+    void *row_ud;
+    assay_message_fn msg_fn;
+    void *msg_ud;
+    /* plugins and inputs */
+    plugin_slot *plugins;
+    int nplugins;
+    char **inputs;
+    size_t ninputs;
+    /* run state */
+    int running;
+    int nworkers;
+    asy_rt **rts;
+    asy_pool *pool;
+    asy_sink **sinks;
+    int nsinks;
+    asy_sink *errors_sink;
+    assay_value *vals; /* scratch, max columns */
+    int maxcols;
+    asy_report report;
+    assay_stats stats;
+    uint64_t seq;
+    int fatal;           /* negative status once the run cannot be trusted */
+    asy_error fatal_err;
+    int input_failures;
+    int stopped;
+    unsigned long notes_printed;
+};
+
+
+#endif

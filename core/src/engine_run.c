@@ -1,0 +1,650 @@
+/*
+ * engine_run.c — the run loop: begin (workers, init, outputs), feed
+ * (documents in, rows out in corpus order), end (merge, finish, commit).
+ *
+ * Documents are read on the calling thread and handed to the worker pool
+ * (worker.c), which gives them back in corpus order. Loader messages
+ * (skipped records, warnings) travel through the same ordered stream, so
+ * outputs and the errors file are byte-identical for any number of
+ * threads. Outputs are committed (renamed into place) only at the end of a
+ * run that can be trusted.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+static const char *const errors_columns[] = {"severity", "source", "doc_id",
+                                             "where", "reason"};
+
+/* ===================================================================== */
+/* Messages and failures                                                 */
+/* ===================================================================== */
+
+static void emit_message(assay_engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void emit_message(assay_engine *e, const char *fmt, ...)
+{
+    if (!e->msg_fn)
+        return;
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    e->msg_fn(e->msg_ud, line);
+}
+
+/* Record the first fatal error of a run; later ones are consequences. */
+static void set_fatal(assay_engine *e, const asy_error *err)
+{
+    if (e->fatal)
+        return;
+    e->fatal = err->code < 0 ? err->code : ASSAY_E_USAGE;
+    asy_error_copy(&e->fatal_err, err);
+}
+
+static void fatal_nomem(assay_engine *e)
+{
+    asy_error err;
+    asy_error_set(&err, ASSAY_E_NOMEM, "out of memory");
+    set_fatal(e, &err);
+}
+
+/* One skipped document or warning: errors file row + (limited) message. */
+static void record_note(assay_engine *e, int skip, const char *source,
+                        const char *doc_id, const char *where,
+                        const char *reason)
+{
+    if (e->errors_sink) {
+        assay_value v[5];
+        const char *s[5] = {skip ? "skipped" : "warning", source, doc_id,
+                            where, reason};
+        for (int i = 0; i < 5; i++) {
+            v[i].type = ASSAY_STRING;
+            v[i].s = s[i] ? s[i] : "";
+            v[i].len = strlen(v[i].s);
+        }
+        asy_error err;
+        if (asy_sink_write(e->errors_sink, v, &err) < 0)
+            set_fatal(e, &err);
+    }
+    if (e->notes_printed < MAX_PRINTED_NOTES) {
+        char doc[600] = "", at[300] = "";
+        if (doc_id && *doc_id)
+            snprintf(doc, sizeof doc, " (document %s)", doc_id);
+        if (where && *where)
+            snprintf(at, sizeof at, ", %s", where);
+        emit_message(e, "%s %s%s%s: %s", skip ? "skipped" : "warning:",
+                     source && *source ? source : "-", at, doc, reason);
+    } else if (e->notes_printed == MAX_PRINTED_NOTES) {
+        emit_message(e, "further messages suppressed%s",
+                     e->errors_path ? "; all of them are in the errors file"
+                                    : "; use --errors FILE to list them all");
+    }
+    e->notes_printed++;
+}
+
+/* ===================================================================== */
+/* Jobs                                                                  */
+/* ===================================================================== */
+
+static void job_free(asy_job *job)
+{
+    if (!job)
+        return;
+    asy_doc_free(job->doc);
+    for (int i = 0; i < job->nrows; i++)
+        asy_rowbuf_free(&job->rows[i]);
+    free(job->rows);
+    for (int i = 0; i < job->nfails; i++)
+        free(job->fails[i].message);
+    free(job->fails);
+    free(job->source);
+    free(job->doc_id);
+    free(job->where);
+    free(job->reason);
+    free(job);
+}
+
+/* Queue a loader note (skip or warning) into the ordered stream. */
+static void push_note(assay_engine *e, int skip, const char *source,
+                      const char *doc_id, const char *where,
+                      const char *reason)
+{
+    asy_job *job = calloc(1, sizeof *job);
+    if (!job) {
+        fatal_nomem(e);
+        return;
+    }
+    job->kind = JOB_NOTE;
+    job->skip = skip;
+    job->source = strdup(source ? source : "");
+    job->doc_id = strdup(doc_id ? doc_id : "");
+    job->where = strdup(where ? where : "");
+    job->reason = strdup(reason ? reason : "");
+    if (!job->source || !job->doc_id || !job->where || !job->reason) {
+        job_free(job);
+        fatal_nomem(e);
+        return;
+    }
+    asy_pool_push(e->pool, job, 0);
+}
+
+static void on_skip(void *ud, const char *source, const char *doc_id,
+                    const char *where, const char *reason)
+{
+    push_note(ud, 1, source, doc_id, where, reason);
+}
+
+static void on_warn(void *ud, const char *source, const char *doc_id,
+                    const char *where, const char *message)
+{
+    push_note(ud, 0, source, doc_id, where, message);
+}
+
+static void add_failure(asy_job *job, int plugin, const asy_error *err)
+{
+    failure *f = realloc(job->fails, (size_t)(job->nfails + 1) * sizeof *f);
+    if (!f)
+        return; /* the doc still counts as skipped via nfails below */
+    job->fails = f;
+    char buf[2048];
+    f[job->nfails].plugin = plugin;
+    f[job->nfails].code = err->code;
+    f[job->nfails].message = strdup(asy_error_format(err, buf, sizeof buf));
+    job->nfails++;
+}
+
+/* Worker side: every plugin's document() on one document. */
+static void process_job(void *ud, int worker, asy_job *job)
+{
+    assay_engine *e = ud;
+    asy_rt *rt = e->rts[worker];
+    for (int p = 0; p < e->nplugins; p++) {
+        if (!e->plugins[p].def.has_document)
+            continue;
+        asy_error err;
+        asy_error_clear(&err);
+        if (asy_rt_document(rt, p, job->doc, &job->rows[p], &err) < 0)
+            add_failure(job, p, &err);
+    }
+}
+
+/* ===================================================================== */
+/* Delivery (calling thread, corpus order)                               */
+/* ===================================================================== */
+
+static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
+                        const char *doc_id)
+{
+    asy_rowbuf_iter it;
+    asy_rowbuf_iter_init(&it, rows);
+    int out, n;
+    while (asy_rowbuf_next(&it, &out, e->vals, e->maxcols, &n)) {
+        plugin_slot *ps = &e->plugins[plugin];
+        if (out < 0 || out >= ps->def.noutputs)
+            continue;
+        asy_output_def *od = &ps->def.outputs[out];
+        for (int i = n; i < od->ncols; i++)
+            e->vals[i].type = ASSAY_NIL;
+        e->stats.rows_written++;
+        if (e->row_fn) {
+            assay_row row = {ps->def.name, od->name, doc_id, od->ncols,
+                             (const char *const *)od->columns, e->vals};
+            if (e->row_fn(e->row_ud, &row) != 0) {
+                e->stopped = 1;
+                return -1;
+            }
+            continue;
+        }
+        asy_error err;
+        if (asy_sink_write(e->sinks[ps->first_sink + out], e->vals, &err) < 0) {
+            set_fatal(e, &err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int deliver_doc(assay_engine *e, asy_job *job)
+{
+    e->stats.documents_read++;
+    e->stats.bytes_read += job->doc->len;
+    int rc = 0;
+    for (int p = 0; p < job->nrows && rc == 0; p++)
+        rc = deliver_rows(e, &job->rows[p], p, job->doc->id);
+    if (job->nfails) {
+        e->stats.documents_skipped++;
+        for (int i = 0; i < job->nfails; i++) {
+            char where[300];
+            snprintf(where, sizeof where, "plugin %s, document()",
+                     e->plugins[job->fails[i].plugin].def.name);
+            record_note(e, 1, job->doc->source, job->doc->id, where,
+                        job->fails[i].message ? job->fails[i].message
+                                              : "plugin error");
+        }
+    } else {
+        e->stats.documents_analysed++;
+    }
+    return rc;
+}
+
+static int deliver_job(void *ud, asy_job *job)
+{
+    assay_engine *e = ud;
+    int rc = 0;
+    if (job->kind == JOB_NOTE) {
+        if (job->skip) {
+            e->stats.documents_read++;
+            e->stats.documents_skipped++;
+        } else {
+            e->stats.warnings++;
+        }
+        record_note(e, job->skip, job->source, job->doc_id, job->where,
+                    job->reason);
+    } else if (!e->fatal && !e->stopped) {
+        rc = deliver_doc(e, job);
+    }
+    job_free(job);
+    return rc;
+}
+
+/* ===================================================================== */
+/* Begin: runtimes, init(), outputs                                       */
+/* ===================================================================== */
+
+static int resolve_threads(int n)
+{
+    if (n > 0)
+        return n;
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    return c > 0 ? (int)(c > 256 ? 256 : c) : 1;
+}
+
+static int new_runtimes(assay_engine *e)
+{
+    e->rts = calloc((size_t)e->nworkers, sizeof *e->rts);
+    if (!e->rts)
+        return asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
+    char **dirs = asy_plugin_dirs(e->plugin_path);
+    int rc = ASSAY_OK;
+    for (int w = 0; w < e->nworkers && rc == ASSAY_OK; w++) {
+        asy_rt_config cfg = {e->trust, e->mem_limit, e->instr_limit, w,
+                             e->nworkers, e->output_dir, dirs};
+        e->rts[w] = asy_rt_new(&cfg, &e->err);
+        if (!e->rts[w]) {
+            rc = e->err.code < 0 ? e->err.code : ASSAY_E_NOMEM;
+            break;
+        }
+        for (int p = 0; p < e->nplugins && rc == ASSAY_OK; p++)
+            rc = asy_rt_add_plugin(e->rts[w], &e->plugins[p].def, &e->err);
+    }
+    asy_strv_free(dirs);
+    return rc;
+}
+
+/* Every output name must be unique across plugins (one file each). */
+static int check_outputs(assay_engine *e)
+{
+    e->nsinks = 0;
+    e->maxcols = 5;
+    for (int p = 0; p < e->nplugins; p++) {
+        asy_plugin_def *d = &e->plugins[p].def;
+        e->plugins[p].first_sink = e->nsinks;
+        for (int o = 0; o < d->noutputs; o++) {
+            if (d->outputs[o].ncols > e->maxcols)
+                e->maxcols = d->outputs[o].ncols;
+            for (int q = 0; q <= p; q++) {
+                asy_plugin_def *d2 = &e->plugins[q].def;
+                int lim = q == p ? o : d2->noutputs;
+                for (int k = 0; k < lim; k++)
+                    if (strcmp(d2->outputs[k].name, d->outputs[o].name) == 0)
+                        return asy_error_set(&e->err, ASSAY_E_USAGE,
+                            "plugins '%s' and '%s' both write an output "
+                            "named '%s'", d2->name, d->name,
+                            d->outputs[o].name);
+            }
+        }
+        e->nsinks += d->noutputs;
+    }
+    return ASSAY_OK;
+}
+
+static int stdout_check(assay_engine *e)
+{
+    if (e->row_fn || e->output_dir || e->nsinks == 1)
+        return ASSAY_OK;
+    asy_buf names = ASY_BUF_INIT;
+    for (int p = 0; p < e->nplugins; p++)
+        for (int o = 0; o < e->plugins[p].def.noutputs; o++)
+            asy_buf_printf(&names, "%s%s", names.len ? ", " : "",
+                           e->plugins[p].def.outputs[o].name);
+    asy_error_set(&e->err, ASSAY_E_USAGE,
+                  "the plugins write %d outputs (%s); standard output can "
+                  "carry only one", e->nsinks, names.data ? names.data : "");
+    asy_error_hint(&e->err, "give an output directory with -o DIR");
+    asy_buf_free(&names);
+    return ASSAY_E_USAGE;
+}
+
+static int open_sinks(assay_engine *e)
+{
+    e->vals = calloc((size_t)e->maxcols, sizeof *e->vals);
+    if (!e->vals)
+        return asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
+    if (e->errors_path) {
+        int rc = asy_sink_open(&e->errors_sink, NULL, "errors",
+                               e->errors_path, &e->sink_opts, errors_columns,
+                               5, &e->err);
+        if (rc < 0)
+            return rc;
+    }
+    if (e->row_fn)
+        return ASSAY_OK;
+    e->sinks = calloc((size_t)e->nsinks, sizeof *e->sinks);
+    if (!e->sinks)
+        return asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
+    for (int p = 0; p < e->nplugins; p++) {
+        asy_plugin_def *d = &e->plugins[p].def;
+        for (int o = 0; o < d->noutputs; o++) {
+            int rc = asy_sink_open(&e->sinks[e->plugins[p].first_sink + o],
+                                   e->output_dir, d->outputs[o].name, NULL,
+                                   &e->sink_opts,
+                                   (const char *const *)d->outputs[o].columns,
+                                   d->outputs[o].ncols, &e->err);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return ASSAY_OK;
+}
+
+static void close_run(assay_engine *e, int commit);
+
+int assay_engine_begin(assay_engine *e)
+{
+    asy_error_clear(&e->err);
+    if (e->running)
+        return asy_error_set(&e->err, ASSAY_E_USAGE, "a run is in progress");
+    if (e->nplugins == 0)
+        return asy_error_set(&e->err, ASSAY_E_USAGE, "no plugin loaded");
+    memset(&e->stats, 0, sizeof e->stats);
+    e->fatal = 0;
+    e->stopped = 0;
+    e->input_failures = 0;
+    e->notes_printed = 0;
+    e->seq = 0;
+    asy_error_clear(&e->fatal_err);
+    e->report = (asy_report){on_skip, on_warn, e};
+    e->nworkers = resolve_threads(e->threads);
+    e->running = 1;
+    int rc = check_outputs(e);
+    if (rc == ASSAY_OK)
+        rc = stdout_check(e);
+    if (rc == ASSAY_OK)
+        rc = new_runtimes(e);
+    if (rc == ASSAY_OK)
+        rc = open_sinks(e);
+    if (rc == ASSAY_OK) {
+        int nthreads = e->nworkers > 1 ? e->nworkers : 0;
+        e->pool = asy_pool_new(nthreads, 4 * e->nworkers + 4, process_job,
+                               deliver_job, e);
+        if (!e->pool)
+            rc = asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
+    }
+    if (rc < 0) {
+        asy_error saved;
+        asy_error_copy(&saved, &e->err);
+        close_run(e, 0);
+        asy_error_copy(&e->err, &saved);
+    }
+    return rc;
+}
+
+/* ===================================================================== */
+/* Feeding documents                                                     */
+/* ===================================================================== */
+
+/* Take ownership of doc and queue it. */
+static int push_doc(assay_engine *e, asy_doc *doc)
+{
+    asy_job *job = calloc(1, sizeof *job);
+    if (job)
+        job->rows = calloc((size_t)e->nplugins, sizeof *job->rows);
+    if (!job || !job->rows) {
+        free(job);
+        asy_doc_free(doc);
+        fatal_nomem(e);
+        return ASSAY_E_NOMEM;
+    }
+    job->kind = JOB_DOC;
+    job->nrows = e->nplugins;
+    job->doc = doc;
+    doc->seq = e->seq++;
+    asy_pool_push(e->pool, job, 1);
+    return ASSAY_OK;
+}
+
+static int feed_status(assay_engine *e)
+{
+    if (asy_pool_failed(e->pool) && !e->fatal && e->stopped) {
+        asy_error err;
+        asy_error_set(&err, ASSAY_E_USAGE, "stopped by row callback");
+        set_fatal(e, &err);
+    }
+    if (!e->fatal)
+        return ASSAY_OK;
+    asy_error_copy(&e->err, &e->fatal_err);
+    return e->fatal;
+}
+
+int assay_engine_add_document(assay_engine *e, const char *id,
+                              const char *text, size_t len,
+                              const char *const *keys,
+                              const char *const *values, size_t n_meta)
+{
+    asy_error_clear(&e->err);
+    if (!e->running)
+        return asy_error_set(&e->err, ASSAY_E_USAGE,
+                             "assay_engine_add_document outside begin/end");
+    if (!id || (!text && len))
+        return asy_error_set(&e->err, ASSAY_E_USAGE, "id and text required");
+    asy_doc *d = asy_doc_new(id, "<memory>");
+    if (!d)
+        return fatal_nomem(e), feed_status(e);
+    for (size_t i = 0; i < n_meta; i++)
+        if (keys[i] && values[i] &&
+            asy_meta_set_string(&d->meta, keys[i], values[i],
+                                strlen(values[i])) < 0) {
+            asy_doc_free(d);
+            return fatal_nomem(e), feed_status(e);
+        }
+    asy_error err;
+    asy_error_clear(&err);
+    int rc = asy_load_text_into(d, text ? text : "", len, &e->in, &e->report,
+                                0, "", &err);
+    if (rc <= 0) {
+        asy_doc_free(d);
+        if (rc < 0)
+            set_fatal(e, &err);
+        return feed_status(e);
+    }
+    push_doc(e, d);
+    return feed_status(e);
+}
+
+/* An input that ends early (I/O error, corrupt gzip) is reported and the
+ * run goes on with the next input: the run's exit status says so. */
+static void input_failed(assay_engine *e, const char *path, asy_error *err)
+{
+    char buf[2048];
+    e->input_failures++;
+    push_note(e, 1, path, "", "", asy_error_format(err, buf, sizeof buf));
+}
+
+int assay_engine_feed_input(assay_engine *e, const char *path)
+{
+    asy_error_clear(&e->err);
+    if (!e->running)
+        return asy_error_set(&e->err, ASSAY_E_USAGE,
+                             "assay_engine_feed_input outside begin/end");
+    asy_reader *r = NULL;
+    asy_error err;
+    asy_error_clear(&err);
+    if (asy_reader_open(&r, path, &e->in, &e->report, &err) < 0) {
+        set_fatal(e, &err);
+        return feed_status(e);
+    }
+    asy_doc *d = NULL;
+    int rc;
+    while (!e->fatal && (rc = asy_reader_next(r, &d, &err)) != 0) {
+        if (rc < 0) {
+            if (rc == ASSAY_E_ENCODING || rc == ASSAY_E_NOMEM)
+                set_fatal(e, &err);
+            else
+                input_failed(e, path, &err);
+            break;
+        }
+        push_doc(e, d);
+        d = NULL;
+        if (asy_pool_failed(e->pool))
+            break;
+    }
+    asy_reader_close(r);
+    return feed_status(e);
+}
+
+/* ===================================================================== */
+/* End: merge, finish, commit                                            */
+/* ===================================================================== */
+
+/* Fold every worker's plugin state into worker 0, in worker order. */
+static int merge_states(assay_engine *e)
+{
+    asy_buf buf = ASY_BUF_INIT;
+    int rc = ASSAY_OK;
+    for (int w = 1; w < e->nworkers && rc == ASSAY_OK; w++) {
+        for (int p = 0; p < e->nplugins && rc == ASSAY_OK; p++) {
+            asy_buf_clear(&buf);
+            rc = asy_rt_save_state(e->rts[w], p, &buf, &e->err);
+            if (rc == ASSAY_OK)
+                rc = asy_rt_merge_state(e->rts[0], p, buf.data ? buf.data : "",
+                                        buf.len, &e->err);
+        }
+    }
+    asy_buf_free(&buf);
+    return rc;
+}
+
+static int run_finish(assay_engine *e)
+{
+    asy_rowbuf rows = ASY_ROWBUF_INIT;
+    int rc = ASSAY_OK;
+    for (int p = 0; p < e->nplugins && rc == ASSAY_OK; p++) {
+        if (!e->plugins[p].def.has_finish)
+            continue;
+        asy_rowbuf_clear(&rows);
+        rc = asy_rt_finish(e->rts[0], p, &rows, &e->err);
+        if (rc == ASSAY_OK && deliver_rows(e, &rows, p, NULL) < 0)
+            rc = e->fatal ? e->fatal : ASSAY_E_USAGE;
+    }
+    asy_rowbuf_free(&rows);
+    return rc;
+}
+
+/* Commit or abort every sink, free the runtimes; leaves e->err alone. */
+static void close_run(assay_engine *e, int commit)
+{
+    asy_pool_free(e->pool);
+    e->pool = NULL;
+    asy_error err;
+    for (int i = 0; e->sinks && i < e->nsinks; i++) {
+        if (!e->sinks[i])
+            continue;
+        if (commit && !e->fatal) {
+            if (asy_sink_commit(e->sinks[i], &err) < 0)
+                set_fatal(e, &err);
+        } else {
+            asy_sink_abort(e->sinks[i]);
+        }
+    }
+    free(e->sinks);
+    e->sinks = NULL;
+    /* The errors file is kept even when the run failed: it explains why. */
+    if (e->errors_sink && asy_sink_commit(e->errors_sink, &err) < 0)
+        set_fatal(e, &err);
+    e->errors_sink = NULL;
+    for (int w = 0; e->rts && w < e->nworkers; w++)
+        asy_rt_free(e->rts[w]);
+    free(e->rts);
+    e->rts = NULL;
+    free(e->vals);
+    e->vals = NULL;
+    e->running = 0;
+}
+
+int assay_engine_end(assay_engine *e)
+{
+    if (!e->running)
+        return asy_error_set(&e->err, ASSAY_E_USAGE, "no run in progress");
+    asy_pool_drain(e->pool);
+    feed_status(e);
+    int rc = e->fatal;
+    if (rc == ASSAY_OK)
+        rc = merge_states(e);
+    if (rc == ASSAY_OK)
+        rc = run_finish(e);
+    if (rc < 0 && !e->fatal)
+        set_fatal(e, &e->err);
+    close_run(e, 1);
+    if (e->fatal) {
+        asy_error_copy(&e->err, &e->fatal_err);
+        return e->fatal;
+    }
+    asy_error_clear(&e->err);
+    uint64_t bad = e->stats.documents_skipped;
+    if (bad == 0 && e->input_failures)
+        bad = (uint64_t)e->input_failures;
+    return bad > 0x7fffffff ? 0x7fffffff : (int)bad;
+}
+
+/* ===================================================================== */
+/* One-shot run                                                          */
+/* ===================================================================== */
+
+/* Missing inputs are usage errors found before anything runs. */
+static int check_inputs(assay_engine *e)
+{
+    for (size_t i = 0; i < e->ninputs; i++) {
+        struct stat st;
+        if (strcmp(e->inputs[i], "-") == 0 || stat(e->inputs[i], &st) == 0)
+            continue;
+        asy_error_set(&e->err, ASSAY_E_IO, "cannot read input '%s': %s",
+                      e->inputs[i], strerror(errno));
+        asy_error_at(&e->err, e->inputs[i], -1, -1);
+        return ASSAY_E_IO;
+    }
+    if (e->ninputs == 0)
+        return asy_error_set(&e->err, ASSAY_E_USAGE, "no input given");
+    return ASSAY_OK;
+}
+
+int assay_engine_run(assay_engine *e)
+{
+    int rc = check_inputs(e);
+    if (rc < 0)
+        return rc;
+    rc = assay_engine_begin(e);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < e->ninputs && !e->fatal; i++)
+        assay_engine_feed_input(e, e->inputs[i]);
+    return assay_engine_end(e);
+}

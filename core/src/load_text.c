@@ -1,0 +1,105 @@
+/*
+ * load_text.c — plain-text files (.txt, .md, .text, and any file named
+ * explicitly whose type is unknown): one file is one document, cleaned by
+ * the shared policy, then the header conventions of asy_doc_parse_header
+ * ("date YYYY-MM-DD", front matter) are applied. An empty file is an
+ * empty document, not an error.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+#include "loader_int.h"
+
+typedef struct text_state {
+    asy_source *src;
+    char *display;
+    const asy_input_opts *o;
+    const asy_report *rep;
+    int done;
+} text_state;
+
+static const char *const text_ext[] = {".txt", ".md", ".text", NULL};
+
+static void text_close(void *st)
+{
+    text_state *s = st;
+    if (!s)
+        return;
+    asy_source_close(s->src);
+    free(s->display);
+    free(s);
+}
+
+static int text_open(void **state, asy_source *src, const char *display,
+                     const asy_input_opts *o, const asy_report *rep,
+                     asy_error *err)
+{
+    *state = NULL;
+    text_state *s = calloc(1, sizeof *s);
+    if (!s || !(s->display = strdup(display))) {
+        free(s);
+        asy_source_close(src);
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    }
+    s->src = src;
+    s->o = o;
+    s->rep = rep;
+    *state = s;
+    return ASSAY_OK;
+}
+
+/* Read the rest of an over-sized stream to learn its size for the
+ * message, in bounded memory. -1 if a read fails on the way. */
+static long long drain(asy_source *src, long long have)
+{
+    char buf[16384];
+    long long k;
+    while ((k = asy_source_read(src, buf, sizeof buf, NULL)) > 0)
+        have += k;
+    return k < 0 ? -1 : have;
+}
+
+static int read_body(text_state *s, asy_buf *raw, asy_error *err)
+{
+    int rc = asy_source_read_all(s->src, raw, s->o->max_doc_bytes, err);
+    if (rc == ASSAY_E_LIMIT) {
+        long long size = drain(s->src, (long long)raw->len);
+        asy_report_too_big(s->rep, asy_source_path(s->src), s->display, "",
+                           size, s->o->max_doc_bytes);
+        asy_error_clear(err);
+        return 0;
+    }
+    return rc < 0 ? rc : 1;
+}
+
+static int text_next(void *st, asy_doc **out, asy_error *err)
+{
+    text_state *s = st;
+    *out = NULL;
+    if (s->done)
+        return 0;
+    s->done = 1;
+    asy_buf raw = ASY_BUF_INIT;
+    int rc = read_body(s, &raw, err);
+    asy_doc *d = rc > 0 ? asy_doc_new(s->display, asy_source_path(s->src))
+                        : NULL;
+    if (rc > 0 && !d)
+        rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    if (rc > 0)
+        rc = asy_load_text_into(d, raw.data ? raw.data : "", raw.len, s->o,
+                                s->rep, 0, "", err);
+    asy_buf_free(&raw);
+    if (rc > 0 && asy_doc_parse_header(d) < 0)
+        rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    if (rc <= 0) {
+        asy_doc_free(d);
+        return rc;
+    }
+    *out = d;
+    return 1;
+}
+
+const asy_format asy_format_text = {
+    "text", text_ext, text_open, text_next, text_close,
+};

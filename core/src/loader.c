@@ -1,0 +1,521 @@
+/*
+ * loader.c — from input paths to documents: the format registry, the text
+ * cleaning policy every format shares (invalid UTF-8, NUL bytes, size
+ * cap), and the reader that walks a file, a directory (recursively, in
+ * bytewise sorted order, hidden entries skipped) or standard input.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "loader.h"
+#include "loader_int.h"
+#include "utf8.h"
+
+/* ==================================================================== */
+/* Registry and options                                                 */
+/* ==================================================================== */
+
+static const asy_format *const formats[] = {
+    &asy_format_text, &asy_format_jsonl, &asy_format_csv, &asy_format_tsv,
+};
+
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
+}
+
+const asy_format *asy_format_for_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (ends_with(base, n, ".gz"))
+        n -= 3;
+    for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+        for (const char *const *e = formats[f]->extensions; *e; e++)
+            if (n > strlen(*e) && ends_with(base, n, *e))
+                return formats[f];
+    return NULL;
+}
+
+void asy_input_opts_default(asy_input_opts *o)
+{
+    o->text_field = "text";
+    o->id_field = "id";
+    o->date_field = "date";
+    o->latin1 = 0;
+    o->invalid_utf8 = ASY_UTF8_REPLACE;
+    o->max_doc_bytes = 268435456;
+}
+
+/* ==================================================================== */
+/* Reporting                                                            */
+/* ==================================================================== */
+
+char *asy_strdup0(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void asy_report_skip(const asy_report *rep, const char *source,
+                     const char *doc_id, const char *where,
+                     const char *fmt, ...)
+{
+    if (!rep || !rep->skip)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rep->skip(rep->ud, source, doc_id, where ? where : "", msg);
+}
+
+void asy_report_warn(const asy_report *rep, const char *source,
+                     const char *doc_id, const char *where,
+                     const char *fmt, ...)
+{
+    if (!rep || !rep->warn)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rep->warn(rep->ud, source, doc_id, where ? where : "", msg);
+}
+
+void asy_report_too_big(const asy_report *rep, const char *source,
+                        const char *doc_id, const char *where,
+                        long long size, size_t max)
+{
+    if (size >= 0)
+        asy_report_skip(rep, source, doc_id, where,
+                        "document is %lld bytes, larger than max_doc_bytes "
+                        "(%zu); raise max_doc_bytes to read it", size, max);
+    else
+        asy_report_skip(rep, source, doc_id, where,
+                        "document is larger than max_doc_bytes (%zu); raise "
+                        "max_doc_bytes to read it", max);
+}
+
+/* ==================================================================== */
+/* Text cleaning policy                                                 */
+/* ==================================================================== */
+
+static void where_at(char *buf, size_t size, const char *prefix,
+                     long long byte)
+{
+    if (prefix && *prefix)
+        snprintf(buf, size, "%s, byte %lld", prefix, byte);
+    else
+        snprintf(buf, size, "byte %lld", byte);
+}
+
+/* Apply the invalid-UTF-8 policy. Returns 1 keep, 0 skipped, < 0 fatal. */
+static int invalid_policy(asy_doc *d, const asy_input_opts *o,
+                          const asy_report *rep, const asy_clean_report *cr,
+                          long long at, const char *prefix, asy_error *err)
+{
+    char where[512];
+    where_at(where, sizeof where, prefix, at);
+    if (o->invalid_utf8 == ASY_UTF8_REPLACE) {
+        asy_report_warn(rep, d->source, d->id, where,
+                        "invalid UTF-8 (%zu sequence%s replaced by U+FFFD)",
+                        cr->invalid, cr->invalid == 1 ? "" : "s");
+        return 1;
+    }
+    if (o->invalid_utf8 == ASY_UTF8_SKIP) {
+        asy_report_skip(rep, d->source, d->id, where,
+                        "invalid UTF-8 at byte %lld", at);
+        return 0;
+    }
+    asy_error_set(err, ASSAY_E_ENCODING, "invalid UTF-8 in '%s' at %s",
+                  d->source, where);
+    asy_error_at(err, d->source, -1, prefix && *prefix ? -1 : at);
+    asy_error_doc(err, d->id);
+    asy_error_hint(err, "set invalid_utf8=replace (or skip) to carry on, or "
+                        "encoding=latin-1 if the file is ISO-8859-1");
+    return ASSAY_E_ENCODING;
+}
+
+int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
+                       const asy_input_opts *o, const asy_report *rep,
+                       long long base_offset, const char *where_prefix,
+                       asy_error *err)
+{
+    if (o->max_doc_bytes && len > o->max_doc_bytes) {
+        asy_report_too_big(rep, d->source, d->id, where_prefix,
+                           (long long)len, o->max_doc_bytes);
+        return 0;
+    }
+    char *text;
+    size_t n;
+    asy_clean_report cr;
+    if (asy_text_clean(raw, len, o->latin1, &text, &n, &cr) < 0)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory cleaning "
+                             "document '%s'", d->id);
+    if (cr.first_nul >= 0) {
+        char where[512];
+        long long at = base_offset + cr.first_nul;
+        where_at(where, sizeof where, where_prefix, at);
+        asy_report_skip(rep, d->source, d->id, where,
+                        "binary content (NUL byte at byte %lld)", at);
+        free(text);
+        return 0;
+    }
+    if (cr.invalid) {
+        int r = invalid_policy(d, o, rep, &cr, base_offset + cr.first_invalid,
+                               where_prefix, err);
+        if (r <= 0) {
+            free(text);
+            return r;
+        }
+    }
+    asy_doc_take_text(d, text, n);
+    return 1;
+}
+
+/* ==================================================================== */
+/* Directory listing                                                    */
+/* ==================================================================== */
+
+typedef struct level {
+    char *rel;    /* directory relative to the root, "" for the root */
+    char **names; /* sorted entries, hidden ones removed */
+    size_t n, i;
+} level;
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Sorted non-hidden entries of dir. Returns 0, or -1 with errno set. */
+static int list_dir(const char *dir, char ***out, size_t *nout)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return -1;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            char **p = realloc(names, nc * sizeof *p);
+            if (!p)
+                goto nomem;
+            names = p;
+            cap = nc;
+        }
+        if (!(names[n] = strdup(de->d_name)))
+            goto nomem;
+        n++;
+    }
+    closedir(dh);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
+    *out = names;
+    *nout = n;
+    return 0;
+nomem:
+    closedir(dh);
+    free_names(names, n);
+    errno = ENOMEM;
+    return -1;
+}
+
+/* "a" + "b" -> "a/b"; "" + "b" -> "b". NULL when out of memory. */
+static char *join(const char *a, const char *b)
+{
+    char *p = NULL;
+    if (!*a)
+        return strdup(b);
+    size_t n = strlen(a);
+    int slash = n > 0 && a[n - 1] == '/';
+    return asprintf(&p, "%s%s%s", a, slash ? "" : "/", b) < 0 ? NULL : p;
+}
+
+/* ==================================================================== */
+/* Reader                                                               */
+/* ==================================================================== */
+
+enum { R_FILE, R_DIR, R_STDIN };
+
+struct asy_reader {
+    char *root;
+    int kind;
+    asy_input_opts opts;
+    asy_report rep;
+    const asy_format *fmt; /* format of the file being read, if any */
+    void *state;
+    level *stack;
+    size_t depth, cap;
+};
+
+static int grow_stack(asy_reader *r)
+{
+    if (r->depth < r->cap)
+        return 0;
+    size_t nc = r->cap ? r->cap * 2 : 8;
+    level *p = realloc(r->stack, nc * sizeof *p);
+    if (!p)
+        return -1;
+    r->stack = p;
+    r->cap = nc;
+    return 0;
+}
+
+/* List directory root/rel and push it on the walk stack. */
+static int push_level(asy_reader *r, const char *rel, asy_error *err)
+{
+    char *dir = *rel ? join(r->root, rel) : strdup(r->root);
+    level lv = {strdup(rel), NULL, 0, 0};
+    if (!dir || !lv.rel || grow_stack(r) < 0) {
+        free(dir);
+        free(lv.rel);
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    }
+    if (list_dir(dir, &lv.names, &lv.n) < 0) {
+        int code = errno == ENOMEM ? ASSAY_E_NOMEM : ASSAY_E_IO;
+        asy_error_set(err, code, "cannot read directory '%s': %s", dir,
+                      strerror(errno));
+        asy_error_at(err, dir, -1, -1);
+        free(dir);
+        free(lv.rel);
+        return code;
+    }
+    free(dir);
+    r->stack[r->depth++] = lv;
+    return ASSAY_OK;
+}
+
+static void pop_level(asy_reader *r)
+{
+    level *lv = &r->stack[--r->depth];
+    free_names(lv->names, lv->n);
+    free(lv->rel);
+}
+
+static void close_current(asy_reader *r)
+{
+    if (r->state)
+        r->fmt->close(r->state);
+    r->state = NULL;
+}
+
+/* Open path with format f under the given id base. The format's open
+ * takes the source even when it fails. */
+static int start_file(asy_reader *r, const asy_format *f, asy_source *src,
+                      const char *display, asy_error *err)
+{
+    r->fmt = f;
+    return f->open(&r->state, src, display, &r->opts, &r->rep, err);
+}
+
+/* The stdin format: '{' as first non-blank byte means JSON Lines. */
+static const asy_format *sniff(asy_source *src)
+{
+    const char *p;
+    size_t n = asy_source_peek(src, &p, 4096);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')
+            continue;
+        return p[i] == '{' ? &asy_format_jsonl : &asy_format_text;
+    }
+    return &asy_format_text;
+}
+
+static int open_single(asy_reader *r, const char *path, asy_error *err)
+{
+    asy_source *src;
+    int rc = asy_source_open(&src, path, err);
+    if (rc < 0)
+        return rc;
+    const asy_format *f;
+    if (r->kind == R_STDIN)
+        f = sniff(src);
+    else if (!(f = asy_format_for_path(path)))
+        f = &asy_format_text; /* an explicit file of unknown type: text */
+    return start_file(r, f, src, path, err);
+}
+
+int asy_reader_open(asy_reader **out, const char *path,
+                    const asy_input_opts *o, const asy_report *rep,
+                    asy_error *err)
+{
+    *out = NULL;
+    asy_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->root = strdup(path))) {
+        free(r);
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    }
+    r->opts = *o;
+    if (rep)
+        r->rep = *rep;
+    struct stat st;
+    int rc;
+    if (strcmp(path, "-") == 0) {
+        r->kind = R_STDIN;
+        rc = open_single(r, path, err);
+    } else if (stat(path, &st) != 0) {
+        rc = asy_error_set(err, ASSAY_E_IO, "cannot open '%s': %s", path,
+                           strerror(errno));
+        asy_error_at(err, path, -1, -1);
+    } else if (S_ISDIR(st.st_mode)) {
+        r->kind = R_DIR;
+        rc = push_level(r, "", err);
+    } else {
+        r->kind = R_FILE;
+        rc = open_single(r, path, err);
+    }
+    if (rc < 0) {
+        asy_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return ASSAY_OK;
+}
+
+/* One directory entry: descend, open, or report why not. Returns 1 when a
+ * file was opened, 0 to go on, < 0 fatal. */
+static int visit(asy_reader *r, const char *rel, asy_error *err)
+{
+    char *full = join(r->root, rel);
+    if (!full)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    struct stat lst, st;
+    int rc = 0;
+    const asy_format *f = asy_format_for_path(rel);
+    if (lstat(full, &lst) != 0) {
+        asy_report_skip(&r->rep, full, rel, "", "%s", strerror(errno));
+    } else if (S_ISDIR(lst.st_mode)) {
+        rc = push_level(r, rel, err);
+    } else if (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 &&
+               S_ISDIR(st.st_mode)) {
+        asy_report_warn(&r->rep, full, rel, "", "ignored: symbolic link to a "
+                        "directory (not followed)");
+    } else if (!f) {
+        asy_report_warn(&r->rep, full, rel, "", "ignored: unknown file type");
+    } else {
+        asy_source *src;
+        asy_error local;
+        if (asy_source_open(&src, full, &local) < 0) {
+            asy_report_skip(&r->rep, full, rel, "", "%s", local.message);
+        } else {
+            rc = start_file(r, f, src, rel, err);
+            rc = rc < 0 ? rc : 1;
+        }
+    }
+    free(full);
+    return rc;
+}
+
+/* Advance the walk to the next file that opens. 1 opened, 0 end, < 0. */
+static int next_file(asy_reader *r, asy_error *err)
+{
+    while (r->depth > 0) {
+        level *lv = &r->stack[r->depth - 1];
+        if (lv->i == lv->n) {
+            pop_level(r);
+            continue;
+        }
+        char *rel = join(lv->rel, lv->names[lv->i++]);
+        if (!rel)
+            return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+        int rc = visit(r, rel, err);
+        free(rel);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int asy_reader_next(asy_reader *r, asy_doc **out, asy_error *err)
+{
+    *out = NULL;
+    for (;;) {
+        if (r->state) {
+            int rc = r->fmt->next(r->state, out, err);
+            if (rc == 1)
+                return 1;
+            close_current(r);
+            if (rc < 0)
+                return rc;
+        }
+        if (r->kind != R_DIR)
+            return 0;
+        int rc = next_file(r, err);
+        if (rc <= 0)
+            return rc;
+    }
+}
+
+void asy_reader_close(asy_reader *r)
+{
+    if (!r)
+        return;
+    close_current(r);
+    while (r->depth > 0)
+        pop_level(r);
+    free(r->stack);
+    free(r->root);
+    free(r);
+}
+
+/* ==================================================================== */
+/* Input size                                                           */
+/* ==================================================================== */
+
+static long long dir_size(const char *dir)
+{
+    char **names;
+    size_t n;
+    if (list_dir(dir, &names, &n) < 0)
+        return 0;
+    long long total = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *full = join(dir, names[i]);
+        struct stat lst, st;
+        if (!full || lstat(full, &lst) != 0) {
+            free(full);
+            continue;
+        }
+        if (S_ISDIR(lst.st_mode))
+            total += dir_size(full);
+        else if (asy_format_for_path(names[i]) && stat(full, &st) == 0 &&
+                 S_ISREG(st.st_mode))
+            total += (long long)st.st_size;
+        free(full);
+    }
+    free_names(names, n);
+    return total;
+}
+
+long long asy_input_size(const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+        return -1;
+    if (S_ISDIR(st.st_mode))
+        return dir_size(path);
+    return (long long)st.st_size;
+}

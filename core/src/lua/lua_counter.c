@@ -1,0 +1,318 @@
+/*
+ * lua_counter.c — "assay.Counter": string -> integer counts kept in C
+ * (counter.c), so counting words never loops over tokens in Lua. Sorted
+ * views (top, each) are deterministic: count descending, then key
+ * ascending. The C memory a counter holds is charged to the state's
+ * memory cap.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "../token.h"
+#include "lua_state.h"
+#include "lua_types.h"
+
+typedef struct Counter {
+    asy_counter *c;  /* NULL until created, and after __gc */
+    size_t charged;  /* bytes charged to the memory cap */
+} Counter;
+
+static Counter *tocounter(lua_State *L, int idx)
+{
+    Counter *k = luaL_checkudata(L, idx, ASY_COUNTER_MT);
+    if (!k->c)
+        luaL_error(L, "attempt to use a freed counter");
+    return k;
+}
+
+asy_counter *asy_lua_counter_test(lua_State *L, int idx)
+{
+    Counter *k = luaL_testudata(L, idx, ASY_COUNTER_MT);
+    return k ? k->c : NULL;
+}
+
+void asy_lua_counter_charge(lua_State *L, int idx)
+{
+    Counter *k = luaL_checkudata(L, idx, ASY_COUNTER_MT);
+    size_t now = k->c ? asy_counter_memory(k->c) : 0;
+    long long delta = (long long)now - (long long)k->charged;
+    k->charged = now;
+    if (asy_lstate_charge(L, delta) < 0)
+        luaL_error(L, "not enough memory (counter of %I keys)",
+                   (lua_Integer)asy_counter_size(k->c));
+}
+
+/* liolib's newprefile pattern: the userdata exists in an empty, valid
+ * state before the C counter is allocated, so an error in between leaks
+ * nothing. */
+int asy_lua_counter_new(lua_State *L)
+{
+    Counter *k = lua_newuserdatauv(L, sizeof *k, 0);
+    k->c = NULL;
+    k->charged = 0;
+    luaL_setmetatable(L, ASY_COUNTER_MT);
+    k->c = asy_counter_new();
+    if (!k->c)
+        return luaL_error(L, "not enough memory");
+    asy_lua_counter_charge(L, -1);
+    return 1;
+}
+
+static void nomem(lua_State *L)
+{
+    luaL_error(L, "not enough memory");
+}
+
+/* c:add(key, n = 1) */
+static int counter_add(lua_State *L)
+{
+    Counter *k = tocounter(L, 1);
+    size_t len;
+    const char *key = luaL_checklstring(L, 2, &len);
+    lua_Integer n = luaL_optinteger(L, 3, 1);
+    if (asy_counter_add(k->c, key, len, (int64_t)n) < 0)
+        nomem(L);
+    asy_lua_counter_charge(L, 1);
+    return 0;
+}
+
+static int counter_get(lua_State *L)
+{
+    Counter *k = tocounter(L, 1);
+    size_t len;
+    const char *key = luaL_checklstring(L, 2, &len);
+    lua_pushinteger(L, (lua_Integer)asy_counter_get(k->c, key, len));
+    return 1;
+}
+
+/* ---- add_words -------------------------------------------------------- */
+
+typedef struct words {
+    asy_counter *c;
+    asy_counter *seen;   /* distinct mode: words already counted */
+    lua_Integer min_len; /* in code points */
+    lua_Integer counted;
+} words;
+
+static size_t cp_count(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+static int on_word(void *ud, const asy_token *t, const char *norm, size_t n)
+{
+    words *w = ud;
+    (void)t;
+    if (w->min_len > 1 && cp_count(norm, n) < (size_t)w->min_len)
+        return 0;
+    if (w->seen) {
+        if (asy_counter_get(w->seen, norm, n) != 0)
+            return 0;
+        if (asy_counter_add(w->seen, norm, n, 1) < 0)
+            return -1;
+    }
+    if (asy_counter_add(w->c, norm, n, 1) < 0)
+        return -1;
+    w->counted++;
+    return 0;
+}
+
+static int optbool(lua_State *L, int opts, const char *name, int dflt)
+{
+    if (lua_isnoneornil(L, opts))
+        return dflt;
+    int t = lua_getfield(L, opts, name);
+    int v = t == LUA_TNIL ? dflt : lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static lua_Integer optint(lua_State *L, int opts, const char *name,
+                          lua_Integer dflt)
+{
+    if (lua_isnoneornil(L, opts))
+        return dflt;
+    lua_getfield(L, opts, name);
+    lua_Integer v = lua_isnil(L, -1) ? dflt : 0;
+    if (!lua_isnil(L, -1) && !lua_isinteger(L, -1))
+        luaL_error(L, "option '%s' must be an integer", name);
+    if (!lua_isnil(L, -1))
+        v = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* c:add_words(doc_or_string, {lower=true, numbers=false, distinct=false,
+ * min_length=1}) -> number of words counted. Tokenising and counting run
+ * in C over the document's own bytes (no copy of the text). */
+static int counter_add_words(lua_State *L)
+{
+    Counter *k = tocounter(L, 1);
+    size_t len = 0;
+    const char *text;
+    asy_doc *d = asy_lua_doc_test(L, 2);
+    if (d) {
+        text = d->text ? d->text : "";
+        len = d->len;
+    } else if (lua_type(L, 2) == LUA_TSTRING)
+        text = lua_tolstring(L, 2, &len);
+    else
+        return luaL_typeerror(L, 2, "assay.Document or string");
+    if (!lua_isnoneornil(L, 3))
+        luaL_checktype(L, 3, LUA_TTABLE);
+    int flags = (optbool(L, 3, "lower", 1) ? ASY_TOK_LOWER : 0) |
+                (optbool(L, 3, "numbers", 0) ? ASY_TOK_NUMBERS : 0);
+    words w = {k->c, NULL, optint(L, 3, "min_length", 1), 0};
+    if (optbool(L, 3, "distinct", 0) && !(w.seen = asy_counter_new()))
+        nomem(L);
+    int rc = asy_tokenize(text, len, flags, on_word, &w);
+    asy_counter_free(w.seen);
+    if (rc != 0)
+        nomem(L);
+    asy_lua_counter_charge(L, 1);
+    lua_pushinteger(L, w.counted);
+    return 1;
+}
+
+/* ---- merging and views ------------------------------------------------ */
+
+static int counter_merge(lua_State *L)
+{
+    Counter *k = tocounter(L, 1);
+    Counter *o = tocounter(L, 2);
+    if (asy_counter_merge(k->c, o->c) < 0)
+        nomem(L);
+    asy_lua_counter_charge(L, 1);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* Sorted entries in a Lua-owned buffer (freed by the GC even if pushing
+ * the results raises); NULL with *n = 0 when empty. */
+static asy_counter_entry *sorted(lua_State *L, Counter *k, int by_key,
+                                 size_t *n)
+{
+    *n = 0;
+    if (asy_counter_size(k->c) == 0) {
+        lua_pushnil(L);
+        return NULL;
+    }
+    asy_counter_entry *e = asy_counter_sorted(k->c, by_key, n);
+    if (!e)
+        nomem(L);
+    asy_counter_entry *copy = lua_newuserdatauv(L, *n * sizeof *e, 0);
+    memcpy(copy, e, *n * sizeof *e);
+    free(e);
+    return copy;
+}
+
+/* c:top(n) -> { {key, count}, ... } */
+static int counter_top(lua_State *L)
+{
+    Counter *k = tocounter(L, 1);
+    lua_Integer want = luaL_optinteger(L, 2, LUA_MAXINTEGER);
+    size_t n;
+    asy_counter_entry *e = sorted(L, k, 0, &n); /* buf */
+    if (want >= 0 && (lua_Unsigned)want < n)
+        n = (size_t)want;
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0); /* buf list */
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 2, 0);
+        lua_pushlstring(L, e[i].key, e[i].len);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, (lua_Integer)e[i].count);
+        lua_rawseti(L, -2, 2);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* Iterator over a snapshot (keys, counts, position), so changing the
+ * counter inside the loop is safe. */
+static int each_next(lua_State *L)
+{
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3)) + 1;
+    if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL)
+        return 1;
+    lua_rawgeti(L, lua_upvalueindex(2), i);
+    lua_pushinteger(L, i);
+    lua_replace(L, lua_upvalueindex(3));
+    return 2;
+}
+
+/* c:each([order]) -> iterator of key, count; order "count" (default) or
+ * "key". */
+static int counter_each(lua_State *L)
+{
+    static const char *const orders[] = {"count", "key", NULL};
+    Counter *k = tocounter(L, 1);
+    int by_key = luaL_checkoption(L, 2, "count", orders);
+    size_t n;
+    asy_counter_entry *e = sorted(L, k, by_key, &n); /* buf */
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);  /* buf keys */
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);  /* buf keys counts */
+    for (size_t i = 0; i < n; i++) {
+        lua_pushlstring(L, e[i].key, e[i].len);
+        lua_rawseti(L, -3, (lua_Integer)i + 1);
+        lua_pushinteger(L, (lua_Integer)e[i].count);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, each_next, 3);
+    return 1;
+}
+
+static int counter_total(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)asy_counter_total(tocounter(L, 1)->c));
+    return 1;
+}
+
+static int counter_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)asy_counter_size(tocounter(L, 1)->c));
+    return 1;
+}
+
+static int counter_tostring(lua_State *L)
+{
+    Counter *k = luaL_checkudata(L, 1, ASY_COUNTER_MT);
+    if (!k->c)
+        lua_pushliteral(L, "Counter(freed)");
+    else
+        lua_pushfstring(L, "Counter(%I keys, total %I)",
+                        (lua_Integer)asy_counter_size(k->c),
+                        (lua_Integer)asy_counter_total(k->c));
+    return 1;
+}
+
+static int counter_gc(lua_State *L)
+{
+    Counter *k = luaL_checkudata(L, 1, ASY_COUNTER_MT);
+    asy_counter_free(k->c);
+    k->c = NULL;
+    asy_lstate_charge(L, -(long long)k->charged);
+    k->charged = 0;
+    return 0;
+}
+
+void asy_lua_counter_open(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"add", counter_add},     {"get", counter_get},
+        {"add_words", counter_add_words},
+        {"merge", counter_merge}, {"top", counter_top},
+        {"each", counter_each},   {"total", counter_total},
+        {NULL, NULL}};
+    static const luaL_Reg meta[] = {{"__len", counter_len},
+                                    {"__tostring", counter_tostring},
+                                    {"__gc", counter_gc},
+                                    {NULL, NULL}};
+    asy_lua_newclass(L, ASY_COUNTER_MT, methods, meta);
+    lua_pop(L, 1);
+}

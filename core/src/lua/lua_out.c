@@ -1,0 +1,222 @@
+/*
+ * lua_out.c — "assay.Output": where a plugin's callback writes rows.
+ * out:row(t) checks t against the output's declared columns (by name or
+ * position) and packs the values into the worker's row buffer. An Output
+ * is bound to one callback and fails loudly if kept and used later.
+ */
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "lua_types.h"
+
+typedef struct Output {
+    asy_lua_sink *sink;
+    uint64_t call; /* the callback this view belongs to */
+    const asy_lua_outputs *outs;
+    int output;    /* index into outs->defs */
+} Output;
+
+static Output *live(lua_State *L, int idx)
+{
+    Output *o = luaL_checkudata(L, idx, ASY_OUTPUT_MT);
+    if (!o->sink->rb || o->sink->call != o->call)
+        luaL_error(L, "output '%s' used after its callback returned",
+                   o->outs->defs[o->output].name);
+    return o;
+}
+
+/* Push "a, b, c" from n names. */
+static void push_names(lua_State *L, char *const *names, int n)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, names[i]);
+    }
+    luaL_pushresult(&b);
+}
+
+static int find_output(const asy_lua_outputs *outs, const char *name)
+{
+    for (int i = 0; i < outs->n; i++)
+        if (strcmp(outs->defs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int output_error(lua_State *L, const asy_lua_outputs *outs,
+                        const char *name)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; i < outs->n; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, outs->defs[i].name);
+    }
+    luaL_pushresult(&b);
+    return luaL_error(L, "plugin '%s' has no output '%s' (outputs: %s)",
+                      outs->plugin, name, lua_tostring(L, -1));
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+static int find_column(const asy_output_def *def, const char *name)
+{
+    for (int i = 0; i < def->ncols; i++)
+        if (strcmp(def->columns[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* Column of key (at stack top - 1 during lua_next), or an argument error. */
+static int key_column(lua_State *L, int arg, const asy_output_def *def)
+{
+    if (lua_type(L, -2) == LUA_TSTRING) {
+        int c = find_column(def, lua_tostring(L, -2));
+        if (c >= 0)
+            return c;
+        push_names(L, def->columns, def->ncols);
+        return luaL_argerror(L, arg, lua_pushfstring(L,
+            "unknown column '%s' for output '%s' (columns: %s)",
+            lua_tostring(L, -3), def->name, lua_tostring(L, -1)));
+    }
+    if (lua_isinteger(L, -2)) {
+        lua_Integer i = lua_tointeger(L, -2);
+        if (i >= 1 && i <= def->ncols)
+            return (int)i - 1;
+        return luaL_argerror(L, arg, lua_pushfstring(L,
+            "position %I is beyond the %d columns of output '%s'", i,
+            def->ncols, def->name));
+    }
+    return luaL_argerror(L, arg, lua_pushfstring(L,
+        "row keys must be column names or positions, got a %s key",
+        luaL_typename(L, -2)));
+}
+
+/* Convert the value at the top of the stack (kept there, so a string stays
+ * alive until the row is packed). */
+static void to_value(lua_State *L, int arg, const asy_output_def *def,
+                     int col, assay_value *v)
+{
+    memset(v, 0, sizeof *v);
+    switch (lua_type(L, -1)) {
+    case LUA_TNIL: v->type = ASSAY_NIL; break;
+    case LUA_TBOOLEAN:
+        v->type = ASSAY_BOOLEAN;
+        v->i = lua_toboolean(L, -1);
+        break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, -1)) {
+            v->type = ASSAY_INTEGER;
+            v->i = (int64_t)lua_tointeger(L, -1);
+        } else {
+            v->type = ASSAY_NUMBER;
+            v->d = (double)lua_tonumber(L, -1);
+        }
+        break;
+    case LUA_TSTRING:
+        v->type = ASSAY_STRING;
+        v->s = lua_tolstring(L, -1, &v->len);
+        break;
+    default:
+        luaL_argerror(L, arg, lua_pushfstring(L,
+            "column '%s' of output '%s' cannot hold a %s value",
+            def->columns[col], def->name, luaL_typename(L, -1)));
+    }
+}
+
+/* Pack the table at arg into a row of output o. Values are moved into a
+ * scratch table indexed by column so that their strings stay alive. */
+static void write_row(lua_State *L, Output *o, int out, int arg)
+{
+    const asy_output_def *def = &o->outs->defs[out];
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_createtable(L, def->ncols, 0); /* cells */
+    int cells = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, arg)) { /* cells key value */
+        int c = key_column(L, arg, def);
+        lua_rawseti(L, cells, c + 1);
+    }
+    assay_value *vals = lua_newuserdatauv(L, (size_t)(def->ncols ? def->ncols : 1)
+                                                 * sizeof *vals, 0);
+    luaL_checkstack(L, def->ncols + 4, "too many columns");
+    for (int c = 0; c < def->ncols; c++) {
+        lua_rawgeti(L, cells, c + 1);
+        to_value(L, arg, def, c, &vals[c]);
+    }
+    if (asy_rowbuf_add(o->sink->rb, out, vals, def->ncols) < 0)
+        luaL_error(L, "not enough memory");
+    lua_settop(L, cells - 1);
+}
+
+/* out:row(t) or out:row("name", t) */
+static int out_row(lua_State *L)
+{
+    Output *o = live(L, 1);
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        const char *name = lua_tostring(L, 2);
+        int k = find_output(o->outs, name);
+        if (k < 0)
+            return output_error(L, o->outs, name);
+        write_row(L, o, k, 3);
+    } else
+        write_row(L, o, o->output, 2);
+    return 0;
+}
+
+/* out.name: a method, or an Output bound to the named output. */
+static int out_index(lua_State *L)
+{
+    Output *o = live(L, 1);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    const char *name = luaL_checkstring(L, 2);
+    int k = find_output(o->outs, name);
+    if (k < 0)
+        return output_error(L, o->outs, name);
+    asy_lua_out_push(L, o->sink, o->outs, k);
+    ((Output *)lua_touserdata(L, -1))->call = o->call;
+    return 1;
+}
+
+static int out_tostring(lua_State *L)
+{
+    Output *o = luaL_checkudata(L, 1, ASY_OUTPUT_MT);
+    lua_pushfstring(L, "Output(%s)", o->outs->defs[o->output].name);
+    return 1;
+}
+
+static int out_newindex(lua_State *L)
+{
+    return luaL_error(L, "an output is read-only; write rows with out:row{...}");
+}
+
+void asy_lua_out_push(lua_State *L, asy_lua_sink *sink,
+                      const asy_lua_outputs *outs, int output)
+{
+    Output *o = lua_newuserdatauv(L, sizeof *o, 0);
+    o->sink = sink;
+    o->call = sink->call;
+    o->outs = outs;
+    o->output = output;
+    luaL_setmetatable(L, ASY_OUTPUT_MT);
+}
+
+void asy_lua_out_open(lua_State *L)
+{
+    static const luaL_Reg methods[] = {{"row", out_row}, {NULL, NULL}};
+    static const luaL_Reg meta[] = {{"__tostring", out_tostring},
+                                    {"__newindex", out_newindex},
+                                    {NULL, NULL}};
+    asy_lua_newclass(L, ASY_OUTPUT_MT, NULL, meta);
+    luaL_newlib(L, methods);
+    lua_pushcclosure(L, out_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}

@@ -1,0 +1,44 @@
+/*
+ * lua_state.h — creating a lua_State for assay: a counting, capped
+ * allocator, the selected standard libraries, a panic handler and the
+ * per-callback instruction budget (a count hook a plugin cannot swallow).
+ */
+#ifndef ASY_LUA_STATE_H
+#define ASY_LUA_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+/* Limits and flags of one state, reachable through lua_getallocf(). */
+typedef struct asy_lstate {
+    lua_State *L;          /* the main thread */
+    size_t used;           /* bytes held by the Lua heap */
+    size_t external;       /* bytes held by C objects owned by Lua values */
+    size_t limit;          /* 0 = no cap */
+    int mem_refused;       /* an allocation was refused since the last begin */
+    uint64_t instr_limit;  /* 0 = no budget */
+    uint64_t instr_used;
+    int instr_tripped;     /* the budget ran out since the last begin */
+    int trust;
+} asy_lstate;
+
+/* New state with a capped allocator; opens base, string, table, math,
+ * utf8 and coroutine (every library when trust != 0). NULL on OOM. */
+lua_State *asy_lstate_new(size_t mem_limit, uint64_t instr_limit, int trust);
+/* Close the state and free its control block. NULL is allowed. */
+void asy_lstate_close(lua_State *L);
+asy_lstate *asy_lstate_get(lua_State *L);
+
+/* Start a callback: reset the instruction budget and the limit flags. */
+void asy_lstate_begin(lua_State *L);
+/* Change the instruction budget (0 = none) for later callbacks. */
+void asy_lstate_set_instr_limit(lua_State *L, uint64_t limit);
+
+/* Account for `delta` bytes held outside the Lua heap (C counters).
+ * Returns 0, or -1 (and sets mem_refused) when the cap is now exceeded;
+ * the caller then raises an error. */
+int asy_lstate_charge(lua_State *L, long long delta);
+
+#endif

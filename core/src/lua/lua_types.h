@@ -1,0 +1,98 @@
+/*
+ * lua_types.h — the C types assay hands to Lua (Document, Span, Counter,
+ * Output) and the `assay` module: each lives in its own lua_<type>.c file
+ * and exposes only what the runtime needs to create, check and retire it.
+ * Internal to core/src/lua/.
+ */
+#ifndef ASY_LUA_TYPES_H
+#define ASY_LUA_TYPES_H
+
+#include <stdint.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "../counter.h"
+#include "../doc.h"
+#include "../plugin.h"
+#include "../rowbuf.h"
+
+#define ASY_DOC_MT "assay.Document"
+#define ASY_SPAN_MT "assay.Span"
+#define ASY_SPANLIST_MT "assay.SpanList"
+#define ASY_COUNTER_MT "assay.Counter"
+#define ASY_OUTPUT_MT "assay.Output"
+
+/* Register a metatable: `name` in the registry with __name, __index methods
+ * (unless NULL), the metamethods in `meta`, and __metatable = name so that
+ * getmetatable() from a plugin sees only the name. Leaves it on the stack. */
+void asy_lua_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
+                      const luaL_Reg *meta);
+
+/* ---- lua_doc.c ---- */
+void asy_lua_doc_open(lua_State *L);
+/* Push a new Document view of d (valid until asy_lua_doc_invalidate). */
+void asy_lua_doc_push(lua_State *L, asy_doc *d);
+/* Retire the Document at idx: any later use raises an error. */
+void asy_lua_doc_invalidate(lua_State *L, int idx);
+/* The live document of the Document at idx; NULL if idx is not a
+ * Document; raises an error if it was retired. */
+asy_doc *asy_lua_doc_test(lua_State *L, int idx);
+/* The document of the Document at idx, NULL when retired (no error). */
+asy_doc *asy_lua_doc_peek(lua_State *L, int idx);
+/* Push the id of the Document at idx (works after it was retired). */
+void asy_lua_doc_pushid(lua_State *L, int idx);
+
+/* ---- lua_span.c ---- */
+void asy_lua_span_open(lua_State *L);
+/* Push a Span over the Document at docidx. index = its 1-based position in
+ * the list it belongs to (0 if none), used by the list iterator. */
+void asy_lua_span_push(lua_State *L, int docidx, size_t bstart, size_t bend,
+                       size_t cpstart, size_t cpend, int index);
+/* Give the table on top of the stack the span-list metatable (array and
+ * iterator at once). */
+void asy_lua_spanlist_setmeta(lua_State *L);
+
+/* ---- lua_counter.c ---- */
+void asy_lua_counter_open(lua_State *L);
+/* assay.counter(): push a new empty Counter. */
+int asy_lua_counter_new(lua_State *L);
+/* The counter of the Counter at idx, or NULL if idx is not a Counter. */
+asy_counter *asy_lua_counter_test(lua_State *L, int idx);
+/* Re-account the C memory of the Counter at idx against the memory cap;
+ * raises "not enough memory" when the cap is exceeded. */
+void asy_lua_counter_charge(lua_State *L, int idx);
+
+/* ---- lua_out.c ---- */
+/* Where the rows of the current callback go. `call` changes after every
+ * callback, which retires every Output created during it. */
+typedef struct asy_lua_sink {
+    asy_rowbuf *rb; /* NULL outside callbacks */
+    uint64_t call;
+} asy_lua_sink;
+
+/* The declared outputs of one plugin (owned by the runtime). */
+typedef struct asy_lua_outputs {
+    const char *plugin;
+    int n;
+    const asy_output_def *defs;
+} asy_lua_outputs;
+
+void asy_lua_out_open(lua_State *L);
+/* Push an Output for output number `output` of outs, bound to the sink's
+ * current call. Both pointers must outlive the lua_State. */
+void asy_lua_out_push(lua_State *L, asy_lua_sink *sink,
+                      const asy_lua_outputs *outs, int output);
+
+/* ---- lua_assay.c ---- */
+/* Build the shared `assay` module (C functions + prelude) in the registry.
+ * Raises on error (run it protected). */
+void asy_lua_assay_open(lua_State *L);
+/* Push a fresh `assay` table for one plugin: the shared functions plus
+ * log/read_file/read_lines/data_path bound to the plugin info table at
+ * pinfo (fields name, dir, dirs). */
+void asy_lua_assay_push(lua_State *L, int pinfo);
+/* print/assay.log for the plugin info table at upvalue 1. */
+int asy_lua_assay_log(lua_State *L);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * rowbuf.h — rows emitted by a plugin, packed into one byte buffer.
+ *
+ * A worker thread appends the rows of one document here; the engine later
+ * replays them, in corpus order, into the sinks or the row callback. Packing
+ * keeps this to one allocation per document instead of one per cell.
+ */
+#ifndef ASY_ROWBUF_H
+#define ASY_ROWBUF_H
+
+#include <stddef.h>
+
+#include "assay.h"
+#include "strbuf.h"
+
+typedef struct asy_rowbuf {
+    asy_buf buf;
+    size_t nrows;
+} asy_rowbuf;
+
+#define ASY_ROWBUF_INIT {ASY_BUF_INIT, 0}
+
+/* Append a row for plugin-local output `output` (copies strings).
+ * Returns 0 or -1 when out of memory. */
+int asy_rowbuf_add(asy_rowbuf *rb, int output, const assay_value *vals,
+                   int n);
+void asy_rowbuf_clear(asy_rowbuf *rb);
+void asy_rowbuf_free(asy_rowbuf *rb);
+
+typedef struct asy_rowbuf_iter {
+    const char *p, *end;
+} asy_rowbuf_iter;
+
+void asy_rowbuf_iter_init(asy_rowbuf_iter *it, const asy_rowbuf *rb);
+/* Next row: 1 and fills *output, vals[0..*n) (strings point into the
+ * buffer; n is capped at maxvals), 0 at the end. */
+int asy_rowbuf_next(asy_rowbuf_iter *it, int *output, assay_value *vals,
+                    int maxvals, int *n);
+
+#endif

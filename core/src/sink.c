@@ -1,0 +1,279 @@
+/*
+ * sink.c — output files written atomically: rows go to a hidden temporary
+ * file in the destination directory, which commit renames into place and
+ * abort removes. Standard output is a sink with nothing to rename.
+ *
+ * Durability: commit does fflush + fsync(file) + fclose + rename(2). The
+ * fsync costs one disk flush per output file (a handful per run) and
+ * guarantees that after a crash the renamed file has its full contents
+ * rather than zero length; the directory itself is not fsynced, so a crash
+ * right after commit may still show the old state — never a truncated file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sink.h"
+
+struct asy_sink {
+    FILE *fp;
+    char *final;   /* destination path, "-" for stdout */
+    char *tmp;     /* temporary path; NULL when writing in place */
+    int own_fp;    /* fp is ours to close (not stdout) */
+    asy_csvout w;
+    unsigned long long rows;
+};
+
+/* Temp names are unique per process through this counter (thread-safe). */
+static unsigned long tmp_seq;
+
+static int io_error(asy_error *err, const char *path, int e, const char *what)
+{
+    asy_error_set(err, ASSAY_E_IO, "%s: cannot %s: %s", path, what,
+                  strerror(e));
+    asy_error_at(err, path, -1, -1);
+    if (e == EACCES || e == EPERM || e == EROFS)
+        asy_error_hint(err, "choose an output directory you can write to");
+    else if (e == ENOSPC || e == EDQUOT)
+        asy_error_hint(err, "free some disk space or write elsewhere");
+    else if (e == EISDIR)
+        asy_error_hint(err, "the output path names a directory; "
+                            "give a file name");
+    return ASSAY_E_IO;
+}
+
+/* mkdir -p: create every missing component of dir. */
+static int make_dirs(const char *dir, asy_error *err)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    int rc = ASSAY_OK;
+    size_t n = strlen(p);
+    for (size_t k = 1; k <= n && rc == ASSAY_OK; k++) {
+        if (p[k] != '/' && p[k] != '\0')
+            continue;
+        char save = p[k];
+        p[k] = '\0';
+        struct stat st;
+        /* stat first: mkdir on an existing directory we may not write to
+         * can fail with EACCES or EROFS rather than EEXIST. */
+        if (stat(p, &st) == 0) {
+            if (!S_ISDIR(st.st_mode))
+                rc = io_error(err, p, ENOTDIR, "create directory");
+        } else if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+            rc = io_error(err, p, errno, "create directory");
+        }
+        p[k] = save;
+    }
+    free(p);
+    return rc;
+}
+
+/* Split path into its directory ("." if none) and base name. */
+static int split_path(const char *path, char **dir, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash)
+        *dir = strdup(".");
+    else
+        *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    return *dir ? 0 : -1;
+}
+
+/* Create the temporary file next to s->final, exclusively. */
+static int open_tmp(asy_sink *s, asy_error *err)
+{
+    char *dir;
+    const char *base;
+    if (split_path(s->final, &dir, &base) < 0)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    int fd = -1, e = 0;
+    for (int tries = 0; tries < 100 && fd < 0; tries++) {
+        unsigned long n = __atomic_fetch_add(&tmp_seq, 1, __ATOMIC_RELAXED);
+        free(s->tmp);
+        if (asprintf(&s->tmp, "%s/.%s.tmp-%ld-%lu", dir, base, (long)getpid(),
+                     n) < 0) {
+            s->tmp = NULL;
+            free(dir);
+            return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+        }
+        fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        e = errno;
+        if (fd < 0 && e != EEXIST)
+            break;
+    }
+    free(dir);
+    if (fd >= 0 && (s->fp = fdopen(fd, "w")))
+        s->own_fp = 1;
+    else if (fd >= 0) {
+        e = errno;
+        close(fd);
+        unlink(s->tmp);
+    }
+    if (!s->fp) {
+        free(s->tmp);
+        s->tmp = NULL;
+        return io_error(err, s->final, e, "write");
+    }
+    return ASSAY_OK;
+}
+
+/* Work out s->final and make sure its directory exists. */
+static int prepare_path(asy_sink *s, const char *dir, const char *name,
+                        const char *path, asy_fmt fmt, asy_error *err)
+{
+    if (path) {
+        s->final = strdup(path);
+    } else if (asprintf(&s->final, "%s/%s%s", dir, name,
+                        asy_fmt_extension(fmt)) < 0) {
+        s->final = NULL;
+    }
+    if (!s->final)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    char *parent;
+    const char *base;
+    if (split_path(s->final, &parent, &base) < 0)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    int rc = make_dirs(parent, err);
+    free(parent);
+    struct stat st;
+    if (rc == ASSAY_OK && stat(s->final, &st) == 0 && S_ISDIR(st.st_mode))
+        rc = io_error(err, s->final, EISDIR, "write");
+    return rc;
+}
+
+/* An existing non-regular file (/dev/stderr, a FIFO) is written in place:
+ * renaming over a device node would replace it. 1 if that applies. */
+static int is_special(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+           !S_ISDIR(st.st_mode);
+}
+
+static int open_direct(asy_sink *s, asy_error *err)
+{
+    s->fp = fopen(s->final, "w");
+    if (!s->fp)
+        return io_error(err, s->final, errno, "write");
+    s->own_fp = 1;
+    return ASSAY_OK;
+}
+
+static void sink_free(asy_sink *s)
+{
+    asy_csvout_free(&s->w);
+    free(s->final);
+    free(s->tmp);
+    free(s);
+}
+
+int asy_sink_open(asy_sink **out, const char *dir, const char *name,
+                  const char *path, const asy_sink_opts *o,
+                  const char *const *columns, int ncols, asy_error *err)
+{
+    static const asy_sink_opts defaults = {ASY_FMT_CSV, 0, 0};
+    *out = NULL;
+    if (!o)
+        o = &defaults;
+    if (!path && dir && !name)
+        return asy_error_set(err, ASSAY_E_USAGE, "output sink without a name");
+    asy_sink *s = calloc(1, sizeof *s);
+    if (!s)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    int rc;
+    if ((!path && !dir) || (path && strcmp(path, "-") == 0)) {
+        s->fp = stdout;
+        s->final = strdup("-");
+        rc = s->final ? ASSAY_OK : asy_error_set(err, ASSAY_E_NOMEM,
+                                                 "out of memory");
+    } else {
+        rc = prepare_path(s, dir, name, path, o->fmt, err);
+        if (rc == ASSAY_OK)
+            rc = is_special(s->final) ? open_direct(s, err) : open_tmp(s, err);
+    }
+    if (rc == ASSAY_OK &&
+        asy_csvout_open(&s->w, s->fp, o->fmt, o->bom, o->safe, columns,
+                        ncols) < 0)
+        rc = io_error(err, s->final, errno ? errno : EIO, "write");
+    if (rc != ASSAY_OK) {
+        asy_sink_abort(s);
+        return rc;
+    }
+    *out = s;
+    return ASSAY_OK;
+}
+
+int asy_sink_write(asy_sink *s, const assay_value *vals, asy_error *err)
+{
+    if (asy_csvout_row(&s->w, vals) < 0)
+        return io_error(err, s->final, errno ? errno : EIO, "write");
+    s->rows++;
+    return ASSAY_OK;
+}
+
+/* fflush + fsync + fclose (fclose only when the FILE is ours); returns 0
+ * or an errno value. */
+static int close_fp(asy_sink *s)
+{
+    int e = 0;
+    errno = 0;
+    if (fflush(s->fp) != 0 || ferror(s->fp))
+        e = errno ? errno : EIO;
+    /* EINVAL/EROFS: the file does not support fsync (a pipe, a device). */
+    if (!e && s->tmp && fsync(fileno(s->fp)) < 0 && errno != EINVAL &&
+        errno != EROFS)
+        e = errno;
+    if (s->own_fp && fclose(s->fp) != 0 && !e)
+        e = errno ? errno : EIO;
+    s->fp = NULL;
+    return e;
+}
+
+int asy_sink_commit(asy_sink *s, asy_error *err)
+{
+    if (!s)
+        return asy_error_set(err, ASSAY_E_USAGE, "no sink to commit");
+    const char *shown = s->own_fp ? s->final : "standard output";
+    int rc = ASSAY_OK;
+    int e = close_fp(s);
+    if (e)
+        rc = io_error(err, shown, e, "write");
+    else if (s->tmp && rename(s->tmp, s->final) < 0)
+        rc = io_error(err, s->final, errno,
+                      "rename the temporary file into place");
+    if (rc != ASSAY_OK && s->tmp)
+        unlink(s->tmp);
+    sink_free(s);
+    return rc;
+}
+
+void asy_sink_abort(asy_sink *s)
+{
+    if (!s)
+        return;
+    if (s->fp && s->own_fp)
+        fclose(s->fp);
+    else if (s->fp)
+        fflush(s->fp);
+    if (s->tmp)
+        unlink(s->tmp);
+    sink_free(s);
+}
+
+const char *asy_sink_path(const asy_sink *s)
+{
+    return s->final;
+}
+
+unsigned long long asy_sink_rows(const asy_sink *s)
+{
+    return s->rows;
+}

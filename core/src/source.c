@@ -1,0 +1,314 @@
+/*
+ * source.c — byte streams over a file descriptor through zlib's gz* layer,
+ * which reads gzip and plain data alike (gzip is recognised by its magic
+ * bytes), plus a line reader for arbitrarily long lines with a length cap.
+ * Offsets are in the uncompressed stream.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "source.h"
+
+#define GZ_BUFFER (256u * 1024u) /* zlib's own buffer: fewer read(2) calls */
+#define CHUNK (64u * 1024u)      /* our read-ahead buffer */
+
+struct asy_source {
+    char *path;
+    gzFile gz;
+    char *buf;          /* read-ahead: bytes buf[pos..len) not consumed */
+    size_t pos, len;
+    long long consumed; /* uncompressed bytes handed out so far */
+    int eof, failed, started, is_gzip;
+    asy_error error;    /* sticky failure, reported by every later read */
+    asy_buf line;       /* getline's result */
+    long long lineno, line_off;
+};
+
+/* ==================================================================== */
+/* Opening                                                              */
+/* ==================================================================== */
+
+static int open_fd(const char *path, asy_error *err)
+{
+    if (strcmp(path, "-") == 0) {
+        /* dup so that gzclose() never closes the process's stdin. */
+        int fd = dup(0);
+        if (fd < 0)
+            asy_error_set(err, ASSAY_E_IO, "cannot read standard input: %s",
+                          strerror(errno));
+        return fd;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        asy_error_set(err, ASSAY_E_IO, "cannot open '%s': %s", path,
+                      strerror(errno));
+        asy_error_at(err, path, -1, -1);
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': is a directory",
+                      path);
+        asy_error_at(err, path, -1, -1);
+        asy_error_hint(err, "pass the directory as an input to read the "
+                            "files inside it");
+        return -1;
+    }
+    return fd;
+}
+
+int asy_source_open(asy_source **out, const char *path, asy_error *err)
+{
+    *out = NULL;
+    asy_source *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path)) || !(s->buf = malloc(CHUNK))) {
+        asy_source_close(s);
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    }
+    int fd = open_fd(path, err);
+    if (fd < 0) {
+        asy_source_close(s);
+        return ASSAY_E_IO;
+    }
+    s->gz = gzdopen(fd, "rb");
+    if (!s->gz) {
+        close(fd);
+        asy_source_close(s);
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    }
+    gzbuffer(s->gz, GZ_BUFFER);
+    asy_error_clear(&s->error);
+    *out = s;
+    return ASSAY_OK;
+}
+
+void asy_source_close(asy_source *s)
+{
+    if (!s)
+        return;
+    if (s->gz)
+        gzclose(s->gz);
+    asy_buf_free(&s->line);
+    free(s->buf);
+    free(s->path);
+    free(s);
+}
+
+/* ==================================================================== */
+/* Reading                                                              */
+/* ==================================================================== */
+
+static void set_failure(asy_source *s, long long at)
+{
+    int zerr = Z_OK;
+    const char *msg = gzerror(s->gz, &zerr);
+    if (zerr == Z_ERRNO)
+        asy_error_set(&s->error, ASSAY_E_IO, "read error on '%s': %s",
+                      s->path, strerror(errno));
+    else
+        asy_error_set(&s->error, ASSAY_E_IO,
+                      "corrupt gzip data in '%s' at uncompressed byte %lld "
+                      "(zlib: %s)", s->path, at, msg ? msg : "?");
+    asy_error_at(&s->error, s->path, -1, at);
+    if (zerr != Z_ERRNO)
+        asy_error_hint(&s->error, "the file is damaged or truncated; check "
+                                  "it with gzip -t");
+    s->failed = 1;
+}
+
+/* Refill the read-ahead with at least one more byte unless at end.
+ * Keeps unconsumed bytes (moved to the front). Returns 1, 0 at end, -1. */
+static int fill(asy_source *s)
+{
+    if (s->failed)
+        return -1;
+    if (s->eof)
+        return 0;
+    if (s->pos > 0) {
+        memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+        s->len -= s->pos;
+        s->pos = 0;
+    }
+    if (s->len == CHUNK)
+        return 1;
+    int k = gzread(s->gz, s->buf + s->len, (unsigned)(CHUNK - s->len));
+    if (!s->started) {
+        s->started = 1;
+        s->is_gzip = !gzdirect(s->gz);
+    }
+    if (k < 0) {
+        set_failure(s, s->consumed + (long long)s->len);
+        return -1;
+    }
+    if (k == 0) {
+        int zerr = Z_OK;
+        gzerror(s->gz, &zerr);
+        if (zerr != Z_OK) { /* e.g. Z_BUF_ERROR: truncated gzip */
+            set_failure(s, s->consumed + (long long)s->len);
+            return -1;
+        }
+        s->eof = 1;
+        return 0;
+    }
+    s->len += (size_t)k;
+    return 1;
+}
+
+static int fail_out(asy_source *s, asy_error *err)
+{
+    asy_error_copy(err, &s->error);
+    return ASSAY_E_IO;
+}
+
+long long asy_source_read(asy_source *s, void *buf, size_t n, asy_error *err)
+{
+    if (s->pos == s->len) {
+        int r = fill(s);
+        if (r < 0) {
+            fail_out(s, err);
+            return -1;
+        }
+        if (r == 0)
+            return 0;
+    }
+    size_t k = s->len - s->pos < n ? s->len - s->pos : n;
+    memcpy(buf, s->buf + s->pos, k);
+    s->pos += k;
+    s->consumed += (long long)k;
+    return (long long)k;
+}
+
+int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
+                        asy_error *err)
+{
+    size_t start = out->len;
+    for (;;) {
+        if (asy_buf_reserve(out, CHUNK) < 0)
+            return asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading "
+                                 "'%s'", s->path);
+        long long k = asy_source_read(s, out->data + out->len, CHUNK, err);
+        if (k < 0)
+            return ASSAY_E_IO;
+        if (k == 0)
+            return ASSAY_OK;
+        out->len += (size_t)k;
+        out->data[out->len] = '\0';
+        if (max && out->len - start > max) {
+            asy_error_set(err, ASSAY_E_LIMIT, "'%s' is larger than %zu bytes",
+                          s->path, max);
+            asy_error_at(err, s->path, -1, -1);
+            return ASSAY_E_LIMIT;
+        }
+    }
+}
+
+size_t asy_source_peek(asy_source *s, const char **p, size_t n)
+{
+    if (n > 4096)
+        n = 4096;
+    while (s->len - s->pos < n && fill(s) > 0)
+        ;
+    *p = s->buf + s->pos;
+    return s->len - s->pos < n ? s->len - s->pos : n;
+}
+
+/* ==================================================================== */
+/* Lines                                                                */
+/* ==================================================================== */
+
+/* Consume through the next '\n' (or end) without keeping anything: used
+ * after a line went over its cap. Returns 0, or -1 on a read error. */
+static int discard_line(asy_source *s)
+{
+    for (;;) {
+        if (s->pos == s->len) {
+            int r = fill(s);
+            if (r <= 0)
+                return r;
+        }
+        const char *b = s->buf + s->pos;
+        const char *nl = memchr(b, '\n', s->len - s->pos);
+        size_t k = nl ? (size_t)(nl - b) + 1 : s->len - s->pos;
+        s->pos += k;
+        s->consumed += (long long)k;
+        if (nl)
+            return 0;
+    }
+}
+
+static int over_limit(asy_source *s, size_t max, asy_error *err)
+{
+    asy_buf_clear(&s->line);
+    if (discard_line(s) < 0)
+        return fail_out(s, err);
+    asy_error_set(err, ASSAY_E_LIMIT, "line %lld of '%s' is longer than %zu "
+                  "bytes", s->lineno, s->path, max);
+    asy_error_at(err, s->path, s->lineno, s->line_off);
+    return ASSAY_E_LIMIT;
+}
+
+static void finish_line(asy_source *s, const char **line, size_t *len)
+{
+    if (s->line.len && s->line.data[s->line.len - 1] == '\r')
+        s->line.data[--s->line.len] = '\0';
+    *line = s->line.data ? s->line.data : "";
+    *len = s->line.len;
+}
+
+int asy_source_getline(asy_source *s, const char **line, size_t *len,
+                       size_t max, asy_error *err)
+{
+    asy_buf_clear(&s->line);
+    int any = 0;
+    s->line_off = s->consumed;
+    for (;;) {
+        if (s->pos == s->len) {
+            int r = fill(s);
+            if (r < 0)
+                return fail_out(s, err);
+            if (r == 0)
+                break;
+        }
+        if (!any)
+            s->lineno++;
+        any = 1;
+        const char *b = s->buf + s->pos;
+        const char *nl = memchr(b, '\n', s->len - s->pos);
+        size_t k = nl ? (size_t)(nl - b) : s->len - s->pos;
+        if (max && s->line.len + k > max)
+            return over_limit(s, max, err);
+        if (asy_buf_append(&s->line, b, k) < 0)
+            return asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading "
+                                 "line %lld of '%s'", s->lineno, s->path);
+        s->pos += k + (nl != NULL);
+        s->consumed += (long long)(k + (nl != NULL));
+        if (nl)
+            break;
+    }
+    if (!any)
+        return 0;
+    finish_line(s, line, len);
+    return 1;
+}
+
+long long asy_source_lineno(const asy_source *s) { return s->lineno; }
+long long asy_source_line_offset(const asy_source *s) { return s->line_off; }
+const char *asy_source_path(const asy_source *s) { return s->path; }
+
+int asy_source_is_gzip(const asy_source *s)
+{
+    /* gzdirect() is only meaningful after the first read; peek forces it. */
+    if (!s->started) {
+        const char *p;
+        asy_source_peek((asy_source *)s, &p, 1);
+    }
+    return s->is_gzip;
+}

@@ -1,0 +1,50 @@
+/*
+ * source.h — byte streams: a file, standard input ("-"), or either of them
+ * gzip-compressed (detected by magic bytes, so "x.jsonl.gz" and a gzip on
+ * stdin both work). Includes a line reader that handles lines of any length
+ * and keeps the line number and byte offset for error messages.
+ */
+#ifndef ASY_SOURCE_H
+#define ASY_SOURCE_H
+
+#include <stddef.h>
+
+#include "status.h"
+#include "strbuf.h"
+
+typedef struct asy_source asy_source;
+
+/* Open path ("-" = standard input). ASSAY_E_IO with the path and
+ * strerror() on failure; a directory is an ASSAY_E_IO error too. */
+int asy_source_open(asy_source **out, const char *path, asy_error *err);
+
+/* Read up to n bytes: returns bytes read, 0 at end, -1 on error (err set:
+ * file and byte offset). Corrupt gzip data is an error. */
+long long asy_source_read(asy_source *s, void *buf, size_t n, asy_error *err);
+
+/* Read the rest of the stream into out (appending). ASSAY_E_LIMIT when it
+ * exceeds max bytes (0 = no limit). */
+int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
+                        asy_error *err);
+
+/* Next line, without its "\n" (a "\r" before it is removed too).
+ * Returns 1 and sets *line and *len (valid until the next call; NUL-terminated),
+ * 0 at end of stream, or a negative status (ASSAY_E_LIMIT when a line
+ * exceeds max bytes, 0 = no limit; the rest of that line is then skipped
+ * and the next call continues after it). */
+int asy_source_getline(asy_source *s, const char **line, size_t *len,
+                       size_t max, asy_error *err);
+
+/* 1-based number of the line last returned by getline (0 before). */
+long long asy_source_lineno(const asy_source *s);
+/* Byte offset (uncompressed stream) where the last returned line starts. */
+long long asy_source_line_offset(const asy_source *s);
+/* 1 if the stream is gzip-compressed. */
+int asy_source_is_gzip(const asy_source *s);
+/* Peek at up to n leading bytes without consuming them (n <= 4096); returns
+ * the number available. Only valid before any read. */
+size_t asy_source_peek(asy_source *s, const char **p, size_t n);
+const char *asy_source_path(const asy_source *s);
+void asy_source_close(asy_source *s);
+
+#endif

@@ -1,0 +1,73 @@
+--[[
+wordfreq — word frequencies over a corpus.
+
+One row per word: how often it occurs and in how many documents. Words are
+found and counted in C (assay.counter / add_words), so this plugin never
+loops over characters in Lua; stop words are removed from the final table
+only, which costs nothing per token.
+]]
+
+-- The stop-word option is "" (none), "english" (bundled list) or a file
+-- with one word per line ("#" starts a comment).
+local function load_stopwords(spec)
+  local set = {}
+  if spec == "" then return set end
+  local path = spec
+  if not spec:find("[/.]") then
+    path = assay.data_path("stopwords/" .. spec .. ".txt")
+    if not path then error("no bundled stop-word list named '" .. spec .. "'", 0) end
+  end
+  local lines, err = assay.read_lines(path)
+  if not lines then error("cannot read stop words: " .. err, 0) end
+  for _, line in ipairs(lines) do
+    local w = line:gsub("#.*", ""):match("^%s*(.-)%s*$")
+    if w ~= "" then set[w] = true end
+  end
+  return set
+end
+
+return {
+  name = "wordfreq",
+  version = "1.0",
+  summary = "Word frequencies: occurrences and documents containing each word",
+  options = {
+    lower = true,      -- Unicode case folding before counting
+    numbers = false,   -- also count numeric tokens (1990, 3.5)
+    min_length = 1,    -- shortest word kept, in characters
+    min_count = 1,     -- drop words seen fewer times
+    top = 0,           -- keep only the N most frequent words (0 = all)
+    stopwords = "",    -- "english", a file path, or "" for none
+  },
+  columns = { "word", "count", "docs" },
+
+  init = function(ctx)
+    ctx.stop = load_stopwords(ctx.options.stopwords)  -- fails early if missing
+    return { counts = assay.counter(), docs = assay.counter() }
+  end,
+
+  document = function(doc, ctx)
+    local o = ctx.options
+    local opts = { lower = o.lower, numbers = o.numbers, min_length = o.min_length }
+    ctx.state.counts:add_words(doc, opts)
+    opts.distinct = true
+    ctx.state.docs:add_words(doc, opts)
+  end,
+
+  merge = function(state, other)
+    state.counts:merge(other.counts)
+    state.docs:merge(other.docs)
+  end,
+
+  finish = function(ctx, out)
+    local o, stop, n = ctx.options, ctx.stop, 0
+    -- each() walks by count (descending), then word: the order is stable.
+    for word, count in ctx.state.counts:each() do
+      if count < o.min_count then break end
+      if not (stop[word] or stop[word:lower()]) then
+        out:row{ word = word, count = count, docs = ctx.state.docs:get(word) }
+        n = n + 1
+        if o.top > 0 and n >= o.top then break end
+      end
+    end
+  end,
+}

@@ -1,0 +1,6 @@
+-- Fixture: both columns and outputs.
+return {
+  name = "both", columns = { "a" },
+  outputs = { { name = "x", columns = { "b" } } },
+  document = function() end,
+}

@@ -1,0 +1,2 @@
+-- Fixture: a column declared twice.
+return { name = "dupcol", columns = { "a", "b", "a" }, document = function() end }

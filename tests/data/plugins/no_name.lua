@@ -1,0 +1,2 @@
+-- Fixture: no name.
+return { columns = { "a" }, document = function() end }

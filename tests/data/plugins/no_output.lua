@@ -1,0 +1,2 @@
+-- Fixture: no columns and no outputs.
+return { name = "nowhere", document = function() end }

@@ -1,0 +1,2 @@
+-- Fixture: returns a string instead of a table.
+return "wordfreq"

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Determinism across threads: -j 1, -j 2, -j 4 and -j 8 write byte-identical
+# outputs and errors files on a generated corpus of 3,000 documents (nested
+# text files, JSON Lines with malformed records, CSV), with per-document rows
+# (mentions), merged aggregates (wordfreq) and a plugin keeping Lua tables.
+source "$(dirname "$0")/lib.sh"
+
+python3 - "$T/corpus" <<'PY'
+import json, os, random, sys
+root = sys.argv[1]
+rng = random.Random(20241128)
+words = ("port grain energy trade rail harbour council minister said market "
+         "export price tariff solar wind coal freight cargo union talks city "
+         "river bridge school students budget tax bank rate loan deal Café "
+         "Zürich naïve Ελλάδα Россия 北京 über").split()
+def text(n):
+    paras = []
+    for _ in range(rng.randint(1, 4)):
+        paras.append(" ".join(rng.choice(words) for _ in range(n)) + ".")
+    return "\n\n".join(paras)
+for i in range(2000):
+    d = os.path.join(root, "txt", "d%02d" % (i % 37))
+    os.makedirs(d, exist_ok=True)
+    date = "2024-%02d-%02d" % (1 + i % 12, 1 + i % 28)
+    with open(os.path.join(d, "doc%04d.txt" % i), "w") as f:
+        f.write(" date %s %s\n" % (date, text(rng.randint(5, 60))))
+with open(os.path.join(root, "wire.jsonl"), "w") as f:
+    for i in range(800):
+        if i % 97 == 13:
+            f.write('{"id": "broken-%d", "text": "unterminated\n' % i)
+        else:
+            f.write(json.dumps({"id": "w%d" % i, "date": "2023-%02d-01" % (1 + i % 12),
+                                "text": text(rng.randint(3, 40))}) + "\n")
+with open(os.path.join(root, "letters.csv"), "w") as f:
+    f.write("id,date,text\n")
+    for i in range(200):
+        extra = ",oops" if i % 50 == 7 else ""
+        f.write('l%d,2022-01-%02d,"%s"%s\n' % (i, 1 + i % 28, text(rng.randint(3, 20)).replace('"', '""'), extra))
+PY
+
+cat > "$T/bydate.lua" <<'LUA'
+return {
+  name = "bydate",
+  columns = { "date", "documents", "words" },
+  init = function(ctx) return { docs = {}, words = {} } end,
+  document = function(doc, ctx)
+    local d, c = doc.date or "none", assay.counter()
+    local n = c:add_words(doc)
+    ctx.state.docs[d] = (ctx.state.docs[d] or 0) + 1
+    ctx.state.words[d] = (ctx.state.words[d] or 0) + n
+  end,
+  merge = function(a, b)
+    for k, v in pairs(b.docs) do a.docs[k] = (a.docs[k] or 0) + v end
+    for k, v in pairs(b.words) do a.words[k] = (a.words[k] or 0) + v end
+  end,
+  finish = function(ctx, out)
+    local keys = {}
+    for k in pairs(ctx.state.docs) do keys[#keys + 1] = k end
+    table.sort(keys)
+    for _, k in ipairs(keys) do out:row{ k, ctx.state.docs[k], ctx.state.words[k] } end
+  end,
+}
+LUA
+
+for j in 1 2 4 8; do
+  expect_exit 1 "-j $j run (with skipped records)" -- \
+    assay run wordfreq "$SRC/examples/plugins/mentions.lua" "$T/bydate.lua" \
+      "$T/corpus" -O terms=port,grain,Café,北京 -j "$j" -o "$T/j$j" --errors "$T/j$j/errors.csv"
+  cp "$T/err" "$T/j$j.stderr"
+done
+lines=$(wc -l < "$T/j1/mentions.csv")
+[ "$lines" -gt 2000 ] && pass "per-document output has $lines lines" || fail "mentions has only $lines lines"
+grep -q "3000 documents read" "$T/j1.stderr" && pass "3000 documents read" || fail "$(tail -3 "$T/j1.stderr")"
+for j in 2 4 8; do
+  for f in wordfreq.csv mentions.csv bydate.csv errors.csv; do
+    expect_same "$T/j1/$f" "$T/j$j/$f" "-j 1 and -j $j give identical $f"
+  done
+done
+
+finish

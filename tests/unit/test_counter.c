@@ -1,0 +1,277 @@
+/*
+ * test_counter.c — counter tables: add/get, merge, sorted order with ties,
+ * byte-identical serialisation, rejection of malformed input, and a
+ * million distinct keys.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "testutil.h"
+
+#define ADD(c, s, n) assert_int_equal(asy_counter_add(c, s, strlen(s), n), 0)
+#define GET(c, s) asy_counter_get(c, s, strlen(s))
+
+static void test_add_get(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    assert_non_null(c);
+    ADD(c, "the", 1);
+    ADD(c, "the", 2);
+    ADD(c, "cat", 1);
+    ADD(c, "", 4); /* the empty key is a key */
+    assert_int_equal(asy_counter_add(c, "a\0b", 3, 5), 0);
+    assert_int_equal(GET(c, "the"), 3);
+    assert_int_equal(GET(c, "cat"), 1);
+    assert_int_equal(GET(c, ""), 4);
+    assert_int_equal(GET(c, "dog"), 0);
+    assert_int_equal(asy_counter_get(c, "a\0b", 3), 5);
+    assert_int_equal(GET(c, "a"), 0);
+    assert_int_equal(asy_counter_size(c), 4);
+    assert_int_equal(asy_counter_total(c), 13);
+    ADD(c, "cat", -1); /* a key at zero stays (like Python's Counter) */
+    assert_int_equal(GET(c, "cat"), 0);
+    assert_int_equal(asy_counter_size(c), 4);
+    assert_int_equal(asy_counter_total(c), 12);
+    /* Saturation instead of signed overflow. */
+    ADD(c, "big", INT64_MAX);
+    ADD(c, "big", 10);
+    assert_int_equal(GET(c, "big"), INT64_MAX);
+    assert_true(asy_counter_memory(c) > 64 * 16);
+    asy_counter_free(c);
+    asy_counter_free(NULL);
+}
+
+/* Keys of every length 0..40 around the hash's 4/8/16-byte paths. */
+static void test_lengths(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    char k[64];
+    memset(k, 'x', sizeof k);
+    for (int n = 0; n <= 40; n++)
+        assert_int_equal(asy_counter_add(c, k, (size_t)n, n + 1), 0);
+    for (int n = 0; n <= 40; n++)
+        assert_int_equal(asy_counter_get(c, k, (size_t)n), n + 1);
+    k[39] = 'y'; /* differs only in the last byte */
+    assert_int_equal(asy_counter_get(c, k, 40), 0);
+    assert_int_equal(asy_counter_size(c), 41);
+    asy_counter_free(c);
+}
+
+static void test_sorted(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    ADD(c, "b", 2);
+    ADD(c, "a", 2);
+    ADD(c, "ab", 2);
+    ADD(c, "z", 5);
+    ADD(c, "\xC3\xA9", 1); /* é sorts after ASCII bytewise */
+    ADD(c, "y", 1);
+    size_t n;
+    asy_counter_entry *e = asy_counter_sorted(c, 0, &n);
+    assert_int_equal(n, 6);
+    const char *want[] = {"z", "a", "ab", "b", "y", "\xC3\xA9"};
+    const int64_t cnt[] = {5, 2, 2, 2, 1, 1};
+    for (size_t k = 0; k < n; k++) {
+        assert_string_equal(e[k].key, want[k]);
+        assert_int_equal(e[k].len, strlen(want[k]));
+        assert_int_equal(e[k].count, cnt[k]);
+    }
+    free(e);
+    e = asy_counter_sorted(c, 1, &n);
+    const char *bykey[] = {"a", "ab", "b", "y", "z", "\xC3\xA9"};
+    for (size_t k = 0; k < n; k++)
+        assert_string_equal(e[k].key, bykey[k]);
+    free(e);
+    asy_counter_free(c);
+    c = asy_counter_new();
+    e = asy_counter_sorted(c, 0, &n);
+    assert_null(e);
+    assert_int_equal(n, 0);
+    asy_counter_free(c);
+}
+
+static void test_merge(void **state)
+{
+    (void)state;
+    asy_counter *a = asy_counter_new(), *b = asy_counter_new();
+    ADD(a, "x", 1);
+    ADD(a, "y", 2);
+    ADD(b, "y", 3);
+    ADD(b, "z", 4);
+    assert_int_equal(asy_counter_merge(a, b), 0);
+    assert_int_equal(GET(a, "x"), 1);
+    assert_int_equal(GET(a, "y"), 5);
+    assert_int_equal(GET(a, "z"), 4);
+    assert_int_equal(asy_counter_total(a), 10);
+    assert_int_equal(GET(b, "y"), 3); /* source unchanged */
+    assert_int_equal(asy_counter_merge(a, a), 0);
+    assert_int_equal(GET(a, "y"), 10);
+    assert_int_equal(asy_counter_total(a), 20);
+    asy_counter_free(a);
+    asy_counter_free(b);
+}
+
+/* Build the same counts in two different insertion orders. */
+static asy_counter *sample(int reverse)
+{
+    static const char *words[] = {"alpha", "beta", "", "gamma", "δέλτα",
+                                  "a much longer key that spans words"};
+    asy_counter *c = asy_counter_new();
+    for (int k = 0; k < 6; k++) {
+        int i = reverse ? 5 - k : k;
+        ADD(c, words[i], (int64_t)(i + 1) * (i % 2 ? -300 : 7));
+    }
+    return c;
+}
+
+static void test_save_load(void **state)
+{
+    (void)state;
+    asy_counter *a = sample(0), *b = sample(1);
+    asy_buf sa = ASY_BUF_INIT, sb = ASY_BUF_INIT, s2 = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(a, &sa), 0);
+    assert_int_equal(asy_counter_save(b, &sb), 0);
+    assert_int_equal(sa.len, sb.len);
+    assert_memory_equal(sa.data, sb.data, sa.len);
+    /* Exact bytes of the header and the first entry ("" -> 21). */
+    assert_memory_equal(sa.data, "AYC\x01\x06\0\0\0\0\0\0\0", 12);
+    assert_memory_equal(sa.data + 12, "\x00\x15\0\0\0\0\0\0\0", 9);
+
+    asy_counter *c = asy_counter_new();
+    assert_int_equal(asy_counter_load(c, sa.data, sa.len), (long)sa.len);
+    assert_int_equal(asy_counter_save(c, &s2), 0);
+    assert_int_equal(s2.len, sa.len);
+    assert_memory_equal(s2.data, sa.data, sa.len);
+    assert_int_equal(GET(c, "beta"), -600);
+    assert_int_equal(GET(c, "δέλτα"), 35);
+    /* Loading adds into existing counts. */
+    assert_int_equal(asy_counter_load(c, sa.data, sa.len), (long)sa.len);
+    assert_int_equal(GET(c, "beta"), -1200);
+    /* Trailing bytes are not consumed. */
+    assert_int_equal(asy_buf_append(&sa, "junk", 4), 0);
+    assert_int_equal(asy_counter_load(c, sa.data, sa.len), (long)sa.len - 4);
+    /* An empty counter round-trips too. */
+    asy_counter *e = asy_counter_new();
+    asy_buf_clear(&s2);
+    assert_int_equal(asy_counter_save(e, &s2), 0);
+    assert_int_equal(s2.len, 12);
+    assert_int_equal(asy_counter_load(e, s2.data, s2.len), 12);
+    assert_int_equal(asy_counter_size(e), 0);
+    asy_counter_free(e);
+    asy_buf_free(&sa);
+    asy_buf_free(&sb);
+    asy_buf_free(&s2);
+    asy_counter_free(a);
+    asy_counter_free(b);
+    asy_counter_free(c);
+}
+
+static void test_load_rejects(void **state)
+{
+    (void)state;
+    asy_counter *a = sample(0);
+    asy_buf s = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(a, &s), 0);
+    asy_counter *c = asy_counter_new();
+    /* Every truncation is rejected, and nothing is added. Each prefix is
+     * copied into an exact-size allocation so ASan catches overreads. */
+    for (size_t n = 0; n < s.len; n++) {
+        char *p = malloc(n ? n : 1);
+        memcpy(p, s.data, n);
+        assert_int_equal(asy_counter_load(c, p, n), -1);
+        free(p);
+    }
+    assert_int_equal(asy_counter_size(c), 0);
+    /* Bad magic, bad version, a huge count, a huge key length, keys out of
+     * order, an overlong varint. */
+    char bad[64];
+    memcpy(bad, s.data, 12);
+    bad[0] = 'X';
+    assert_int_equal(asy_counter_load(c, bad, 12), -1);
+    memcpy(bad, s.data, 12);
+    bad[3] = 2;
+    assert_int_equal(asy_counter_load(c, bad, 12), -1);
+    memcpy(bad, "AYC\x01\xff\xff\xff\xff\xff\xff\xff\x7f", 12);
+    assert_int_equal(asy_counter_load(c, bad, 12), -1);
+    memcpy(bad, "AYC\x01\x01\0\0\0\0\0\0\0\xff\xff\xff\xff\x0f" "abcdefgh", 25);
+    assert_int_equal(asy_counter_load(c, bad, 25), -1);
+    memcpy(bad, "AYC\x01\x02\0\0\0\0\0\0\0"
+                "\x01" "b" "\1\0\0\0\0\0\0\0"
+                "\x01" "a" "\1\0\0\0\0\0\0\0", 32);
+    assert_int_equal(asy_counter_load(c, bad, 32), -1);
+    bad[13] = 'a', bad[23] = 'b'; /* now in order: accepted */
+    assert_int_equal(asy_counter_load(c, bad, 32), 32);
+    assert_int_equal(GET(c, "b"), 1);
+    memcpy(bad, "AYC\x01\x01\0\0\0\0\0\0\0"
+                "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01" "0000000", 30);
+    assert_int_equal(asy_counter_load(c, bad, 30), -1);
+    assert_int_equal(asy_counter_load(c, NULL, 0), -1);
+    /* Pseudo-random garbage after a valid header never crashes. */
+    unsigned x = 12345;
+    for (int round = 0; round < 2000; round++) {
+        unsigned char g[48];
+        memcpy(g, "AYC\x01", 4);
+        for (size_t k = 4; k < sizeof g; k++) {
+            x = x * 1103515245u + 12345u;
+            g[k] = (unsigned char)(x >> 16);
+        }
+        g[4] = (unsigned char)(round % 4);
+        memset(g + 5, 0, 7);
+        size_t n = 12 + (size_t)round % 36;
+        char *p = malloc(n);
+        memcpy(p, g, n);
+        long r = asy_counter_load(c, p, n);
+        assert_true(r == -1 || (r >= 12 && (size_t)r <= n));
+        free(p);
+    }
+    asy_buf_free(&s);
+    asy_counter_free(a);
+    asy_counter_free(c);
+}
+
+static void test_million(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    char k[32];
+    for (int i = 0; i < 1000000; i++) {
+        int n = snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(asy_counter_add(c, k, (size_t)n, i % 7 + 1), 0);
+    }
+    for (int i = 0; i < 1000000; i += 3) {
+        int n = snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(asy_counter_add(c, k, (size_t)n, 1), 0);
+    }
+    assert_int_equal(asy_counter_size(c), 1000000);
+    for (int i = 0; i < 1000000; i += 9973) {
+        int n = snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(asy_counter_get(c, k, (size_t)n),
+                         i % 7 + 1 + (i % 3 == 0));
+    }
+    size_t n;
+    asy_counter_entry *e = asy_counter_sorted(c, 0, &n);
+    assert_int_equal(n, 1000000);
+    for (size_t i = 1; i < n; i++)
+        assert_true(e[i - 1].count >= e[i].count);
+    assert_int_equal(e[0].count, 8); /* i % 7 == 6 and i % 3 == 0 */
+    assert_string_equal(e[0].key, "k100008"); /* smallest such key, bytewise */
+    free(e);
+    assert_true(asy_counter_memory(c) < 64u << 20);
+    asy_counter_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add_get),   cmocka_unit_test(test_lengths),
+        cmocka_unit_test(test_sorted),    cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_save_load), cmocka_unit_test(test_load_rejects),
+        cmocka_unit_test(test_million),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,355 @@
+/*
+ * test_engine.c — the public engine API (assay.h): settings, plugin loading
+ * and options, streaming documents from memory, row callbacks in corpus
+ * order for any thread count, skipped-document accounting, error records,
+ * output rules and atomic commit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "assay.h"
+#include "testutil.h"
+
+/* ---- a row collector ------------------------------------------------- */
+
+typedef struct rows {
+    char *text; /* one line per row: output|doc|v1|v2... */
+    size_t len, cap;
+    int n, stop_after;
+} rows;
+
+static void put(rows *r, const char *s)
+{
+    size_t k = strlen(s);
+    if (r->len + k + 1 > r->cap) {
+        r->cap = (r->len + k + 1) * 2;
+        r->text = realloc(r->text, r->cap);
+    }
+    memcpy(r->text + r->len, s, k + 1);
+    r->len += k;
+}
+
+static int collect(void *ud, const assay_row *row)
+{
+    rows *r = ud;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s|%s", row->output,
+             row->doc_id ? row->doc_id : "-");
+    put(r, buf);
+    for (int i = 0; i < row->ncolumns; i++) {
+        const assay_value *v = &row->values[i];
+        switch (v->type) {
+        case ASSAY_STRING: snprintf(buf, sizeof buf, "|%s", v->s); break;
+        case ASSAY_INTEGER: snprintf(buf, sizeof buf, "|%lld", (long long)v->i); break;
+        case ASSAY_NUMBER: snprintf(buf, sizeof buf, "|%g", v->d); break;
+        case ASSAY_BOOLEAN: snprintf(buf, sizeof buf, "|%s", v->i ? "T" : "F"); break;
+        default: snprintf(buf, sizeof buf, "|nil");
+        }
+        put(r, buf);
+    }
+    put(r, "\n");
+    r->n++;
+    return r->stop_after && r->n >= r->stop_after;
+}
+
+static void quiet(void *ud, const char *line)
+{
+    (void)ud;
+    (void)line;
+}
+
+static const char *PLUGIN =
+    "return { name = 'probe', version = '2.1', summary = 'test plugin',\n"
+    "  options = { factor = 2, label = 'x', on = true, ratio = 0.5 },\n"
+    "  outputs = { {name='perdoc', columns={'id','len','label'}},\n"
+    "              {name='totals', columns={'docs','bytes'}} },\n"
+    "  init = function(ctx) return { docs = 0, bytes = 0 } end,\n"
+    "  document = function(doc, ctx, out)\n"
+    "    if doc.text:find('BOOM') then error('boom in ' .. doc.id) end\n"
+    "    out.perdoc:row{ id = doc.id, len = doc.bytes * ctx.options.factor,\n"
+    "                    label = ctx.options.label }\n"
+    "    ctx.state.docs = ctx.state.docs + 1\n"
+    "    ctx.state.bytes = ctx.state.bytes + doc.bytes\n"
+    "  end,\n"
+    "  merge = function(a, b) a.docs = a.docs + b.docs; a.bytes = a.bytes + b.bytes end,\n"
+    "  finish = function(ctx, out) out:row('totals', { ctx.state.docs, ctx.state.bytes }) end,\n"
+    "}\n";
+
+static assay_engine *new_engine(rows *r)
+{
+    assay_engine *e = NULL;
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assay_engine_set_message_callback(e, quiet, NULL);
+    assert_int_equal(assay_engine_load_plugin_string(e, "probe.lua", PLUGIN, NULL), ASSAY_OK);
+    if (r)
+        assert_int_equal(assay_engine_set_row_callback(e, collect, r), ASSAY_OK);
+    return e;
+}
+
+/* ---- settings ----------------------------------------------------------- */
+
+static void test_settings(void **state)
+{
+    (void)state;
+    assay_engine *e = NULL;
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "threads", "4"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "threads", "0"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "threads", "-1"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set(e, "threads", "257"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set(e, "threads", "4x"), ASSAY_E_USAGE);
+    assert_non_null(strstr(assay_last_error(e)->message, "'4x'"));
+    assert_int_equal(assay_engine_set(e, "format", "jsonl"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "format", "xml"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set(e, "bom", "yes"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "bom", "maybe"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set(e, "encoding", "Latin-1"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "invalid_utf8", "skip"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "invalid_utf8", "ignore"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set(e, "text_field", "body"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "text_field", ""), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set(e, "max_doc_bytes", "1000"), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "nonsense", "1"), ASSAY_E_USAGE);
+    assert_non_null(strstr(assay_last_error(e)->message, "nonsense"));
+    assert_string_equal(assay_strerror(ASSAY_E_IO), "input/output error");
+    assert_string_equal(assay_strerror(ASSAY_OK), "ok");
+    assert_string_equal(assay_version(), ASSAY_VERSION_STRING);
+    assay_engine_free(e);
+}
+
+/* ---- plugins and options -------------------------------------------------- */
+
+static void test_plugin_info_and_options(void **state)
+{
+    (void)state;
+    assay_engine *e = new_engine(NULL);
+    assert_int_equal(assay_engine_plugin_count(e), 1);
+    const assay_plugin_info *pi = assay_engine_plugin_info(e, 0);
+    assert_non_null(pi);
+    assert_string_equal(pi->name, "probe");
+    assert_string_equal(pi->version, "2.1");
+    assert_int_equal(pi->n_outputs, 2);
+    assert_string_equal(pi->output_names[1], "totals");
+    assert_int_equal(pi->output_ncolumns[0], 3);
+    assert_string_equal(pi->output_columns[0][2], "label");
+    assert_int_equal(pi->n_options, 4); /* sorted by name */
+    assert_string_equal(pi->option_names[0], "factor");
+    assert_string_equal(pi->option_types[0], "integer");
+    assert_string_equal(pi->option_types[1], "string");
+    assert_string_equal(pi->option_types[2], "boolean");
+    assert_string_equal(pi->option_types[3], "number");
+
+    assert_int_equal(assay_engine_set_option(e, "factor", "3"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_option(e, "probe.label", "y"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_option(e, "factor", "three"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set_option(e, "factor", "1.5"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set_option(e, "ratio", "1e-3"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_option(e, "on", "off"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_option(e, "missing", "1"), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set_option(e, "other.factor", "1"), ASSAY_E_USAGE);
+    pi = assay_engine_plugin_info(e, 0);
+    assert_string_equal(pi->option_values[0], "3");
+    assert_string_equal(pi->option_values[1], "y");
+    assert_null(assay_engine_plugin_info(e, 1));
+    assay_engine_free(e);
+}
+
+static void test_plugin_not_found(void **state)
+{
+    (void)state;
+    assay_engine *e = NULL;
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assert_true(assay_engine_load_plugin(e, "no_such_plugin_here", NULL) < 0);
+    assert_non_null(strstr(assay_last_error(e)->message, "no_such_plugin_here"));
+    assert_int_equal(assay_engine_plugin_count(e), 0);
+    assert_int_equal(assay_engine_begin(e), ASSAY_E_USAGE); /* no plugin */
+    assay_engine_free(e);
+}
+
+/* ---- streaming -------------------------------------------------------------- */
+
+static void feed(assay_engine *e, int n, int boom_every)
+{
+    for (int i = 0; i < n; i++) {
+        char id[32], text[64];
+        snprintf(id, sizeof id, "d%03d", i);
+        snprintf(text, sizeof text, "%s text %d",
+                 boom_every && i % boom_every == 1 ? "BOOM" : "plain", i);
+        assert_true(assay_engine_add_document(e, id, text, strlen(text), NULL,
+                                              NULL, 0) >= 0);
+    }
+}
+
+static char *run_threads(int threads, int n, int boom_every, int *rc,
+                         assay_stats *st)
+{
+    rows r = {0};
+    assay_engine *e = new_engine(&r);
+    assert_int_equal(assay_engine_set_threads(e, threads), ASSAY_OK);
+    assert_int_equal(assay_engine_begin(e), ASSAY_OK);
+    feed(e, n, boom_every);
+    *rc = assay_engine_end(e);
+    assay_engine_stats(e, st);
+    assay_engine_free(e);
+    return r.text;
+}
+
+static void test_streaming_rows_in_order(void **state)
+{
+    (void)state;
+    int rc;
+    assay_stats st;
+    char *one = run_threads(1, 300, 0, &rc, &st);
+    assert_int_equal(rc, 0);
+    assert_int_equal(st.documents_read, 300);
+    assert_int_equal(st.documents_analysed, 300);
+    assert_int_equal(st.rows_written, 301);
+    assert_non_null(strstr(one, "perdoc|d000|d000|"));
+    assert_non_null(strstr(one, "totals|-|300|"));
+    for (int t = 2; t <= 8; t *= 2) {
+        char *many = run_threads(t, 300, 0, &rc, &st);
+        assert_int_equal(rc, 0);
+        assert_string_equal(one, many);
+        free(many);
+    }
+    free(one);
+}
+
+static void test_plugin_error_skips_document(void **state)
+{
+    (void)state;
+    int rc;
+    assay_stats st;
+    char *one = run_threads(1, 50, 10, &rc, &st);
+    assert_int_equal(rc, 5); /* d001, d011, ... d041 */
+    assert_int_equal(st.documents_read, 50);
+    assert_int_equal(st.documents_analysed, 45);
+    assert_int_equal(st.documents_skipped, 5);
+    assert_null(strstr(one, "perdoc|d011|"));
+    assert_non_null(strstr(one, "perdoc|d012|"));
+    assert_non_null(strstr(one, "totals|-|45|"));
+    char *four = run_threads(4, 50, 10, &rc, &st);
+    assert_string_equal(one, four);
+    free(one);
+    free(four);
+}
+
+static void test_options_reach_plugin(void **state)
+{
+    (void)state;
+    rows r = {0};
+    assay_engine *e = new_engine(&r);
+    assert_int_equal(assay_engine_set_option(e, "factor", "10"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_option(e, "label", "hello, world"), ASSAY_OK);
+    assert_int_equal(assay_engine_begin(e), ASSAY_OK);
+    assert_int_equal(assay_engine_add_document(e, "a", "abc", 3, NULL, NULL, 0), ASSAY_OK);
+    assert_int_equal(assay_engine_end(e), 0);
+    assert_non_null(strstr(r.text, "perdoc|a|a|30|hello, world\n"));
+    assay_engine_free(e);
+    free(r.text);
+}
+
+static void test_callback_stop(void **state)
+{
+    (void)state;
+    rows r = {0};
+    r.stop_after = 3;
+    assay_engine *e = new_engine(&r);
+    assert_int_equal(assay_engine_begin(e), ASSAY_OK);
+    int rc = ASSAY_OK;
+    for (int i = 0; i < 10 && rc >= 0; i++)
+        rc = assay_engine_add_document(e, "x", "text", 4, NULL, NULL, 0);
+    assert_true(rc < 0);
+    assert_true(assay_engine_end(e) < 0);
+    assert_non_null(strstr(assay_last_error(e)->message, "stopped by row callback"));
+    assay_engine_free(e);
+    free(r.text);
+}
+
+static void test_misuse(void **state)
+{
+    (void)state;
+    assay_engine *e = new_engine(NULL);
+    assert_int_equal(assay_engine_add_document(e, "a", "x", 1, NULL, NULL, 0), ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_end(e), ASSAY_E_USAGE);
+    /* two outputs, no directory, no callback: standard output cannot take both */
+    assert_int_equal(assay_engine_begin(e), ASSAY_E_USAGE);
+    assert_non_null(strstr(assay_last_error(e)->message, "perdoc, totals"));
+    assert_int_equal(assay_engine_run(e), ASSAY_E_USAGE); /* no input */
+    assay_engine_free(e);
+    assay_engine_free(NULL);
+}
+
+/* ---- files: inputs, outputs, errors file, atomic commit ------------------------ */
+
+static void test_files_and_errors(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    tu_write_str(dir, "in/a.txt", " date 2024-01-02 Alpha text.\n");
+    tu_write_str(dir, "in/b.jsonl", "{\"id\":\"j1\",\"text\":\"one\"}\n{bad json\n");
+    char out[4096], errs[4096], missing[4096], in[4096];
+    snprintf(in, sizeof in, "%s/in", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(errs, sizeof errs, "%s/errors.csv", dir);
+    snprintf(missing, sizeof missing, "%s/missing.txt", dir);
+
+    assay_engine *e = new_engine(NULL);
+    assert_int_equal(assay_engine_add_input(e, in), ASSAY_OK);
+    assert_int_equal(assay_engine_set_output_dir(e, out), ASSAY_OK);
+    assert_int_equal(assay_engine_set_errors_file(e, errs), ASSAY_OK);
+    assert_int_equal(assay_engine_run(e), 1);
+    assay_stats st;
+    assay_engine_stats(e, &st);
+    assert_int_equal(st.documents_read, 3);
+    assert_int_equal(st.documents_analysed, 2);
+    assay_engine_free(e);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/perdoc.csv", out);
+    char *csv = tu_read(path, NULL);
+    assert_non_null(csv);
+    assert_string_equal(csv, "id,len,label\na.txt,24,x\nj1,6,x\n");
+    snprintf(path, sizeof path, "%s/totals.csv", out);
+    char *tot = tu_read(path, NULL);
+    assert_string_equal(tot, "docs,bytes\n2,15\n");
+    char *err = tu_read(errs, NULL);
+    assert_non_null(strstr(err, "skipped,"));
+    assert_non_null(strstr(err, "b.jsonl"));
+    assert_non_null(strstr(err, "line 2"));
+    free(csv);
+    free(tot);
+    free(err);
+
+    /* a missing input fails before anything is written */
+    e = new_engine(NULL);
+    assay_engine_add_input(e, missing);
+    snprintf(path, sizeof path, "%s/out2", dir);
+    assay_engine_set_output_dir(e, path);
+    assert_int_equal(assay_engine_run(e), ASSAY_E_IO);
+    assert_non_null(strstr(assay_last_error(e)->message, "missing.txt"));
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/out2/perdoc.csv", dir);
+    assert_int_not_equal(stat(path, &sb), 0);
+    assay_engine_free(e);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_plugin_info_and_options),
+        cmocka_unit_test(test_plugin_not_found),
+        cmocka_unit_test(test_streaming_rows_in_order),
+        cmocka_unit_test(test_plugin_error_skips_document),
+        cmocka_unit_test(test_options_reach_plugin),
+        cmocka_unit_test(test_callback_stop),
+        cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_files_and_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

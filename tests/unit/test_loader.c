@@ -1,0 +1,423 @@
+/*
+ * test_loader.c — the format registry, the shared text policy
+ * (asy_load_text_into: invalid UTF-8 in each policy, NUL bytes, size cap),
+ * and the reader: directory walk order, hidden and unknown files,
+ * symlinks, unreadable entries, single files, standard input, input size.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "testutil.h"
+#include "tu_collect.h"
+
+static char *dir;
+
+static int setup(void **st)
+{
+    (void)st;
+    dir = tu_mkdtemp();
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    tu_rmtree(dir);
+    free(dir);
+    return 0;
+}
+
+static char *path_in(const char *name)
+{
+    char *p = NULL;
+    assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+    return p;
+}
+
+/* Read every document of an input; returns "id=text;" pairs. */
+static char *read_all_docs(const char *path, const asy_input_opts *o,
+                           tu_collect *c, int *status)
+{
+    asy_report rep = tu_report(c);
+    asy_reader *r = NULL;
+    asy_error err;
+    asy_buf out = ASY_BUF_INIT;
+    asy_buf_puts(&out, "");
+    *status = asy_reader_open(&r, path, o, &rep, &err);
+    if (*status < 0)
+        return asy_buf_detach(&out, NULL);
+    asy_doc *d;
+    int rc;
+    while ((rc = asy_reader_next(r, &d, &err)) == 1) {
+        asy_buf_printf(&out, "%s=%s;", d->id, d->text);
+        asy_doc_free(d);
+    }
+    *status = rc;
+    asy_reader_close(r);
+    return asy_buf_detach(&out, NULL);
+}
+
+static void test_format_for_path(void **st)
+{
+    (void)st;
+    assert_ptr_equal(asy_format_for_path("a.txt"), &asy_format_text);
+    assert_ptr_equal(asy_format_for_path("dir.d/a.md"), &asy_format_text);
+    assert_ptr_equal(asy_format_for_path("A.TXT.GZ"), &asy_format_text);
+    assert_ptr_equal(asy_format_for_path("x.jsonl"), &asy_format_jsonl);
+    assert_ptr_equal(asy_format_for_path("x.ndjson.gz"), &asy_format_jsonl);
+    assert_ptr_equal(asy_format_for_path("x.csv"), &asy_format_csv);
+    assert_ptr_equal(asy_format_for_path("x.tsv.gz"), &asy_format_tsv);
+    assert_null(asy_format_for_path("x.pdf"));
+    assert_null(asy_format_for_path("x.gz"));
+    assert_null(asy_format_for_path(".txt"));
+    assert_null(asy_format_for_path("txt"));
+    assert_null(asy_format_for_path("a.txt/b"));
+    assert_string_equal(asy_format_csv.name, "csv");
+    assert_string_equal(asy_format_tsv.name, "tsv");
+}
+
+static void test_opts_default(void **st)
+{
+    (void)st;
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    assert_string_equal(o.text_field, "text");
+    assert_string_equal(o.id_field, "id");
+    assert_string_equal(o.date_field, "date");
+    assert_int_equal(o.latin1, 0);
+    assert_int_equal(o.invalid_utf8, ASY_UTF8_REPLACE);
+    assert_int_equal(o.max_doc_bytes, 268435456);
+}
+
+static void test_load_text_into_policies(void **st)
+{
+    (void)st;
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    asy_report rep = tu_report(&c);
+    asy_error err;
+    asy_doc *d = asy_doc_new("doc1", "f.txt");
+    const char raw[] = "ab\xFF" "cd\xC0\xAF";
+    /* replace: FF, C0, AF are three maximal subparts, so three U+FFFD */
+    assert_int_equal(asy_load_text_into(d, raw, sizeof raw - 1, &o, &rep, 100,
+                                        "", &err), 1);
+    assert_string_equal(d->text, "ab\xEF\xBF\xBD" "cd\xEF\xBF\xBD\xEF\xBF\xBD");
+    assert_string_equal(tu_log(&c), "warn|f.txt|doc1|byte 102|invalid UTF-8 "
+                        "(3 sequences replaced by U+FFFD)\n");
+    /* skip */
+    o.invalid_utf8 = ASY_UTF8_SKIP;
+    asy_buf_clear(&c.log);
+    assert_int_equal(asy_load_text_into(d, raw, sizeof raw - 1, &o, &rep, 0,
+                                        "line 4, field 'text'", &err), 0);
+    assert_string_equal(tu_log(&c), "skip|f.txt|doc1|line 4, field 'text', "
+                        "byte 2|invalid UTF-8 at byte 2\n");
+    /* fail */
+    o.invalid_utf8 = ASY_UTF8_FAIL;
+    assert_int_equal(asy_load_text_into(d, raw, sizeof raw - 1, &o, &rep, 10,
+                                        "", &err), ASSAY_E_ENCODING);
+    assert_int_equal(err.code, ASSAY_E_ENCODING);
+    assert_string_equal(err.message, "invalid UTF-8 in 'f.txt' at byte 12");
+    assert_string_equal(err.file, "f.txt");
+    assert_int_equal(err.byte, 12);
+    assert_string_equal(err.doc_id, "doc1");
+    assert_true(err.hint[0] != '\0');
+    /* latin1 never fails */
+    o.latin1 = 1;
+    assert_int_equal(asy_load_text_into(d, "\xE9t\xE9", 3, &o, &rep, 0, "",
+                                        &err), 1);
+    assert_string_equal(d->text, "\xC3\xA9t\xC3\xA9");
+    asy_doc_free(d);
+    asy_buf_free(&c.log);
+}
+
+static void test_load_text_into_nul_and_size(void **st)
+{
+    (void)st;
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    asy_report rep = tu_report(&c);
+    asy_doc *d = asy_doc_new("d", "s");
+    assert_int_equal(asy_load_text_into(d, "abc\0def", 7, &o, &rep, 5, "",
+                                        NULL), 0);
+    assert_string_equal(tu_log(&c), "skip|s|d|byte 8|binary content (NUL byte "
+                        "at byte 8)\n");
+    assert_string_equal(d->text, ""); /* untouched */
+    asy_buf_clear(&c.log);
+    o.max_doc_bytes = 4;
+    assert_int_equal(asy_load_text_into(d, "12345", 5, &o, &rep, 0, "", NULL), 0);
+    assert_string_equal(tu_log(&c), "skip|s|d||document is 5 bytes, larger "
+                        "than max_doc_bytes (4); raise max_doc_bytes to read "
+                        "it\n");
+    assert_int_equal(asy_load_text_into(d, "1234", 4, &o, NULL, 0, "", NULL), 1);
+    assert_string_equal(d->text, "1234");
+    asy_doc_free(d);
+    asy_buf_free(&c.log);
+}
+
+static void make_tree(void)
+{
+    free(tu_write_str(dir, "corpus/b.txt", "B"));
+    free(tu_write_str(dir, "corpus/a.txt", "A"));
+    free(tu_write_str(dir, "corpus/B.md", "upper B"));
+    free(tu_write_str(dir, "corpus/sub/z.txt", "Z"));
+    free(tu_write_str(dir, "corpus/sub/deeper/y.txt", "Y"));
+    free(tu_write_str(dir, "corpus/a b.txt", "space"));
+    free(tu_write_str(dir, "corpus/.hidden.txt", "H"));
+    free(tu_write_str(dir, "corpus/.git/config.txt", "G"));
+    free(tu_write_str(dir, "corpus/notes.pdf", "%PDF"));
+    free(tu_write_str(dir, "corpus/recs.jsonl", "{\"id\":\"r1\",\"text\":\"R1\"}\n"));
+    free(tu_write_gz(dir, "corpus/sub/g.txt.gz", "GZ", 2));
+}
+
+static void test_dir_walk_order(void **st)
+{
+    (void)st;
+    make_tree();
+    char *root = path_in("corpus");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int status;
+    char *got = read_all_docs(root, &o, &c, &status);
+    assert_int_equal(status, 0);
+    /* bytewise order: "B.md" < "a b.txt" < "a.txt" < "b.txt" < "recs" < "sub" */
+    assert_string_equal(got, "B.md=upper B;a b.txt=space;a.txt=A;b.txt=B;"
+                             "r1=R1;sub/deeper/y.txt=Y;sub/g.txt.gz=GZ;"
+                             "sub/z.txt=Z;");
+    char *expect = NULL;
+    assert_true(asprintf(&expect, "warn|%s/notes.pdf|notes.pdf||ignored: "
+                         "unknown file type\n", root) > 0);
+    assert_string_equal(tu_log(&c), expect);
+    assert_int_equal(c.warns, 1);
+    assert_int_equal(c.skips, 0);
+    free(expect);
+    free(got);
+    asy_buf_free(&c.log);
+    /* a trailing slash changes neither ids nor sources' shape */
+    char *slash = NULL;
+    assert_true(asprintf(&slash, "%s/", root) > 0);
+    got = read_all_docs(slash, &o, &c, &status);
+    assert_non_null(strstr(got, "sub/z.txt=Z;"));
+    assert_null(strstr(tu_log(&c), "//"));
+    free(got);
+    free(slash);
+    asy_buf_free(&c.log);
+    free(root);
+}
+
+static void test_dir_sources_and_size(void **st)
+{
+    (void)st;
+    free(tu_write_str(dir, "s/one.txt", "12345"));
+    free(tu_write_str(dir, "s/in/two.md", "123"));
+    free(tu_write_str(dir, "s/.skip.txt", "1234567"));
+    free(tu_write_str(dir, "s/x.bin", "1234567"));
+    char *root = path_in("s");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    asy_reader *r;
+    asy_error err;
+    assert_int_equal(asy_reader_open(&r, root, &o, NULL, &err), 0);
+    asy_doc *d;
+    assert_int_equal(asy_reader_next(r, &d, &err), 1);
+    assert_string_equal(d->id, "in/two.md");
+    char *src = path_in("s/in/two.md");
+    assert_string_equal(d->source, src);
+    asy_doc_free(d);
+    assert_int_equal(asy_reader_next(r, &d, &err), 1);
+    assert_string_equal(d->id, "one.txt");
+    asy_doc_free(d);
+    assert_int_equal(asy_reader_next(r, &d, &err), 0);
+    assert_null(d);
+    assert_int_equal(asy_reader_next(r, &d, &err), 0);
+    asy_reader_close(r);
+    assert_int_equal(asy_input_size(root), 8);
+    char *one = path_in("s/one.txt");
+    assert_int_equal(asy_input_size(one), 5);
+    assert_int_equal(asy_input_size("-"), -1);
+    assert_int_equal(asy_input_size("/nonexistent/assay"), -1);
+    free(one);
+    free(src);
+    free(root);
+}
+
+static void test_symlinks_and_unreadable(void **st)
+{
+    (void)st;
+    free(tu_write_str(dir, "l/real/r.txt", "R"));
+    free(tu_write_str(dir, "target.txt", "T"));
+    char *root = path_in("l");
+    char *p = path_in("l/link.txt");
+    char *t = path_in("target.txt");
+    assert_int_equal(symlink(t, p), 0); /* symlink to a file: followed */
+    free(p);
+    p = path_in("l/linkdir");
+    char *real = path_in("l/real");
+    assert_int_equal(symlink(real, p), 0); /* to a directory: not followed */
+    free(p);
+    /* Tests run as root, so chmod 000 would not stop reading: a dangling
+     * symlink stands in for an unreadable file. */
+    p = path_in("l/dangling.txt");
+    assert_int_equal(symlink("/nonexistent/assay/x.txt", p), 0);
+    free(p);
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int status;
+    char *got = read_all_docs(root, &o, &c, &status);
+    assert_int_equal(status, 0);
+    assert_string_equal(got, "link.txt=T;real/r.txt=R;");
+    assert_int_equal(c.skips, 1);
+    assert_int_equal(c.warns, 1);
+    assert_non_null(strstr(tu_log(&c), "|dangling.txt||cannot open"));
+    assert_non_null(strstr(tu_log(&c), "No such file or directory\n"));
+    assert_non_null(strstr(tu_log(&c), "warn|"));
+    assert_non_null(strstr(tu_log(&c), "|linkdir||ignored: symbolic link to "
+                                       "a directory (not followed)\n"));
+    free(got);
+    asy_buf_free(&c.log);
+    free(real);
+    free(t);
+    free(root);
+}
+
+static void test_single_file_and_errors(void **st)
+{
+    (void)st;
+    char *p = tu_write_str(dir, "README", "date 2024-01-02 Hello");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int status;
+    char *got = read_all_docs(p, &o, &c, &status); /* unknown ext: text */
+    assert_int_equal(status, 0);
+    char *expect = NULL;
+    assert_true(asprintf(&expect, "%s=Hello;", p) > 0);
+    assert_string_equal(got, expect);
+    free(expect);
+    free(got);
+    free(p);
+    asy_reader *r = (asy_reader *)1;
+    asy_error err;
+    p = path_in("missing.txt");
+    assert_int_equal(asy_reader_open(&r, p, &o, NULL, &err), ASSAY_E_IO);
+    assert_null(r);
+    assert_non_null(strstr(err.message, p));
+    assert_non_null(strstr(err.message, "No such file or directory"));
+    free(p);
+    /* dangling symlink as the argument: also ASSAY_E_IO */
+    p = path_in("dangle.txt");
+    assert_int_equal(symlink("/nonexistent/assay", p), 0);
+    assert_int_equal(asy_reader_open(&r, p, &o, NULL, &err), ASSAY_E_IO);
+    free(p);
+    asy_buf_free(&c.log);
+}
+
+static void test_dir_in_place_of_file(void **st)
+{
+    (void)st;
+    /* A directory named like a file inside a corpus is walked as a
+     * directory; an empty one yields nothing and no report. */
+    char *d = path_in("d");
+    char *p = path_in("d/fake.txt");
+    assert_int_equal(mkdir(d, 0755), 0);
+    assert_int_equal(mkdir(p, 0755), 0);
+    free(d);
+    free(tu_write_str(dir, "d/ok.txt", "ok"));
+    char *root = path_in("d");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int status;
+    char *got = read_all_docs(root, &o, &c, &status);
+    assert_int_equal(status, 0);
+    assert_string_equal(got, "ok.txt=ok;");
+    assert_int_equal(c.skips + c.warns, 0);
+    free(got);
+    free(root);
+    free(p);
+}
+
+static void run_stdin(const char *content, int gz, const char *expect)
+{
+    char *p = gz ? tu_write_gz(dir, "stdin.gz", content, strlen(content))
+                 : tu_write_str(dir, "stdin.txt", content);
+    int saved = dup(0);
+    assert_non_null(freopen(p, "rb", stdin));
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int status;
+    char *got = read_all_docs("-", &o, &c, &status);
+    dup2(saved, 0);
+    close(saved);
+    assert_int_equal(status, 0);
+    assert_string_equal(got, expect);
+    free(got);
+    free(p);
+    asy_buf_free(&c.log);
+}
+
+static void test_stdin_sniff(void **st)
+{
+    (void)st;
+    run_stdin("  \n{\"text\":\"one\"}\n{\"text\":\"two\",\"id\":7}\n", 0,
+              "-#2=one;7=two;");
+    run_stdin("plain text from stdin\n", 0, "-=plain text from stdin\n;");
+    run_stdin("{\"text\":\"gz\"}\n", 1, "-#1=gz;");
+    run_stdin("", 0, "-=;");
+}
+
+static void test_dir_empty_and_fatal_propagates(void **st)
+{
+    (void)st;
+    char *e = path_in("empty");
+    assert_int_equal(mkdir(e, 0755), 0);
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int status;
+    char *got = read_all_docs(e, &o, &c, &status);
+    assert_int_equal(status, 0);
+    assert_string_equal(got, "");
+    free(got);
+    assert_int_equal(asy_input_size(e), 0);
+    /* ASSAY_E_ENCODING under the fail policy ends the walk */
+    free(tu_write_str(dir, "enc/a.txt", "ok"));
+    free(tu_write_str(dir, "enc/b.txt", "bad \xFF"));
+    free(tu_write_str(dir, "enc/c.txt", "never read"));
+    char *root = path_in("enc");
+    o.invalid_utf8 = ASY_UTF8_FAIL;
+    got = read_all_docs(root, &o, &c, &status);
+    assert_int_equal(status, ASSAY_E_ENCODING);
+    assert_string_equal(got, "a.txt=ok;");
+    free(got);
+    free(root);
+    free(e);
+    asy_buf_free(&c.log);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_for_path),
+        cmocka_unit_test(test_opts_default),
+        cmocka_unit_test(test_load_text_into_policies),
+        cmocka_unit_test(test_load_text_into_nul_and_size),
+        cmocka_unit_test(test_dir_walk_order),
+        cmocka_unit_test(test_dir_sources_and_size),
+        cmocka_unit_test(test_symlinks_and_unreadable),
+        cmocka_unit_test(test_single_file_and_errors),
+        cmocka_unit_test(test_dir_in_place_of_file),
+        cmocka_unit_test(test_stdin_sniff),
+        cmocka_unit_test(test_dir_empty_and_fatal_propagates),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

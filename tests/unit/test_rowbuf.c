@@ -1,0 +1,131 @@
+/*
+ * test_rowbuf.c — packing rows into one buffer and replaying them: every
+ * value type, strings with NULs, capping at maxvals, clear and reuse.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rowbuf.h"
+#include "testutil.h"
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    assay_value row1[5] = {
+        {.type = ASSAY_STRING, .s = "héllo", .len = 6},
+        {.type = ASSAY_INTEGER, .i = INT64_MIN},
+        {.type = ASSAY_NUMBER, .d = -0.0},
+        {.type = ASSAY_BOOLEAN, .i = 1},
+        {.type = ASSAY_NIL},
+    };
+    assay_value row2[2] = {
+        {.type = ASSAY_STRING, .s = "a\0b", .len = 3},
+        {.type = ASSAY_STRING, .s = "", .len = 0},
+    };
+    assert_int_equal(asy_rowbuf_add(&rb, 3, row1, 5), 0);
+    assert_int_equal(asy_rowbuf_add(&rb, 0, row2, 2), 0);
+    assert_int_equal(asy_rowbuf_add(&rb, 7, NULL, 0), 0);
+    assert_int_equal(rb.nrows, 3);
+
+    asy_rowbuf_iter it;
+    assay_value v[8];
+    int out, n;
+    asy_rowbuf_iter_init(&it, &rb);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 8, &n), 1);
+    assert_int_equal(out, 3);
+    assert_int_equal(n, 5);
+    assert_int_equal(v[0].type, ASSAY_STRING);
+    assert_int_equal(v[0].len, 6);
+    assert_string_equal(v[0].s, "héllo");
+    assert_int_equal(v[1].type, ASSAY_INTEGER);
+    assert_true(v[1].i == INT64_MIN);
+    assert_int_equal(v[2].type, ASSAY_NUMBER);
+    assert_true(v[2].d == 0.0 && signbit(v[2].d));
+    assert_int_equal(v[3].type, ASSAY_BOOLEAN);
+    assert_int_equal(v[3].i, 1);
+    assert_int_equal(v[4].type, ASSAY_NIL);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 8, &n), 1);
+    assert_int_equal(out, 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].len, 3);
+    assert_memory_equal(v[0].s, "a\0b", 4); /* NUL-terminated too */
+    assert_int_equal(v[1].len, 0);
+    assert_string_equal(v[1].s, "");
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 8, &n), 1);
+    assert_int_equal(out, 7);
+    assert_int_equal(n, 0);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 8, &n), 0);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 8, &n), 0);
+
+    /* maxvals caps the values returned but the next row is still found. */
+    asy_rowbuf_iter_init(&it, &rb);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 2, &n), 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[1].type, ASSAY_INTEGER);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 2, &n), 1);
+    assert_int_equal(out, 0);
+    assert_int_equal(v[0].len, 3);
+
+    asy_rowbuf_clear(&rb);
+    assert_int_equal(rb.nrows, 0);
+    asy_rowbuf_iter_init(&it, &rb);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 8, &n), 0);
+    assert_int_equal(asy_rowbuf_add(&rb, 1, row2, 1), 0);
+    asy_rowbuf_iter_init(&it, &rb);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 8, &n), 1);
+    assert_int_equal(out, 1);
+    assert_int_equal(n, 1);
+    asy_rowbuf_free(&rb);
+    assert_int_equal(asy_rowbuf_add(&rb, 0, NULL, -1), -1);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    asy_rowbuf_iter it;
+    assay_value v[1];
+    int out, n;
+    asy_rowbuf_iter_init(&it, &rb);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 1, &n), 0);
+    asy_rowbuf_free(&rb);
+}
+
+/* Many rows: the buffer grows (and moves) and every row is intact. */
+static void test_many(void **state)
+{
+    (void)state;
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    char s[32];
+    for (int k = 0; k < 10000; k++) {
+        int len = snprintf(s, sizeof s, "row %d", k);
+        assay_value v[2] = {{.type = ASSAY_INTEGER, .i = k},
+                            {.type = ASSAY_STRING, .s = s, .len = (size_t)len}};
+        assert_int_equal(asy_rowbuf_add(&rb, k % 3, v, 2), 0);
+    }
+    asy_rowbuf_iter it;
+    assay_value v[2];
+    int out, n, k = 0;
+    asy_rowbuf_iter_init(&it, &rb);
+    while (asy_rowbuf_next(&it, &out, v, 2, &n)) {
+        snprintf(s, sizeof s, "row %d", k);
+        assert_int_equal(out, k % 3);
+        assert_int_equal(v[0].i, k);
+        assert_string_equal(v[1].s, s);
+        k++;
+    }
+    assert_int_equal(k, 10000);
+    asy_rowbuf_free(&rb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_many),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

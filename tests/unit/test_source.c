@@ -1,0 +1,312 @@
+/*
+ * test_source.c — byte streams: plain and gzip files read alike, stdin,
+ * errors (missing file, directory, corrupt and truncated gzip), the line
+ * reader (CRLF, no final newline, a 50 MB single line, the length cap).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "testutil.h"
+
+static char *dir;
+
+static int setup(void **st)
+{
+    (void)st;
+    dir = tu_mkdtemp();
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    tu_rmtree(dir);
+    free(dir);
+    return 0;
+}
+
+static asy_source *open_ok(const char *path)
+{
+    asy_source *s = NULL;
+    asy_error err;
+    asy_error_clear(&err);
+    assert_int_equal(asy_source_open(&s, path, &err), ASSAY_OK);
+    assert_non_null(s);
+    return s;
+}
+
+static char *slurp(asy_source *s, size_t *n)
+{
+    asy_buf b = ASY_BUF_INIT;
+    asy_error err;
+    assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_OK);
+    return asy_buf_detach(&b, n);
+}
+
+static void test_plain_and_gzip_same(void **st)
+{
+    (void)st;
+    const char *text = "line one\nline two\n";
+    char *p = tu_write_str(dir, "a.txt", text);
+    char *g = tu_write_gz(dir, "a.txt.gz", text, strlen(text));
+    asy_source *s1 = open_ok(p), *s2 = open_ok(g);
+    assert_false(asy_source_is_gzip(s1));
+    assert_true(asy_source_is_gzip(s2));
+    size_t n1, n2;
+    char *a = slurp(s1, &n1), *b = slurp(s2, &n2);
+    assert_int_equal(n1, strlen(text));
+    assert_int_equal(n2, strlen(text));
+    assert_string_equal(a, text);
+    assert_string_equal(b, text);
+    assert_string_equal(asy_source_path(s2), g);
+    free(a);
+    free(b);
+    asy_source_close(s1);
+    asy_source_close(s2);
+    free(p);
+    free(g);
+}
+
+static void test_open_errors(void **st)
+{
+    (void)st;
+    asy_source *s = (asy_source *)1;
+    asy_error err;
+    char missing[4096];
+    snprintf(missing, sizeof missing, "%s/nope.txt", dir);
+    assert_int_equal(asy_source_open(&s, missing, &err), ASSAY_E_IO);
+    assert_null(s);
+    assert_int_equal(err.code, ASSAY_E_IO);
+    assert_non_null(strstr(err.message, missing));
+    assert_non_null(strstr(err.message, "No such file or directory"));
+    assert_string_equal(err.file, missing);
+    assert_int_equal(asy_source_open(&s, dir, &err), ASSAY_E_IO);
+    assert_non_null(strstr(err.message, "is a directory"));
+    assert_int_equal(asy_source_open(&s, missing, NULL), ASSAY_E_IO);
+}
+
+static void test_corrupt_gzip(void **st)
+{
+    (void)st;
+    /* A long, compressible text so the damage lands inside the deflate
+     * stream; then flip bytes in the middle. */
+    size_t n = 200000;
+    char *text = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + (i * 7 + i / 13) % 26);
+    char *g = tu_write_gz(dir, "bad.gz", text, n);
+    size_t gn;
+    char *gz = tu_read(g, &gn);
+    for (size_t i = gn / 2; i < gn / 2 + 16; i++)
+        gz[i] ^= 0x5A;
+    free(tu_write(dir, "bad.gz", gz, gn));
+    asy_source *s = open_ok(g);
+    asy_buf b = ASY_BUF_INIT;
+    asy_error err;
+    assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_E_IO);
+    assert_non_null(strstr(err.message, "corrupt gzip data"));
+    assert_non_null(strstr(err.message, g));
+    assert_true(err.byte >= 0);
+    /* the failure is sticky */
+    char c;
+    assert_int_equal(asy_source_read(s, &c, 1, &err), -1);
+    asy_source_close(s);
+    /* truncated: cut the gzip in half */
+    free(tu_write(dir, "trunc.gz", gz, gn / 2));
+    char *t = NULL;
+    assert_true(asprintf(&t, "%s/trunc.gz", dir) > 0);
+    s = open_ok(t);
+    asy_buf_clear(&b);
+    assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_E_IO);
+    assert_non_null(strstr(err.message, "trunc.gz"));
+    asy_source_close(s);
+    asy_buf_free(&b);
+    free(t);
+    free(gz);
+    free(g);
+    free(text);
+}
+
+static void test_getline(void **st)
+{
+    (void)st;
+    char *p = tu_write_str(dir, "l.txt", "first\r\nsecond\n\nlast no newline");
+    asy_source *s = open_ok(p);
+    const char *line;
+    size_t len;
+    asy_error err;
+    assert_int_equal(asy_source_lineno(s), 0);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_string_equal(line, "first");
+    assert_int_equal(len, 5);
+    assert_int_equal(asy_source_line_offset(s), 0);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_string_equal(line, "second");
+    assert_int_equal(asy_source_lineno(s), 2);
+    assert_int_equal(asy_source_line_offset(s), 7);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_string_equal(line, "");
+    assert_int_equal(len, 0);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_string_equal(line, "last no newline");
+    assert_int_equal(asy_source_lineno(s), 4);
+    assert_int_equal(asy_source_line_offset(s), 15);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 0);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 0);
+    asy_source_close(s);
+    free(p);
+}
+
+static void test_getline_limit_continues(void **st)
+{
+    (void)st;
+    char *p = tu_write_str(dir, "m.txt", "short\nthis line is too long\nok\n");
+    asy_source *s = open_ok(p);
+    const char *line;
+    size_t len;
+    asy_error err;
+    assert_int_equal(asy_source_getline(s, &line, &len, 10, &err), 1);
+    assert_string_equal(line, "short");
+    assert_int_equal(asy_source_getline(s, &line, &len, 10, &err), ASSAY_E_LIMIT);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.byte, 6);
+    assert_non_null(strstr(err.message, "line 2"));
+    assert_int_equal(asy_source_lineno(s), 2);
+    assert_int_equal(asy_source_getline(s, &line, &len, 10, &err), 1);
+    assert_string_equal(line, "ok");
+    assert_int_equal(asy_source_lineno(s), 3);
+    assert_int_equal(asy_source_getline(s, &line, &len, 10, &err), 0);
+    asy_source_close(s);
+    free(p);
+    /* exactly max bytes is allowed */
+    p = tu_write_str(dir, "e.txt", "0123456789\n");
+    s = open_ok(p);
+    assert_int_equal(asy_source_getline(s, &line, &len, 10, &err), 1);
+    assert_int_equal(len, 10);
+    asy_source_close(s);
+    free(p);
+}
+
+static void test_getline_50mb(void **st)
+{
+    (void)st;
+    size_t n = 50u * 1024 * 1024;
+    char *big = malloc(n + 8);
+    assert_non_null(big);
+    memset(big, 'x', n);
+    big[n / 2] = 'M';
+    memcpy(big + n, "\nend\n", 5);
+    char *p = tu_write(dir, "big.txt", big, n + 5);
+    asy_source *s = open_ok(p);
+    const char *line;
+    size_t len;
+    asy_error err;
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_int_equal(len, n);
+    assert_int_equal(line[n / 2], 'M');
+    assert_int_equal(line[n], '\0');
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_string_equal(line, "end");
+    asy_source_close(s);
+    /* with a cap: the 50 MB line is skipped, the next one read */
+    s = open_ok(p);
+    assert_int_equal(asy_source_getline(s, &line, &len, 1024, &err), ASSAY_E_LIMIT);
+    assert_int_equal(asy_source_getline(s, &line, &len, 1024, &err), 1);
+    assert_string_equal(line, "end");
+    assert_int_equal(asy_source_line_offset(s), (long long)n + 1);
+    asy_source_close(s);
+    free(p);
+    free(big);
+}
+
+static void test_read_all_limit_and_peek(void **st)
+{
+    (void)st;
+    char *p = tu_write_str(dir, "p.txt", "  {\"a\":1}\n");
+    asy_source *s = open_ok(p);
+    const char *pk;
+    assert_int_equal(asy_source_peek(s, &pk, 3), 3);
+    assert_memory_equal(pk, "  {", 3);
+    assert_int_equal(asy_source_peek(s, &pk, 4096), 10); /* all there is */
+    asy_buf b = ASY_BUF_INIT;
+    asy_error err;
+    assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_OK);
+    assert_string_equal(b.data, "  {\"a\":1}\n"); /* peek consumed nothing */
+    asy_source_close(s);
+    s = open_ok(p);
+    asy_buf_clear(&b);
+    assert_int_equal(asy_source_read_all(s, &b, 4, &err), ASSAY_E_LIMIT);
+    asy_source_close(s);
+    asy_buf_free(&b);
+    free(p);
+}
+
+static void test_empty_and_gz_lines(void **st)
+{
+    (void)st;
+    char *p = tu_write_str(dir, "empty.txt", "");
+    asy_source *s = open_ok(p);
+    const char *line;
+    size_t len;
+    asy_error err;
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 0);
+    char c;
+    assert_int_equal(asy_source_read(s, &c, 1, &err), 0);
+    asy_source_close(s);
+    free(p);
+    const char *t = "x\ny\n";
+    p = tu_write_gz(dir, "l.gz", t, strlen(t));
+    s = open_ok(p);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_string_equal(line, "x");
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    assert_string_equal(line, "y");
+    assert_int_equal(asy_source_line_offset(s), 2);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 0);
+    asy_source_close(s);
+    free(p);
+}
+
+static void test_stdin(void **st)
+{
+    (void)st;
+    const char *t = "from stdin\n";
+    char *p = tu_write_gz(dir, "in.gz", t, strlen(t));
+    int saved = dup(0);
+    assert_true(saved >= 0);
+    assert_non_null(freopen(p, "rb", stdin));
+    asy_source *s = open_ok("-");
+    assert_string_equal(asy_source_path(s), "-");
+    size_t n;
+    char *got = slurp(s, &n);
+    assert_string_equal(got, t);
+    assert_true(asy_source_is_gzip(s));
+    asy_source_close(s);
+    /* closing the source must not close the process's fd 0 */
+    assert_true(fcntl(0, F_GETFD) >= 0);
+    dup2(saved, 0);
+    close(saved);
+    free(got);
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain_and_gzip_same),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_corrupt_gzip),
+        cmocka_unit_test(test_getline),
+        cmocka_unit_test(test_getline_limit_continues),
+        cmocka_unit_test(test_getline_50mb),
+        cmocka_unit_test(test_read_all_limit_and_peek),
+        cmocka_unit_test(test_empty_and_gz_lines),
+        cmocka_unit_test(test_stdin),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,180 @@
+/*
+ * test_token.c — the interim word tokenizer: joining rules, numbers,
+ * non-Latin scripts, marks, emoji, case folding and exact byte offsets.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "token.h"
+
+/* Tokens rendered as "norm@start-end[#]" joined by '|' ('#' = number). */
+static int collect(void *ud, const asy_token *t, const char *norm, size_t n)
+{
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s%.*s@%zu-%zu%s",
+             ((char *)ud)[0] ? "|" : "", (int)n, norm, t->start, t->end,
+             t->is_number ? "#" : "");
+    strncat((char *)ud, tmp, 4095 - strlen((char *)ud));
+    return 0;
+}
+
+static const char *toks(const char *text, int flags)
+{
+    static char out[4096];
+    out[0] = '\0';
+    assert_int_equal(asy_tokenize(text, strlen(text), flags, collect, out), 0);
+    return out;
+}
+
+static void test_joining(void **state)
+{
+    (void)state;
+    /* "Kazakhstan’s": U+2019 is 3 bytes, so the token is 10+3+1 bytes. */
+    assert_string_equal(toks("Kazakhstan’s", 0), "Kazakhstan’s@0-14");
+    assert_string_equal(toks("Kazakhstan's role", 0),
+                        "Kazakhstan's@0-12|role@13-17");
+    assert_string_equal(toks("the U.S. said", 0), "the@0-3|U.S@4-7|said@9-13");
+    assert_string_equal(toks("China-Kazakhstan ties", 0),
+                        "China@0-5|Kazakhstan@6-16|ties@17-21");
+    assert_string_equal(toks("'tis the students' books", 0),
+                        "tis@1-4|the@5-8|students@9-17|books@19-24");
+    assert_string_equal(toks("rock'n'roll", 0), "rock'n'roll@0-11");
+    assert_string_equal(toks("snake_case x", 0), "snake@0-5|case@6-10|x@11-12");
+    assert_string_equal(toks("end. Next", 0), "end@0-3|Next@5-9");
+    assert_string_equal(toks("a.b", 0), "a.b@0-3");
+    assert_string_equal(toks("a..b", 0), "a@0-1|b@3-4");
+    assert_string_equal(toks("it' s", 0), "it@0-2|s@4-5");
+    assert_string_equal(toks("", 0), "");
+    assert_string_equal(toks("  ,.;  ", 0), "");
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    const char *t = "In 2024, 1,000.5 people paid 3.14 and 90's 5km v2.";
+    assert_string_equal(toks(t, 0),
+                        "In@0-2|people@17-23|paid@24-28|and@34-37|s@41-42|"
+                        "5km@43-46|v2@47-49");
+    assert_string_equal(toks(t, ASY_TOK_NUMBERS),
+                        "In@0-2|2024@3-7#|1,000.5@9-16#|people@17-23|"
+                        "paid@24-28|3.14@29-33#|and@34-37|90@38-40#|s@41-42|"
+                        "5km@43-46|v2@47-49");
+    /* , and . join only between digits; a trailing one is not included. */
+    assert_string_equal(toks("1, 2. 3,4", ASY_TOK_NUMBERS),
+                        "1@0-1#|2@3-4#|3,4@6-9#");
+    /* Non-ASCII digits (Nd) are digits too: Arabic-Indic ١٢٣. */
+    assert_string_equal(toks("١٢٣", ASY_TOK_NUMBERS), "١٢٣@0-6#");
+    assert_string_equal(toks("١٢٣", 0), "");
+}
+
+static void test_scripts(void **state)
+{
+    (void)state;
+    assert_string_equal(toks("Καλημέρα κόσμε", 0),
+                        "Καλημέρα@0-16|κόσμε@17-27");
+    assert_string_equal(toks("Привет, мир!", 0), "Привет@0-12|мир@14-20");
+    /* CJK: a run of ideographs is one token under the interim rule;
+     * the ideographic comma separates. */
+    assert_string_equal(toks("中文文本，测试", 0), "中文文本@0-12|测试@15-21");
+    /* Emoji and symbols are not words; ZWJ sequences neither. */
+    assert_string_equal(toks("hi 😀 🇰🇿 👨‍👩‍👧 ok", 0),
+                        "hi@0-2|ok@36-38");
+    /* Combining marks stay in the word: e + U+0301. */
+    assert_string_equal(toks("cafe\xCC\x81 ok", 0), "cafe\xCC\x81@0-6|ok@7-9");
+    /* ZWNJ inside a Persian word does not split it. */
+    assert_string_equal(toks("می‌خواهم", 0), "می‌خواهم@0-17");
+    /* Invalid UTF-8 bytes separate words and are never read past. */
+    assert_string_equal(toks("ab\xFF" "cd\xE2\x80", 0), "ab@0-2|cd@3-5");
+}
+
+static void test_lower(void **state)
+{
+    (void)state;
+    assert_string_equal(toks("Hello WORLD abc", ASY_TOK_LOWER),
+                        "hello@0-5|world@6-11|abc@12-15");
+    assert_string_equal(toks("ÉCOLE", ASY_TOK_LOWER), "école@0-6");
+    assert_string_equal(toks("Straße", ASY_TOK_LOWER), "strasse@0-7");
+    assert_string_equal(toks("ΣΟΦΟΣ σοφός", ASY_TOK_LOWER),
+                        "σοφοσ@0-10|σοφόσ@11-21");
+    assert_string_equal(toks("Kazakhstan’s", ASY_TOK_LOWER),
+                        "kazakhstan’s@0-14");
+    /* Decomposed E + U+0301 folds and composes to é (U+00E9). */
+    assert_string_equal(toks("E\xCC\x81T\xC3\x89", ASY_TOK_LOWER),
+                        "\xC3\xA9t\xC3\xA9@0-6");
+    /* Without ASY_TOK_LOWER the text is passed through unchanged. */
+    assert_string_equal(toks("ÉCOLE", 0), "ÉCOLE@0-6");
+}
+
+static int stop_at_two(void *ud, const asy_token *t, const char *n, size_t l)
+{
+    (void)t, (void)n, (void)l;
+    return ++*(int *)ud == 2 ? 7 : 0;
+}
+
+static void test_stop(void **state)
+{
+    (void)state;
+    int seen = 0;
+    assert_int_equal(asy_tokenize("a b c d", 7, 0, stop_at_two, &seen), 7);
+    assert_int_equal(seen, 2);
+}
+
+/* The length bound is respected: no token may run past len. */
+static void test_bounds(void **state)
+{
+    (void)state;
+    char *t = malloc(5);
+    assert_non_null(t);
+    memcpy(t, "ab.cd", 5); /* not NUL-terminated */
+    static char out[4096];
+    out[0] = '\0';
+    assert_int_equal(asy_tokenize(t, 3, 0, collect, out), 0);
+    assert_string_equal(out, "ab@0-2");
+    out[0] = '\0';
+    assert_int_equal(asy_tokenize(t, 5, 0, collect, out), 0);
+    assert_string_equal(out, "ab.cd@0-5");
+    free(t);
+}
+
+/* The seed article: count tokens, and find a few known ones. */
+static int count_cb(void *ud, const asy_token *t, const char *n, size_t l)
+{
+    (void)t;
+    int *c = ud;
+    c[0]++;
+    if (l == 14 && memcmp(n, "kazakhstan’s", 14) == 0)
+        c[1]++;
+    return 0;
+}
+
+static void test_seed(void **state)
+{
+    (void)state;
+    const char *dir = tu_corpora_dir();
+    if (!dir)
+        TU_SKIP("shared corpora absent");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/seed/xi-kazakhstan-2024-07-02.txt", dir);
+    size_t len;
+    char *text = tu_read(path, &len);
+    if (!text)
+        TU_SKIP("seed article absent");
+    int c[2] = {0, 0};
+    assert_int_equal(asy_tokenize(text, len, ASY_TOK_LOWER, count_cb, c), 0);
+    assert_true(c[0] > 400 && c[0] < 700); /* ~547 blank-separated words */
+    assert_int_equal(c[1], 1);             /* "Kazakhstan’s", folded */
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_joining), cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_scripts), cmocka_unit_test(test_lower),
+        cmocka_unit_test(test_stop),    cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_seed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

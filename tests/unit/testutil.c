@@ -1,0 +1,122 @@
+/*
+ * testutil.c — see testutil.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "testutil.h"
+
+char *tu_mkdtemp(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s/assay-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    char *p = mkdtemp(buf);
+    assert_non_null(p);
+    return strdup(p);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+                  struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    chmod(path, 0700);
+    return remove(path);
+}
+
+void tu_rmtree(const char *path)
+{
+    if (path)
+        nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void mkparents(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0755);
+            *p = '/';
+        }
+    }
+}
+
+char *tu_write(const char *dir, const char *name, const void *data,
+               size_t len)
+{
+    char *path = NULL;
+    assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+    mkparents(path);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    if (len)
+        assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+char *tu_write_str(const char *dir, const char *name, const char *s)
+{
+    return tu_write(dir, name, s, strlen(s));
+}
+
+char *tu_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+char *tu_write_gz(const char *dir, const char *name, const void *data,
+                  size_t len)
+{
+    char *path = NULL;
+    assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+    mkparents(path);
+    gzFile g = gzopen(path, "wb");
+    assert_non_null(g);
+    if (len)
+        assert_int_equal(gzwrite(g, data, (unsigned)len), (int)len);
+    assert_int_equal(gzclose(g), Z_OK);
+    return path;
+}
+
+const char *tu_source_dir(void)
+{
+    const char *s = getenv("ASSAY_SOURCE_DIR");
+    return s && *s ? s : ".";
+}
+
+const char *tu_corpora_dir(void)
+{
+    static char buf[4096];
+    const char *shared = getenv("ASSAY_SHARED_DIR");
+    if (shared && *shared)
+        snprintf(buf, sizeof buf, "%s/corpora", shared);
+    else
+        snprintf(buf, sizeof buf, "%s/../shared/corpora", tu_source_dir());
+    struct stat st;
+    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? buf : NULL;
+}

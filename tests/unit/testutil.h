@@ -1,0 +1,42 @@
+/*
+ * testutil.h — helpers shared by the cmocka unit tests: scratch directories,
+ * writing and reading files, locating ../shared, and visible skips.
+ */
+#ifndef ASSAY_TESTUTIL_H
+#define ASSAY_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* A fresh empty directory under $TMPDIR (or /tmp), removed recursively by
+ * tu_rmtree(). Returns a static-lifetime malloc'd path. */
+char *tu_mkdtemp(void);
+void tu_rmtree(const char *path);
+/* Write len bytes to dir/name (creating subdirectories); returns the full
+ * path (malloc'd). */
+char *tu_write(const char *dir, const char *name, const void *data,
+               size_t len);
+char *tu_write_str(const char *dir, const char *name, const char *s);
+/* Read a whole file (malloc'd, NUL-terminated); NULL if missing. */
+char *tu_read(const char *path, size_t *len);
+/* gzip-compress data into dir/name. Returns the path. */
+char *tu_write_gz(const char *dir, const char *name, const void *data,
+                  size_t len);
+/* Path of ../shared/corpora (from $ASSAY_SHARED_DIR or relative to
+ * $ASSAY_SOURCE_DIR), or NULL when absent. */
+const char *tu_corpora_dir(void);
+/* Source tree root ($ASSAY_SOURCE_DIR or "."). */
+const char *tu_source_dir(void);
+
+/* Skip the current cmocka test visibly with a reason. */
+#define TU_SKIP(why)                                                       \
+    do {                                                                   \
+        print_message("[  SKIPPED ] %s\n", (why));                         \
+        skip();                                                            \
+    } while (0)
+
+#endif
