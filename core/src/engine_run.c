@@ -484,9 +484,14 @@ int assay_engine_add_document(assay_engine *e, const char *id,
  * run goes on with the next input: the run's exit status says so. */
 static void input_failed(assay_engine *e, const char *path, asy_error *err)
 {
-    char buf[2048];
+    char where[64] = "";
+    if (err->line >= 0)
+        snprintf(where, sizeof where, "line %lld", err->line);
+    else if (err->byte >= 0)
+        snprintf(where, sizeof where, "byte %lld", err->byte);
     e->input_failures++;
-    push_note(e, 1, path, "", "", asy_error_format(err, buf, sizeof buf));
+    push_note(e, 1, err->file[0] ? err->file : path, "", where,
+              err->message);
 }
 
 int assay_engine_feed_input(assay_engine *e, const char *path)

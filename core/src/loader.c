@@ -449,6 +449,23 @@ static int next_file(asy_reader *r, asy_error *err)
     return 0;
 }
 
+/* One damaged file (corrupt gzip, read error) must not hide the rest of a
+ * directory: report it as skipped and go on with the walk. Encoding
+ * failures under the "fail" policy and out-of-memory still stop. */
+static int file_error_in_dir(asy_reader *r, int rc, const asy_error *err)
+{
+    if (r->kind != R_DIR || rc == ASSAY_E_ENCODING || rc == ASSAY_E_NOMEM)
+        return 0;
+    char where[64] = "";
+    if (err && err->line >= 0)
+        snprintf(where, sizeof where, "line %lld", err->line);
+    else if (err && err->byte >= 0)
+        snprintf(where, sizeof where, "byte %lld", err->byte);
+    asy_report_skip(&r->rep, err && err->file[0] ? err->file : r->root, "",
+                    where, "%s", err ? err->message : "read error");
+    return 1;
+}
+
 int asy_reader_next(asy_reader *r, asy_doc **out, asy_error *err)
 {
     *out = NULL;
@@ -458,7 +475,7 @@ int asy_reader_next(asy_reader *r, asy_doc **out, asy_error *err)
             if (rc == 1)
                 return 1;
             close_current(r);
-            if (rc < 0)
+            if (rc < 0 && !file_error_in_dir(r, rc, err))
                 return rc;
         }
         if (r->kind != R_DIR)

@@ -27,7 +27,7 @@ export PKG_CONFIG_PATH=$LIBDIR/pkgconfig
 cc -Wall -Wextra -Werror "$SRC/examples/embed/embed.c" $(pkg-config --cflags --libs assay) -o "$T/embed" \
   && pass "embed.c builds with pkg-config" || fail "embed.c does not build"
 expect_exit 0 "embed example runs" -- env LD_LIBRARY_PATH="$LIBDIR" "$T/embed" "$CORPUS/wire.jsonl"
-expect_grep "^wordfreq: word=grain count=3 docs=3$" "$T/out" "embed: wordfreq rows through the callback"
+expect_grep "^wordfreq: word=grain count=4 docs=3$" "$T/out" "embed: wordfreq rows through the callback"
 expect_grep "^dates: date=2024-07-02 documents=1$" "$T/out" "embed: inline string plugin with metadata"
 expect_grep "^documents: 5 read, 5 analysed, 0 skipped" "$T/out" "embed: stats"
 

@@ -41,9 +41,9 @@ int asy_lua_assay_log(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_Buffer b;
-    lua_getfield(L, lua_upvalueindex(1), "name"); /* args name */
     luaL_buffinit(L, &b);
     luaL_addstring(&b, "[plugin ");
+    lua_getfield(L, lua_upvalueindex(1), "name");
     luaL_addvalue(&b);
     luaL_addstring(&b, "]");
     for (int i = 1; i <= n; i++) {
