@@ -116,9 +116,9 @@ HEADER_NOTE = """\
 
 
 def write_header(path, version):
-    wb = "\n".join("    ASY_WB_%s = %d," % (v.upper(), i)
+    wb = "\n".join("    ASY_WBP_%s = %d," % (v.upper(), i)
                    for i, v in enumerate(WB_VALUES))
-    sb = "\n".join("    ASY_SB_%s = %d," % (v.upper(), i)
+    sb = "\n".join("    ASY_SBP_%s = %d," % (v.upper(), i)
                    for i, v in enumerate(SB_VALUES))
     with open(path, "w", encoding="utf-8") as f:
         f.write("""/*
@@ -136,13 +136,13 @@ def write_header(path, version):
 /* Word_Break property values (UAX #29 table 3). */
 enum asy_wb_prop {
 %s
-    ASY_WB__COUNT = %d
+    ASY_WBP__COUNT = %d
 };
 
 /* Sentence_Break property values (UAX #29 table 4). */
 enum asy_sb_prop {
 %s
-    ASY_SB__COUNT = %d
+    ASY_SBP__COUNT = %d
 };
 
 /* Bits or'ed into asy_ucd_wb_ep() results: Extended_Pictographic (used by
@@ -152,7 +152,7 @@ enum asy_sb_prop {
 #define ASY_UCD_WB_MASK 0x%02x
 
 /* Word_Break of cp | the flag bits above. Code points >= 0x110000 give
- * ASY_WB_OTHER (callers map invalid input to U+FFFD anyway). */
+ * ASY_WBP_OTHER (callers map invalid input to U+FFFD anyway). */
 uint8_t asy_ucd_wb_ep(uint32_t cp);
 /* Word_Break of cp (an enum asy_wb_prop). */
 static inline int asy_ucd_wb(uint32_t cp)
@@ -197,14 +197,14 @@ def write_source(path, version, wb, sb):
 uint8_t asy_ucd_wb_ep(uint32_t cp)
 {
     if (cp >= 0x110000)
-        return ASY_WB_OTHER;
+        return ASY_WBP_OTHER;
     return wb_stage2[((uint32_t)wb_stage1[cp >> %d] << %d) | (cp & %d)];
 }
 
 uint8_t asy_ucd_sb(uint32_t cp)
 {
     if (cp >= 0x110000)
-        return ASY_SB_OTHER;
+        return ASY_SBP_OTHER;
     return sb_stage2[((uint32_t)sb_stage1[cp >> %d] << %d) | (cp & %d)];
 }
 """ % (wb_size, sb_size, BLOCK_SHIFT, 1 << BLOCK_SHIFT,

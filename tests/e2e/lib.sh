@@ -39,7 +39,27 @@ expect_same() {
   else fail "$3"; diff -u "$1" "$2" | head -40 >&2 || true; fi
 }
 
+# The peer reader: Python's csv module must parse every CSV a test wrote,
+# each row with as many fields as the header.
+check_csvs() {
+  local files; files=$(find "$T" -name '*.csv' -not -path '*/corpus/*' | sort)  # inputs live in corpus/
+  [ -n "$files" ] || return 0
+  if python3 - $files <<'PY'
+import csv, sys
+bad = 0
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    if rows and any(len(r) != len(rows[0]) for r in rows[1:]):
+        print("  ragged CSV:", path); bad += 1
+sys.exit(1 if bad else 0)
+PY
+  then pass "Python's csv module reads all $(echo "$files" | wc -l) CSV files written"
+  else fail "a CSV file did not parse cleanly"; fi
+}
+
 finish() {
+  check_csvs
   echo "$PASSES passed, $FAILS failed"
   [ "$FAILS" = 0 ]
 }

@@ -288,8 +288,8 @@ static void test_files_and_errors(void **state)
 {
     (void)state;
     char *dir = tu_mkdtemp();
-    tu_write_str(dir, "in/a.txt", " date 2024-01-02 Alpha text.\n");
-    tu_write_str(dir, "in/b.jsonl", "{\"id\":\"j1\",\"text\":\"one\"}\n{bad json\n");
+    free(tu_write_str(dir, "in/a.txt", " date 2024-01-02 Alpha text.\n"));
+    free(tu_write_str(dir, "in/b.jsonl", "{\"id\":\"j1\",\"text\":\"one\"}\n{bad json\n"));
     char out[4096], errs[4096], missing[4096], in[4096];
     snprintf(in, sizeof in, "%s/in", dir);
     snprintf(out, sizeof out, "%s/out", dir);

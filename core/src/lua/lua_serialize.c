@@ -177,9 +177,7 @@ static skey *sorted_keys(lua_State *L, saver *s, int t, lua_Integer *count)
             e->kind = 4;
             e->s = lua_tolstring(L, -1, &e->len); /* kept alive by K */
             break;
-        default:
-            s->keys[s->depth] = lua_gettop(L);
-            s->depth++;
+        default: /* the path stops at the table: the key has no name */
             path_error(L, s, lua_pushfstring(L, "cannot save a table key of "
                                              "type %s", luaL_typename(L, -1)));
         }
