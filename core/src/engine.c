@@ -300,7 +300,8 @@ int assay_engine_load_plugin(assay_engine *e, const char *name, int *index)
     if (add_plugin_slot(e, &slot) < 0)
         return ASSAY_E_NOMEM;
     char **dirs = asy_plugin_dirs(e->plugin_path);
-    int rc = asy_plugin_def_load(&slot->def, name, dirs, &e->err);
+    int rc = asy_plugin_def_load_ex(&slot->def, name, dirs, e->trust,
+                                    &e->err);
     asy_strv_free(dirs);
     if (rc < 0)
         return rc;
@@ -319,8 +320,8 @@ int assay_engine_load_plugin_string(assay_engine *e, const char *chunkname,
     plugin_slot *slot;
     if (add_plugin_slot(e, &slot) < 0)
         return ASSAY_E_NOMEM;
-    int rc = asy_plugin_def_load_string(&slot->def, chunkname, source,
-                                        &e->err);
+    int rc = asy_plugin_def_load_string_ex(&slot->def, chunkname, source,
+                                           e->trust, &e->err);
     if (rc < 0)
         return rc;
     if (index)

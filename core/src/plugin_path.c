@@ -5,6 +5,7 @@
  * install prefix, then the source tree (running from a build directory).
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ static void add_dir(strv *s, const char *dir)
         s->v = n;
         s->cap = cap;
     }
-    if (!(s->v[s->n] = strdup(dir))) {
+    if (!(s->v[s->n] = strdup(real))) { /* canonical: no "bin/../" */
         s->oom = 1;
         return;
     }
@@ -110,6 +111,38 @@ static void add_exe_relative(strv *s, const char *sub)
     add_dir(s, path);
 }
 
+#if defined(ASSAY_SOURCE_DIR) && defined(ASSAY_BINARY_DIR)
+static int exe_in_build_tree(void)
+{
+    char exe[PATH_MAX], build[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !realpath(ASSAY_BINARY_DIR, build))
+        return 0;
+    exe[n] = '\0';
+    size_t k = strlen(build);
+    return strncmp(exe, build, k) == 0 && exe[k] == '/';
+}
+#endif
+
+/* An embedding program lives anywhere; the library itself is installed in
+ * PREFIX/lib or PREFIX/lib/<triplet>, so look beside it too. */
+static void add_lib_relative(strv *s, const char *sub)
+{
+    Dl_info info;
+    char lib[PATH_MAX], path[PATH_MAX + 64];
+    if (!dladdr((void *)asy_plugin_dirs, &info) || !info.dli_fname ||
+        !realpath(info.dli_fname, lib))
+        return;
+    char *slash = strrchr(lib, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    snprintf(path, sizeof path, "%s/../share/assay/%s", lib, sub);
+    add_dir(s, path);
+    snprintf(path, sizeof path, "%s/../../share/assay/%s", lib, sub);
+    add_dir(s, path);
+}
+
 static char **search_dirs(const char *extra, const char *sub)
 {
     strv s = {NULL, 0, 0, 0};
@@ -117,13 +150,18 @@ static char **search_dirs(const char *extra, const char *sub)
     add_list(&s, extra, NULL);
     add_list(&s, getenv("ASSAY_PATH"), sub);
     add_exe_relative(&s, sub);
+    add_lib_relative(&s, sub);
 #ifdef ASSAY_DATADIR
     snprintf(path, sizeof path, "%s/%s", ASSAY_DATADIR, sub);
     add_dir(&s, path);
 #endif
-#ifdef ASSAY_SOURCE_DIR
-    snprintf(path, sizeof path, "%s/%s", ASSAY_SOURCE_DIR, sub);
-    add_dir(&s, path);
+#if defined(ASSAY_SOURCE_DIR) && defined(ASSAY_BINARY_DIR)
+    /* The source tree serves only binaries still inside the build tree; an
+     * installed assay must find its plugins without it. */
+    if (exe_in_build_tree()) {
+        snprintf(path, sizeof path, "%s/%s", ASSAY_SOURCE_DIR, sub);
+        add_dir(&s, path);
+    }
 #endif
     (void)path;
     if (!s.v && !s.oom)

@@ -22,9 +22,12 @@ expect_grep "file: $P/share/assay/plugins/wordfreq.lua" "$T/out" "installed assa
 expect_exit 0 "installed assay runs" -- "$P/bin/assay" run wordfreq "$CORPUS" -O top=3 -q
 [ "$(wc -l < "$T/out")" = 4 ] && pass "installed run wrote 3 rows" || fail "installed run: $(cat "$T/out")"
 
-# pkg-config build of the embedding example
+# pkg-config build of the embedding example (sanitized like the library
+# when the suite runs in the ASan build: the ASan runtime must come first)
+SANFLAGS=
+[ "${ASSAY_SANITIZE:-0}" = 1 ] && SANFLAGS="-fsanitize=address,undefined"
 export PKG_CONFIG_PATH=$LIBDIR/pkgconfig
-cc -Wall -Wextra -Werror "$SRC/examples/embed/embed.c" $(pkg-config --cflags --libs assay) -o "$T/embed" \
+cc -Wall -Wextra -Werror $SANFLAGS "$SRC/examples/embed/embed.c" $(pkg-config --cflags --libs assay) -o "$T/embed" \
   && pass "embed.c builds with pkg-config" || fail "embed.c does not build"
 expect_exit 0 "embed example runs" -- env LD_LIBRARY_PATH="$LIBDIR" "$T/embed" "$CORPUS/wire.jsonl"
 expect_grep "^wordfreq: word=grain count=4 docs=3$" "$T/out" "embed: wordfreq rows through the callback"
@@ -40,7 +43,7 @@ find_package(assay CONFIG REQUIRED)
 add_executable(embed $SRC/examples/embed/embed.c)
 target_link_libraries(embed PRIVATE assay::assay)
 CM
-if cmake -S "$T/consumer" -B "$T/consumer/build" -DCMAKE_PREFIX_PATH="$P" >"$T/cm.log" 2>&1 &&
+if cmake -S "$T/consumer" -B "$T/consumer/build" -DCMAKE_PREFIX_PATH="$P" -DCMAKE_C_FLAGS="$SANFLAGS" >"$T/cm.log" 2>&1 &&
    cmake --build "$T/consumer/build" >>"$T/cm.log" 2>&1; then
   pass "CMake find_package(assay) builds the example"
   expect_exit 0 "CMake-built example runs" -- env LD_LIBRARY_PATH="$LIBDIR" "$T/consumer/build/embed"

@@ -5,7 +5,6 @@
  * and every single-byte corruption of a valid encoding must fail cleanly or
  * load, never read out of bounds).
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +14,7 @@
 #include "lua/lua_sandbox.h"
 #include "lua/lua_serialize.h"
 #include "lua/lua_state.h"
+#include "lua/lua_types.h"
 #include "testutil.h"
 
 static lua_State *newstate(void)
@@ -138,7 +138,6 @@ static void test_roundtrip(void **state)
 
 static int make_counter(lua_State *L)
 {
-    extern int asy_lua_counter_new(lua_State *L);
     return asy_lua_counter_new(L);
 }
 

@@ -82,7 +82,7 @@ static void check_result(const char *file, const char *expect, int rc,
 static void add(asy_rt *rt, const char *name, const char *src, asy_plugin_def *def)
 {
     asy_error err;
-    if (asy_plugin_def_load_string(def, name, src, &err) != ASSAY_OK)
+    if (asy_plugin_def_load_string_ex(def, name, src, 0, &err) != ASSAY_OK)
         fail_msg("%s: %s", name, err.message);
     if (asy_rt_add_plugin(rt, def, &err) != ASSAY_OK)
         fail_msg("%s: %s", name, err.message);
@@ -150,7 +150,11 @@ static void test_trust(void **state)
     asy_error err;
     asy_rt *rt = asy_rt_new(&cfg, &err);
     asy_plugin_def def;
-    add(rt, "trusted.lua",
+    asy_error_clear(&err);
+    assert_int_equal(asy_plugin_def_load_string(&def, "trusted.lua", "return require('x')",
+                                                &err), ASSAY_E_PLUGIN);
+    assert_string_equal(err.message, "trusted.lua:1: attempt to call a nil value (global 'require')");
+    if (asy_plugin_def_load_string_ex(&def, "trusted.lua",
         "local lpeg_free = require('string')\n"
         "return { name = 'trusted', columns = { 'result' },\n"
         "  document = function(doc, ctx, out)\n"
@@ -160,7 +164,10 @@ static void test_trust(void **state)
         "      and type(debug.traceback) == 'function' and lpeg_free == string\n"
         "      and type(string.dump) == 'function'\n"
         "    out:row { ok and 'safe' or 'missing' }\n"
-        "  end }", &def);
+        "  end }", 1, &err) != ASSAY_OK)
+        fail_msg("%s", err.message);
+    if (asy_rt_add_plugin(rt, &def, &err) != ASSAY_OK)
+        fail_msg("%s", err.message);
     asy_doc *doc = asy_doc_new("d", "t");
     asy_rowbuf rb = ASY_ROWBUF_INIT;
     int rc = asy_rt_document(rt, 0, doc, &rb, &err);

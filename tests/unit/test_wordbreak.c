@@ -1,0 +1,207 @@
+/*
+ * test_wordbreak.c — UAX #29 word boundaries: every case of the Unicode
+ * WordBreakTest.txt, plus hand cases for news text (apostrophes, hyphens,
+ * abbreviations, numbers, emoji), kinds, exact byte and code-point
+ * offsets, masks and robustness on invalid UTF-8.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "ucd_breaktest.h"
+#include "wordbreak.h"
+
+#define WB_TEST_FILE "/usr/share/unicode/auxiliary/WordBreakTest.txt"
+
+/* Segments rendered as "text@start-end/cstart-cend:kind" joined by '|'. */
+static const char *segs(const char *text, size_t len, unsigned mask)
+{
+    static char out[4096];
+    asy_wb_iter it;
+    asy_wb_seg s;
+    out[0] = '\0';
+    asy_wb_init(&it, text, len, mask);
+    while (asy_wb_next(&it, &s)) {
+        char tmp[512];
+        snprintf(tmp, sizeof tmp, "%s%.*s@%zu-%zu/%zu-%zu:%s",
+                 out[0] ? "|" : "", (int)(s.end - s.start), text + s.start,
+                 s.start, s.end, s.cstart, s.cend, asy_wb_kind_name(s.kind));
+        strncat(out, tmp, sizeof out - 1 - strlen(out));
+    }
+    return out;
+}
+
+#define SEGS(t) segs((t), strlen(t), ASY_WB_NOSPACE)
+
+/* Boundaries found by the iterator (all kinds) compared with the case. */
+static int check_case(const bt_case *c)
+{
+    asy_wb_iter it;
+    asy_wb_seg s;
+    size_t got[BT_MAX + 2], n = 0;
+    got[n++] = 0;
+    asy_wb_init(&it, c->text, c->len, ASY_WB_ALL);
+    while (asy_wb_next(&it, &s) && n < BT_MAX + 2)
+        got[n++] = s.end;
+    if (n != c->nbreaks)
+        return 0;
+    return memcmp(got, c->breaks, n * sizeof got[0]) == 0;
+}
+
+static void test_unicode_file(void **state)
+{
+    (void)state;
+    FILE *f = fopen(WB_TEST_FILE, "r");
+    if (!f)
+        TU_SKIP(WB_TEST_FILE " absent (install unicode-data)");
+    char line[8192];
+    static bt_case c;
+    long lineno = 0, cases = 0, failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        int r = bt_parse(line, &c);
+        assert_int_not_equal(r, -1);
+        if (r == 0)
+            continue;
+        cases++;
+        if (!check_case(&c)) {
+            if (failed++ < 10)
+                print_message("WordBreakTest.txt:%ld fails: %s", lineno,
+                              line);
+        }
+    }
+    fclose(f);
+    print_message("WordBreakTest.txt: %ld/%ld cases pass\n", cases - failed,
+                  cases);
+    assert_true(cases >= 1800);
+    assert_int_equal(failed, 0);
+}
+
+static void test_news_words(void **state)
+{
+    (void)state;
+    assert_string_equal(SEGS("Kazakhstan’s"), "Kazakhstan’s@0-14/0-12:word");
+    assert_string_equal(SEGS("China-Kazakhstan"),
+                        "China@0-5/0-5:word|-@5-6/5-6:punct|"
+                        "Kazakhstan@6-16/6-16:word");
+    assert_string_equal(SEGS("the U.S. said"),
+                        "the@0-3/0-3:word|U.S@4-7/4-7:word|.@7-8/7-8:punct|"
+                        "said@9-13/9-13:word");
+    assert_string_equal(SEGS("3.5% of 1,000"),
+                        "3.5@0-3/0-3:number|%@3-4/3-4:punct|"
+                        "of@5-7/5-7:word|1,000@8-13/8-13:number");
+    assert_string_equal(SEGS("don't 'quote' snake_case 3rd"),
+                        "don't@0-5/0-5:word|'@6-7/6-7:punct|"
+                        "quote@7-12/7-12:word|'@12-13/12-13:punct|"
+                        "snake_case@14-24/14-24:word|3rd@25-28/25-28:word");
+    assert_string_equal(SEGS("end. Next"),
+                        "end@0-3/0-3:word|.@3-4/3-4:punct|"
+                        "Next@5-9/5-9:word");
+    assert_string_equal(SEGS("$5 + x"), "$@0-1/0-1:symbol|5@1-2/1-2:number|"
+                                        "+@3-4/3-4:symbol|x@5-6/5-6:word");
+    assert_string_equal(SEGS(""), "");
+}
+
+static void test_emoji(void **state)
+{
+    (void)state;
+    /* man ZWJ woman ZWJ girl: WB3c keeps the family together. */
+    assert_string_equal(SEGS("a 👨‍👩‍👧 b"),
+                        "a@0-1/0-1:word|👨‍👩‍👧@2-20/2-7:emoji|"
+                        "b@21-22/8-9:word");
+    /* skin tone modifier is Extend (WB4) */
+    assert_string_equal(SEGS("👍🏽!"),
+                        "👍🏽@0-8/0-2:emoji|!@8-9/2-3:punct");
+    /* regional indicators pair up (WB15/16): KZ US */
+    assert_string_equal(SEGS("🇰🇿🇺🇸🇰"),
+                        "🇰🇿@0-8/0-2:emoji|🇺🇸@8-16/2-4:emoji|"
+                        "🇰@16-20/4-5:emoji");
+    /* © is Extended_Pictographic but text-style; with VS16 it is emoji */
+    assert_string_equal(SEGS("© ©️"),
+                        "©@0-2/0-1:symbol|©️@3-8/2-4:emoji");
+    assert_string_equal(SEGS("1️⃣"), "1️⃣@0-7/0-3:number");
+}
+
+static void test_scripts(void **state)
+{
+    (void)state;
+    assert_string_equal(SEGS("Straße café"),
+                        "Straße@0-7/0-6:word|café@8-13/7-11:word");
+    /* e + combining acute stays in the word (WB4) */
+    assert_string_equal(SEGS("cafe\xCC\x81s"), "cafe\xCC\x81s@0-7/0-6:word");
+    assert_string_equal(SEGS("カタカナ ひら"),
+                        "カタカナ@0-12/0-4:word|ひ@13-16/5-6:word|"
+                        "ら@16-19/6-7:word");
+    assert_string_equal(SEGS("中国"), "中@0-3/0-1:word|国@3-6/1-2:word");
+    assert_string_equal(SEGS("Москва’s ٣٤"),
+                        "Москва’s@0-16/0-8:word|٣٤@17-21/9-11:number");
+}
+
+static void test_spaces_and_masks(void **state)
+{
+    (void)state;
+    const char *t = "a  b\r\n\tc";
+    assert_string_equal(segs(t, strlen(t), ASY_WB_ALL),
+                        "a@0-1/0-1:word|  @1-3/1-3:space|b@3-4/3-4:word|"
+                        "\r\n@4-6/4-6:space|\t@6-7/6-7:space|"
+                        "c@7-8/7-8:word");
+    t = "Hi, 42 🙂 ok.";
+    assert_string_equal(segs(t, strlen(t), ASY_WB_WORDLIKE),
+                        "Hi@0-2/0-2:word|42@4-6/4-6:number|"
+                        "ok@12-14/9-11:word");
+    assert_string_equal(segs(t, strlen(t), ASY_WB_KIND(ASY_WB_EMOJI)),
+                        "🙂@7-11/7-8:emoji");
+    /* not NUL-terminated: the length is honoured */
+    assert_string_equal(segs("abc def", 5, ASY_WB_NOSPACE),
+                        "abc@0-3/0-3:word|d@4-5/4-5:word");
+    assert_string_equal(asy_wb_kind_name(99), "?");
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    assert_string_equal(SEGS("a\xFF" "b"),
+                        "a@0-1/0-1:word|\xFF@1-2/1-2:other|b@2-3/2-3:word");
+    /* truncated 3-byte sequence at the end: two invalid bytes */
+    assert_string_equal(segs("x\xE2\x80", 3, ASY_WB_ALL),
+                        "x@0-1/0-1:word|\xE2@1-2/1-2:other|"
+                        "\x80@2-3/2-3:other");
+    /* surrogate (ED A0 80) and overlong (C0 AF) are invalid */
+    assert_string_equal(segs("\xED\xA0\x80", 3, ASY_WB_ALL),
+                        "\xED@0-1/0-1:other|\xA0@1-2/1-2:other|"
+                        "\x80@2-3/2-3:other");
+    /* random bytes: segments must tile the buffer (ASan checks reads) */
+    unsigned char buf[4096];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(x >> 16);
+    }
+    asy_wb_seg *v;
+    size_t n;
+    assert_int_equal(asy_wb_segments((char *)buf, sizeof buf, ASY_WB_ALL,
+                                     &v, &n), 0);
+    assert_true(n > 0);
+    assert_int_equal(v[0].start, 0);
+    for (size_t i = 1; i < n; i++) {
+        assert_int_equal(v[i].start, v[i - 1].end);
+        assert_true(v[i].end > v[i].start);
+    }
+    assert_int_equal(v[n - 1].end, sizeof buf);
+    free(v);
+    assert_int_equal(asy_wb_segments(NULL, 0, ASY_WB_ALL, &v, &n), 0);
+    assert_null(v);
+    assert_int_equal(n, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unicode_file), cmocka_unit_test(test_news_words),
+        cmocka_unit_test(test_emoji),        cmocka_unit_test(test_scripts),
+        cmocka_unit_test(test_spaces_and_masks),
+        cmocka_unit_test(test_invalid_utf8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
