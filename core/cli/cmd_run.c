@@ -59,6 +59,7 @@ typedef struct run_args {
     const char **inputs;
     int ninputs;
     const char *outdir;
+    const char *ext; /* ".csv", ".tsv" or ".jsonl", for the summary */
     int quiet;
 } run_args;
 
@@ -161,6 +162,13 @@ static int parse_args(assay_engine *e, int argc, char **argv, run_args *a)
         case 'O': a->options[a->noptions++] = optarg; break;
         case 'p': a->plugins[a->nplugins++] = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 1:
+            a->ext = strcmp(optarg, "tsv") == 0     ? ".tsv"
+                     : strcmp(optarg, "jsonl") == 0 ? ".jsonl"
+                                                    : ".csv";
+            if ((rc = engine_setting(e, opt, optarg)) != 0)
+                return rc;
+            break;
         case 'h': run_usage(stdout); return -1;
         case '?': run_usage(stderr); return EXIT_USAGE;
         default:
@@ -238,8 +246,8 @@ static void summary(assay_engine *e, const run_args *a, int rc)
     for (int p = 0; p < assay_engine_plugin_count(e); p++) {
         const assay_plugin_info *pi = assay_engine_plugin_info(e, p);
         for (int o = 0; pi && o < pi->n_outputs; o++)
-            fprintf(stderr, "assay: wrote %s/%s.csv\n", a->outdir,
-                    pi->output_names[o]);
+            fprintf(stderr, "assay: wrote %s/%s%s\n", a->outdir,
+                    pi->output_names[o], a->ext ? a->ext : ".csv");
     }
 }
 
