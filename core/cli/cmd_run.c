@@ -3,15 +3,19 @@
  * one pass over the corpus. Arguments are parsed here; everything else is a
  * call into libassay.
  */
+#define _GNU_SOURCE /* asprintf */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "assay.h"
 #include "cli.h"
 #include "plugin.h"
+#include "progress.h"
 
 static void run_usage(FILE *f)
 {
@@ -44,7 +48,16 @@ static void run_usage(FILE *f)
 "      --trust             lift the plugin sandbox (io, os, require)\n"
 "      --mem-limit MB      Lua memory cap per worker (default 1024, 0 = none)\n"
 "      --instr-limit N     Lua instructions per document (0 = none)\n"
-"  -q, --quiet             no summary on standard error\n"
+"      --manifest FILE     write the run manifest to FILE (default with -o:\n"
+"                          DIR/manifest.json)\n"
+"      --no-manifest       do not write DIR/manifest.json\n"
+"      --manifest-only     write the manifest without running\n"
+"      --from-manifest M   rerun exactly the run recorded in manifest M\n"
+"      --force             with --from-manifest: warn, not fail, when a\n"
+"                          plugin or input has changed\n"
+"      --progress          show progress even when standard error is not a\n"
+"                          terminal (or $CI is set)\n"
+"  -q, --quiet             no summary and no progress on standard error\n"
 "  -h, --help              this help\n"
 "\n"
 "exit status: 0 all documents analysed, 1 some skipped (see --errors),\n"
@@ -61,6 +74,11 @@ typedef struct run_args {
     const char *outdir;
     const char *ext; /* ".csv", ".tsv" or ".jsonl", for the summary */
     int quiet;
+    const char *manifest;      /* --manifest FILE */
+    const char *from_manifest; /* --from-manifest FILE */
+    const char *threads;       /* -j N, re-applied after --from-manifest */
+    int no_manifest, manifest_only, force, progress;
+    int nsettings;             /* result-changing settings given */
 } run_args;
 
 int cli_fail(const struct assay_engine *e)
@@ -150,7 +168,27 @@ static const struct option long_opts[] = {
     {"mem-limit", required_argument, NULL, 12},
     {"instr-limit", required_argument, NULL, 13},
     {"errors", required_argument, NULL, 14},
+    {"manifest", required_argument, NULL, 20},
+    {"no-manifest", no_argument, NULL, 21},
+    {"manifest-only", no_argument, NULL, 22},
+    {"from-manifest", required_argument, NULL, 23},
+    {"force", no_argument, NULL, 24},
+    {"progress", no_argument, NULL, 25},
     {NULL, 0, NULL, 0}};
+
+/* Options of the manifest and progress features (no engine setting). */
+static int workflow_option(run_args *a, int opt, const char *arg)
+{
+    switch (opt) {
+    case 20: a->manifest = arg; return 1;
+    case 21: a->no_manifest = 1; return 1;
+    case 22: a->manifest_only = 1; return 1;
+    case 23: a->from_manifest = arg; return 1;
+    case 24: a->force = 1; return 1;
+    case 25: a->progress = 1; return 1;
+    default: return 0;
+    }
+}
 
 static int parse_args(assay_engine *e, int argc, char **argv, run_args *a)
 {
@@ -163,6 +201,7 @@ static int parse_args(assay_engine *e, int argc, char **argv, run_args *a)
         case 'p': a->plugins[a->nplugins++] = optarg; break;
         case 'q': a->quiet = 1; break;
         case 1:
+            a->nsettings++;
             a->ext = strcmp(optarg, "tsv") == 0     ? ".tsv"
                      : strcmp(optarg, "jsonl") == 0 ? ".jsonl"
                                                     : ".csv";
@@ -172,6 +211,12 @@ static int parse_args(assay_engine *e, int argc, char **argv, run_args *a)
         case 'h': run_usage(stdout); return -1;
         case '?': run_usage(stderr); return EXIT_USAGE;
         default:
+            if (workflow_option(a, opt, optarg))
+                break;
+            if (opt == 'j')
+                a->threads = optarg;
+            else if (opt != 11 && opt != 14) /* --trust, --errors */
+                a->nsettings++;
             if ((rc = engine_setting(e, opt, optarg)) != 0)
                 return rc;
         }
@@ -230,6 +275,74 @@ static int setup(assay_engine *e, run_args *a)
     return 0;
 }
 
+/* --from-manifest: the manifest is the whole run; only where the outputs
+ * go, the thread count and --errors/--trust may be given with it. */
+static int setup_from_manifest(assay_engine *e, int argc, run_args *a)
+{
+    if (optind < argc || a->nplugins || a->noptions || a->nsettings) {
+        fprintf(stderr, "assay: --from-manifest takes no plugins, inputs, "
+                        "-O options or settings (the manifest has them)\n"
+                        "  hint: only -o, -j, --errors, --manifest, --force, "
+                        "--trust, --progress and -q may be added\n");
+        return EXIT_USAGE;
+    }
+    if (assay_engine_load_manifest(e, a->from_manifest,
+                                   a->force ? ASSAY_MANIFEST_FORCE : 0) < 0)
+        return cli_fail(e);
+    if (a->threads && assay_engine_set(e, "threads", a->threads) < 0)
+        return cli_fail(e);
+    if (a->outdir && assay_engine_set_output_dir(e, a->outdir) < 0)
+        return cli_fail(e);
+    return 0;
+}
+
+/* Where the manifest goes: --manifest FILE, else DIR/manifest.json with
+ * -o DIR (unless --no-manifest); none for standard output. Malloc'd. */
+static char *manifest_path(const run_args *a)
+{
+    char *p = NULL;
+    if (a->manifest)
+        return strdup(a->manifest);
+    if (!a->outdir || a->no_manifest)
+        return NULL;
+    size_t n = strlen(a->outdir);
+    int slash = n && a->outdir[n - 1] == '/';
+    return asprintf(&p, "%s%smanifest.json", a->outdir, slash ? "" : "/") < 0
+               ? NULL : p;
+}
+
+/* --manifest-only: record the run as configured, do not run it. */
+static int manifest_only(assay_engine *e, const run_args *a, const char *path)
+{
+    if (!path) {
+        fprintf(stderr, "assay: --manifest-only needs -o DIR or "
+                        "--manifest FILE\n");
+        return EXIT_USAGE;
+    }
+    if (assay_engine_write_manifest(e, path) < 0)
+        return cli_fail(e);
+    if (!a->quiet)
+        fprintf(stderr, "assay: wrote %s (not run)\n", path);
+    return EXIT_OK;
+}
+
+/* The extension of the outputs: from --format, or (after --from-manifest,
+ * whose format the CLI does not parse) whichever file the run wrote. */
+static const char *output_ext(const run_args *a, const char *name)
+{
+    static const char *exts[] = {".csv", ".tsv", ".jsonl"};
+    if (!a->from_manifest)
+        return a->ext ? a->ext : ".csv";
+    for (int i = 0; i < 3; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s%s", a->outdir, name, exts[i]);
+        if (stat(path, &st) == 0)
+            return exts[i];
+    }
+    return ".csv";
+}
+
 static void summary(assay_engine *e, const run_args *a, int rc)
 {
     assay_stats st;
@@ -247,8 +360,36 @@ static void summary(assay_engine *e, const run_args *a, int rc)
         const assay_plugin_info *pi = assay_engine_plugin_info(e, p);
         for (int o = 0; pi && o < pi->n_outputs; o++)
             fprintf(stderr, "assay: wrote %s/%s%s\n", a->outdir,
-                    pi->output_names[o], a->ext ? a->ext : ".csv");
+                    pi->output_names[o], output_ext(a, pi->output_names[o]));
     }
+}
+
+/* Run (or only describe) the configured engine; returns the exit code. */
+static int execute(assay_engine *e, const run_args *a)
+{
+    char *mpath = manifest_path(a);
+    if ((a->manifest || (a->outdir && !a->no_manifest)) && !mpath)
+        return fprintf(stderr, "assay: out of memory\n"), EXIT_FATAL;
+    if (a->manifest_only) {
+        int rc = manifest_only(e, a, mpath);
+        free(mpath);
+        return rc;
+    }
+    if (mpath && assay_engine_set_manifest(e, mpath) < 0) {
+        free(mpath);
+        return cli_fail(e);
+    }
+    cli_progress ui;
+    cli_progress_install(e, &ui, a->progress, a->quiet);
+    int st = assay_engine_run(e);
+    int rc = st < 0 ? cli_fail(e) : st > 0 ? EXIT_SKIPPED : EXIT_OK;
+    if (!a->quiet) {
+        summary(e, a, st);
+        if (st >= 0 && mpath)
+            fprintf(stderr, "assay: wrote %s\n", mpath);
+    }
+    free(mpath);
+    return rc;
 }
 
 int cmd_run(int argc, char **argv)
@@ -265,19 +406,14 @@ int cmd_run(int argc, char **argv)
         rc = assay_engine_set_threads(e, 0) < 0 ? cli_fail(e) : 0;
     if (!rc)
         rc = parse_args(e, argc, argv, &a);
-    if (!rc)
+    if (!rc && a.from_manifest)
+        rc = setup_from_manifest(e, argc, &a);
+    else if (!rc)
         rc = split_positionals(argc, argv, &a);
-    if (!rc)
+    if (!rc && !a.from_manifest)
         rc = setup(e, &a);
-    if (!rc) {
-        int st = assay_engine_run(e);
-        if (st < 0)
-            rc = cli_fail(e);
-        else
-            rc = st > 0 ? EXIT_SKIPPED : EXIT_OK;
-        if (!a.quiet)
-            summary(e, &a, st);
-    }
+    if (!rc)
+        rc = execute(e, &a);
     assay_engine_free(e);
     free(a.plugins);
     free(a.options);

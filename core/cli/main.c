@@ -17,6 +17,7 @@ static void usage(FILE *f)
           "commands:\n"
           "  run PLUGIN... INPUT...   run plugins over files, directories or -\n"
           "  plugins [NAME]           list the bundled plugins, or describe one\n"
+          "  dict lint FILE [INPUT...] check a topic dictionary (and its coverage)\n"
           "\n"
           "  assay --version          print the version\n"
           "  assay COMMAND --help     help for one command\n"
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return cmd_plugins(argc - 1, argv + 1);
+    if (!strcmp(cmd, "dict"))
+        return cmd_dict(argc - 1, argv + 1);
     fprintf(stderr, "assay: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

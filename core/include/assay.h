@@ -396,6 +396,104 @@ ASSAY_API int assay_engine_end(assay_engine *e);
  */
 ASSAY_API void assay_engine_stats(const assay_engine *e, assay_stats *out);
 
+/* ===================================================================== */
+/* Progress                                                              */
+/* ===================================================================== */
+
+/** What a progress callback receives. Fields may be added at the end in
+ *  later versions; the library allocates the struct. */
+typedef struct assay_progress {
+    uint64_t documents_read;    /* delivered so far (analysed + skipped) */
+    uint64_t documents_skipped;
+    uint64_t bytes_read;        /* bytes of document text handed to plugins */
+    int64_t input_bytes_done;   /* estimated bytes of input files consumed,
+                                   -1 when unknown */
+    int64_t input_bytes_total;  /* total size of the inputs added with
+                                   assay_engine_add_input(), -1 when unknown
+                                   (standard input, no inputs) */
+    double elapsed;             /* seconds since the run began */
+    int done;                   /* 1 on the last call, when the run ends */
+} assay_progress;
+
+/** Progress callback; it must not call back into the engine. */
+typedef void (*assay_progress_fn)(void *userdata, const assay_progress *p);
+
+/**
+ * Report progress during runs. The callback is called on the thread that
+ * drives the engine, after documents are delivered, at most once per
+ * `interval_ms` milliseconds (0 = every 250 ms; a negative value = after
+ * every document), and once more with done = 1 when the run ends (also
+ * when it fails). Pass fn = NULL to stop reporting.
+ * @return ASSAY_OK, or ASSAY_E_USAGE during a run.
+ * Ownership: userdata is borrowed and must outlive the runs; the struct is
+ * valid only during the call.
+ * @since 0.1
+ */
+ASSAY_API int assay_engine_set_progress_callback(assay_engine *e,
+                                                 assay_progress_fn fn,
+                                                 void *userdata,
+                                                 int interval_ms);
+
+/* ===================================================================== */
+/* Run manifests                                                         */
+/* ===================================================================== */
+
+/*
+ * A run manifest (docs/cli.md, "Run manifests") is a JSON file recording
+ * what a run did so it can be repeated exactly: the assay and Lua
+ * versions, each plugin's name, version, path and SHA-256 of its source,
+ * every option value, the settings that affect results, every input file
+ * with its size and SHA-256, the counts, rows per output, the start and
+ * end time (UTC) and the exit status.
+ */
+
+/**
+ * Write a manifest to `path` when a run's outputs are committed (when
+ * assay_engine_run()/assay_engine_end() returns >= 0). Input files are
+ * hashed in a separate pass after the run. NULL turns it off (default).
+ * If the manifest cannot be written the run returns ASSAY_E_IO (the outputs
+ * are already in place).
+ * @return ASSAY_OK, ASSAY_E_NOMEM, or ASSAY_E_USAGE during a run.
+ * Ownership: path is copied.
+ * @since 0.1
+ */
+ASSAY_API int assay_engine_set_manifest(assay_engine *e, const char *path);
+
+/**
+ * Write a manifest for the run as configured now, without running it: no
+ * counts, no times of a run (`assay run --manifest-only`). Input files are
+ * hashed now. The file is written atomically (temporary name, rename).
+ * @return ASSAY_OK, ASSAY_E_IO, ASSAY_E_NOMEM, ASSAY_E_USAGE during a run.
+ * Ownership: path is copied.
+ * @since 0.1
+ */
+ASSAY_API int assay_engine_write_manifest(assay_engine *e, const char *path);
+
+/** Flags for assay_engine_load_manifest(). @since 0.1 */
+#define ASSAY_MANIFEST_FORCE 1 /* warn instead of failing on a changed
+                                  plugin or input */
+
+/**
+ * Configure an engine with no plugins and no inputs yet from a manifest:
+ * engine settings, plugins (by recorded path; a bundled plugin whose path
+ * is gone is found by name; plugins loaded from strings are restored from
+ * the source kept in the manifest), option values and inputs. Then every
+ * plugin's and input file's SHA-256 (and the list of files of each
+ * directory) is compared with the manifest: a difference is an ASSAY_E_IO
+ * error naming the file, unless flags has ASSAY_MANIFEST_FORCE, in which
+ * case each difference goes to the message callback as a warning. A run
+ * that used "trust" is refused unless "trust" is already set on e. The
+ * output directory, row callback, errors file and manifest path are not
+ * touched; "threads" is restored and may be changed afterwards.
+ * @return ASSAY_OK, ASSAY_E_IO (unreadable file, changed input or plugin),
+ *         ASSAY_E_PARSE (not a manifest), ASSAY_E_USAGE (engine not empty,
+ *         trust needed), ASSAY_E_PLUGIN, ASSAY_E_NOMEM.
+ * Ownership: path is copied.
+ * @since 0.1
+ */
+ASSAY_API int assay_engine_load_manifest(assay_engine *e, const char *path,
+                                         int flags);
+
 #ifdef __cplusplus
 }
 #endif

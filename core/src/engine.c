@@ -96,6 +96,12 @@ void assay_engine_free(assay_engine *e)
     free(e->plugin_path);
     free(e->output_dir);
     free(e->errors_path);
+    free(e->manifest_path);
+    free(e->cur_source);
+    for (size_t i = 0; i < e->nfed; i++)
+        free(e->fed[i]);
+    free(e->fed);
+    free(e->out_rows);
     free(e);
 }
 
@@ -485,6 +491,28 @@ void assay_engine_set_message_callback(assay_engine *e, assay_message_fn fn,
 {
     e->msg_fn = fn;
     e->msg_ud = userdata;
+}
+
+int assay_engine_set_progress_callback(assay_engine *e, assay_progress_fn fn,
+                                       void *userdata, int interval_ms)
+{
+    asy_error_clear(&e->err);
+    if (check_running(e, "cannot change the progress callback") < 0)
+        return ASSAY_E_USAGE;
+    e->progress_fn = fn;
+    e->progress_ud = userdata;
+    e->progress_ms = interval_ms == 0 ? 250 : interval_ms;
+    return ASSAY_OK;
+}
+
+int assay_engine_set_manifest(assay_engine *e, const char *path)
+{
+    asy_error_clear(&e->err);
+    if (check_running(e, "cannot change the manifest") < 0)
+        return ASSAY_E_USAGE;
+    if (set_str(&e->manifest_path, path) < 0)
+        return asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
+    return ASSAY_OK;
 }
 
 void assay_engine_stats(const assay_engine *e, assay_stats *out)

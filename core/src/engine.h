@@ -6,6 +6,7 @@
 #define ASY_ENGINE_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "assay.h"
 #include "doc.h"
@@ -94,6 +95,25 @@ struct assay_engine {
     int input_failures;
     int stopped;
     unsigned long notes_printed;
+    /* progress (engine_run.c) */
+    assay_progress_fn progress_fn;
+    void *progress_ud;
+    int progress_ms;
+    struct timespec t0;      /* monotonic time at begin */
+    double next_progress;    /* elapsed seconds of the next report */
+    int64_t in_total;        /* bytes of all inputs, -1 unknown */
+    int64_t in_done;         /* bytes of input files finished */
+    char *cur_source;        /* file of the last delivered document */
+    int64_t cur_size;        /* its size on disk, -1 unknown */
+    uint64_t cur_text;       /* text bytes delivered from it */
+    /* run manifest (manifest.c) */
+    char *manifest_path;
+    time_t started, finished; /* wall-clock time of begin and end */
+    char **fed;              /* paths fed with assay_engine_feed_input */
+    size_t nfed;
+    uint64_t memory_docs;    /* documents from assay_engine_add_document */
+    uint64_t *out_rows;      /* rows per output, indexed like sinks */
+    int out_nrows;
 };
 
 

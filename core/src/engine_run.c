@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
+#include "manifest.h"
 
 static const char *const errors_columns[] = {"severity", "source", "doc_id",
                                              "where", "reason"};
@@ -89,6 +91,87 @@ static void record_note(assay_engine *e, int skip, const char *source,
                                     : "; use --errors FILE to list them all");
     }
     e->notes_printed++;
+}
+
+/* ===================================================================== */
+/* Progress                                                              */
+/* ===================================================================== */
+
+static double elapsed(const assay_engine *e)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - e->t0.tv_sec) +
+           (double)(now.tv_nsec - e->t0.tv_nsec) / 1e9;
+}
+
+/* Total input size for ETAs, only worth a directory walk when someone
+ * listens; -1 when unknown (stdin, nothing added). */
+static void progress_start(assay_engine *e)
+{
+    clock_gettime(CLOCK_MONOTONIC, &e->t0);
+    e->next_progress = 0;
+    e->in_total = e->ninputs && e->progress_fn ? 0 : -1;
+    for (size_t i = 0; i < e->ninputs && e->in_total >= 0; i++) {
+        long long n = asy_input_size(e->inputs[i]);
+        e->in_total = n < 0 ? -1 : e->in_total + n;
+    }
+    e->in_done = 0;
+    free(e->cur_source);
+    e->cur_source = NULL;
+    e->cur_size = -1;
+    e->cur_text = 0;
+}
+
+/* Which file the delivered documents come from. Files finish in corpus
+ * order, so the bytes behind us are the sizes of the files we left. */
+static void progress_doc(assay_engine *e, const asy_doc *doc)
+{
+    if (!e->progress_fn || e->in_total < 0)
+        return;
+    if (!e->cur_source || strcmp(e->cur_source, doc->source) != 0) {
+        if (e->cur_size > 0)
+            e->in_done += e->cur_size;
+        free(e->cur_source);
+        e->cur_source = strdup(doc->source);
+        struct stat st;
+        e->cur_size = e->cur_source && stat(doc->source, &st) == 0
+                          ? (int64_t)st.st_size : -1;
+        e->cur_text = 0;
+    }
+    e->cur_text += doc->len;
+}
+
+/* Input bytes consumed: finished files plus the text delivered from the
+ * current one, capped at its size (text and file bytes differ by JSON
+ * escapes, front matter and compression, so this is an estimate). */
+static int64_t input_done(const assay_engine *e)
+{
+    if (e->in_total < 0)
+        return -1;
+    int64_t cur = 0;
+    if (e->cur_size > 0)
+        cur = (int64_t)e->cur_text < e->cur_size ? (int64_t)e->cur_text
+                                                 : e->cur_size;
+    int64_t done = e->in_done + cur;
+    return done < e->in_total ? done : e->in_total;
+}
+
+/* Rate-limited report; `done` forces the final one. */
+static void progress_report(assay_engine *e, int done)
+{
+    if (!e->progress_fn)
+        return;
+    double t = elapsed(e);
+    if (!done && e->progress_ms >= 0 && t < e->next_progress)
+        return;
+    e->next_progress = t + e->progress_ms / 1000.0;
+    assay_progress p = {e->stats.documents_read, e->stats.documents_skipped,
+                        e->stats.bytes_read, input_done(e), e->in_total, t,
+                        done};
+    if (done && !e->fatal && e->in_total >= 0)
+        p.input_bytes_done = e->in_total;
+    e->progress_fn(e->progress_ud, &p);
 }
 
 /* ===================================================================== */
@@ -195,6 +278,8 @@ static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
         for (int i = n; i < od->ncols; i++)
             e->vals[i].type = ASSAY_NIL;
         e->stats.rows_written++;
+        if (ps->first_sink + out < e->out_nrows)
+            e->out_rows[ps->first_sink + out]++;
         if (e->row_fn) {
             assay_row row = {ps->def.name, od->name, doc_id, od->ncols,
                              (const char *const *)od->columns, e->vals};
@@ -217,6 +302,7 @@ static int deliver_doc(assay_engine *e, asy_job *job)
 {
     e->stats.documents_read++;
     e->stats.bytes_read += job->doc->len;
+    progress_doc(e, job->doc);
     int rc = 0;
     for (int p = 0; p < job->nrows && rc == 0; p++)
         rc = deliver_rows(e, &job->rows[p], p, job->doc->id);
@@ -253,6 +339,7 @@ static int deliver_job(void *ud, asy_job *job)
         rc = deliver_doc(e, job);
     }
     job_free(job);
+    progress_report(e, 0);
     return rc;
 }
 
@@ -314,6 +401,13 @@ static int check_outputs(assay_engine *e)
         }
         e->nsinks += d->noutputs;
     }
+    free(e->out_rows);
+    e->out_nrows = 0;
+    e->out_rows = calloc((size_t)(e->nsinks ? e->nsinks : 1),
+                         sizeof *e->out_rows);
+    if (!e->out_rows)
+        return asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
+    e->out_nrows = e->nsinks;
     return ASSAY_OK;
 }
 
@@ -368,6 +462,15 @@ static int open_sinks(assay_engine *e)
 
 static void close_run(assay_engine *e, int commit);
 
+static void forget_fed(assay_engine *e)
+{
+    for (size_t i = 0; i < e->nfed; i++)
+        free(e->fed[i]);
+    free(e->fed);
+    e->fed = NULL;
+    e->nfed = 0;
+}
+
 int assay_engine_begin(assay_engine *e)
 {
     asy_error_clear(&e->err);
@@ -381,6 +484,11 @@ int assay_engine_begin(assay_engine *e)
     e->input_failures = 0;
     e->notes_printed = 0;
     e->seq = 0;
+    e->memory_docs = 0;
+    forget_fed(e);
+    e->started = time(NULL);
+    e->finished = 0;
+    progress_start(e);
     asy_error_clear(&e->fatal_err);
     e->report = (asy_report){on_skip, on_warn, e};
     e->nworkers = resolve_threads(e->threads);
@@ -476,8 +584,21 @@ int assay_engine_add_document(assay_engine *e, const char *id,
             set_fatal(e, &err);
         return feed_status(e);
     }
+    e->memory_docs++;
     push_doc(e, d);
     return feed_status(e);
+}
+
+/* The manifest lists the paths a run actually read. */
+static void remember_fed(assay_engine *e, const char *path)
+{
+    char **v = realloc(e->fed, (e->nfed + 1) * sizeof *v);
+    if (v)
+        e->fed = v;
+    if (!v || !(v[e->nfed] = strdup(path)))
+        fatal_nomem(e);
+    else
+        e->nfed++;
 }
 
 /* An input that ends early (I/O error, corrupt gzip) is reported and the
@@ -500,6 +621,7 @@ int assay_engine_feed_input(assay_engine *e, const char *path)
     if (!e->running)
         return asy_error_set(&e->err, ASSAY_E_USAGE,
                              "assay_engine_feed_input outside begin/end");
+    remember_fed(e, path);
     asy_reader *r = NULL;
     asy_error err;
     asy_error_clear(&err);
@@ -609,6 +731,8 @@ int assay_engine_end(assay_engine *e)
     if (rc < 0 && !e->fatal)
         set_fatal(e, &e->err);
     close_run(e, 1);
+    e->finished = time(NULL);
+    progress_report(e, 1);
     if (e->fatal) {
         asy_error_copy(&e->err, &e->fatal_err);
         return e->fatal;
@@ -617,7 +741,12 @@ int assay_engine_end(assay_engine *e)
     uint64_t bad = e->stats.documents_skipped;
     if (bad == 0 && e->input_failures)
         bad = (uint64_t)e->input_failures;
-    return bad > 0x7fffffff ? 0x7fffffff : (int)bad;
+    int result = bad > 0x7fffffff ? 0x7fffffff : (int)bad;
+    /* The manifest describes committed outputs, so it follows them. */
+    if (e->manifest_path &&
+        asy_manifest_write(e, e->manifest_path, 1, result, &e->err) < 0)
+        return e->err.code;
+    return result;
 }
 
 /* ===================================================================== */

@@ -600,128 +600,6 @@ static size_t on_mark(scan *s, enum mark m, size_t b, size_t e)
     return 0;
 }
 
-/* ==== paragraphs ====================================================== */
-
-/* The paragraph rule of segment.c (asy_paragraphs), computed here without
- * scanning every byte twice: blank lines separate paragraphs when the text
- * has a blank line between two non-blank ones, otherwise every non-blank
- * line is one. Same white space as segment.c; test_quote checks that both
- * give the same spans. */
-static size_t pws(const unsigned char *p, const unsigned char *end)
-{
-    if (p >= end)
-        return 0;
-    if (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-        return 1;
-    if (p[0] == 0xC2)
-        return end - p >= 2 && p[1] == 0xA0 ? 2 : 0;
-    if (end - p < 3 || (p[0] != 0xE2 && p[0] != 0xE3 && p[0] != 0xEF))
-        return 0;
-    if (p[0] == 0xE2 && p[1] == 0x80)
-        return p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF
-                   ? 3 : 0;
-    if (p[0] == 0xE2)
-        return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
-    if (p[0] == 0xE3)
-        return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
-    return p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
-}
-
-static size_t pws_before(const unsigned char *lo, const unsigned char *p)
-{
-    for (size_t k = 1; k <= 3 && (size_t)(p - lo) >= k; k++)
-        if ((p[-(long)k] & 0xC0) != 0x80)
-            return pws(p - k, p) == k ? k : 0;
-    return 0;
-}
-
-/* Trim [*a, *b); 0 when nothing is left. */
-static int ptrim(const unsigned char *t, size_t *a, size_t *b)
-{
-    size_t k;
-    while (*a < *b && (k = pws(t + *a, t + *b)) > 0)
-        *a += k;
-    while (*b > *a && (k = pws_before(t + *a, t + *b)) > 0)
-        *b -= k;
-    return *b > *a;
-}
-
-static size_t eol(const unsigned char *t, size_t len, size_t p)
-{
-    const unsigned char *nl = memchr(t + p, '\n', len - p);
-    return nl ? (size_t)(nl - t) : len;
-}
-
-static int blank_line(const unsigned char *t, size_t a, size_t b)
-{
-    size_t k;
-    while (a < b && (k = pws(t + a, t + b)) > 0)
-        a += k;
-    return a >= b;
-}
-
-static int blank_separated(const unsigned char *t, size_t len)
-{
-    int seen = 0, pending = 0;
-    for (size_t p = 0; p < len;) {
-        size_t e = eol(t, len, p);
-        if (blank_line(t, p, e))
-            pending = seen;
-        else if (pending)
-            return 1;
-        else
-            seen = 1;
-        p = e + 1;
-    }
-    return 0;
-}
-
-typedef struct plist {
-    asy_span *v;
-    size_t n, cap;
-} plist;
-
-static int padd(plist *l, const unsigned char *t, size_t a, size_t b)
-{
-    if (!ptrim(t, &a, &b))
-        return 0;
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 32;
-        asy_span *v = realloc(l->v, nc * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = nc;
-    }
-    l->v[l->n++] = (asy_span){a, b};
-    return 0;
-}
-
-static int paragraphs(const unsigned char *t, size_t len, asy_span **out,
-                      size_t *n)
-{
-    plist l = {NULL, 0, 0};
-    int by_blank = blank_separated(t, len), rc = 0;
-    size_t start = 0;
-    for (size_t p = 0; p < len && !rc;) {
-        size_t e = eol(t, len, p);
-        if (!by_blank) {
-            rc = padd(&l, t, p, e);
-        } else if (blank_line(t, p, e)) {
-            rc = padd(&l, t, start, p);
-            start = e + 1 < len ? e + 1 : len;
-        }
-        p = e + 1;
-    }
-    if (!rc && by_blank && start < len)
-        rc = padd(&l, t, start, len);
-    if (rc)
-        free(l.v), l.v = NULL, l.n = 0;
-    *out = l.v;
-    *n = l.n;
-    return rc;
-}
-
 /* ==== paragraphs and continuation ====================================== */
 
 /* May the mark m, opening a paragraph, reopen a quotation opened by o? */
@@ -957,7 +835,7 @@ int asy_quotes_scan(const char *text, size_t len, const asy_quote_opts *o,
     }
     const asy_span *p = o->paras;
     np = o->npara;
-    if (!p && paragraphs((const unsigned char *)text, len, &own, &np))
+    if (!p && asy_paragraphs(text, len, &own, &np))
         goto nomem;
     if (!p)
         p = own;

@@ -1,24 +1,38 @@
 /*
  * structure.c — the lazy per-document cache (structure.h): a table of
  * code-point counts every 256 bytes, so byte -> code-point conversion is
- * one table lookup plus a scan of at most 255 bytes, and the paragraphs.
- * A document is used by one thread at a time, so the cache needs no lock.
+ * one table lookup plus a scan of at most 255 bytes, and the text model
+ * (words, paragraphs, sentences, sections, quotations), each built by its
+ * own module on first request. Everything here is derived from the text,
+ * so a failed build leaves the entry unset and the next request retries.
  */
 #include <stdlib.h>
 
+#include "sentbreak.h"
 #include "structure.h"
 #include "utf8.h"
 
 #define STEP 256 /* bytes between checkpoints */
 
 struct asy_structure {
-    size_t *ckpt;      /* ckpt[i] = code points in text[0 .. i*STEP) */
+    size_t *ckpt; /* ckpt[i] = code points in text[0 .. i*STEP) */
     size_t nckpt;
     size_t cp_len;
     int have_cp;
     asy_span *paras;
     size_t npara;
     int have_paras;
+    asy_wb_seg *words;
+    size_t nwords;
+    int have_words;
+    asy_span *sent[2]; /* by asy_sent_mode */
+    size_t nsent[2];
+    int have_sent[2];
+    asy_section *secs;
+    size_t nsec;
+    int have_secs;
+    asy_quotes quotes;
+    int have_quotes;
 };
 
 static struct asy_structure *get(asy_doc *d)
@@ -26,6 +40,13 @@ static struct asy_structure *get(asy_doc *d)
     if (!d->structure)
         d->structure = calloc(1, sizeof *d->structure);
     return d->structure;
+}
+
+static int nomem(asy_error *err, asy_doc *d, const char *what)
+{
+    asy_error_set(err, ASSAY_E_NOMEM, "out of memory finding %s", what);
+    asy_error_doc(err, d->id);
+    return ASSAY_E_NOMEM;
 }
 
 /* Build the checkpoint table. Returns 0, -1 when out of memory. */
@@ -90,11 +111,126 @@ int asy_doc_paragraphs(asy_doc *d, const asy_span **spans, size_t *n)
     return 0;
 }
 
+int asy_doc_words(asy_doc *d, const asy_wb_seg **segs, size_t *n,
+                  asy_error *err)
+{
+    struct asy_structure *s = get(d);
+    *segs = NULL;
+    *n = 0;
+    if (!s)
+        return nomem(err, d, "words");
+    if (!s->have_words) {
+        if (asy_wb_segments(d->text, d->len, ASY_WB_NOSPACE, &s->words,
+                            &s->nwords) < 0)
+            return nomem(err, d, "words");
+        s->have_words = 1;
+    }
+    *segs = s->words;
+    *n = s->nwords;
+    return ASSAY_OK;
+}
+
+/* News sentences: each cached paragraph split on its own. */
+static int news(asy_doc *d, const asy_abbrevs *ab, asy_span **out,
+                size_t *n, asy_error *err)
+{
+    const asy_span *p;
+    size_t np, cap = 0;
+    int rc = ASSAY_OK;
+    *out = NULL;
+    *n = 0;
+    if (asy_doc_paragraphs(d, &p, &np) < 0)
+        return nomem(err, d, "paragraphs");
+    for (size_t i = 0; i < np && rc == ASSAY_OK; i++)
+        rc = asy_sentences_news_range(d->text, p[i].start, p[i].end, ab, out,
+                                      n, &cap, err);
+    if (rc != ASSAY_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int asy_doc_sentences(asy_doc *d, asy_sent_mode mode, const asy_abbrevs *ab,
+                      const asy_span **spans, size_t *n, asy_error *err)
+{
+    struct asy_structure *s = get(d);
+    *spans = NULL;
+    *n = 0;
+    if (mode != ASY_SENT_NEWS && mode != ASY_SENT_UNICODE)
+        return asy_error_set(err, ASSAY_E_USAGE, "unknown sentence mode %d",
+                             (int)mode);
+    if (!s)
+        return nomem(err, d, "sentences");
+    if (!s->have_sent[mode]) {
+        int rc = mode == ASY_SENT_NEWS
+                     ? news(d, ab, &s->sent[mode], &s->nsent[mode], err)
+                     : asy_sb_sentences(d->text, d->len, ASY_SB_TRIM,
+                                        &s->sent[mode], &s->nsent[mode]);
+        if (rc != 0) /* news: an assay_status with err set; unicode: -1 */
+            return mode == ASY_SENT_NEWS ? rc : nomem(err, d, "sentences");
+        s->have_sent[mode] = 1;
+    }
+    *spans = s->sent[mode];
+    *n = s->nsent[mode];
+    return ASSAY_OK;
+}
+
+int asy_doc_sections(asy_doc *d, const asy_section **secs, size_t *n,
+                     asy_error *err)
+{
+    struct asy_structure *s = get(d);
+    const asy_span *p;
+    size_t np;
+    *secs = NULL;
+    *n = 0;
+    if (!s || asy_doc_paragraphs(d, &p, &np) < 0)
+        return nomem(err, d, "sections");
+    if (!s->have_secs) {
+        if (asy_sections(d->text, p, np, &s->secs, &s->nsec) < 0)
+            return nomem(err, d, "sections");
+        s->have_secs = 1;
+    }
+    *secs = s->secs;
+    *n = s->nsec;
+    return ASSAY_OK;
+}
+
+int asy_doc_quotations(asy_doc *d, const asy_quotes **q, asy_error *err)
+{
+    struct asy_structure *s = get(d);
+    const asy_span *p;
+    size_t np;
+    *q = NULL;
+    if (!s || asy_doc_paragraphs(d, &p, &np) < 0)
+        return nomem(err, d, "quotations");
+    if (!s->have_quotes) {
+        asy_quote_opts o;
+        asy_quote_opts_init(&o);
+        o.paras = p;
+        o.npara = np;
+        int rc = asy_quotes_scan(d->text, d->len, &o, &s->quotes, err);
+        if (rc != ASSAY_OK) {
+            asy_error_doc(err, d->id);
+            return rc;
+        }
+        s->have_quotes = 1;
+    }
+    *q = &s->quotes;
+    return ASSAY_OK;
+}
+
 void asy_structure_free(struct asy_structure *s)
 {
     if (!s)
         return;
     free(s->ckpt);
     free(s->paras);
+    free(s->words);
+    free(s->sent[0]);
+    free(s->sent[1]);
+    free(s->secs);
+    asy_quotes_free(&s->quotes);
     free(s);
 }

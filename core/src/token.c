@@ -1,304 +1,450 @@
 /*
- * token.c — the interim word tokenizer (see token.h): maximal runs of
- * letters, marks and digits, with ' ’ . joining letters and . , joining
- * digits. Bytes < 0x80 are classified through a 256-entry table; only bytes
- * >= 0x80 are decoded and classified with utf8proc.
- *
- * Rules, precisely:
- *  - word characters: Unicode categories L*, M*, N*; format characters
- *    (Cf: soft hyphen, ZWJ, ZWNJ as in Persian "می‌خواهم") continue a word
- *    but never start one; '_' and everything else separate words.
- *  - ' (U+0027) and ’ (U+2019) join when a letter (or letter + marks) is
- *    before and a letter right after: "Kazakhstan’s", "rock'n'roll";
- *    never at the edges: "'tis" -> tis, "students'" -> students.
- *  - '.' joins letter.letter ("U.S" — the final period of "U.S." is not
- *    part of the token) and digit.digit ("3.14"); ',' joins digit,digit
- *    ("1,000"). '-' never joins: "China-Kazakhstan" is two tokens.
- *  - A token is a number when it holds no letter or mark (digits, and the
- *    , . joined between them); numbers are reported only with
- *    ASY_TOK_NUMBERS.
- *  - Runs of letters are not split further: CJK or Thai text without
- *    spaces yields one token per run until the UAX #29 segmenter lands.
- *  - ASY_TOK_LOWER: ASCII letters are lowered through the table; any token
- *    with non-ASCII text gets full Unicode case folding (CaseFolding.txt
- *    C+F mappings: "Straße" -> "strasse", "ΣΟΦΟΣ" -> "σοφοσ"), code point
- *    by code point with utf8proc_decompose_char(UTF8PROC_CASEFOLD) into a
- *    buffer reused across tokens. Tokens containing combining marks are
- *    also NFC-composed (utf8proc_map, one allocation for such rare tokens)
- *    so decomposed and precomposed spellings fold to the same string.
+ * token.c — the word layer of token.h: UAX #29 segments from wordbreak.c,
+ * normalised with utf8proc into reusable buffers (ASCII words take a
+ * byte-loop fast path; no allocation per token once the buffers are
+ * warm), stop words in an asy_counter used as a set, and Snowball
+ * stemming through libstemmer when the build found it
+ * (ASSAY_HAVE_STEMMER).
  */
-#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <utf8proc.h>
 
+#ifdef ASSAY_HAVE_STEMMER
+#include <libstemmer.h>
+#endif
+
+#include "counter.h"
 #include "token.h"
-
-enum {
-    CL_LET = 1,     /* letter */
-    CL_UP = 2,      /* ASCII uppercase letter */
-    CL_DIG = 4,     /* digit (N*) */
-    CL_MARK = 8,    /* combining mark (M*) */
-    CL_FMT = 16,    /* format character: continues a word */
-    CL_APOS = 32,   /* ' or U+2019 */
-    CL_DOT = 64,    /* . */
-    CL_COMMA = 128, /* , */
-    CL_HIGH = 256,  /* byte >= 0x80: decode to classify */
-};
-#define CL_WORD (CL_LET | CL_DIG)
-
-/* Class of every byte; bytes >= 0x80 are only "decode me". */
-static const uint16_t TAB[256] = {
-    ['\''] = CL_APOS, ['.'] = CL_DOT, [','] = CL_COMMA,
-    ['0' ... '9'] = CL_DIG,
-    ['A' ... 'Z'] = CL_LET | CL_UP,
-    ['a' ... 'z'] = CL_LET,
-    [0x80 ... 0xFF] = CL_HIGH,
-};
-
-/* Class of a non-ASCII code point. */
-static int cp_class(int32_t cp)
-{
-    if (cp == 0x2019)
-        return CL_APOS;
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-        return CL_LET;
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-        return CL_MARK;
-    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return CL_DIG;
-    case UTF8PROC_CATEGORY_CF:
-        return CL_FMT;
-    default:
-        return 0;
-    }
-}
-
-/* Class of the character at s[i] and its length in *n (invalid UTF-8 is
- * a one-byte separator; the text is valid by contract anyway). */
-static int class_at(const unsigned char *s, size_t len, size_t i, int *n)
-{
-    int cl = TAB[s[i]];
-    *n = 1;
-    if (!(cl & CL_HIGH))
-        return cl;
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i),
-                                          &cp);
-    if (k <= 0)
-        return 0;
-    *n = (int)k;
-    return cp_class(cp) | CL_HIGH;
-}
-
-/* Does the joiner class j, between a word char of kind `before` (CL_LET
- * or CL_DIG) and a character of class `after`, join them? */
-static int joins(int j, int before, int after)
-{
-    int let = before == CL_LET && (after & CL_LET);
-    int dig = before == CL_DIG && (after & CL_DIG);
-    if (j & CL_APOS)
-        return let;
-    if (j & CL_DOT)
-        return let || dig;
-    return (j & CL_COMMA) && dig;
-}
-
-/* Kind (CL_LET or CL_DIG) of the character before s[i]: from the table
- * when it is ASCII, else the kind remembered when it was decoded. */
-static inline int kind_before(const unsigned char *s, size_t i, int hkind)
-{
-    if (s[i - 1] < 0x80)
-        return (TAB[s[i - 1]] & CL_DIG) ? CL_DIG : CL_LET;
-    return hkind;
-}
-
-/* Scan the token starting at s[i] (a word character). Returns its end;
- * *bits collects the classes it contains. The inner loop handles ASCII
- * letters and digits; everything else leaves it. */
-static size_t scan(const unsigned char *s, size_t len, size_t i, int *bits)
-{
-    int b = 0, hkind = CL_LET, cl, n;
-    for (;;) {
-        while (i < len && ((cl = TAB[s[i]]) & CL_WORD)) {
-            b |= cl;
-            i++;
-        }
-        if (i >= len || !(cl & (CL_HIGH | CL_APOS | CL_DOT | CL_COMMA)))
-            break; /* the common case: a space or other ASCII punctuation */
-        cl = class_at(s, len, i, &n);
-        if (cl & (CL_WORD | CL_MARK)) {
-            hkind = (cl & CL_DIG) ? CL_DIG : CL_LET; /* mark: part of letter */
-        } else if (cl & CL_FMT) {
-            hkind = kind_before(s, i, hkind); /* transparent */
-        } else if (cl & (CL_APOS | CL_DOT | CL_COMMA)) {
-            int m;
-            if (i + (size_t)n >= len ||
-                !joins(cl, kind_before(s, i, hkind),
-                       class_at(s, len, i + (size_t)n, &m)))
-                break;
-        } else {
-            break;
-        }
-        b |= cl;
-        i += (size_t)n;
-    }
-    *bits = b;
-    return i;
-}
 
 /* ===================================================================== */
 /* Normalisation                                                         */
 /* ===================================================================== */
 
-static int fold_ascii(asy_buf *out, const unsigned char *s, size_t n)
+void asy_tok_norm_free(asy_tok_norm *nm)
+{
+    asy_buf_free(&nm->buf);
+    asy_buf_free(&nm->alt);
+    free(nm->u);
+    nm->u = NULL;
+    nm->ucap = 0;
+}
+
+/* 1 if s[0..n) is all ASCII; *upper set when it has an A-Z. */
+static int ascii(const char *s, size_t n, int *upper)
+{
+    unsigned char any = 0;
+    int up = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        any |= c;
+        up |= (unsigned)(c - 'A') < 26u;
+    }
+    *upper = up;
+    return any < 0x80;
+}
+
+static int lower_ascii(asy_buf *out, const char *s, size_t n)
 {
     if (asy_buf_reserve(out, n) < 0)
         return -1;
-    for (size_t k = 0; k < n; k++)
-        out->data[k] = (char)(TAB[s[k]] & CL_UP ? s[k] | 0x20 : s[k]);
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        out->data[k] = (char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+    }
     out->len = n;
     out->data[n] = '\0';
     return 0;
 }
 
-/* Append the case folding of one code point. */
-static int fold_cp(asy_buf *out, int32_t cp)
+/* utf8proc options for flags (0 when nothing changes the text). */
+static int uoptions(unsigned flags)
 {
-    utf8proc_int32_t seq[8];
-    utf8proc_ssize_t m = utf8proc_decompose_char(cp, seq, 8, UTF8PROC_CASEFOLD,
-                                                 NULL);
-    if (m < 1 || m > 8) {
-        seq[0] = cp;
-        m = 1;
-    }
-    if (asy_buf_reserve(out, 4 * (size_t)m) < 0)
-        return -1;
-    for (utf8proc_ssize_t k = 0; k < m; k++)
-        out->len += (size_t)utf8proc_encode_char(
-            seq[k], (utf8proc_uint8_t *)out->data + out->len);
-    out->data[out->len] = '\0';
-    return 0;
+    int o = 0;
+    if (flags & ASY_TOK_LOWER)
+        o |= UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE;
+    if (flags & (ASY_TOK_NFC | ASY_TOK_NFKC))
+        o |= UTF8PROC_COMPOSE;
+    if (flags & ASY_TOK_NFKC)
+        o |= UTF8PROC_COMPAT;
+    return o ? o | UTF8PROC_STABLE : 0;
 }
 
-static int fold_unicode(asy_buf *out, const unsigned char *s, size_t n)
+/* Full normalisation of non-ASCII s[0..n) into out: decompose into the
+ * reusable code-point buffer (growing it when utf8proc asks for more),
+ * then compose and re-encode in place, as utf8proc_map does but without
+ * its allocation. Malformed input is copied unchanged. */
+static int map_unicode(asy_tok_norm *nm, asy_buf *out, const char *s,
+                       size_t n, int opts)
 {
-    asy_buf_clear(out);
-    for (size_t k = 0; k < n;) {
-        utf8proc_int32_t cp = s[k];
-        utf8proc_ssize_t m = 1;
-        if (cp >= 0x80) {
-            m = utf8proc_iterate(s + k, (utf8proc_ssize_t)(n - k), &cp);
-            if (m <= 0) {
-                cp = 0xFFFD;
-                m = 1;
-            }
-        } else {
-            if (asy_buf_putc(out, TAB[cp] & CL_UP ? cp | 0x20 : cp) < 0)
-                return -1;
-            k++;
-            continue;
+    const utf8proc_uint8_t *u8 = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t m;
+    for (;;) {
+        m = utf8proc_decompose(u8, (utf8proc_ssize_t)n, nm->u,
+                               (utf8proc_ssize_t)nm->ucap, opts);
+        if (m < 0) {
+            asy_buf_clear(out);
+            return asy_buf_append(out, s, n);
         }
-        if (fold_cp(out, cp) < 0)
+        if ((size_t)m + 1 <= nm->ucap)
+            break;
+        size_t cap = (size_t)m + 1 > 2 * nm->ucap ? (size_t)m + 1 : 2 * nm->ucap;
+        int32_t *u = realloc(nm->u, cap * sizeof *u);
+        if (!u)
             return -1;
-        k += (size_t)m;
+        nm->u = u;
+        nm->ucap = cap;
     }
-    return 0;
-}
-
-/* Fold + NFC for tokens with combining marks. */
-static int fold_nfc(asy_buf *out, const unsigned char *s, size_t n)
-{
-    utf8proc_uint8_t *r = NULL;
-    utf8proc_ssize_t m = utf8proc_map(s, (utf8proc_ssize_t)n, &r,
-                                      UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE |
-                                          UTF8PROC_STABLE);
-    if (m < 0) {
-        free(r);
-        return m == UTF8PROC_ERROR_NOMEM ? -1 : fold_unicode(out, s, n);
-    }
+    m = utf8proc_reencode(nm->u, m, opts);
     asy_buf_clear(out);
-    int rc = asy_buf_append(out, r, (size_t)m);
-    free(r);
-    return rc;
+    if (m < 0)
+        return asy_buf_append(out, s, n);
+    return asy_buf_append(out, nm->u, (size_t)m);
 }
 
-/* Normalised form of token s[0..n) with classes `bits`: the result
- * (*norm, *nlen) points either into the text or into buf. */
-static int normalise(const unsigned char *s, size_t n, int bits, int flags,
-                     asy_buf *buf, const char **norm, size_t *nlen)
+/* s[0..n) under flags into out; *same = 1 when unchanged (out unused). */
+static int apply(asy_tok_norm *nm, asy_buf *out, unsigned flags,
+                 const char *s, size_t n, int *same)
 {
-    *norm = (const char *)s;
-    *nlen = n;
-    if (!(flags & ASY_TOK_LOWER))
+    int upper, opts = uoptions(flags);
+    *same = 0;
+    if (!opts) {
+        *same = 1;
         return 0;
-    int r;
-    if (!(bits & CL_HIGH)) {
-        if (!(bits & CL_UP))
-            return 0;
-        r = fold_ascii(buf, s, n);
-    } else if (bits & CL_MARK) {
-        r = fold_nfc(buf, s, n);
-    } else {
-        r = fold_unicode(buf, s, n);
     }
-    if (r < 0)
+    if (ascii(s, n, &upper)) {
+        if (!(flags & ASY_TOK_LOWER) || !upper) {
+            *same = 1;
+            return 0;
+        }
+        return lower_ascii(out, s, n);
+    }
+    return map_unicode(nm, out, s, n, opts);
+}
+
+static size_t cp_count(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Is s[0..n) (normalised under o) a stop word? Without ASY_TOK_LOWER the
+ * folded form is computed in nm->alt for the lookup. -1 on OOM. */
+static int stopped(asy_tok_norm *nm, const asy_tok_opts *o, const char *s,
+                   size_t n)
+{
+    if (o->flags & ASY_TOK_LOWER)
+        return asy_stopwords_has(o->stop, s, n);
+    int same;
+    if (apply(nm, &nm->alt, ASY_TOK_LOWER, s, n, &same) < 0)
         return -1;
-    *norm = buf->data;
-    *nlen = buf->len;
-    return 0;
+    return same ? asy_stopwords_has(o->stop, s, n)
+                : asy_stopwords_has(o->stop, nm->alt.data, nm->alt.len);
+}
+
+int asy_tok_normalise(asy_tok_norm *nm, const asy_tok_opts *o,
+                      const char *s, size_t n, int kind, const char **norm,
+                      size_t *nlen)
+{
+    int same;
+    if (apply(nm, &nm->buf, o->flags, s, n, &same) < 0)
+        return -1;
+    if (!same) {
+        s = nm->buf.data;
+        n = nm->buf.len;
+    }
+    if (o->min_length > 1 && (n < o->min_length || /* bytes >= code points */
+                              cp_count(s, n) < o->min_length))
+        return 0;
+    if (o->stop) {
+        int r = stopped(nm, o, s, n);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
+    if (o->stem && kind == ASY_WB_WORD &&
+        asy_stemmer_stem(o->stem, s, n, &s, &n) < 0)
+        return -1;
+    *norm = s;
+    *nlen = n;
+    return 1;
 }
 
 /* ===================================================================== */
 /* Driver                                                                */
 /* ===================================================================== */
 
-/* Offset of the next character that can start a word, at or after i. */
-static size_t skip_gap(const unsigned char *s, size_t len, size_t i)
+#define FILL 64 /* segments fetched per asy_wb_fill call */
+
+int asy_tokenize_ex(const char *text, size_t len, const asy_tok_opts *o,
+                    asy_token_fn fn, void *ud)
 {
-    while (i < len) {
-        int cl = TAB[s[i]];
-        if (cl & CL_WORD)
-            return i;
-        if (!(cl & CL_HIGH)) {
-            i++;
-            continue;
+    static const asy_tok_opts none = {0, 0, NULL, NULL, 0};
+    if (!o)
+        o = &none;
+    asy_wb_iter it;
+    asy_wb_seg seg[FILL];
+    asy_tok_norm nm = ASY_TOK_NORM_INIT;
+    int rc = 0;
+    size_t got;
+    asy_wb_init(&it, text, len, o->kinds ? o->kinds : ASY_WB_WORDLIKE);
+    while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
+        for (size_t i = 0; i < got && rc == 0; i++) {
+            const char *norm;
+            size_t nlen;
+            int r = asy_tok_normalise(&nm, o, text + seg[i].start,
+                                      seg[i].end - seg[i].start,
+                                      (int)seg[i].kind, &norm, &nlen);
+            if (r < 0) {
+                rc = -1;
+                break;
+            }
+            if (r == 0)
+                continue;
+            asy_token t = {seg[i].start, seg[i].end,
+                           seg[i].kind == ASY_WB_NUMBER, seg[i].cstart,
+                           seg[i].cend, (int)seg[i].kind};
+            rc = fn(ud, &t, norm, nlen);
         }
-        int n;
-        if (class_at(s, len, i, &n) & (CL_WORD | CL_MARK))
-            return i;
-        i += (size_t)n;
     }
-    return len;
+    asy_tok_norm_free(&nm);
+    return rc;
 }
 
 int asy_tokenize(const char *text, size_t len, int flags, asy_token_fn fn,
                  void *ud)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    asy_buf buf = ASY_BUF_INIT;
-    int rc = 0;
-    size_t i = skip_gap(s, len, 0);
-    while (i < len && rc == 0) {
-        int bits;
-        size_t end = scan(s, len, i, &bits);
-        asy_token t = {i, end, !(bits & (CL_LET | CL_MARK))};
-        if (!t.is_number || (flags & ASY_TOK_NUMBERS)) {
-            const char *norm;
-            size_t nlen;
-            if (normalise(s + i, end - i, bits, flags, &buf, &norm, &nlen) < 0)
-                rc = -1;
-            else
-                rc = fn(ud, &t, norm, nlen);
-        }
-        i = skip_gap(s, len, end);
+    asy_tok_opts o = {(unsigned)flags & ASY_TOK_LOWER,
+                      ASY_WB_KIND(ASY_WB_WORD) |
+                          (flags & ASY_TOK_NUMBERS ? ASY_WB_KIND(ASY_WB_NUMBER)
+                                                   : 0),
+                      NULL, NULL, 0};
+    return asy_tokenize_ex(text, len, &o, fn, ud);
+}
+
+/* ===================================================================== */
+/* Stop words                                                            */
+/* ===================================================================== */
+
+struct asy_stopwords {
+    asy_counter *set;
+};
+
+asy_stopwords *asy_stopwords_new(void)
+{
+    asy_stopwords *sw = malloc(sizeof *sw);
+    if (sw && !(sw->set = asy_counter_new())) {
+        free(sw);
+        return NULL;
     }
-    asy_buf_free(&buf);
+    return sw;
+}
+
+void asy_stopwords_free(asy_stopwords *sw)
+{
+    if (!sw)
+        return;
+    asy_counter_free(sw->set);
+    free(sw);
+}
+
+int asy_stopwords_add(asy_stopwords *sw, const char *w, size_t len)
+{
+    asy_tok_norm nm = ASY_TOK_NORM_INIT;
+    int same, rc = apply(&nm, &nm.buf, ASY_TOK_LOWER, w, len, &same);
+    if (rc == 0 && asy_counter_get(sw->set, same ? w : nm.buf.data,
+                                   same ? len : nm.buf.len) == 0)
+        rc = asy_counter_add(sw->set, same ? w : nm.buf.data,
+                             same ? len : nm.buf.len, 1);
+    asy_tok_norm_free(&nm);
+    return rc < 0 ? ASSAY_E_NOMEM : ASSAY_OK;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+int asy_stopwords_parse(asy_stopwords *sw, const char *text, size_t len,
+                        const char *name, asy_error *err)
+{
+    size_t line = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - text) : len, a = i, b;
+        const char *hash = memchr(text + i, '#', e - i);
+        b = hash ? (size_t)(hash - text) : e;
+        line++;
+        while (a < b && is_space(text[a]))
+            a++;
+        while (b > a && is_space(text[b - 1]))
+            b--;
+        if (b > a && asy_stopwords_add(sw, text + a, b - a) != ASSAY_OK) {
+            asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading "
+                          "stop words");
+            asy_error_at(err, name, (long long)line, -1);
+            return ASSAY_E_NOMEM;
+        }
+        i = e + 1;
+    }
+    return ASSAY_OK;
+}
+
+int asy_stopwords_load(asy_stopwords *sw, const char *path, asy_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        asy_error_set(err, ASSAY_E_IO, "cannot open stop-word list %s", path);
+        asy_error_hint(err, "bundled lists live in plugins/stopwords/");
+        return ASSAY_E_IO;
+    }
+    asy_buf b = ASY_BUF_INIT;
+    char chunk[4096];
+    size_t got;
+    int rc = ASSAY_OK;
+    while (rc == ASSAY_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (asy_buf_append(&b, chunk, got) < 0)
+            rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading %s",
+                               path);
+    if (rc == ASSAY_OK && ferror(f))
+        rc = asy_error_set(err, ASSAY_E_IO, "read error in %s", path);
+    fclose(f);
+    if (rc == ASSAY_OK)
+        rc = asy_stopwords_parse(sw, b.data ? b.data : "", b.len, path, err);
+    asy_buf_free(&b);
     return rc;
 }
+
+int asy_stopwords_has(const asy_stopwords *sw, const char *w, size_t len)
+{
+    return sw && asy_counter_get(sw->set, w, len) != 0;
+}
+
+size_t asy_stopwords_count(const asy_stopwords *sw)
+{
+    return sw ? asy_counter_size(sw->set) : 0;
+}
+
+/* ===================================================================== */
+/* Stemming                                                              */
+/* ===================================================================== */
+
+#ifdef ASSAY_HAVE_STEMMER
+
+struct asy_stemmer {
+    struct sb_stemmer *sb;
+};
+
+int asy_stemmer_available(void)
+{
+    return 1;
+}
+
+const char *const *asy_stemmer_languages(void)
+{
+    return (const char *const *)sb_stemmer_list();
+}
+
+/* "danish, dutch, ..." into buf, for the unknown-language message. */
+static void list_languages(char *buf, size_t size)
+{
+    const char *const *l = asy_stemmer_languages();
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; l[i] && used + 1 < size; i++) {
+        int k = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                         l[i]);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
+asy_stemmer *asy_stemmer_new(const char *lang, asy_error *err)
+{
+    asy_stemmer *st = malloc(sizeof *st);
+    if (!st) {
+        asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    st->sb = sb_stemmer_new(lang, "UTF_8");
+    if (!st->sb) {
+        char langs[400];
+        free(st);
+        list_languages(langs, sizeof langs);
+        asy_error_set(err, ASSAY_E_USAGE, "no stemmer for language '%s'",
+                      lang);
+        asy_error_hint(err, "libstemmer knows: %s", langs);
+        return NULL;
+    }
+    return st;
+}
+
+void asy_stemmer_free(asy_stemmer *st)
+{
+    if (!st)
+        return;
+    sb_stemmer_delete(st->sb);
+    free(st);
+}
+
+int asy_stemmer_stem(asy_stemmer *st, const char *w, size_t n,
+                     const char **out, size_t *outn)
+{
+    if (n > (size_t)1 << 30) { /* libstemmer takes an int */
+        *out = w;
+        *outn = n;
+        return 0;
+    }
+    const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)w,
+                                         (int)n);
+    if (!r)
+        return -1;
+    *out = (const char *)r;
+    *outn = (size_t)sb_stemmer_length(st->sb);
+    return 0;
+}
+
+#else /* built without libstemmer */
+
+struct asy_stemmer {
+    int unused;
+};
+
+int asy_stemmer_available(void)
+{
+    return 0;
+}
+
+const char *const *asy_stemmer_languages(void)
+{
+    static const char *const none[] = {NULL};
+    return none;
+}
+
+asy_stemmer *asy_stemmer_new(const char *lang, asy_error *err)
+{
+    asy_error_set(err, ASSAY_E_USAGE, "cannot stem '%s': this assay was "
+                  "built without libstemmer", lang);
+    asy_error_hint(err, "install libstemmer-dev and rebuild");
+    return NULL;
+}
+
+void asy_stemmer_free(asy_stemmer *st)
+{
+    free(st);
+}
+
+int asy_stemmer_stem(asy_stemmer *st, const char *w, size_t n,
+                     const char **out, size_t *outn)
+{
+    (void)st;
+    *out = w;
+    *outn = n;
+    return 0;
+}
+
+#endif

@@ -243,11 +243,62 @@ static void run(cleaner *c, const char *in, size_t len, int latin1,
         run_utf8(c, (const unsigned char *)in, len, r);
 }
 
+/* Fast path: most text is valid UTF-8 with LF newlines and no BOM, and
+ * then cleaning is a plain copy. Eight bytes at a time, a word without
+ * high bits, CR or NUL needs no look at its bytes. Returns 1 when the
+ * whole input needs no change. */
+static int already_clean(const unsigned char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t crs = 0x0d0d0d0d0d0d0d0dull;
+    size_t i = 0;
+    if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+        return 0;
+    while (i < len) {
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            uint64_t x = w ^ crs;
+            if (!(w & highs) && !((w - ones) & ~w & highs) &&
+                !((x - ones) & ~x & highs)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char b = s[i];
+        if (b == '\r' || b == 0)
+            return 0;
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        int complete;
+        int k = valid_prefix(s + i, len - i, &complete);
+        if (!complete)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
 int asy_text_clean(const char *in, size_t len, int latin1, char **out,
                    size_t *outlen, asy_clean_report *rep)
 {
     asy_clean_report scratch;
     asy_clean_report *r = rep ? rep : &scratch;
+    if (!latin1 && len < SIZE_MAX && already_clean((const unsigned char *)in, len)) {
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, in, len);
+        copy[len] = '\0';
+        r->invalid = 0;
+        r->first_invalid = r->first_nul = -1;
+        *out = copy;
+        if (outlen)
+            *outlen = len;
+        return 0;
+    }
     cleaner c = {NULL, 0};
     run(&c, in, len, latin1, r);
     if (c.n == SIZE_MAX)

@@ -1,7 +1,9 @@
 /*
  * test_structure.c — the lazy per-document cache: code-point offsets on
  * multibyte text (checked against a naive count at every boundary, across
- * many 256-byte checkpoints), length, cached paragraphs.
+ * many 256-byte checkpoints), length, cached paragraphs, and the text
+ * model built on first request and cached: words (with code-point
+ * offsets), sentences per mode, sections and quotations.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,126 @@ static void test_paragraphs_cached(void **st)
     asy_doc_free(d);
 }
 
+static const char *MODEL =
+    "Mr. Smith arrived. He said: \xE2\x80\x9C" "Caf\xC3\xA9 time.\xE2\x80\x9D\n"
+    "\n"
+    "Trade news\n"
+    "\n"
+    "\xE2\x80\x9C" "One part.\n"
+    "\n"
+    "\xE2\x80\x9C" "Two parts,\xE2\x80\x9D he said. Ok 42.\n";
+
+static void test_words_cached(void **st)
+{
+    (void)st;
+    asy_doc *d = doc_with(MODEL, strlen(MODEL));
+    const asy_wb_seg *a, *b;
+    size_t na, nb;
+    assert_int_equal(asy_doc_words(d, &a, &na, NULL), ASSAY_OK);
+    assert_int_equal(asy_doc_words(d, &b, &nb, NULL), ASSAY_OK);
+    assert_ptr_equal(a, b);
+    assert_int_equal(na, nb);
+    /* no white space; punctuation kept; code-point offsets exact */
+    assert_int_equal(a[0].kind, ASY_WB_WORD);
+    assert_int_equal(a[0].end, 2);  /* "Mr" */
+    assert_int_equal(a[1].kind, ASY_WB_PUNCT); /* "." */
+    size_t i = 0;
+    while (i < na && memcmp(MODEL + a[i].start, "Caf", 3) != 0)
+        i++;
+    assert_true(i < na);
+    assert_int_equal(a[i].start, 31);
+    assert_int_equal(a[i].cstart, 29);
+    assert_int_equal(a[i].cend, 33);
+    assert_int_equal(a[i].cstart, asy_doc_cp_offset(d, a[i].start));
+    for (size_t k = 0; k < na; k++) {
+        assert_int_not_equal(a[k].kind, ASY_WB_SPACE);
+        assert_int_equal(a[k].cend, asy_doc_cp_offset(d, a[k].end));
+    }
+    asy_doc_free(d);
+}
+
+static void test_sentences_modes(void **st)
+{
+    (void)st;
+    asy_doc *d = doc_with(MODEL, strlen(MODEL));
+    asy_abbrevs *ab = asy_abbrevs_new();
+    assert_int_equal(asy_abbrevs_add(ab, ASY_AB_NEVER_FINAL, "Mr.", 3),
+                     ASSAY_OK);
+    const asy_span *news, *again, *uni;
+    size_t nn, n2, nu;
+    assert_int_equal(asy_doc_sentences(d, ASY_SENT_NEWS, ab, &news, &nn,
+                                       NULL), ASSAY_OK);
+    assert_int_equal(asy_doc_sentences(d, ASY_SENT_NEWS, ab, &again, &n2,
+                                       NULL), ASSAY_OK);
+    assert_ptr_equal(news, again);
+    assert_int_equal(asy_doc_sentences(d, ASY_SENT_UNICODE, NULL, &uni, &nu,
+                                       NULL), ASSAY_OK);
+    /* news: "Mr. Smith arrived." | "He said: “Café time.”" | "Trade news"
+     * | "“One part." | "“Two parts,” he said." | "Ok 42." */
+    assert_int_equal(nn, 6);
+    assert_int_equal(news[0].start, 0);
+    assert_int_equal(news[0].end, strlen("Mr. Smith arrived."));
+    assert_memory_equal(MODEL + news[2].start, "Trade news", 10);
+    /* unicode: "Mr." is a sentence of its own */
+    assert_int_equal(nu, 7);
+    assert_int_equal(uni[0].end, 3);
+    asy_error e;
+    assert_int_equal(asy_doc_sentences(d, (asy_sent_mode)5, NULL, &uni, &nu,
+                                       &e), ASSAY_E_USAGE);
+    assert_null(uni);
+    asy_abbrevs_free(ab);
+    asy_doc_free(d);
+}
+
+static void test_sections_and_quotes(void **st)
+{
+    (void)st;
+    asy_doc *d = doc_with(MODEL, strlen(MODEL));
+    const asy_section *s, *s2;
+    size_t ns, n2;
+    assert_int_equal(asy_doc_sections(d, &s, &ns, NULL), ASSAY_OK);
+    assert_int_equal(asy_doc_sections(d, &s2, &n2, NULL), ASSAY_OK);
+    assert_ptr_equal(s, s2);
+    assert_int_equal(ns, 2);
+    assert_false(s[0].has_heading);
+    assert_true(s[1].has_heading);
+    assert_memory_equal(MODEL + s[1].heading.start, "Trade news", 10);
+    assert_int_equal(s[1].first, 2); /* paragraphs 2 and 3 */
+    assert_int_equal(s[1].count, 2);
+    const asy_quotes *q, *q2;
+    assert_int_equal(asy_doc_quotations(d, &q, NULL), ASSAY_OK);
+    assert_int_equal(asy_doc_quotations(d, &q2, NULL), ASSAY_OK);
+    assert_ptr_equal(q, q2);
+    assert_int_equal(q->n, 2);
+    assert_int_equal(q->q[0].status, ASY_QUOTE_CLOSED);
+    assert_int_equal(q->q[0].open_cp, 0x201C);
+    assert_int_equal(q->q[1].status, ASY_QUOTE_CONTINUED);
+    assert_int_equal(q->q[1].nseg, 2);
+    assert_int_equal(q->npara, 4); /* scanned over the cached paragraphs */
+    asy_doc_free(d);
+}
+
+static void test_model_empty(void **st)
+{
+    (void)st;
+    asy_doc *d = asy_doc_new("e", "s");
+    const asy_wb_seg *w;
+    const asy_span *sp;
+    const asy_section *sec;
+    const asy_quotes *q;
+    size_t n = 9;
+    assert_int_equal(asy_doc_words(d, &w, &n, NULL), ASSAY_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(asy_doc_sentences(d, ASY_SENT_NEWS, NULL, &sp, &n, NULL),
+                     ASSAY_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(asy_doc_sections(d, &sec, &n, NULL), ASSAY_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(asy_doc_quotations(d, &q, NULL), ASSAY_OK);
+    assert_int_equal(q->n, 0);
+    asy_doc_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +236,10 @@ int main(void)
         cmocka_unit_test(test_long_multibyte),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_paragraphs_cached),
+        cmocka_unit_test(test_words_cached),
+        cmocka_unit_test(test_sentences_modes),
+        cmocka_unit_test(test_sections_and_quotes),
+        cmocka_unit_test(test_model_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

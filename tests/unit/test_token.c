@@ -1,6 +1,8 @@
 /*
- * test_token.c — the interim word tokenizer: joining rules, numbers,
- * non-Latin scripts, marks, emoji, case folding and exact byte offsets.
+ * test_token.c — the word layer (UAX #29 segments as words): joining
+ * rules, numbers, non-Latin scripts, marks, emoji, case folding, exact
+ * byte and code-point offsets, and the options: NFC/NFKC, kinds, stop
+ * words, minimum length and Snowball stemming.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +43,8 @@ static void test_joining(void **state)
     assert_string_equal(toks("'tis the students' books", 0),
                         "tis@1-4|the@5-8|students@9-17|books@19-24");
     assert_string_equal(toks("rock'n'roll", 0), "rock'n'roll@0-11");
-    assert_string_equal(toks("snake_case x", 0), "snake@0-5|case@6-10|x@11-12");
+    /* "_" is ExtendNumLet in UAX #29: it joins. */
+    assert_string_equal(toks("snake_case x", 0), "snake_case@0-10|x@11-12");
     assert_string_equal(toks("end. Next", 0), "end@0-3|Next@5-9");
     assert_string_equal(toks("a.b", 0), "a.b@0-3");
     assert_string_equal(toks("a..b", 0), "a@0-1|b@3-4");
@@ -75,9 +78,10 @@ static void test_scripts(void **state)
     assert_string_equal(toks("Καλημέρα κόσμε", 0),
                         "Καλημέρα@0-16|κόσμε@17-27");
     assert_string_equal(toks("Привет, мир!", 0), "Привет@0-12|мир@14-20");
-    /* CJK: a run of ideographs is one token under the interim rule;
-     * the ideographic comma separates. */
-    assert_string_equal(toks("中文文本，测试", 0), "中文文本@0-12|测试@15-21");
+    /* CJK: UAX #29 (without a dictionary, like ICU's rules alone) makes
+     * each ideograph a word; the ideographic comma is punctuation. */
+    assert_string_equal(toks("中文文本，测试", 0),
+                        "中@0-3|文@3-6|文@6-9|本@9-12|测@15-18|试@18-21");
     /* Emoji and symbols are not words; ZWJ sequences neither. */
     assert_string_equal(toks("hi 😀 🇰🇿 👨‍👩‍👧 ok", 0),
                         "hi@0-2|ok@36-38");
@@ -168,6 +172,136 @@ static void test_seed(void **state)
     free(text);
 }
 
+/* ---- options (asy_tokenize_ex) ---------------------------------------- */
+
+/* Tokens under o rendered as "norm@cstart-cend:kind" joined by '|'. */
+static int collect_ex(void *ud, const asy_token *t, const char *norm,
+                      size_t n)
+{
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s%.*s@%zu-%zu:%s",
+             ((char *)ud)[0] ? "|" : "", (int)n, norm, t->cstart, t->cend,
+             asy_wb_kind_name(t->kind));
+    strncat((char *)ud, tmp, 4095 - strlen((char *)ud));
+    return 0;
+}
+
+static const char *toks_ex(const char *text, const asy_tok_opts *o)
+{
+    static char out[4096];
+    out[0] = '\0';
+    assert_int_equal(asy_tokenize_ex(text, strlen(text), o, collect_ex, out),
+                     0);
+    return out;
+}
+
+static void test_kinds_and_cp_offsets(void **state)
+{
+    (void)state;
+    /* Code-point offsets: "’" is one code point (3 bytes). */
+    assert_string_equal(toks_ex("Kazakhstan’s 2024 ties", NULL),
+                        "Kazakhstan’s@0-12:word|2024@13-17:number|"
+                        "ties@18-22:word");
+    asy_tok_opts o = {0, ASY_WB_KIND(ASY_WB_PUNCT) | ASY_WB_KIND(ASY_WB_EMOJI),
+                      NULL, NULL, 0};
+    assert_string_equal(toks_ex("“Hi,” 👍🏽 ok.", &o),
+                        "“@0-1:punct|,@3-4:punct|”@4-5:punct|"
+                        "👍🏽@6-8:emoji|.@11-12:punct");
+    o.kinds = ASY_WB_KIND(ASY_WB_SYMBOL);
+    assert_string_equal(toks_ex("$5 + ©", &o),
+                        "$@0-1:symbol|+@3-4:symbol|©@5-6:symbol");
+}
+
+static void test_normalisation_forms(void **state)
+{
+    (void)state;
+    asy_tok_opts o = {ASY_TOK_NFC, 0, NULL, NULL, 0};
+    /* e + U+0301 composes to U+00E9; case is kept. */
+    assert_string_equal(toks_ex("Cafe\xCC\x81", &o), "Caf\xC3\xA9@0-5:word");
+    /* NFC keeps compatibility characters, NFKC folds them. */
+    assert_string_equal(toks_ex("\xEF\xAC\x81le", &o), "\xEF\xAC\x81le@0-3:word");
+    o.flags = ASY_TOK_NFKC;
+    assert_string_equal(toks_ex("\xEF\xAC\x81le", &o), "file@0-3:word");
+    assert_string_equal(toks_ex("x \xC2\xB2", &o), "x@0-1:word|2@2-3:number");
+    /* Full-width Latin letters under NFKC + lower. */
+    o.flags = ASY_TOK_NFKC | ASY_TOK_LOWER;
+    assert_string_equal(toks_ex("\xEF\xBC\xA1\xEF\xBC\xA2", &o), "ab@0-2:word");
+    /* A long non-ASCII token grows the scratch buffer. */
+    char longw[3 * 150 + 1];
+    for (int i = 0; i < 150; i++)
+        memcpy(longw + 3 * i, "\xEF\xAC\x81", 3);
+    longw[450] = '\0';
+    const char *r = toks_ex(longw, &o);
+    assert_int_equal(strncmp(r, "fififi", 6), 0);
+    assert_non_null(strstr(r, "@0-150:word"));
+}
+
+static void test_stopwords(void **state)
+{
+    (void)state;
+    asy_stopwords *sw = asy_stopwords_new();
+    assert_non_null(sw);
+    const char *list = "# comment\nthe\n  And  # trailing comment\n\n"
+                       "\xC3\x89T\xC3\x89\r\n";
+    assert_int_equal(asy_stopwords_parse(sw, list, strlen(list), "t", NULL),
+                     ASSAY_OK);
+    assert_int_equal(asy_stopwords_count(sw), 3);
+    assert_true(asy_stopwords_has(sw, "and", 3)); /* folded on the way in */
+    assert_true(asy_stopwords_has(sw, "\xC3\xA9t\xC3\xA9", 5));
+    assert_false(asy_stopwords_has(sw, "And", 3));
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, sw, 0};
+    assert_string_equal(toks_ex("The cat AND the été", &o), "cat@4-7:word");
+    /* Without lower, stop words still match case-insensitively and the
+     * kept words keep their case. */
+    o.flags = 0;
+    assert_string_equal(toks_ex("The Cat and", &o), "Cat@4-7:word");
+    asy_stopwords_free(sw);
+    asy_error e;
+    sw = asy_stopwords_new();
+    assert_int_equal(asy_stopwords_load(sw, "/nonexistent/stop.txt", &e),
+                     ASSAY_E_IO);
+    assert_non_null(strstr(e.message, "/nonexistent/stop.txt"));
+    asy_stopwords_free(sw);
+}
+
+static void test_min_length(void **state)
+{
+    (void)state;
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 3};
+    /* Code points, not bytes: "été" (6 bytes) has 3. */
+    assert_string_equal(toks_ex("a an été ÉT cats", &o),
+                        "été@5-8:word|cats@12-16:word");
+}
+
+static void test_stemming(void **state)
+{
+    (void)state;
+    asy_error e;
+    if (!asy_stemmer_available()) {
+        assert_null(asy_stemmer_new("english", &e));
+        assert_non_null(strstr(e.message, "built without libstemmer"));
+        skip();
+    }
+    assert_non_null(asy_stemmer_languages()[0]);
+    asy_stemmer *st = asy_stemmer_new("english", &e);
+    assert_non_null(st);
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, st, NULL, 0};
+    assert_string_equal(toks_ex("Running connections 2024 generously", &o),
+                        "run@0-7:word|connect@8-19:word|2024@20-24:number|"
+                        "generous@25-35:word");
+    asy_stemmer_free(st);
+    st = asy_stemmer_new("french", &e);
+    assert_non_null(st);
+    o.stem = st;
+    assert_string_equal(toks_ex("continuellement", &o),
+                        "continuel@0-15:word");
+    asy_stemmer_free(st);
+    assert_null(asy_stemmer_new("klingon", &e));
+    assert_int_equal(e.code, ASSAY_E_USAGE);
+    assert_non_null(strstr(e.message, "klingon"));
+    assert_non_null(strstr(e.hint, "english"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +309,11 @@ int main(void)
         cmocka_unit_test(test_scripts), cmocka_unit_test(test_lower),
         cmocka_unit_test(test_stop),    cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_kinds_and_cp_offsets),
+        cmocka_unit_test(test_normalisation_forms),
+        cmocka_unit_test(test_stopwords),
+        cmocka_unit_test(test_min_length),
+        cmocka_unit_test(test_stemming),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

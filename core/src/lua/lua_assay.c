@@ -11,6 +11,9 @@
 
 #include <lauxlib.h>
 
+#include "lua_toolkit.h"
+#include "lua_quotes.h"
+#include "lua_dict.h"
 #include "lua_types.h"
 
 extern const unsigned char asy_prelude_lua[];
@@ -188,12 +191,16 @@ static int load_prelude(lua_State *L)
 void asy_lua_assay_open(lua_State *L)
 {
     static const luaL_Reg fns[] = {{"counter", asy_lua_counter_new},
+                                   {"dictionary", asy_lua_dict_new},
                                    {NULL, NULL}};
     asy_lua_doc_open(L);
     asy_lua_span_open(L);
     asy_lua_counter_open(L);
+    asy_lua_dict_open(L);
     asy_lua_out_open(L);
     luaL_newlib(L, fns); /* M */
+    asy_lua_quotes_open(L); /* assay.quotes, assay.quote_model */
+    asy_lua_toolkit_open(L); /* ngrams, keyness, kwic, entities, ... */
     lua_pushstring(L, ASSAY_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_pushstring(L, LUA_RELEASE);

@@ -91,25 +91,14 @@ static int counter_get(lua_State *L)
 
 typedef struct words {
     asy_counter *c;
-    asy_counter *seen;   /* distinct mode: words already counted */
-    lua_Integer min_len; /* in code points */
+    asy_counter *seen; /* distinct mode: words already counted */
     lua_Integer counted;
 } words;
-
-static size_t cp_count(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
 
 static int on_word(void *ud, const asy_token *t, const char *norm, size_t n)
 {
     words *w = ud;
     (void)t;
-    if (w->min_len > 1 && cp_count(norm, n) < (size_t)w->min_len)
-        return 0;
     if (w->seen) {
         if (asy_counter_get(w->seen, norm, n) != 0)
             return 0;
@@ -132,24 +121,12 @@ static int optbool(lua_State *L, int opts, const char *name, int dflt)
     return v;
 }
 
-static lua_Integer optint(lua_State *L, int opts, const char *name,
-                          lua_Integer dflt)
-{
-    if (lua_isnoneornil(L, opts))
-        return dflt;
-    lua_getfield(L, opts, name);
-    lua_Integer v = lua_isnil(L, -1) ? dflt : 0;
-    if (!lua_isnil(L, -1) && !lua_isinteger(L, -1))
-        luaL_error(L, "option '%s' must be an integer", name);
-    if (!lua_isnil(L, -1))
-        v = lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
 /* c:add_words(doc_or_string, {lower=true, numbers=false, distinct=false,
- * min_length=1}) -> number of words counted. Tokenising and counting run
- * in C over the document's own bytes (no copy of the text). */
+ * min_length=1, normalize, stem, stopwords, kinds}) -> number of words
+ * counted. The words are doc:words()'s (token.h: UAX #29 word segments,
+ * WORD kind, plus NUMBER with numbers=true or the kinds given);
+ * segmenting, normalising and counting run in C over the document's own
+ * bytes (no copy of the text). */
 static int counter_add_words(lua_State *L)
 {
     Counter *k = tocounter(L, 1);
@@ -165,12 +142,15 @@ static int counter_add_words(lua_State *L)
         return luaL_typeerror(L, 2, "assay.Document or string");
     if (!lua_isnoneornil(L, 3))
         luaL_checktype(L, 3, LUA_TTABLE);
-    int flags = (optbool(L, 3, "lower", 1) ? ASY_TOK_LOWER : 0) |
-                (optbool(L, 3, "numbers", 0) ? ASY_TOK_NUMBERS : 0);
-    words w = {k->c, NULL, optint(L, 3, "min_length", 1), 0};
+    unsigned kinds = ASY_WB_KIND(ASY_WB_WORD);
+    if (optbool(L, 3, "numbers", 0))
+        kinds |= ASY_WB_KIND(ASY_WB_NUMBER);
+    asy_tok_opts o;
+    asy_lua_tokopts(L, 3, 1, kinds, &o);
+    words w = {k->c, NULL, 0};
     if (optbool(L, 3, "distinct", 0) && !(w.seen = asy_counter_new()))
         nomem(L);
-    int rc = asy_tokenize(text, len, flags, on_word, &w);
+    int rc = asy_tokenize_ex(text, len, &o, on_word, &w);
     asy_counter_free(w.seen);
     if (rc != 0)
         nomem(L);

@@ -1,8 +1,10 @@
 /*
  * lua_doc.c — "assay.Document": a read-only view of the document being
  * analysed. Fields are computed on first access and cached in the view's
- * user value; adding a new lazily computed entry (sentences, tokens,
- * quotations) means one builder function and one line in `fields` or
+ * user value; the text model (words, sentences, paragraphs, sections,
+ * quotations) comes from the document's C cache (structure.h) and each
+ * list is built once per view (per options for words). Adding a lazily
+ * computed entry means one builder function and one line in `fields` or
  * `methods`. A view is retired when document() returns, and any later use
  * fails loudly instead of reading freed memory.
  */
@@ -11,6 +13,7 @@
 #include <lauxlib.h>
 
 #include "../structure.h"
+#include "../token.h"
 #include "lua_types.h"
 
 typedef struct Document {
@@ -181,7 +184,191 @@ static int doc_paragraphs(lua_State *L)
     return cached(L, "paragraphs", build_paragraphs);
 }
 
+/* Raise the message of a failed structure call. */
+static void fail(lua_State *L, int rc, const asy_error *e)
+{
+    if (rc == ASSAY_E_NOMEM)
+        luaL_error(L, "not enough memory");
+    luaL_error(L, "%s", e->message);
+}
+
+/* Spans for byte spans sp[0..n) (a list with the span-list metatable). */
+static void push_spans(lua_State *L, asy_doc *d, const asy_span *sp,
+                       size_t n)
+{
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        size_t cs = asy_doc_cp_offset(d, sp[i].start);
+        size_t ce = asy_doc_cp_offset(d, sp[i].end);
+        asy_lua_span_push(L, 1, sp[i].start, sp[i].end, cs, ce, (int)i + 1);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    asy_lua_spanlist_setmeta(L);
+}
+
+static void build_sections(lua_State *L, asy_doc *d)
+{
+    const asy_section *s;
+    size_t n;
+    asy_error e;
+    int rc = asy_doc_sections(d, &s, &n, &e);
+    if (rc != ASSAY_OK)
+        fail(L, rc, &e);
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        asy_lua_spaninfo si = {s[i].span.start, s[i].span.end,
+                               asy_doc_cp_offset(d, s[i].span.start),
+                               asy_doc_cp_offset(d, s[i].span.end),
+                               (int)i + 1, ASY_SPAN_SECTION, 0, i};
+        asy_lua_span_push_ex(L, 1, &si);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    asy_lua_spanlist_setmeta(L);
+}
+
+static int doc_sections(lua_State *L)
+{
+    return cached(L, "sections", build_sections);
+}
+
+static void build_quotations(lua_State *L, asy_doc *d)
+{
+    const asy_quotes *q;
+    asy_error e;
+    int rc = asy_doc_quotations(d, &q, &e);
+    if (rc != ASSAY_OK)
+        fail(L, rc, &e);
+    lua_createtable(L, q->n < 1000000 ? (int)q->n : 0, 0);
+    int k = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->q[i].status == ASY_QUOTE_STRAY)
+            continue;
+        asy_lua_spaninfo si = {q->q[i].start, q->q[i].end,
+                               asy_doc_cp_offset(d, q->q[i].start),
+                               asy_doc_cp_offset(d, q->q[i].end), k + 1,
+                               ASY_SPAN_QUOTE, 0, i};
+        asy_lua_span_push_ex(L, 1, &si);
+        lua_rawseti(L, -2, ++k);
+    }
+    asy_lua_spanlist_setmeta(L);
+}
+
+static int doc_quotations(lua_State *L)
+{
+    return cached(L, "quotations", build_quotations);
+}
+
+/* doc:sentences{mode = "news" | "unicode"}: news mode uses the English
+ * abbreviation list, loaded once per runtime. */
+static int doc_sentences(lua_State *L)
+{
+    static const char *const modes[] = {"news", "unicode", NULL};
+    asy_doc *d = live(L, 1);
+    int mode = ASY_SENT_NEWS;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_getfield(L, 2, "mode");
+        mode = luaL_checkoption(L, -1, "news", modes);
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 1);
+    lua_getiuservalue(L, 1, 1); /* doc cache */
+    const char *key = mode ? "sentences|unicode" : "sentences|news";
+    if (lua_getfield(L, -1, key) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    const asy_abbrevs *ab = mode ? NULL : asy_lua_abbrevs(L, "en");
+    const asy_span *sp;
+    size_t n;
+    asy_error e;
+    int rc = asy_doc_sentences(d, (asy_sent_mode)mode, ab, &sp, &n, &e);
+    if (rc != ASSAY_OK)
+        fail(L, rc, &e);
+    push_spans(L, d, sp, n);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, key);
+    return 1;
+}
+
+/* Push the word list of the doc at 1 under o: spans (as_strings 0) or
+ * the normalised strings (as_strings 1). */
+static void build_words(lua_State *L, asy_doc *d, const asy_tok_opts *o,
+                        int as_strings)
+{
+    const asy_wb_seg *w;
+    size_t n;
+    asy_error e;
+    int rc = asy_doc_words(d, &w, &n, &e);
+    if (rc != ASSAY_OK)
+        fail(L, rc, &e);
+    asy_tok_norm *nm = asy_lua_tokscratch(L);
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *norm, *s = d->text + w[i].start;
+        size_t nlen, len = w[i].end - w[i].start;
+        if (!(o->kinds & ASY_WB_KIND(w[i].kind)))
+            continue;
+        int r = asy_tok_normalise(nm, o, s, len, (int)w[i].kind, &norm, &nlen);
+        if (r < 0)
+            luaL_error(L, "not enough memory");
+        if (r == 0)
+            continue;
+        if (as_strings) {
+            lua_pushlstring(L, norm, nlen);
+        } else {
+            asy_lua_spaninfo si = {w[i].start, w[i].end, w[i].cstart,
+                                   w[i].cend, (int)k + 1, ASY_SPAN_WORD,
+                                   (int)w[i].kind, 0};
+            asy_lua_span_push_ex(L, 1, &si);
+            if (norm != s || nlen != len) {
+                lua_pushlstring(L, norm, nlen);
+                lua_setiuservalue(L, -2, 2);
+            }
+        }
+        lua_rawseti(L, -2, ++k);
+    }
+    if (!as_strings)
+        asy_lua_spanlist_setmeta(L);
+}
+
+/* doc:words(opts) and doc:word_list(opts), cached per view and options. */
+static int words(lua_State *L, int as_strings)
+{
+    asy_doc *d = live(L, 1);
+    asy_tok_opts o;
+    lua_settop(L, 2);
+    asy_lua_tokopts(L, 2, 0, ASY_WB_WORDLIKE, &o); /* key */
+    lua_pushfstring(L, "%s|%s", as_strings ? "word_list" : "words",
+                    lua_tostring(L, -1));
+    lua_getiuservalue(L, 1, 1); /* key key cache */
+    lua_pushvalue(L, -2);
+    if (lua_rawget(L, -2) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    build_words(L, d, &o, as_strings); /* key key cache list */
+    lua_pushvalue(L, -3);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4);
+    return 1;
+}
+
+static int doc_words(lua_State *L)
+{
+    return words(L, 0);
+}
+
+static int doc_word_list(lua_State *L)
+{
+    return words(L, 1);
+}
+
 static const luaL_Reg methods[] = {{"paragraphs", doc_paragraphs},
+                                   {"sentences", doc_sentences},
+                                   {"sections", doc_sections},
+                                   {"quotations", doc_quotations},
+                                   {"words", doc_words},
+                                   {"word_list", doc_word_list},
                                    {NULL, NULL}};
 
 /* ===== metamethods ===================================================== */

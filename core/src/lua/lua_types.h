@@ -53,6 +53,44 @@ void asy_lua_span_push(lua_State *L, int docidx, size_t bstart, size_t bend,
  * iterator at once). */
 void asy_lua_spanlist_setmeta(lua_State *L);
 
+/* Typed spans: a word (.kind, .norm), a quotation (.open, .close,
+ * .status, .depth, :inner(), :segments()) or a section (.heading,
+ * :paragraphs()). `ref` is the quotation's or section's index in the
+ * document's structure cache (structure.h), read back on access. */
+enum { ASY_SPAN_PLAIN = 0, ASY_SPAN_WORD, ASY_SPAN_QUOTE, ASY_SPAN_SECTION };
+typedef struct asy_lua_spaninfo {
+    size_t bstart, bend;   /* bytes, 0-based, end-exclusive */
+    size_t cpstart, cpend; /* code points, 0-based, end-exclusive */
+    int index;             /* 1-based position in its list, 0 if none */
+    int type;              /* ASY_SPAN_* */
+    int kind;              /* words: asy_wb_kind */
+    size_t ref;            /* quotations, sections: index in the cache */
+} asy_lua_spaninfo;
+/* Push a typed span over the Document at docidx. A word span's normalised
+ * form is its user value 2: push the string and lua_setiuservalue(L, -2,
+ * 2) (without it, .norm is the text). */
+void asy_lua_span_push_ex(lua_State *L, int docidx,
+                          const asy_lua_spaninfo *si);
+
+/* ---- lua_text.c: word options and per-state text resources ---- */
+/* Parse the word options table at idx (or nil) into *o: lower (default
+ * lower_dflt), normalize ("nfc" | "nfkc"), stem (a language), stopwords
+ * (a bundled name or a file path), kinds (array of kind names, default
+ * kinds_dflt), min_length. Stemmers and stop-word sets are loaded once per
+ * lua_State and shared. Pushes a cache key string describing *o. Raises a
+ * clear error on a bad option. */
+struct asy_tok_opts;
+void asy_lua_tokopts(lua_State *L, int idx, int lower_dflt,
+                     unsigned kinds_dflt, struct asy_tok_opts *o);
+/* Per-state scratch buffers for asy_tok_normalise (owned by the state). */
+struct asy_tok_norm;
+struct asy_tok_norm *asy_lua_tokscratch(lua_State *L);
+/* The abbreviation list of `lang` ("en"): plugins/data/abbreviations/
+ * <lang>.txt found in the plugin directories, loaded once per lua_State
+ * (one per runtime) and shared read-only. Raises when missing. */
+struct asy_abbrevs;
+const struct asy_abbrevs *asy_lua_abbrevs(lua_State *L, const char *lang);
+
 /* ---- lua_counter.c ---- */
 void asy_lua_counter_open(lua_State *L);
 /* assay.counter(): push a new empty Counter. */

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# quotes_bench.sh — speed of the quotes plugin on >= 100 MB of news text,
+# side by side with the npm package compromise (.quotations()) on the same
+# documents in the same run. The corpus is PolNeAR train+dev texts repeated
+# into a JSONL file under /tmp (never committed); compromise is installed
+# with npm into a scratch directory under /tmp when missing.
+#
+#   bench/quotes_bench.sh [ASSAY_BIN] [TARGET_MB]
+# Environment: CORPORA (default ../shared/corpora), WORK (default
+# /tmp/assay-quotes-bench), JOBS (default 1: MB/s per core).
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+ASSAY=${1:-$SRC/build/assay}
+TARGET_MB=${2:-100}
+CORPORA=${CORPORA:-$SRC/../shared/corpora}
+WORK=${WORK:-/tmp/assay-quotes-bench}
+JOBS=${JOBS:-1}
+mkdir -p "$WORK"
+JSONL=$WORK/news-${TARGET_MB}mb.jsonl
+
+if [ ! -s "$JSONL" ]; then
+  python3 - "$CORPORA/polnear/data" "$JSONL" "$TARGET_MB" <<'PY'
+import glob, json, sys
+base, out, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
+texts = [open(p, encoding="utf-8").read()
+         for s in ("train", "dev") for p in sorted(glob.glob(base + "/" + s + "/text/*.txt"))]
+size, rep = 0, 0
+with open(out, "w", encoding="utf-8") as f:
+    while size < mb * 1000 * 1000:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "r%d-%d" % (rep, i), "text": t}) + "\n")
+            size += len(t.encode("utf-8"))
+        rep += 1
+print("wrote %s: %.1f MB of text, %d copies of %d articles" % (out, size / 1e6, rep, len(texts)))
+PY
+fi
+TEXT_BYTES=$(python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1], encoding='utf-8')))" "$JSONL")
+
+NODE_DIR=$WORK/node
+if [ ! -d "$NODE_DIR/node_modules/compromise" ]; then
+  mkdir -p "$NODE_DIR"
+  (cd "$NODE_DIR" && npm install --silent --no-audit --no-fund compromise >/dev/null)
+fi
+CVER=$(node -e "console.log(require('$NODE_DIR/node_modules/compromise/package.json').version)")
+cat > "$NODE_DIR/quotes.js" <<'JS'
+// Read JSONL, run compromise's .quotations() on each text, count quotes.
+const nlp = require('compromise');
+const fs = require('fs');
+const rl = require('readline').createInterface({ input: fs.createReadStream(process.argv[2]) });
+let docs = 0, quotes = 0;
+rl.on('line', (line) => {
+  const text = JSON.parse(line).text;
+  quotes += nlp(text).quotations().length;
+  docs++;
+});
+rl.on('close', () => console.log(`compromise: ${docs} documents, ${quotes} quotations`));
+JS
+
+secs() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$@"; }
+now() { date +%s.%N; }
+
+echo "text: $((TEXT_BYTES / 1000000)) MB in $JSONL; assay -j $JOBS; compromise $CVER (node $(node --version))"
+t0=$(now)
+"$ASSAY" run quotes "$JSONL" -o "$WORK/out" -j "$JOBS" 2>"$WORK/assay.err"
+t1=$(now)
+(cd "$NODE_DIR" && node quotes.js "$JSONL")
+t2=$(now)
+a=$(secs "$t0" "$t1"); c=$(secs "$t1" "$t2")
+rows=$(($(wc -l < "$WORK/out/quotes.csv") - 1))
+python3 - "$TEXT_BYTES" "$a" "$c" "$rows" "$JOBS" <<'PY'
+import sys
+b, a, c, rows, jobs = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+print("assay quotes: %6.1f s  %6.1f MB/s  (%d records, -j %d: %.1f MB/s per core)" % (a, b / 1e6 / a, rows, jobs, b / 1e6 / a / jobs))
+print("compromise:   %6.1f s  %6.1f MB/s  (one core)" % (c, b / 1e6 / c))
+PY

@@ -1,0 +1,108 @@
+#!/bin/bash
+# wordfreq_bench.sh — wordfreq throughput side by side with its peers on the
+# same English text, one run per tool per round, median of RUNS rounds:
+#   assay wordfreq -j 1 and -j 2 (JSON Lines, ~4 KB documents),
+#   mawk (tolower + split on non-letters), Python collections.Counter +
+#   re.findall, and `wc -w` as a floor.
+# Text: PolNeAR train+dev texts and LitBank novel openings repeated into
+# $TMPDIR to MB megabytes (10^6 bytes). Then peak memory of wordfreq over
+# MEM_MB megabytes (/usr/bin/time -v) against its final table size.
+#   bench/wordfreq_bench.sh [MB=200] [RUNS=3] [MEM_MB=1000]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+MB=${1:-200}; RUNS=${2:-3}; MEM_MB=${3:-1000}
+ASSAY=${ASSAY_BIN:-$root/build/assay}
+CORPORA=${ASSAY_CORPORA:-$root/../shared/corpora}
+W=${TMPDIR:-/tmp}/assay-wordfreq-bench
+mkdir -p "$W"
+
+# ---- the text: seed files repeated, as plain text and as JSON Lines -------
+make_text() { # $1 = MB, $2 = out prefix
+  python3 - "$CORPORA" "$1" "$2" <<'PY'
+import glob, json, os, sys
+corp, mb, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+files = sorted(glob.glob(os.path.join(corp, "polnear/data/train/text/*")) +
+               glob.glob(os.path.join(corp, "polnear/data/dev/text/*")) +
+               glob.glob(os.path.join(corp, "litbank-quotations/quotations/tsv/*_brat.txt")))
+docs = []
+for f in files:
+    t = open(f, encoding="utf-8", errors="replace").read()
+    docs += [t[i:i + 4000] for i in range(0, len(t), 4000)]
+if not docs:
+    sys.exit("no PolNeAR/LitBank texts under " + corp)
+target, size, k = mb * 10**6, 0, 0
+with open(out + ".txt", "w") as ft, open(out + ".jsonl", "w") as fj:
+    while size < target:
+        d = docs[k % len(docs)]; k += 1
+        ft.write(d + "\n")
+        fj.write(json.dumps({"id": "d%d" % k, "text": d}) + "\n")
+        size += len(d.encode()) + 1
+PY
+}
+[ -s "$W/text$MB.txt" ] || make_text "$MB" "$W/text$MB"
+bytes=$(stat -c %s "$W/text$MB.txt")
+
+cat > "$W/count.awk" <<'AWK'
+{ $0 = tolower($0); n = split($0, w, /[^a-z0-9']+/)
+  for (i = 1; i <= n; i++) if (w[i] != "") c[w[i]]++ }
+END { for (k in c) print k, c[k] }
+AWK
+cat > "$W/count.py" <<'PY'
+import collections, re, sys
+c = collections.Counter()
+pat = re.compile(r"[a-z0-9']+")
+for line in open(sys.argv[1], encoding="utf-8"):
+    c.update(pat.findall(line.lower()))
+print(len(c))
+PY
+
+secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
+         echo "$e - $s" | bc -l; }
+declare -A T
+tools=(assay_j1 assay_j2 mawk python wc)
+for r in $(seq "$RUNS"); do
+  T[assay_j1]+=" $(secs "$ASSAY" run wordfreq "$W/text$MB.jsonl" -j 1 -q -o "$W/out1")"
+  T[assay_j2]+=" $(secs "$ASSAY" run wordfreq "$W/text$MB.jsonl" -j 2 -q -o "$W/out2")"
+  T[mawk]+=" $(secs mawk -f "$W/count.awk" "$W/text$MB.txt")"
+  T[python]+=" $(secs python3 "$W/count.py" "$W/text$MB.txt")"
+  T[wc]+=" $(secs wc -w "$W/text$MB.txt")"
+done
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "text: $bytes bytes, median of $RUNS runs, MB/s = 10^6 bytes/s"
+printf '%-10s %8s %8s %10s\n' tool seconds MB/s "x mawk"
+m_mawk=$(echo "${T[mawk]}" | median)
+for t in "${tools[@]}"; do
+  s=$(echo "${T[$t]}" | median)
+  printf '%-10s %8.2f %8.1f %10.2f\n' "$t" "$s" "$(echo "$bytes/$s/1000000" | bc -l)" \
+    "$(echo "$m_mawk/$s" | bc -l)"
+done
+s1=$(echo "${T[assay_j1]}" | median); s2=$(echo "${T[assay_j2]}" | median)
+printf 'assay -j 2 / -j 1 speed-up: %.2f\n' "$(echo "$s1/$s2" | bc -l)"
+cmp -s "$W/out1/wordfreq.csv" "$W/out2/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical"
+
+# ---- peak memory over MEM_MB vs the final table --------------------------
+if [ "$MEM_MB" -gt 0 ]; then
+  [ -s "$W/text$MEM_MB.jsonl" ] || make_text "$MEM_MB" "$W/text$MEM_MB"
+  /usr/bin/time -v "$ASSAY" run wordfreq "$W/text$MEM_MB.jsonl" -j 1 -q \
+    -o "$W/outm" 2>"$W/time.txt"
+  peak=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/time.txt")
+  # final table: the bytes of wordfreq's two counters (counts, docs) as
+  # counter.c lays them out: 16-byte slots, capacity the power of two >= 64
+  # keeping load <= 0.7, plus one 8-aligned arena record (count, key, NUL)
+  # per key.
+  table=$(python3 - "$W/outm/wordfreq.csv" <<'PY'
+import csv, sys
+keys = [r[0] for r in csv.reader(open(sys.argv[1], encoding="utf-8"))][1:]
+cap = 64
+while len(keys) > cap * 7 // 10: cap *= 2
+arena = sum((8 + len(k.encode()) + 1 + 7) // 8 * 8 for k in keys)
+print(2 * (cap * 16 + arena))
+PY
+)
+  base=$(/usr/bin/time -f %M "$ASSAY" run wordfreq "$root/examples/corpus" -q -o "$W/outb" 2>&1 >/dev/null | tail -1)
+  echo "peak RSS over $MEM_MB MB: ${peak} KB; distinct words: $(( $(wc -l < "$W/outm/wordfreq.csv") - 1 ));" \
+       "final table (2 counters): $((table / 1024)) KB; process baseline (tiny corpus): ${base} KB;" \
+       "peak / table = $(echo "$peak*1024/$table" | bc -l | cut -c1-5);" \
+       "(peak - baseline) / table = $(echo "($peak-$base)*1024/$table" | bc -l | cut -c1-5)"
+fi

@@ -1,0 +1,373 @@
+/*
+ * lua_ngram.c — Lua side of the counting toolkit's counting half:
+ * assay.ngrams (n-gram counts and document frequencies into counters),
+ * assay.collocations and assay.keyness (score whole counters in C and
+ * return sorted rows), assay.count_corpus (word counts of a second
+ * corpus, for keyness against it). Every per-token loop runs in C.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "../loader.h"
+#include "../sentence.h"
+#include "../stats.h"
+#include "lua_toolkit.h"
+#include "lua_types.h"
+
+static const char WSKEY = 0; /* registry: scratch word stream */
+static const char ABKEY = 0; /* registry: path -> loaded abbreviation box */
+#define WS_MT "assay.WordStream"
+#define AB_MT "assay.Abbreviations"
+
+/* ===== shared helpers ================================================== */
+
+const char *asy_lua_tk_text(lua_State *L, int idx, size_t *len)
+{
+    asy_doc *d = asy_lua_doc_test(L, idx);
+    if (d) {
+        *len = d->len;
+        return d->text ? d->text : "";
+    }
+    if (lua_type(L, idx) == LUA_TSTRING)
+        return lua_tolstring(L, idx, len);
+    luaL_typeerror(L, idx, "assay.Document or string");
+    return NULL;
+}
+
+int asy_lua_tk_optbool(lua_State *L, int idx, const char *name, int dflt)
+{
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return dflt;
+    int t = lua_getfield(L, idx, name);
+    int v = t == LUA_TNIL ? dflt : lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Integer asy_lua_tk_optint(lua_State *L, int idx, const char *name,
+                              lua_Integer dflt)
+{
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return dflt;
+    int t = lua_getfield(L, idx, name);
+    if (t != LUA_TNIL && !lua_isinteger(L, -1))
+        luaL_error(L, "option '%s' must be an integer", name);
+    lua_Integer v = t == LUA_TNIL ? dflt : lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+asy_counter *asy_lua_tk_counter(lua_State *L, int idx, int nil_ok)
+{
+    if (nil_ok && lua_isnoneornil(L, idx))
+        return NULL;
+    asy_counter *c = asy_lua_counter_test(L, idx);
+    if (!c)
+        luaL_typeerror(L, idx, "assay.Counter");
+    return c;
+}
+
+static int ws_gc(lua_State *L)
+{
+    asy_wordstream_free(luaL_checkudata(L, 1, WS_MT));
+    return 0;
+}
+
+static asy_wordstream *scratch(lua_State *L)
+{
+    asy_wordstream *ws;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &WSKEY) == LUA_TUSERDATA) {
+        ws = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        return ws;
+    }
+    lua_pop(L, 1);
+    ws = lua_newuserdatauv(L, sizeof *ws, 0);
+    *ws = (asy_wordstream)ASY_WORDSTREAM_INIT;
+    luaL_setmetatable(L, WS_MT);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &WSKEY);
+    return ws;
+}
+
+static int ab_gc(lua_State *L)
+{
+    asy_abbrevs **b = luaL_checkudata(L, 1, AB_MT);
+    asy_abbrevs_free(*b);
+    *b = NULL;
+    return 0;
+}
+
+/* The abbreviation list named by option "abbreviations" (NULL if none),
+ * loaded on first use and kept for the state's lifetime. */
+static const asy_abbrevs *abbrevs(lua_State *L, int optidx)
+{
+    if (lua_type(L, optidx) != LUA_TTABLE ||
+        lua_getfield(L, optidx, "abbreviations") != LUA_TSTRING) {
+        if (lua_type(L, optidx) == LUA_TTABLE)
+            lua_pop(L, 1);
+        return NULL;
+    }
+    const char *path = lua_tostring(L, -1); /* path */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &ABKEY); /* path cache */
+    if (lua_getfield(L, -1, path) == LUA_TUSERDATA) { /* path cache box */
+        asy_abbrevs *ab = *(asy_abbrevs **)lua_touserdata(L, -1);
+        lua_pop(L, 3);
+        return ab;
+    }
+    lua_pop(L, 1);
+    asy_abbrevs **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, AB_MT); /* path cache box */
+    asy_error err = {0};
+    if (!(*box = asy_abbrevs_new()) ||
+        asy_abbrevs_load(*box, path, &err) != ASSAY_OK)
+        luaL_error(L, "abbreviations '%s': %s", path,
+                   err.message[0] ? err.message : "out of memory");
+    lua_setfield(L, -2, path);
+    lua_getfield(L, -1, path);
+    asy_abbrevs *ab = *(asy_abbrevs **)lua_touserdata(L, -1);
+    lua_pop(L, 3);
+    return ab;
+}
+
+asy_wordstream *asy_lua_tk_words(lua_State *L, const char *text, size_t len,
+                                 unsigned flags, int sentences, int optidx)
+{
+    asy_wordstream *ws = scratch(L);
+    asy_span *sp = NULL;
+    size_t ns = 0;
+    if (sentences &&
+        asy_sentences_news(text, len, abbrevs(L, optidx), &sp, &ns, NULL) !=
+            ASSAY_OK)
+        luaL_error(L, "not enough memory");
+    int rc = asy_wordstream_build(ws, text, len, flags, sp, ns);
+    free(sp);
+    if (rc < 0)
+        luaL_error(L, "not enough memory");
+    return ws;
+}
+
+static unsigned ws_flags(lua_State *L, int optidx, int numbers_dflt)
+{
+    return (asy_lua_tk_optbool(L, optidx, "lower", 1) ? ASY_WS_LOWER : 0) |
+           (asy_lua_tk_optbool(L, optidx, "numbers", numbers_dflt)
+                ? ASY_WS_NUMBERS
+                : 0);
+}
+
+/* ===== assay.ngrams ==================================================== */
+
+/* assay.ngrams(doc_or_string, counts, docs_or_nil, {n = 2 | nmin, nmax,
+ * lower = true, numbers = false, sentences = true, abbreviations = path})
+ * -> number of n-grams counted */
+static int tk_ngrams(lua_State *L)
+{
+    size_t len;
+    const char *text = asy_lua_tk_text(L, 1, &len);
+    asy_counter *counts = asy_lua_tk_counter(L, 2, 0);
+    asy_counter *docs = asy_lua_tk_counter(L, 3, 1);
+    if (!lua_isnoneornil(L, 4))
+        luaL_checktype(L, 4, LUA_TTABLE);
+    lua_Integer n = asy_lua_tk_optint(L, 4, "n", 2);
+    lua_Integer nmin = asy_lua_tk_optint(L, 4, "nmin", n);
+    lua_Integer nmax = asy_lua_tk_optint(L, 4, "nmax", nmin > n ? nmin : n);
+    if (nmin < 1 || nmax > 5 || nmin > nmax)
+        return luaL_error(L, "n-gram sizes must satisfy 1 <= nmin <= nmax "
+                          "<= 5 (got %I..%I)", nmin, nmax);
+    int sent = asy_lua_tk_optbool(L, 4, "sentences", 1);
+    asy_wordstream *ws =
+        asy_lua_tk_words(L, text, len, ws_flags(L, 4, 0), sent, 4);
+    long got = asy_ngram_count(ws, (int)nmin, (int)nmax, sent, counts, docs);
+    if (got < 0)
+        return luaL_error(L, "not enough memory");
+    asy_lua_counter_charge(L, 2);
+    if (docs)
+        asy_lua_counter_charge(L, 3);
+    lua_pushinteger(L, got);
+    return 1;
+}
+
+/* ===== assay.collocations ============================================== */
+
+static void setnum(lua_State *L, const char *k, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void setint(lua_State *L, const char *k, int64_t v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_colloc(lua_State *L, const asy_colloc *r)
+{
+    lua_createtable(L, 0, 9);
+    lua_pushlstring(L, r->key, r->split);
+    lua_setfield(L, -2, "w1");
+    lua_pushlstring(L, r->key + r->split + 1, r->len - r->split - 1);
+    lua_setfield(L, -2, "w2");
+    setint(L, "count", r->c12);
+    setint(L, "c1", r->c1);
+    setint(L, "c2", r->c2);
+    setnum(L, "mi", r->s.mi);
+    setnum(L, "t_score", r->s.t);
+    setnum(L, "log_likelihood", r->s.g2);
+    setnum(L, "chi2", r->s.chi2);
+}
+
+/* Sorted C rows in Lua-owned memory, so a raise while pushing frees them. */
+static void *own(lua_State *L, void *rows, size_t n, size_t size)
+{
+    void *copy = lua_newuserdatauv(L, n ? n * size : 1, 0);
+    if (n)
+        memcpy(copy, rows, n * size);
+    free(rows);
+    return copy;
+}
+
+/* assay.collocations(bigrams, unigrams, {min_count = 1, sort =
+ * "log_likelihood", top = 0}) -> { {w1, w2, count, c1, c2, mi, t_score,
+ * log_likelihood, chi2}, ... }; N is unigrams:total(). */
+static int tk_collocations(lua_State *L)
+{
+    asy_counter *bi = asy_lua_tk_counter(L, 1, 0);
+    asy_counter *uni = asy_lua_tk_counter(L, 2, 0);
+    lua_Integer minc = asy_lua_tk_optint(L, 3, "min_count", 1);
+    lua_Integer top = asy_lua_tk_optint(L, 3, "top", 0);
+    const char *sort = NULL;
+    if (lua_type(L, 3) == LUA_TTABLE &&
+        lua_getfield(L, 3, "sort") != LUA_TNIL)
+        sort = luaL_checkstring(L, -1);
+    asy_colloc *r;
+    size_t n;
+    int rc = asy_stats_collocations(bi, uni, asy_counter_total(uni), minc,
+                                    sort, &r, &n);
+    if (rc == -2)
+        return luaL_error(L, "unknown sort '%s' (log_likelihood, mi, "
+                          "t_score, chi2, count)", sort);
+    if (rc < 0)
+        return luaL_error(L, "not enough memory");
+    r = own(L, r, n, sizeof *r); /* rows */
+    if (top > 0 && (size_t)top < n)
+        n = (size_t)top;
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_colloc(L, &r[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* ===== assay.keyness =================================================== */
+
+/* assay.keyness(target, reference, {min_count = 1, top = 0}) ->
+ * { {word, target_count, reference_count, log_likelihood, chi2,
+ * log_ratio}, ... } sorted by signed log-likelihood, descending. */
+static int tk_keyness(lua_State *L)
+{
+    asy_counter *t = asy_lua_tk_counter(L, 1, 0);
+    asy_counter *ref = asy_lua_tk_counter(L, 2, 0);
+    lua_Integer minc = asy_lua_tk_optint(L, 3, "min_count", 1);
+    lua_Integer top = asy_lua_tk_optint(L, 3, "top", 0);
+    asy_keyrow *r;
+    size_t n;
+    if (asy_stats_keywords(t, ref, minc, &r, &n) < 0) {
+        if (asy_counter_total(t) <= 0 || asy_counter_total(ref) <= 0)
+            return luaL_error(L, "keyness needs words on both sides "
+                              "(target %I, reference %I tokens)",
+                              (lua_Integer)asy_counter_total(t),
+                              (lua_Integer)asy_counter_total(ref));
+        return luaL_error(L, "not enough memory");
+    }
+    r = own(L, r, n, sizeof *r);
+    if (top > 0 && (size_t)top < n)
+        n = (size_t)top;
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 6);
+        lua_pushlstring(L, r[i].key, r[i].len);
+        lua_setfield(L, -2, "word");
+        setint(L, "target_count", r[i].a);
+        setint(L, "reference_count", r[i].b);
+        setnum(L, "log_likelihood", r[i].k.g2);
+        setnum(L, "chi2", r[i].k.chi2);
+        setnum(L, "log_ratio", r[i].k.log_ratio);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* ===== assay.count_corpus ============================================== */
+
+/* Count the words of every document under path into c; returns the
+ * number of documents, or -1 with err set. */
+static long count_path(lua_State *L, const char *path, asy_counter *c,
+                       unsigned flags, asy_error *err)
+{
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    asy_reader *r;
+    if (asy_reader_open(&r, path, &o, NULL, err) != ASSAY_OK)
+        return -1;
+    asy_wordstream *ws = scratch(L);
+    asy_doc *d;
+    long docs = 0;
+    int st;
+    while ((st = asy_reader_next(r, &d, err)) == 1) {
+        int rc = asy_wordstream_build(ws, d->text, d->len, flags, NULL, 0);
+        if (rc == 0 && asy_ngram_count(ws, 1, 1, 0, c, NULL) < 0)
+            rc = -1;
+        asy_doc_free(d);
+        if (rc < 0) {
+            st = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+            break;
+        }
+        docs++;
+    }
+    asy_reader_close(r);
+    return st < 0 ? -1 : docs;
+}
+
+/* assay.count_corpus(path, counter, {lower = true, numbers = false}) ->
+ * number of documents read, or nil, message. Reads any corpus format
+ * assay reads (file or directory). */
+static int tk_count_corpus(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    asy_counter *c = asy_lua_tk_counter(L, 2, 0);
+    asy_error err = {0};
+    long n = count_path(L, path, c, ws_flags(L, 3, 0), &err);
+    asy_lua_counter_charge(L, 2);
+    if (n < 0) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path,
+                        err.message[0] ? err.message : "cannot read");
+        return 2;
+    }
+    lua_pushinteger(L, n);
+    return 1;
+}
+
+/* ===== registration ==================================================== */
+
+void asy_lua_toolkit_open(lua_State *L)
+{
+    static const luaL_Reg fns[] = {{"ngrams", tk_ngrams},
+                                   {"collocations", tk_collocations},
+                                   {"keyness", tk_keyness},
+                                   {"count_corpus", tk_count_corpus},
+                                   {NULL, NULL}};
+    static const luaL_Reg ws_meta[] = {{"__gc", ws_gc}, {NULL, NULL}};
+    static const luaL_Reg ab_meta[] = {{"__gc", ab_gc}, {NULL, NULL}};
+    asy_lua_newclass(L, WS_MT, NULL, ws_meta);
+    asy_lua_newclass(L, AB_MT, NULL, ab_meta);
+    lua_pop(L, 2);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &ABKEY);
+    luaL_setfuncs(L, fns, 0);
+    asy_lua_kwic_open(L);
+}

@@ -1,0 +1,849 @@
+/*
+ * manifest.c — writing run manifests (JSON through jansson, pretty-printed,
+ * keys in a fixed order) and reading them back to repeat a run exactly.
+ * Input files are listed with the same walk as the directory loader
+ * (sorted bytewise, hidden entries, unknown types and links to directories
+ * skipped) and hashed with sha256.c in a pass of their own.
+ */
+#define _GNU_SOURCE /* asprintf */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "csvout.h"
+#include "manifest.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+/* ===================================================================== */
+/* Building JSON                                                         */
+/* ===================================================================== */
+
+/* A builder remembers that some allocation failed, so the many small
+ * json_*() calls need no individual checks; the result is discarded. */
+typedef struct mb {
+    int bad;
+} mb;
+
+static void put(mb *b, json_t *obj, const char *key, json_t *v)
+{
+    if (!obj || !v || json_object_set_new(obj, key, v) < 0)
+        b->bad = 1;
+}
+
+static void push(mb *b, json_t *arr, json_t *v)
+{
+    if (!arr || !v || json_array_append_new(arr, v) < 0)
+        b->bad = 1;
+}
+
+/* JSON strings must be UTF-8: bytes that are not (a Latin-1 file name)
+ * become U+FFFD here; docs/cli.md says such names cannot be rerun. */
+static json_t *jstr(const char *s)
+{
+    if (!s)
+        return json_null();
+    size_t n = strlen(s), bad;
+    if (asy_utf8_valid(s, n, &bad))
+        return json_stringn(s, n);
+    char *clean = NULL;
+    if (asy_text_clean(s, n, 0, &clean, NULL, NULL) < 0 || !clean)
+        return NULL;
+    json_t *j = json_string(clean);
+    free(clean);
+    return j;
+}
+
+static json_t *jint(unsigned long long v)
+{
+    return json_integer((json_int_t)(v > (unsigned long long)LLONG_MAX
+                                         ? LLONG_MAX : v));
+}
+
+/* "2024-07-02T10:11:12Z", or null when t is 0 (not run). */
+static json_t *jtime(time_t t)
+{
+    if (!t)
+        return json_null();
+    struct tm tm;
+    char buf[32];
+    if (!gmtime_r(&t, &tm) ||
+        !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        return json_null();
+    return json_string(buf);
+}
+
+/* An option's current value, typed as the plugin declared it. */
+static json_t *joption(const asy_option *o)
+{
+    char *end;
+    switch (o->type) {
+    case ASSAY_INTEGER:
+        return json_integer((json_int_t)strtoll(o->value, NULL, 10));
+    case ASSAY_NUMBER: {
+        double d = strtod(o->value, &end);
+        json_t *j = json_real(d); /* NULL for inf/nan: keep the text */
+        return j ? j : jstr(o->value);
+    }
+    case ASSAY_BOOLEAN:
+        return json_boolean(strcmp(o->value, "true") == 0);
+    default:
+        return jstr(o->value);
+    }
+}
+
+/* ===================================================================== */
+/* Engine settings                                                       */
+/* ===================================================================== */
+
+static const char *fmt_name(asy_fmt f)
+{
+    return f == ASY_FMT_TSV ? "tsv" : f == ASY_FMT_JSONL ? "jsonl" : "csv";
+}
+
+static const char *policy_name(asy_utf8_policy p)
+{
+    return p == ASY_UTF8_SKIP ? "skip" : p == ASY_UTF8_FAIL ? "fail"
+                                                            : "replace";
+}
+
+/* Every setting that can change a result, in assay_engine_set()'s names. */
+static json_t *j_settings(mb *b, const assay_engine *e, int ran)
+{
+    json_t *s = json_object();
+    put(b, s, "format", json_string(fmt_name(e->sink_opts.fmt)));
+    put(b, s, "bom", json_boolean(e->sink_opts.bom));
+    put(b, s, "safe_csv", json_boolean(e->sink_opts.safe));
+    put(b, s, "text_field", jstr(e->in.text_field));
+    put(b, s, "id_field", jstr(e->in.id_field));
+    put(b, s, "date_field", jstr(e->in.date_field));
+    put(b, s, "encoding", json_string(e->in.latin1 ? "latin-1" : "utf-8"));
+    put(b, s, "invalid_utf8", json_string(policy_name(e->in.invalid_utf8)));
+    put(b, s, "max_doc_bytes", jint(e->in.max_doc_bytes));
+    put(b, s, "threads", json_integer(e->threads));
+    put(b, s, "workers", ran ? json_integer(e->nworkers) : json_null());
+    put(b, s, "plugin_path", jstr(e->plugin_path));
+    put(b, s, "trust", json_boolean(e->trust));
+    put(b, s, "mem_limit_mb", jint(e->mem_limit >> 20));
+    put(b, s, "instr_limit", jint(e->instr_limit));
+    return s;
+}
+
+/* ===================================================================== */
+/* Plugins                                                               */
+/* ===================================================================== */
+
+static int from_string(const asy_plugin_def *d)
+{
+    return d->chunkname && d->chunkname[0] == '=';
+}
+
+static json_t *j_plugin(mb *b, const asy_plugin_def *d)
+{
+    char hex[ASY_SHA256_HEX];
+    asy_sha256_buf(d->source, d->source_len, hex);
+    json_t *p = json_object();
+    put(b, p, "name", jstr(d->name));
+    put(b, p, "version", jstr(d->version));
+    put(b, p, "origin", json_string(from_string(d) ? "string" : "file"));
+    put(b, p, "path", jstr(d->path));
+    put(b, p, "sha256", json_string(hex));
+    put(b, p, "source_bytes", jint(d->source_len));
+    json_t *opts = json_object();
+    for (int i = 0; i < d->noptions; i++)
+        put(b, opts, d->options[i].name, joption(&d->options[i]));
+    put(b, p, "options", opts);
+    json_t *outs = json_array();
+    for (int i = 0; i < d->noutputs; i++)
+        push(b, outs, jstr(d->outputs[i].name));
+    put(b, p, "outputs", outs);
+    /* A plugin from a string has no file to find again: keep its code. */
+    if (from_string(d))
+        put(b, p, "source", jstr(d->source));
+    return p;
+}
+
+/* ===================================================================== */
+/* Input files                                                           */
+/* ===================================================================== */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Sorted non-hidden names in dir (as the loader lists them). */
+static int list_dir(const char *dir, char ***out, size_t *nout)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return -1;
+    char **v = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char **g = realloc(v, (n + 1) * sizeof *v);
+        if (g)
+            v = g;
+        if (!g || !(v[n] = strdup(de->d_name))) {
+            free_names(v, n);
+            closedir(dh);
+            errno = ENOMEM;
+            return -1;
+        }
+        n++;
+    }
+    closedir(dh);
+    if (n)
+        qsort(v, n, sizeof *v, cmp_str);
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+/* One file entry: relative path, size, SHA-256 (or the reason it has
+ * none). */
+static json_t *j_file(mb *b, const char *full, const char *rel)
+{
+    char hex[ASY_SHA256_HEX];
+    unsigned long long size = 0;
+    asy_error err;
+    json_t *f = json_object();
+    put(b, f, "path", jstr(rel));
+    if (asy_sha256_file(full, hex, &size, &err) == ASSAY_OK) {
+        put(b, f, "size", jint(size));
+        put(b, f, "sha256", json_string(hex));
+    } else {
+        put(b, f, "size", json_null());
+        put(b, f, "sha256", json_null());
+        put(b, f, "error", jstr(err.message));
+    }
+    return f;
+}
+
+static char *join(const char *a, const char *b)
+{
+    char *p = NULL;
+    if (!*a)
+        return strdup(b);
+    size_t n = strlen(a);
+    return asprintf(&p, "%s%s%s", a, n && a[n - 1] == '/' ? "" : "/", b) < 0
+               ? NULL : p;
+}
+
+/* Walk root/rel depth-first in sorted order, appending file entries. */
+static void walk(mb *b, const char *root, const char *rel, json_t *files,
+                 unsigned long long *total)
+{
+    char *dir = *rel ? join(root, rel) : strdup(root);
+    char **names = NULL;
+    size_t n = 0;
+    if (!dir || list_dir(dir, &names, &n) < 0) {
+        b->bad |= errno == ENOMEM || !dir;
+        free(dir);
+        return;
+    }
+    for (size_t i = 0; i < n && !b->bad; i++) {
+        char *r = join(rel, names[i]);
+        char *full = r ? join(root, r) : NULL;
+        struct stat lst, st;
+        if (!full)
+            b->bad = 1;
+        else if (lstat(full, &lst) != 0)
+            ; /* vanished: the loader reported it as skipped */
+        else if (S_ISDIR(lst.st_mode))
+            walk(b, root, r, files, total);
+        else if (asy_format_for_path(r) && stat(full, &st) == 0 &&
+                 S_ISREG(st.st_mode)) {
+            json_t *f = j_file(b, full, r);
+            *total += (unsigned long long)json_integer_value(
+                json_object_get(f, "size"));
+            push(b, files, f);
+        }
+        free(full);
+        free(r);
+    }
+    free_names(names, n);
+    free(dir);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s && s[1] ? s + 1 : path;
+}
+
+/* One input: its kind, total size and every file it covers. Standard
+ * input is not hashed: its bytes are consumed by the run. */
+static json_t *j_input(mb *b, const char *path)
+{
+    json_t *in = json_object();
+    put(b, in, "path", jstr(path));
+    struct stat st;
+    if (strcmp(path, "-") == 0) {
+        put(b, in, "kind", json_string("stdin"));
+        put(b, in, "hashed", json_false());
+        put(b, in, "note", json_string("stdin, not hashed"));
+        return in;
+    }
+    json_t *files = json_array();
+    unsigned long long total = 0;
+    int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    put(b, in, "kind", json_string(isdir ? "directory" : "file"));
+    if (isdir) {
+        walk(b, path, "", files, &total);
+    } else {
+        json_t *f = j_file(b, path, base_name(path));
+        total = (unsigned long long)json_integer_value(
+            json_object_get(f, "size"));
+        push(b, files, f);
+    }
+    put(b, in, "size", jint(total));
+    put(b, in, "files", files);
+    return in;
+}
+
+/* ===================================================================== */
+/* The manifest                                                          */
+/* ===================================================================== */
+
+int asy_manifest_exit_status(int status)
+{
+    if (status >= 0)
+        return status > 0 ? 1 : 0;
+    return status == ASSAY_E_USAGE ? 2 : 3;
+}
+
+static json_t *j_counts(mb *b, const assay_engine *e)
+{
+    json_t *d = json_object();
+    put(b, d, "read", jint(e->stats.documents_read));
+    put(b, d, "analysed", jint(e->stats.documents_analysed));
+    put(b, d, "skipped", jint(e->stats.documents_skipped));
+    put(b, d, "from_memory", jint(e->memory_docs));
+    put(b, d, "bytes_read", jint(e->stats.bytes_read));
+    put(b, d, "warnings", jint(e->stats.warnings));
+    put(b, d, "rows", jint(e->stats.rows_written));
+    return d;
+}
+
+/* Each output: its plugin, file (or "-" / null for the row callback) and
+ * rows delivered in the run. */
+static json_t *j_outputs(mb *b, const assay_engine *e, int ran)
+{
+    json_t *arr = json_array();
+    int k = 0;
+    for (int p = 0; p < e->nplugins; p++) {
+        const asy_plugin_def *d = &e->plugins[p].def;
+        for (int o = 0; o < d->noutputs; o++, k++) {
+            json_t *out = json_object();
+            char file[600];
+            snprintf(file, sizeof file, "%s%s", d->outputs[o].name,
+                     asy_fmt_extension(e->sink_opts.fmt));
+            put(b, out, "plugin", jstr(d->name));
+            put(b, out, "output", jstr(d->outputs[o].name));
+            put(b, out, "file", e->row_fn ? json_null()
+                                : e->output_dir ? jstr(file)
+                                                : json_string("-"));
+            put(b, out, "rows", ran && k < e->out_nrows
+                                    ? jint(e->out_rows[k]) : json_null());
+            push(b, arr, out);
+        }
+    }
+    return arr;
+}
+
+static json_t *j_status(int ran, int status)
+{
+    if (!ran)
+        return json_string("not run (manifest only)");
+    if (status == 0)
+        return json_string("ok");
+    if (status > 0)
+        return json_sprintf("%d documents skipped", status);
+    return json_string(assay_strerror(status));
+}
+
+static json_t *build(mb *b, assay_engine *e, int ran, int status)
+{
+    json_t *m = json_object();
+    char cwd[PATH_MAX];
+    put(b, m, "assay_manifest", json_integer(ASY_MANIFEST_VERSION));
+    put(b, m, "assay_version", json_string(assay_version()));
+    put(b, m, "lua_version", json_string(asy_rt_lua_version()));
+    put(b, m, "ran", json_boolean(ran));
+    put(b, m, "started", jtime(ran ? e->started : 0));
+    put(b, m, "finished", jtime(ran ? e->finished : 0));
+    put(b, m, "written", jtime(time(NULL)));
+    put(b, m, "exit_status",
+        ran ? json_integer(asy_manifest_exit_status(status)) : json_null());
+    put(b, m, "status", j_status(ran, status));
+    put(b, m, "working_directory", jstr(getcwd(cwd, sizeof cwd)));
+    put(b, m, "settings", j_settings(b, e, ran));
+    json_t *plugins = json_array();
+    for (int p = 0; p < e->nplugins; p++)
+        push(b, plugins, j_plugin(b, &e->plugins[p].def));
+    put(b, m, "plugins", plugins);
+    json_t *inputs = json_array();
+    char **paths = ran ? e->fed : e->inputs;
+    size_t n = ran ? e->nfed : e->ninputs;
+    for (size_t i = 0; i < n; i++)
+        push(b, inputs, j_input(b, paths[i]));
+    put(b, m, "inputs", inputs);
+    put(b, m, "documents", ran ? j_counts(b, e) : json_null());
+    put(b, m, "outputs", j_outputs(b, e, ran));
+    put(b, m, "output_dir", e->row_fn ? json_null() : jstr(e->output_dir));
+    put(b, m, "errors_file", jstr(e->errors_path));
+    return m;
+}
+
+/* ===================================================================== */
+/* Atomic write                                                          */
+/* ===================================================================== */
+
+/* mkdir -p for the directory part of path. */
+static int make_parent(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    char *slash = strrchr(p, '/');
+    for (char *s = p + 1; slash && s <= slash; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        struct stat st;
+        if (stat(p, &st) != 0 && mkdir(p, 0777) < 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    free(p);
+    return 0;
+}
+
+static int io_fail(asy_error *err, const char *what, const char *path)
+{
+    asy_error_set(err, ASSAY_E_IO, "cannot %s manifest '%s': %s", what, path,
+                  strerror(errno));
+    asy_error_at(err, path, -1, -1);
+    return ASSAY_E_IO;
+}
+
+/* DIR/.NAME.tmp-PID, fsync, rename: never a half-written manifest. */
+static int write_atomic(json_t *m, const char *path, asy_error *err)
+{
+    char *tmp = NULL;
+    const char *base = base_name(path);
+    int dirlen = (int)(base - path);
+    if (asprintf(&tmp, "%.*s.%s.tmp-%ld", dirlen, path, base,
+                 (long)getpid()) < 0)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    if (make_parent(path) < 0) {
+        free(tmp);
+        return io_fail(err, "create the directory of", path);
+    }
+    FILE *f = fopen(tmp, "w");
+    int rc = f ? ASSAY_OK : io_fail(err, "write", path);
+    if (f) {
+        int bad = json_dumpf(m, f, JSON_INDENT(2)) < 0 || fputc('\n', f) < 0 ||
+                  fflush(f) != 0 || fsync(fileno(f)) != 0;
+        if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+            rc = io_fail(err, "write", path);
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+int asy_manifest_write(assay_engine *e, const char *path, int ran,
+                       int status, asy_error *err)
+{
+    mb b = {0};
+    json_t *m = build(&b, e, ran, status);
+    int rc = b.bad || !m ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
+                         : write_atomic(m, path, err);
+    json_decref(m);
+    return rc;
+}
+
+/* ===================================================================== */
+/* Public entry points                                                   */
+/* ===================================================================== */
+
+int assay_engine_write_manifest(assay_engine *e, const char *path)
+{
+    asy_error_clear(&e->err);
+    if (e->running)
+        return asy_error_set(&e->err, ASSAY_E_USAGE,
+                             "cannot write a manifest during a run");
+    if (!path)
+        return asy_error_set(&e->err, ASSAY_E_USAGE, "manifest path required");
+    for (size_t i = 0; i < e->ninputs; i++) {
+        struct stat st;
+        if (strcmp(e->inputs[i], "-") == 0 || stat(e->inputs[i], &st) == 0)
+            continue;
+        asy_error_set(&e->err, ASSAY_E_IO, "cannot read input '%s': %s",
+                      e->inputs[i], strerror(errno));
+        asy_error_at(&e->err, e->inputs[i], -1, -1);
+        return ASSAY_E_IO;
+    }
+    return asy_manifest_write(e, path, 0, 0, &e->err);
+}
+
+int assay_engine_load_manifest(assay_engine *e, const char *path, int flags)
+{
+    asy_error_clear(&e->err);
+    if (!path)
+        return asy_error_set(&e->err, ASSAY_E_USAGE, "manifest path required");
+    return asy_manifest_load(e, path, flags, &e->err);
+}
+
+/* ===================================================================== */
+/* Reading a manifest back                                               */
+/* ===================================================================== */
+
+static void warn(assay_engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void warn(assay_engine *e, const char *fmt, ...)
+{
+    if (!e->msg_fn)
+        return;
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    e->msg_fn(e->msg_ud, line);
+}
+
+/* A difference from the manifest: an error, or a warning under --force. */
+static int differs(assay_engine *e, int flags, const char *what,
+                   asy_error *err)
+{
+    if (flags & ASSAY_MANIFEST_FORCE) {
+        warn(e, "warning: %s (rerunning anyway: --force)", what);
+        return ASSAY_OK;
+    }
+    asy_error_set(err, ASSAY_E_IO, "%s", what);
+    asy_error_hint(err, "the run cannot be repeated exactly; use --force "
+                        "(ASSAY_MANIFEST_FORCE) to rerun anyway");
+    return ASSAY_E_IO;
+}
+
+static const char *jget_str(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* A JSON scalar as the text assay_engine_set()/set_option() accept. */
+static int scalar_text(json_t *v, char *buf, size_t size)
+{
+    if (json_is_string(v))
+        return snprintf(buf, size, "%s", json_string_value(v)) < (int)size
+                   ? 0 : -1;
+    if (json_is_integer(v))
+        snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(buf, size, "%.17g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(buf, size, "%s", json_is_true(v) ? "true" : "false");
+    else
+        return -1;
+    return 0;
+}
+
+static int bad_manifest(asy_error *err, const char *path, const char *what)
+{
+    asy_error_set(err, ASSAY_E_PARSE, "'%s' is not an assay run manifest: %s",
+                  path, what);
+    asy_error_at(err, path, -1, -1);
+    return ASSAY_E_PARSE;
+}
+
+/* Settings first: they decide how plugins load (trust, plugin_path). */
+static int load_settings(assay_engine *e, json_t *s, asy_error *err)
+{
+    static const char *keys[] = {
+        "format", "bom", "safe_csv", "text_field", "id_field", "date_field",
+        "encoding", "invalid_utf8", "max_doc_bytes", "threads",
+        "plugin_path", "mem_limit_mb", "instr_limit"};
+    if (json_is_true(json_object_get(s, "trust")) && !e->trust) {
+        asy_error_set(err, ASSAY_E_USAGE, "the recorded run lifted the "
+                      "plugin sandbox (trust)");
+        asy_error_hint(err, "pass --trust (setting \"trust\") to rerun it");
+        return ASSAY_E_USAGE;
+    }
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        json_t *v = json_object_get(s, keys[i]);
+        char text[4096];
+        if (!v || json_is_null(v))
+            continue;
+        if (scalar_text(v, text, sizeof text) < 0)
+            return asy_error_set(err, ASSAY_E_PARSE,
+                                 "manifest setting '%s' has a bad value",
+                                 keys[i]);
+        int rc = assay_engine_set(e, keys[i], text);
+        if (rc < 0)
+            return asy_error_copy(err, &e->err), rc;
+    }
+    return ASSAY_OK;
+}
+
+/* Load one plugin as recorded: from its source if it came from a string,
+ * else from its path, else (moved installation) by its bundled name. */
+static int load_one_plugin(assay_engine *e, json_t *p, asy_error *err)
+{
+    const char *name = jget_str(p, "name"), *path = jget_str(p, "path");
+    const char *origin = jget_str(p, "origin");
+    if (!name || !path || !origin)
+        return asy_error_set(err, ASSAY_E_PARSE, "manifest plugin entry "
+                             "without name, path or origin");
+    int rc;
+    struct stat st;
+    if (strcmp(origin, "string") == 0) {
+        const char *src = jget_str(p, "source");
+        if (!src)
+            return asy_error_set(err, ASSAY_E_PARSE, "plugin '%s' came from "
+                                 "a string but the manifest has no source",
+                                 name);
+        rc = assay_engine_load_plugin_string(e, path, src, NULL);
+    } else if (stat(path, &st) == 0) {
+        rc = assay_engine_load_plugin(e, path, NULL);
+    } else {
+        warn(e, "warning: plugin file '%s' is gone; looking for the bundled "
+                "plugin '%s'", path, name);
+        rc = assay_engine_load_plugin(e, name, NULL);
+    }
+    if (rc < 0)
+        asy_error_copy(err, &e->err);
+    return rc;
+}
+
+static int check_plugin(assay_engine *e, json_t *p, int flags,
+                        asy_error *err)
+{
+    const asy_plugin_def *d = &e->plugins[e->nplugins - 1].def;
+    const char *want = jget_str(p, "sha256");
+    char hex[ASY_SHA256_HEX];
+    asy_sha256_buf(d->source, d->source_len, hex);
+    if (want && strcmp(want, hex) == 0)
+        return ASSAY_OK;
+    char what[2048];
+    snprintf(what, sizeof what, "plugin '%s' (%s) has changed since the "
+             "manifest was written: SHA-256 %.12s... then, %.12s... now",
+             d->name, d->path, want ? want : "(none)", hex);
+    return differs(e, flags, what, err);
+}
+
+static int set_options(assay_engine *e, json_t *opts, asy_error *err)
+{
+    asy_plugin_def *d = &e->plugins[e->nplugins - 1].def;
+    const char *key;
+    json_t *v;
+    json_object_foreach(opts, key, v) {
+        char text[8192];
+        if (scalar_text(v, text, sizeof text) < 0)
+            return asy_error_set(err, ASSAY_E_PARSE, "option '%s' of plugin "
+                                 "'%s' has a bad value in the manifest", key,
+                                 d->name);
+        int rc = asy_plugin_def_set_option(d, key, text, err);
+        if (rc < 0)
+            return rc;
+    }
+    return ASSAY_OK;
+}
+
+static int load_plugins(assay_engine *e, json_t *arr, int flags,
+                        asy_error *err)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(arr, i, p) {
+        int rc = load_one_plugin(e, p, err);
+        if (rc == ASSAY_OK)
+            rc = check_plugin(e, p, flags, err);
+        if (rc == ASSAY_OK)
+            rc = set_options(e, json_object_get(p, "options"), err);
+        if (rc < 0)
+            return rc;
+    }
+    return ASSAY_OK;
+}
+
+static int same_file(json_t *a, json_t *b)
+{
+    return json_equal(json_object_get(a, "sha256"),
+                      json_object_get(b, "sha256")) &&
+           json_equal(json_object_get(a, "size"), json_object_get(b, "size"));
+}
+
+/* Compare the recorded file list of one input with what is there now:
+ * the same files (both lists are in walk order), sizes and hashes. */
+static int compare_files(assay_engine *e, const char *input, json_t *was,
+                         json_t *now, int flags, asy_error *err)
+{
+    size_t nw = json_array_size(was), nn = json_array_size(now);
+    size_t i = 0, k = 0;
+    char what[3072];
+    while (i < nw || k < nn) {
+        json_t *a = json_array_get(was, i), *b = json_array_get(now, k);
+        const char *pa = a ? jget_str(a, "path") : NULL;
+        const char *pb = b ? jget_str(b, "path") : NULL;
+        int c = !pa ? 1 : !pb ? -1 : strcmp(pa, pb);
+        i += c <= 0;
+        k += c >= 0;
+        if (c == 0 && same_file(a, b))
+            continue;
+        if (c < 0)
+            snprintf(what, sizeof what, "input '%s': file '%s' is listed in "
+                     "the manifest but is missing now", input, pa);
+        else if (c > 0)
+            snprintf(what, sizeof what, "input '%s': file '%s' is new (not "
+                     "in the manifest)", input, pb);
+        else
+            snprintf(what, sizeof what, "input '%s': file '%s' has changed "
+                     "since the manifest was written (size or SHA-256 "
+                     "differs)", input, pa);
+        int rc = differs(e, flags, what, err);
+        if (rc < 0)
+            return rc;
+    }
+    return ASSAY_OK;
+}
+
+static int check_input(assay_engine *e, json_t *in, const char *cwd,
+                       int flags, asy_error *err)
+{
+    const char *path = jget_str(in, "path");
+    const char *kind = jget_str(in, "kind");
+    struct stat st;
+    if (strcmp(path, "-") == 0) {
+        warn(e, "warning: standard input was not hashed in the manifest; "
+                "it cannot be checked");
+        return ASSAY_OK;
+    }
+    if (stat(path, &st) != 0) {
+        asy_error_set(err, ASSAY_E_IO, "input '%s' of the manifest: %s", path,
+                      strerror(errno));
+        asy_error_at(err, path, -1, -1);
+        if (path[0] != '/' && cwd)
+            asy_error_hint(err, "relative paths are read from the current "
+                           "directory; the run was made in %s", cwd);
+        return ASSAY_E_IO;
+    }
+    if (kind && strcmp(kind, S_ISDIR(st.st_mode) ? "directory" : "file")) {
+        char what[2048];
+        snprintf(what, sizeof what, "input '%s' was a %s when the manifest "
+                 "was written", path, kind);
+        return differs(e, flags, what, err);
+    }
+    mb b = {0};
+    json_t *now = j_input(&b, path);
+    int rc = b.bad ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
+                   : compare_files(e, path, json_object_get(in, "files"),
+                                   json_object_get(now, "files"), flags, err);
+    json_decref(now);
+    return rc;
+}
+
+static int load_inputs(assay_engine *e, json_t *arr, const char *cwd,
+                       int flags, asy_error *err)
+{
+    size_t i;
+    json_t *in;
+    json_array_foreach(arr, i, in) {
+        const char *path = jget_str(in, "path");
+        if (!path)
+            return asy_error_set(err, ASSAY_E_PARSE, "manifest input entry "
+                                 "without a path");
+        int rc = check_input(e, in, cwd, flags, err);
+        if (rc == ASSAY_OK && assay_engine_add_input(e, path) < 0)
+            rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+        if (rc < 0)
+            return rc;
+    }
+    return ASSAY_OK;
+}
+
+static void check_versions(assay_engine *e, json_t *m)
+{
+    const char *av = jget_str(m, "assay_version");
+    const char *lv = jget_str(m, "lua_version");
+    if (av && strcmp(av, assay_version()) != 0)
+        warn(e, "warning: the manifest was written by assay %s; this is %s",
+             av, assay_version());
+    if (lv && strcmp(lv, asy_rt_lua_version()) != 0)
+        warn(e, "warning: the manifest's run used %s; this assay uses %s", lv,
+             asy_rt_lua_version());
+}
+
+static int configure(assay_engine *e, json_t *m, const char *path, int flags,
+                     asy_error *err)
+{
+    if (json_integer_value(json_object_get(m, "assay_manifest")) !=
+        ASY_MANIFEST_VERSION)
+        return bad_manifest(err, path, "no \"assay_manifest\": 1 field");
+    json_t *plugins = json_object_get(m, "plugins");
+    json_t *inputs = json_object_get(m, "inputs");
+    json_t *settings = json_object_get(m, "settings");
+    if (!json_is_array(plugins) || !json_is_array(inputs) ||
+        !json_is_object(settings))
+        return bad_manifest(err, path, "settings, plugins or inputs missing");
+    check_versions(e, m);
+    int rc = load_settings(e, settings, err);
+    if (rc == ASSAY_OK)
+        rc = load_plugins(e, plugins, flags, err);
+    if (rc == ASSAY_OK)
+        rc = load_inputs(e, inputs, jget_str(m, "working_directory"), flags,
+                         err);
+    return rc;
+}
+
+int asy_manifest_load(assay_engine *e, const char *path, int flags,
+                      asy_error *err)
+{
+    if (e->running || e->nplugins || e->ninputs)
+        return asy_error_set(err, ASSAY_E_USAGE, "a manifest configures a "
+                             "fresh engine: plugins or inputs are already set");
+    json_error_t jerr;
+    json_t *m = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!m) {
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            asy_error_set(err, ASSAY_E_IO, "cannot read manifest '%s': %s",
+                          path, strerror(errno));
+            asy_error_at(err, path, -1, -1);
+            return ASSAY_E_IO;
+        }
+        asy_error_set(err, ASSAY_E_PARSE, "manifest '%s': %s", path,
+                      jerr.text);
+        asy_error_at(err, path, jerr.line, jerr.position);
+        return ASSAY_E_PARSE;
+    }
+    int rc = configure(e, m, path, flags, err);
+    json_decref(m);
+    return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * manifest.h — run manifests: a JSON record of what a run did (versions,
+ * plugins and their SHA-256, options, settings, every input file with its
+ * size and SHA-256, counts, times, exit status), written beside the
+ * outputs, and read back to configure an engine that repeats the run.
+ */
+#ifndef ASY_MANIFEST_H
+#define ASY_MANIFEST_H
+
+#include "engine.h"
+
+#define ASY_MANIFEST_VERSION 1
+
+/* Write the manifest of engine e to path, atomically (temporary file in the
+ * same directory, then rename; the directory is created if missing).
+ * ran = 0: the configured run, not run (no counts or times of a run);
+ * ran = 1: the run that just ended with `status` (what assay_engine_end
+ * returned). Inputs are hashed now, in a separate pass over the files. */
+int asy_manifest_write(assay_engine *e, const char *path, int ran,
+                       int status, asy_error *err);
+
+/* Configure an empty engine from a manifest and check every plugin and
+ * input against its recorded SHA-256 (see assay_engine_load_manifest). */
+int asy_manifest_load(assay_engine *e, const char *path, int flags,
+                      asy_error *err);
+
+/* The CLI's exit status for an engine result (docs/cli.md): 0 ok,
+ * 1 documents skipped, 2 usage error, 3 failure. */
+int asy_manifest_exit_status(int status);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * sha256.c — SHA-256 after FIPS 180-4 (sections 4.1.2, 4.2.2, 5.1.1,
+ * 6.2): 64-byte blocks, big-endian words, length padding. Checked against
+ * the NIST example vectors in tests/unit/test_sha256.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sha256.h"
+
+/* The first 32 bits of the fractional parts of the cube roots of the
+ * first 64 primes (FIPS 180-4, 4.2.2). */
+static const uint32_t K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+static uint32_t rotr(uint32_t x, int n)
+{
+    return (x >> n) | (x << (32 - n));
+}
+
+static uint32_t load_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static void store_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* The message schedule W[0..63] of one block (6.2.2 step 1). */
+static void schedule(const unsigned char *block, uint32_t w[64])
+{
+    for (int t = 0; t < 16; t++)
+        w[t] = load_be32(block + 4 * t);
+    for (int t = 16; t < 64; t++) {
+        uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^
+                      (w[t - 15] >> 3);
+        uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^
+                      (w[t - 2] >> 10);
+        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+}
+
+/* Compress one 64-byte block into the hash state (6.2.2 steps 2-4). */
+static void compress(uint32_t h[8], const unsigned char *block)
+{
+    uint32_t w[64], v[8];
+    schedule(block, w);
+    memcpy(v, h, sizeof v);
+    for (int t = 0; t < 64; t++) {
+        uint32_t S1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
+        uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+        uint32_t t1 = v[7] + S1 + ch + K[t] + w[t];
+        uint32_t S0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
+        uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+        uint32_t t2 = S0 + maj;
+        memmove(v + 1, v, 7 * sizeof *v); /* h=g, g=f, ..., b=a */
+        v[4] += t1;
+        v[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; i++)
+        h[i] += v[i];
+}
+
+void asy_sha256_init(asy_sha256 *c)
+{
+    /* Fractional parts of the square roots of the first 8 primes (5.3.3). */
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+                                   0xa54ff53a, 0x510e527f, 0x9b05688c,
+                                   0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->total = 0;
+    c->fill = 0;
+}
+
+void asy_sha256_update(asy_sha256 *c, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    c->total += len;
+    if (c->fill) {
+        size_t take = 64 - c->fill < len ? 64 - c->fill : len;
+        memcpy(c->block + c->fill, p, take);
+        c->fill += take;
+        p += take;
+        len -= take;
+        if (c->fill < 64)
+            return;
+        compress(c->h, c->block);
+        c->fill = 0;
+    }
+    for (; len >= 64; p += 64, len -= 64)
+        compress(c->h, p);
+    memcpy(c->block, p, len);
+    c->fill = len;
+}
+
+/* Padding (5.1.1): a 1 bit, zeros to 56 mod 64, the bit length in 64 bits. */
+void asy_sha256_final(asy_sha256 *c, unsigned char out[ASY_SHA256_BYTES])
+{
+    uint64_t bits = c->total * 8;
+    c->block[c->fill++] = 0x80;
+    if (c->fill > 56) {
+        memset(c->block + c->fill, 0, 64 - c->fill);
+        compress(c->h, c->block);
+        c->fill = 0;
+    }
+    memset(c->block + c->fill, 0, 56 - c->fill);
+    store_be32(c->block + 56, (uint32_t)(bits >> 32));
+    store_be32(c->block + 60, (uint32_t)bits);
+    compress(c->h, c->block);
+    for (int i = 0; i < 8; i++)
+        store_be32(out + 4 * i, c->h[i]);
+}
+
+void asy_sha256_hex(const unsigned char d[ASY_SHA256_BYTES],
+                    char out[ASY_SHA256_HEX])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < ASY_SHA256_BYTES; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[2 * ASY_SHA256_BYTES] = '\0';
+}
+
+void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX])
+{
+    asy_sha256 c;
+    unsigned char d[ASY_SHA256_BYTES];
+    asy_sha256_init(&c);
+    asy_sha256_update(&c, data, len);
+    asy_sha256_final(&c, d);
+    asy_sha256_hex(d, out);
+}
+
+int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
+                    unsigned long long *size, asy_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': %s", path,
+                      strerror(errno));
+        asy_error_at(err, path, -1, -1);
+        return ASSAY_E_IO;
+    }
+    asy_sha256 c;
+    asy_sha256_init(&c);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        asy_sha256_update(&c, buf, n);
+    int bad = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (bad) {
+        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': %s", path,
+                      strerror(saved));
+        asy_error_at(err, path, -1, (long long)c.total);
+        return ASSAY_E_IO;
+    }
+    unsigned char d[ASY_SHA256_BYTES];
+    if (size)
+        *size = c.total;
+    asy_sha256_final(&c, d);
+    asy_sha256_hex(d, out);
+    return ASSAY_OK;
+}

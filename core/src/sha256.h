@@ -1,0 +1,41 @@
+/*
+ * sha256.h — SHA-256 (FIPS 180-4), written for run manifests: the hash of a
+ * plugin's source bytes and of every input file. Streaming interface plus
+ * one-shot helpers for memory and files. No global state; thread-safe.
+ */
+#ifndef ASY_SHA256_H
+#define ASY_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#define ASY_SHA256_BYTES 32
+#define ASY_SHA256_HEX 65 /* 64 hex digits + NUL */
+
+typedef struct asy_sha256 {
+    uint32_t h[8];
+    uint64_t total;        /* message length so far, in bytes */
+    unsigned char block[64];
+    size_t fill;           /* bytes waiting in block */
+} asy_sha256;
+
+void asy_sha256_init(asy_sha256 *c);
+void asy_sha256_update(asy_sha256 *c, const void *data, size_t len);
+/* Finish and write the 32-byte digest; c must be re-initialised to reuse. */
+void asy_sha256_final(asy_sha256 *c, unsigned char out[ASY_SHA256_BYTES]);
+
+/* Lowercase hex of a digest into out (ASY_SHA256_HEX bytes). */
+void asy_sha256_hex(const unsigned char digest[ASY_SHA256_BYTES],
+                    char out[ASY_SHA256_HEX]);
+
+/* Hex digest of a memory block. */
+void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX]);
+
+/* Hex digest and size of a file's bytes as stored (a .gz is hashed
+ * compressed). ASSAY_E_IO with the path and strerror() on failure. */
+int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
+                    unsigned long long *size, asy_error *err);
+
+#endif

@@ -1,0 +1,51 @@
+--[[
+collocations — bigram collocations scored by pointwise mutual information,
+t-score and log-likelihood (Dunning 1993) over a 2x2 contingency table:
+c(w1 w2), c(w1), c(w2) and N, the number of words. Counting and scoring
+run in C (assay.ngrams, assay.collocations); bigrams stay inside sentences.
+]]
+
+return {
+  name = "collocations",
+  version = "1.0",
+  summary = "Bigram collocations: MI, t-score and log-likelihood, sorted",
+  options = {
+    min_count = 3,             -- bigrams seen fewer times are not scored
+    top = 0,                   -- keep the N best (0 = all)
+    sort = "log_likelihood",   -- or mi, t_score, chi2, count
+    lower = true,
+    numbers = false,
+    sentences = true,          -- bigrams stay inside one sentence
+  },
+  columns = { "w1", "w2", "count", "mi", "t_score", "log_likelihood" },
+
+  init = function(ctx)
+    local o = ctx.options
+    ctx.opts = { lower = o.lower, numbers = o.numbers, sentences = o.sentences,
+                 abbreviations = assay.data_path("data/abbreviations/en.txt") }
+    return { uni = assay.counter(), bi = assay.counter() }
+  end,
+
+  document = function(doc, ctx)
+    local opts = ctx.opts
+    opts.n = 1
+    assay.ngrams(doc, ctx.state.uni, nil, opts)
+    opts.n = 2
+    assay.ngrams(doc, ctx.state.bi, nil, opts)
+  end,
+
+  merge = function(state, other)
+    state.uni:merge(other.uni)
+    state.bi:merge(other.bi)
+  end,
+
+  finish = function(ctx, out)
+    local o = ctx.options
+    local rows = assay.collocations(ctx.state.bi, ctx.state.uni,
+      { min_count = o.min_count, sort = o.sort, top = o.top })
+    for _, r in ipairs(rows) do
+      out:row{ w1 = r.w1, w2 = r.w2, count = r.count, mi = r.mi,
+               t_score = r.t_score, log_likelihood = r.log_likelihood }
+    end
+  end,
+}

@@ -1,0 +1,44 @@
+--[[
+entities — capitalised multi-word names (Bank of China, Kassym-Jomart
+Tokayev, Leonardo da Vinci) with their counts and document frequencies.
+A capitalised word opening a sentence only starts a name when the document
+also uses it capitalised mid-sentence, so "The" in "The United Nations"
+is dropped. Found in C (assay.entities); see docs/plugins.md for the rule.
+]]
+
+return {
+  name = "entities",
+  version = "1.0",
+  summary = "Capitalised multi-word names: occurrences and documents",
+  options = {
+    min_words = 2,   -- 1 also lists single capitalised words
+    min_count = 1,
+    top = 0,
+  },
+  columns = { "entity", "count", "docs" },
+
+  init = function(ctx)
+    ctx.opts = { min_words = ctx.options.min_words,
+                 abbreviations = assay.data_path("data/abbreviations/en.txt") }
+    return { counts = assay.counter(), docs = assay.counter() }
+  end,
+
+  document = function(doc, ctx)
+    assay.entities(doc, ctx.state.counts, ctx.state.docs, ctx.opts)
+  end,
+
+  merge = function(state, other)
+    state.counts:merge(other.counts)
+    state.docs:merge(other.docs)
+  end,
+
+  finish = function(ctx, out)
+    local o, docs, n = ctx.options, ctx.state.docs, 0
+    for name, count in ctx.state.counts:each() do
+      if count < o.min_count then break end
+      out:row{ entity = name, count = count, docs = docs:get(name) }
+      n = n + 1
+      if o.top > 0 and n >= o.top then break end
+    end
+  end,
+}

@@ -1,0 +1,62 @@
+--[[
+ngrams — word n-grams (n = 2..5) over a corpus: how often each sequence of
+n words occurs and in how many documents. Words are UAX #29 words, case
+folded; n-grams are counted in C (assay.ngrams) and, by default, never
+span two sentences (news-mode sentence splitting).
+]]
+
+-- "2", "2..4" or "2-4" -> nmin, nmax
+local function parse_n(spec)
+  local a, b = spec:match("^%s*(%d+)%s*%.%.%s*(%d+)%s*$")
+  if not a then a, b = spec:match("^%s*(%d+)%s*%-%s*(%d+)%s*$") end
+  if not a then a = spec:match("^%s*(%d+)%s*$"); b = a end
+  a, b = tonumber(a), tonumber(b)
+  if not a or a < 1 or b > 5 or a > b then
+    error("option n must be 1..5 or a range like 2..5 (got '" .. spec .. "')", 0)
+  end
+  return a, b
+end
+
+return {
+  name = "ngrams",
+  version = "1.0",
+  summary = "Word n-grams (n = 2..5): occurrences and documents containing each",
+  options = {
+    n = "2",           -- size, or a range "2..5"
+    min_count = 1,     -- drop n-grams seen fewer times
+    top = 0,           -- keep only the N most frequent (0 = all)
+    lower = true,      -- Unicode case folding
+    numbers = false,   -- also use numeric tokens (1990, 3.5) as words
+    sentences = true,  -- n-grams stay inside one sentence
+  },
+  columns = { "ngram", "n", "count", "docs" },
+
+  init = function(ctx)
+    local o = ctx.options
+    ctx.nmin, ctx.nmax = parse_n(o.n)
+    ctx.opts = { nmin = ctx.nmin, nmax = ctx.nmax, lower = o.lower,
+                 numbers = o.numbers, sentences = o.sentences,
+                 abbreviations = assay.data_path("data/abbreviations/en.txt") }
+    return { counts = assay.counter(), docs = assay.counter() }
+  end,
+
+  document = function(doc, ctx)
+    assay.ngrams(doc, ctx.state.counts, ctx.state.docs, ctx.opts)
+  end,
+
+  merge = function(state, other)
+    state.counts:merge(other.counts)
+    state.docs:merge(other.docs)
+  end,
+
+  finish = function(ctx, out)
+    local o, docs, n = ctx.options, ctx.state.docs, 0
+    for gram, count in ctx.state.counts:each() do   -- count desc, then key
+      if count < o.min_count then break end
+      local _, spaces = gram:gsub(" ", "")
+      out:row{ ngram = gram, n = spaces + 1, count = count, docs = docs:get(gram) }
+      n = n + 1
+      if o.top > 0 and n >= o.top then break end
+    end
+  end,
+}

@@ -1,0 +1,134 @@
+--[[
+topics — dictionary topic tallies: how often each category of a dictionary
+occurs, per document or per date/month/year/metadata value.
+
+Matching runs in C (assay.dictionary): tokens are UAX #29 words folded to
+lower case; entries are words, globs (energ*, *ism, c?t) and phrases
+("belt and road"); the longest match starting at a token wins and is
+counted once. See docs/plugins.md, "topics" and "Dictionaries".
+]]
+
+local EXTS = { ".yml", ".yaml", ".csv", ".tsv", ".dic", ".dicx", ".lc3", ".lcd", ".cat" }
+
+-- A bundled name ("international") or a path (anything with / or .).
+local function resolve(spec)
+  if spec:find("[/.]") then return spec end
+  for _, ext in ipairs(EXTS) do
+    local p = assay.data_path("dictionaries/" .. spec .. ext)
+    if p then return p end
+  end
+  error("no bundled dictionary named '" .. spec .. "' (looked for dictionaries/"
+        .. spec .. ".yml, .csv, ... in the plugin directories)", 0)
+end
+
+-- The group key of a document for by=date|month|year|meta:FIELD ("" when
+-- the document has no such value). Tabs would break the counter keys.
+local function group_key(doc, by)
+  local v
+  if by == "date" or by == "month" or by == "year" then
+    v = doc.date and tostring(doc.date) or ""
+    if by == "month" then v = v:sub(1, 7) elseif by == "year" then v = v:sub(1, 4) end
+  else
+    v = doc.meta[by:sub(6)]
+    v = v ~= nil and tostring(v) or ""
+  end
+  return (v:gsub("[\t\n]", " "))
+end
+
+local function rate(count, words)
+  if words <= 0 then return 0 end
+  return tonumber(string.format("%.3f", count * 1000 / words))
+end
+
+local function check_by(by)
+  if by == "document" or by == "date" or by == "month" or by == "year" then return end
+  if by:match("^meta:.+") then return end
+  error("option by must be document, date, month, year or meta:FIELD (got '" .. by .. "')", 0)
+end
+
+return {
+  name = "topics",
+  version = "1.0",
+  summary = "Dictionary topic tallies per document or per date/month/year/field",
+  options = {
+    dictionary = "international", -- bundled name (plugins/dictionaries/NAME.*) or a file
+    format = "",                  -- dictionary format if the extension does not say
+    level = 0,                    -- 0: each category; N: count at depth N (1 = top)
+    by = "document",              -- document | date | month | year | meta:FIELD
+    terms = false,                -- also write topic_terms.csv (what matched)
+  },
+  outputs = {
+    { name = "topics", columns = { "doc_id", "date", "topic", "count", "per_1000" } },
+    { name = "topic_terms", columns = { "category", "term", "count" } },
+  },
+
+  init = function(ctx)
+    local o = ctx.options
+    check_by(o.by)
+    if o.level < 0 then error("option level must be >= 0", 0) end
+    local fmt = o.format ~= "" and o.format or nil
+    ctx.dict = assay.dictionary(resolve(o.dictionary), { format = fmt })
+    ctx.cats = ctx.dict:categories(o.level)
+    ctx.lv = { level = o.level }
+    return { counts = assay.counter(), words = assay.counter(), terms = assay.counter() }
+  end,
+
+  document = function(doc, ctx, out)
+    local o, d, st = ctx.options, ctx.dict, ctx.state
+    if o.terms then d:add_terms(doc, st.terms, ctx.lv) end
+    if o.by ~= "document" then
+      local key = group_key(doc, o.by)
+      local words = d:count_into(doc, st.counts, { level = o.level, prefix = key .. "\t" })
+      st.words:add(key, words)
+      return
+    end
+    local counts, words = d:match(doc, ctx.lv)
+    local date = doc.date and tostring(doc.date) or nil
+    for _, cat in ipairs(ctx.cats) do
+      local c = counts[cat]
+      if c then
+        out:row{ doc_id = doc.id, date = date, topic = cat, count = c, per_1000 = rate(c, words) }
+      end
+    end
+  end,
+
+  merge = function(state, other)
+    state.counts:merge(other.counts)
+    state.words:merge(other.words)
+    state.terms:merge(other.terms)
+  end,
+
+  finish = function(ctx, out)
+    local o, st = ctx.options, ctx.state
+    if o.by ~= "document" then
+      local dated = o.by == "date" or o.by == "month" or o.by == "year"
+      for key, words in st.words:each("key") do
+        for _, cat in ipairs(ctx.cats) do
+          local c = st.counts:get(key .. "\t" .. cat)
+          if c > 0 then
+            out:row{ doc_id = key, date = dated and key or nil, topic = cat,
+                     count = c, per_1000 = rate(c, words) }
+          end
+        end
+      end
+    end
+    if o.terms then
+      -- category in dictionary order, then count descending, then term
+      local order, rows = {}, {}
+      for i, cat in ipairs(ctx.cats) do order[cat] = i end
+      for key, c in st.terms:each() do
+        local cat, term = key:match("^([^\t]*)\t(.*)$")
+        rows[#rows + 1] = { cat, term, c }
+      end
+      table.sort(rows, function(a, b)
+        local oa, ob = order[a[1]] or math.huge, order[b[1]] or math.huge
+        if oa ~= ob then return oa < ob end
+        if a[3] ~= b[3] then return a[3] > b[3] end
+        return a[2] < b[2]
+      end)
+      for _, r in ipairs(rows) do
+        out.topic_terms:row{ category = r[1], term = r[2], count = r[3] }
+      end
+    end
+  end,
+}

@@ -1,0 +1,359 @@
+/*
+ * test_dict.c — dictionaries (dict.c, dict_compile.c, dict_match.c,
+ * dict_lint.c, dict_load*.c): every loader on well-formed and malformed
+ * files (messages name file and line), and the matcher: words, globs,
+ * phrases, the longest-match overlap rule, counting at hierarchy levels.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+#include "testutil.h"
+
+/* ===== helpers ============================================================= */
+
+static asy_dict *load(const char *name, const char *text)
+{
+    asy_error err;
+    asy_dict *d = asy_dict_load_mem(name, NULL, text, strlen(text), &err);
+    if (!d) {
+        char buf[2048];
+        print_error("%s\n", asy_error_format(&err, buf, sizeof buf));
+    }
+    assert_non_null(d);
+    return d;
+}
+
+/* The formatted error of loading a bad file. */
+static const char *load_error(const char *name, const char *text)
+{
+    static char buf[2048];
+    asy_error err;
+    asy_dict *d = asy_dict_load_mem(name, NULL, text, strlen(text), &err);
+    assert_null(d);
+    return asy_error_format(&err, buf, sizeof buf);
+}
+
+static int cat_of(const asy_dict *d, const char *path)
+{
+    for (size_t i = 0; i < asy_dict_ncategories(d); i++)
+        if (!strcmp(asy_dict_category_path(d, (int)i), path))
+            return (int)i;
+    fail_msg("no category %s", path);
+    return -1;
+}
+
+/* Count of category `path` at `level` in text. */
+static long long count(const asy_dict *d, const char *text, int level,
+                       const char *path)
+{
+    size_t nc = asy_dict_ncategories(d);
+    int64_t *c = calloc(nc, sizeof *c), words;
+    asy_dict_scratch *s = asy_dict_scratch_new();
+    assert_int_equal(asy_dict_count(d, s, text, strlen(text), level, c, NULL,
+                                    &words), 0);
+    long long r = c[cat_of(d, path)];
+    free(c);
+    asy_dict_scratch_free(s);
+    return r;
+}
+
+typedef struct spans {
+    char buf[1024];
+    const asy_dict *d;
+    const char *text;
+} spans;
+
+static int on_span(void *ud, const asy_dict_match *m)
+{
+    spans *sp = ud;
+    asy_dict_entry_info e;
+    asy_dict_entry(sp->d, m->entry, &e);
+    size_t n = strlen(sp->buf);
+    snprintf(sp->buf + n, sizeof sp->buf - n, "%s[%.*s=%s]", n ? " " : "",
+             (int)(m->end - m->start), sp->text + m->start, e.term);
+    return 0;
+}
+
+/* "[matched text=entry] ..." for every match in text. */
+static const char *matches(const asy_dict *d, const char *text)
+{
+    static spans sp;
+    sp.buf[0] = '\0';
+    sp.d = d;
+    sp.text = text;
+    asy_dict_scratch *s = asy_dict_scratch_new();
+    assert_int_equal(asy_dict_scan(d, s, text, strlen(text), on_span, &sp,
+                                   NULL), 0);
+    asy_dict_scratch_free(s);
+    return sp.buf;
+}
+
+/* ===== matching ============================================================== */
+
+static const char CSV[] =
+    "category,term,weight\n"
+    "economy/trade,trade\n"
+    "economy/trade,tariff*\n"
+    "economy/trade,free trade,2\n"
+    "economy/energy,energ*\n"
+    "economy/energy,energy security\n"
+    "economy/energy,natural gas\n"
+    "economy/energy,*power\n"
+    "security,energy security\n"
+    "security,belt and road\n"
+    "culture,don't\n"
+    "culture,c?t\n"
+    "culture,e-mail\n";
+
+static void test_words_and_globs(void **st)
+{
+    (void)st;
+    asy_dict *d = load("a.csv", CSV);
+    assert_string_equal(matches(d, "TRADE tariffs Tariff tar energetic "
+                                   "hydropower power pow"),
+                        "[TRADE=trade] [tariffs=tariff*] [Tariff=tariff*] "
+                        "[energetic=energ*] [hydropower=*power] "
+                        "[power=*power]");
+    assert_string_equal(matches(d, "cat cot coat ct Don’t don't e-mail"),
+                        "[cat=c?t] [cot=c?t] [Don’t=don't] [don't=don't] "
+                        "[e-mail=e-mail]");
+    asy_dict_free(d);
+}
+
+static void test_phrases_longest_match(void **st)
+{
+    (void)st;
+    asy_dict *d = load("a.csv", CSV);
+    /* "free trade" beats "trade"; "energy security" beats "energ*";
+     * "natural" alone is nothing; a phrase across punctuation matches. */
+    assert_string_equal(matches(d, "Free trade, energy security and "
+                                   "natural\ngas; the Belt-and-Road natural."),
+                        "[Free trade=free trade] "
+                        "[energy security=energy security] "
+                        "[natural\ngas=natural gas] "
+                        "[Belt-and-Road=belt and road]");
+    /* counted once: "energy security" is one match in two categories */
+    const char *t = "energy security energy";
+    assert_int_equal(count(d, t, 0, "economy/energy"), 2);
+    assert_int_equal(count(d, t, 0, "security"), 1);
+    asy_dict_free(d);
+}
+
+static void test_hierarchy_levels(void **st)
+{
+    (void)st;
+    asy_dict *d = load("a.csv", CSV);
+    const char *t = "trade energy free trade energy security power";
+    assert_int_equal(count(d, t, 0, "economy/trade"), 2);
+    assert_int_equal(count(d, t, 0, "economy/energy"), 3);
+    assert_int_equal(count(d, t, 1, "economy"), 5);
+    assert_int_equal(count(d, t, 1, "security"), 1);
+    assert_int_equal(asy_dict_category_depth(d, cat_of(d, "economy/trade")),
+                     2);
+    assert_int_equal(asy_dict_max_depth(d), 2);
+    asy_dict_free(d);
+}
+
+static void test_phrase_window(void **st)
+{
+    (void)st;
+    /* more tokens than one window batch, with a phrase across batches */
+    asy_dict *d = load("p.csv", "x,alpha beta gamma\n");
+    size_t n = 3000;
+    char *t = malloc(n * 6 + 32);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)sprintf(t + o, i % 3 == 0 ? "alpha " : i % 3 == 1 ?
+                             "beta " : "gamma ");
+    t[o] = '\0';
+    assert_int_equal(count(d, t, 0, "x"), 1000);
+    free(t);
+    asy_dict_free(d);
+}
+
+static void test_glob_matcher(void **st)
+{
+    (void)st;
+    assert_true(asy_dict_glob_match("a*b*c", 5, "aXbYc", 5));
+    assert_true(asy_dict_glob_match("*", 1, "", 0));
+    assert_false(asy_dict_glob_match("a?c", 3, "ac", 2));
+    assert_true(asy_dict_glob_match("?a", 2, "\xc3\xa9" "a", 3));
+    assert_false(asy_dict_glob_match("a*b", 3, "abc", 3));
+}
+
+/* ===== loaders =============================================================== */
+
+static void test_csv_tsv(void **st)
+{
+    (void)st;
+    asy_dict *d = load("w.tsv", "a\tone\t0.5\nb\t\"two\"\n# comment\n\n");
+    asy_dict_entry_info e;
+    assert_int_equal(asy_dict_nentries(d), 2);
+    asy_dict_entry(d, 0, &e);
+    assert_string_equal(e.term, "one");
+    assert_true(e.weights[0] == 0.5);
+    asy_dict_free(d);
+    assert_string_equal(load_error("bad.csv", "a,b\nc\n"),
+                        "bad.csv:2: expected a category and a term\n  hint: "
+                        "each line is category,term[,weight]");
+    assert_string_equal(load_error("bad.csv", "a,b,x1\n"),
+                        "bad.csv:1: bad weight 'x1'\n  hint: weights are "
+                        "numbers such as 1 or 0.5");
+    assert_non_null(strstr(load_error("q.csv", "a,\"b\n"),
+                           "q.csv:1: unterminated quoted field"));
+}
+
+static void test_liwc(void **st)
+{
+    (void)st;
+    asy_dict *d = load("l.dic", "%\n1\tposemo\t(positive)\n2\tnegemo\n%\n"
+                                "good\t1\nbad*\t2\nkind of\t1 2\n"
+                                "like\t1 (02 134)126/2\n");
+    assert_int_equal(asy_dict_ncategories(d), 2);
+    assert_int_equal(count(d, "good badly kind of like", 0, "posemo"), 3);
+    assert_int_equal(count(d, "good badly kind of like", 0, "negemo"), 2);
+    asy_dict_free(d);
+    /* a single-category list: the category is the file name */
+    d = load("dir/anger.dic", "hate\nrage*\n");
+    assert_int_equal(count(d, "Rage and hate", 0, "anger"), 2);
+    asy_dict_free(d);
+    assert_string_equal(load_error("l.dic", "%\n1 a\n%\nx 7\n"),
+                        "l.dic:4: unknown category '7'\n  hint: every code "
+                        "must be a number from the % legend");
+    assert_non_null(strstr(load_error("l.dic", "%\nx a\n%\n"),
+                           "l.dic:2: expected a category number"));
+    assert_non_null(strstr(load_error("l.dic", "%\n1 a\n"),
+                           "the % legend is not closed"));
+}
+
+static void test_dicx(void **st)
+{
+    (void)st;
+    asy_dict *d = load("l.dicx", "DicTerm,Correct,Incorrect\n"
+                                 "rope*,X,\ncandlestick*,,X\nknife,0.5,X\n");
+    assert_int_equal(asy_dict_ncategories(d), 2);
+    assert_int_equal(count(d, "ropes knife candlesticks", 0, "Incorrect"), 2);
+    assert_int_equal(count(d, "ropes knife", 0, "Correct"), 2);
+    asy_dict_free(d);
+    assert_non_null(strstr(load_error("l.dicx", "Entry,A\nx,maybe\n"),
+                           "l.dicx:2: bad cell 'maybe'"));
+    assert_non_null(strstr(load_error("l.dicx", "Entry\nx\n"),
+                           "l.dicx:1: no category columns"));
+}
+
+static void test_yaml(void **st)
+{
+    (void)st;
+    asy_dict *d = load("i.yml", "economy:\n"
+                                "  trade: [tariff*, \"free trade\"]\n"
+                                "  energy:\n    - oil\n    - gas\n"
+                                "security: war\n"
+                                "empty:\n");
+    assert_int_equal(count(d, "oil gas war free trade", 1, "economy"), 3);
+    assert_int_equal(count(d, "oil gas war free trade", 0, "security"), 1);
+    assert_int_equal(count(d, "tariffs", 0, "economy/trade"), 1);
+    asy_dict_free(d);
+    assert_non_null(strstr(load_error("b.yml", "a:\n  - x\n - y\n"),
+                           "b.yml:3:"));
+    assert_non_null(strstr(load_error("b.yml", "- x\n"),
+                           "b.yml:1: expected a mapping of categories"));
+}
+
+static void test_lexicoder(void **st)
+{
+    (void)st;
+    asy_dict *d = load("n.lc3", "+economy\ntax cut*\nbudget\n\n+defence\n"
+                                "army\n");
+    assert_int_equal(count(d, "Tax cuts in the budget", 0, "economy"), 2);
+    assert_int_equal(count(d, "the army", 0, "defence"), 1);
+    asy_dict_free(d);
+    assert_string_equal(load_error("n.lcd", "word\n+x\n"),
+                        "n.lcd:1: entry before any +Category line\n  hint: "
+                        "start the file with a +Category line");
+}
+
+static void test_wordstat(void **st)
+{
+    (void)st;
+    asy_dict *d = load("w.cat", "ECONOMY\n\tTRADE\n\t\tEXPORT* (1)\n"
+                                "\t\tFREE_TRADE (2)\n\tENERGY\n\t\tOIL (1)\n"
+                                "SECURITY\n    WAR (1)\n");
+    assert_int_equal(count(d, "exports, free trade, oil", 1, "ECONOMY"), 3);
+    assert_int_equal(count(d, "exports, free trade", 0, "ECONOMY/TRADE"), 2);
+    assert_int_equal(count(d, "war", 0, "SECURITY"), 1);
+    asy_dict_free(d);
+    assert_string_equal(load_error("w.cat", "WORD (1)\n"),
+                        "w.cat:1: entry outside any category\n  hint: indent "
+                        "entries under a category line");
+}
+
+static void test_unknown_format(void **st)
+{
+    (void)st;
+    assert_non_null(strstr(load_error("x.docx", "a"),
+                           "cannot tell the dictionary format"));
+    asy_error err;
+    assert_null(asy_dict_load("/nonexistent/x.csv", NULL, &err));
+    assert_int_equal(err.code, ASSAY_E_IO);
+}
+
+/* ===== lint ==================================================================== */
+
+static void on_lint(void *ud, const char *file, long line, const char *kind,
+                    const char *msg)
+{
+    char *buf = ud;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 4096 - n, "%s:%ld:%s: %s\n", file ? file : "-", line,
+             kind, msg);
+}
+
+static void test_lint(void **st)
+{
+    (void)st;
+    asy_dict *d = load("l.csv", "a,energ*\na,energy*\na,energy\nb,power\n"
+                                "b,*power\nb,tea\nc,tea\na,trade\na,trade\n"
+                                "a,:-)\n");
+    char buf[4096] = "";
+    assert_int_equal(asy_dict_lint(d, on_lint, buf), 5);
+    assert_non_null(strstr(buf, "l.csv:3:redundant: entry 'energy' is "
+                                "redundant: glob 'energy*' already counts "
+                                "it for a"));
+    assert_non_null(strstr(buf, "l.csv:4:redundant:"));
+    assert_non_null(strstr(buf, "l.csv:8:duplicate: duplicate entry 'trade' "
+                                "in a (repeated 1 time(s), first repeat at "
+                                "line 9)"));
+    assert_non_null(strstr(buf, "l.csv:10:never: entry ':-)' (a) can never "
+                                "match"));
+    assert_non_null(strstr(buf, "l.csv:1:overlap: glob 'energ*' overlaps "
+                                "glob 'energy*' (same categories)"));
+    asy_dict_free(d);
+    d = load("s.csv", "a,energ*\nb,energy\n");
+    buf[0] = '\0';
+    assert_int_equal(asy_dict_lint(d, on_lint, buf), 1);
+    assert_non_null(strstr(buf, "shadow: entry 'energy' (b) shadows glob "
+                                "'energ*' (a)"));
+    asy_dict_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_words_and_globs),
+        cmocka_unit_test(test_phrases_longest_match),
+        cmocka_unit_test(test_hierarchy_levels),
+        cmocka_unit_test(test_phrase_window),
+        cmocka_unit_test(test_glob_matcher),
+        cmocka_unit_test(test_csv_tsv),
+        cmocka_unit_test(test_liwc),
+        cmocka_unit_test(test_dicx),
+        cmocka_unit_test(test_yaml),
+        cmocka_unit_test(test_lexicoder),
+        cmocka_unit_test(test_wordstat),
+        cmocka_unit_test(test_unknown_format),
+        cmocka_unit_test(test_lint),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,128 @@
+/*
+ * test_sha256.c — SHA-256 against the FIPS 180-4 example vectors (NIST
+ * "Examples with intermediate values": abc, the two-block 448-bit and
+ * 896-bit messages, one million 'a') and CAVS short messages; streaming in
+ * pieces must equal one shot; the file helper.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sha256.h"
+#include "testutil.h"
+
+static void check(const char *msg, size_t len, const char *want)
+{
+    char hex[ASY_SHA256_HEX];
+    asy_sha256_buf(msg, len, hex);
+    assert_string_equal(hex, want);
+}
+
+static void test_nist_examples(void **state)
+{
+    (void)state;
+    check("abc", 3,
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    check("", 0,
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const char *m448 =
+        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    check(m448, strlen(m448),
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    const char *m896 =
+        "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+    check(m896, strlen(m896),
+          "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+}
+
+static void test_nist_short_messages(void **state)
+{
+    (void)state;
+    check("\xbd", 1,
+          "68325720aabd7c82f30f554b313d0570c95accbb7dc4b5aae11204c08ffe732b");
+    check("\xc9\x8c\x8e\x55", 4,
+          "7abc22c0ae5af26ce93dbb94433a0e0b2e119d014f8e7f65bd56c61ccccd9504");
+}
+
+/* One million 'a', fed in uneven pieces so the block buffer is exercised. */
+static void test_million_a(void **state)
+{
+    (void)state;
+    char *a = malloc(1000000);
+    assert_non_null(a);
+    memset(a, 'a', 1000000);
+    asy_sha256 c;
+    unsigned char d[ASY_SHA256_BYTES];
+    char hex[ASY_SHA256_HEX];
+    asy_sha256_init(&c);
+    size_t off = 0, step = 1;
+    while (off < 1000000) {
+        size_t n = step < 1000000 - off ? step : 1000000 - off;
+        asy_sha256_update(&c, a + off, n);
+        off += n;
+        step = step * 7 % 1013 + 1;
+    }
+    asy_sha256_final(&c, d);
+    asy_sha256_hex(d, hex);
+    assert_string_equal(
+        hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(a);
+}
+
+/* Lengths around the padding boundaries (55, 56, 63, 64, 119, 120 bytes):
+ * every split point gives the one-shot digest. */
+static void test_split_equals_one_shot(void **state)
+{
+    (void)state;
+    unsigned char msg[130];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (unsigned char)(i * 31 + 7);
+    for (size_t len = 50; len <= sizeof msg; len++) {
+        char one[ASY_SHA256_HEX], two[ASY_SHA256_HEX];
+        asy_sha256_buf(msg, len, one);
+        for (size_t cut = 0; cut <= len; cut += 13) {
+            asy_sha256 c;
+            unsigned char d[ASY_SHA256_BYTES];
+            asy_sha256_init(&c);
+            asy_sha256_update(&c, msg, cut);
+            asy_sha256_update(&c, msg + cut, len - cut);
+            asy_sha256_final(&c, d);
+            asy_sha256_hex(d, two);
+            assert_string_equal(one, two);
+        }
+    }
+}
+
+static void test_file(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char *path = tu_write_str(dir, "abc.txt", "abc");
+    char hex[ASY_SHA256_HEX];
+    unsigned long long size = 0;
+    assert_int_equal(asy_sha256_file(path, hex, &size, NULL), ASSAY_OK);
+    assert_int_equal(size, 3);
+    assert_string_equal(
+        hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    asy_error err;
+    char missing[4096];
+    snprintf(missing, sizeof missing, "%s/nope", dir);
+    assert_int_equal(asy_sha256_file(missing, hex, &size, &err), ASSAY_E_IO);
+    assert_non_null(strstr(err.message, "nope"));
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nist_examples),
+        cmocka_unit_test(test_nist_short_messages),
+        cmocka_unit_test(test_million_a),
+        cmocka_unit_test(test_split_equals_one_shot),
+        cmocka_unit_test(test_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,162 @@
+/*
+ * test_stats.c — association and keyness scores against published worked
+ * examples and hand computation:
+ *  - Manning & Schütze (1999), Foundations of Statistical NLP, ch. 5, on
+ *    14,307,668 tokens of New York Times newswire: "new companies"
+ *    (c(new) = 15,828, c(companies) = 4,675, c(new companies) = 8) has
+ *    t = 0.999932 (sec. 5.3.1) and chi² = 1.55 (sec. 5.3.3); "Ayatollah
+ *    Ruhollah" (42, 20, 20) has I = 18.38 bits (sec. 5.4).
+ *  - Dunning (1993), Accurate methods for the statistics of surprise and
+ *    coincidence: -2 log λ for two binomials, computed here by hand from
+ *    his formula (eq. for H(p;k,n)) and compared with the 4-cell G².
+ *  - Rayson & Garside (2000), Comparing corpora using frequency profiling:
+ *    keyness contingency table a, b, c - a, d - b.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "testutil.h"
+
+#define NYT 14307668
+
+static void test_manning_schutze(void **state)
+{
+    (void)state;
+    asy_assoc s;
+    assert_int_equal(asy_stats_bigram(8, 15828, 4675, NYT, &s), 0);
+    assert_float_equal(s.t, 0.999932, 5e-7);
+    assert_float_equal(s.chi2, 1.55, 0.005);
+    assert_int_equal(asy_stats_bigram(20, 42, 20, NYT, &s), 0);
+    assert_float_equal(s.mi, 18.38, 0.005);
+}
+
+/* Dunning's log-likelihood of a binomial: k log p + (n-k) log(1-p). */
+static double binom_ll(double p, double k, double n)
+{
+    double a = k > 0 ? k * log(p) : 0, b = n - k > 0 ? (n - k) * log(1 - p) : 0;
+    return a + b;
+}
+
+/* -2 log λ for k1 of n1 vs k2 of n2 (Dunning 1993, sec. 6). */
+static double dunning(double k1, double n1, double k2, double n2)
+{
+    double p1 = k1 / n1, p2 = k2 / n2, p = (k1 + k2) / (n1 + n2);
+    return 2 * (binom_ll(p1, k1, n1) + binom_ll(p2, k2, n2) - binom_ll(p, k1, n1) -
+                binom_ll(p, k2, n2));
+}
+
+static void test_g2_is_dunning(void **state)
+{
+    (void)state;
+    /* bigram "most powerful" (M&S table 5.12 counts): w2 after w1 vs
+     * w2 after other words */
+    double c1 = 12593, c2 = 932, c12 = 150, n = NYT;
+    double want = dunning(c12, c1, c2 - c12, n - c1);
+    assert_float_equal(asy_stats_g2(c12, c1 - c12, c2 - c12, n - c1 - c2 + c12),
+                       want, want * 1e-9);
+    assert_float_equal(want, 1291.32, 0.01); /* by hand, M&S print 1291.42 */
+    asy_assoc s;
+    assert_int_equal(asy_stats_bigram(150, 12593, 932, NYT, &s), 0);
+    assert_float_equal(s.g2, want, want * 1e-9);
+    /* symmetric table, no association: G2 = chi2 = 0 */
+    assert_float_equal(asy_stats_g2(10, 10, 10, 10), 0.0, 1e-12);
+    assert_float_equal(asy_stats_chi2(10, 10, 10, 10), 0.0, 1e-12);
+    /* small hand-computed table: a=10 b=0 c=0 d=10 -> G2 = 40 ln 2 */
+    assert_float_equal(asy_stats_g2(10, 0, 0, 10), 40 * log(2.0), 1e-9);
+    assert_float_equal(asy_stats_chi2(10, 0, 0, 10), 20.0, 1e-9);
+    assert_float_equal(asy_stats_g2(0, 0, 5, 5), 0.0, 1e-12); /* empty row */
+}
+
+static void test_keyness(void **state)
+{
+    (void)state;
+    asy_keyness k;
+    /* a word 100 times in 10,000 target words, 100 in 100,000 reference */
+    assert_int_equal(asy_stats_keyness(100, 100, 10000, 100000, &k), 0);
+    double g = dunning(100, 10000, 100, 100000);
+    assert_float_equal(k.g2, g, g * 1e-9);
+    assert_true(k.g2 > 0);
+    assert_float_equal(k.log_ratio, log2(10.0), 1e-12);
+    double chi = asy_stats_chi2(100, 100, 9900, 99900);
+    assert_float_equal(k.chi2, chi, 1e-9);
+    /* reversed: the same magnitude, negative */
+    assert_int_equal(asy_stats_keyness(100, 100, 100000, 10000, &k), 0);
+    assert_float_equal(k.g2, -g, g * 1e-9);
+    assert_float_equal(k.log_ratio, -log2(10.0), 1e-12);
+    /* zero in the reference: log ratio uses 0.5 (Hardie 2014) */
+    assert_int_equal(asy_stats_keyness(4, 0, 1000, 1000, &k), 0);
+    assert_float_equal(k.log_ratio, 3.0, 1e-12);
+    assert_int_equal(asy_stats_keyness(5, 0, 4, 10, &k), -1);
+    assert_int_equal(asy_stats_keyness(1, 0, 4, 0, &k), -1);
+}
+
+static asy_counter *table(const char *const *kv, const int *n)
+{
+    asy_counter *c = asy_counter_new();
+    for (int i = 0; kv[i]; i++)
+        assert_int_equal(asy_counter_add(c, kv[i], strlen(kv[i]), n[i]), 0);
+    return c;
+}
+
+static void test_tables(void **state)
+{
+    (void)state;
+    const char *uk[] = {"new", "york", "the", "city", NULL};
+    const int un[] = {10, 6, 50, 34};
+    const char *bk[] = {"new york", "the city", "the new", "york city", NULL};
+    const int bn[] = {6, 5, 2, 1};
+    asy_counter *uni = table(uk, un), *bi = table(bk, bn);
+    asy_colloc *r;
+    size_t n;
+    assert_int_equal(asy_stats_collocations(bi, uni, 100, 2, NULL, &r, &n), 0);
+    assert_int_equal(n, 3); /* "york city" below min_count */
+    assert_memory_equal(r[0].key, "new york", 8);
+    assert_int_equal(r[0].split, 3);
+    asy_assoc s;
+    asy_stats_bigram(6, 10, 6, 100, &s);
+    assert_float_equal(r[0].s.g2, s.g2, 1e-12);
+    for (size_t i = 1; i < n; i++)
+        assert_true(r[i - 1].s.g2 >= r[i].s.g2);
+    free(r);
+    assert_int_equal(asy_stats_collocations(bi, uni, 100, 1, "bogus", &r, &n),
+                     -2);
+    assert_int_equal(asy_stats_collocations(bi, uni, 100, 1, "count", &r, &n),
+                     0);
+    assert_int_equal(r[3].c12, 1);
+    free(r);
+    /* keyness: uni as target, bi-words as reference */
+    const char *rk[] = {"the", "city", "rail", NULL};
+    const int rn[] = {500, 10, 90};
+    asy_counter *ref = table(rk, rn);
+    asy_keyrow *k;
+    assert_int_equal(asy_stats_keywords(uni, ref, 1, &k, &n), 0);
+    assert_int_equal(n, 5); /* new york the city + rail */
+    assert_true(k[0].k.g2 >= k[1].k.g2);
+    size_t rail = n;
+    for (size_t i = 0; i < n; i++)
+        if (k[i].len == 4 && memcmp(k[i].key, "rail", 4) == 0)
+            rail = i;
+    assert_true(rail < n); /* reference-only words are listed too */
+    assert_int_equal(k[rail].a, 0);
+    assert_int_equal(k[rail].b, 90);
+    assert_true(k[rail].k.g2 < 0);
+    assert_memory_equal(k[0].key, "city", 4); /* 34% vs 1.7%: top key word */
+    assert_true(k[n - 1].k.g2 < 0);
+    free(k);
+    asy_counter_free(uni);
+    asy_counter_free(bi);
+    asy_counter_free(ref);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_manning_schutze),
+        cmocka_unit_test(test_g2_is_dunning),
+        cmocka_unit_test(test_keyness),
+        cmocka_unit_test(test_tables),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
