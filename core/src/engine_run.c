@@ -110,7 +110,8 @@ static double elapsed(const assay_engine *e)
 static void progress_start(assay_engine *e)
 {
     clock_gettime(CLOCK_MONOTONIC, &e->t0);
-    e->next_progress = 0;
+    /* A run shorter than one interval shows only the final report. */
+    e->next_progress = e->progress_ms > 0 ? e->progress_ms / 1000.0 : 0;
     e->in_total = e->ninputs && e->progress_fn ? 0 : -1;
     for (size_t i = 0; i < e->ninputs && e->in_total >= 0; i++) {
         long long n = asy_input_size(e->inputs[i]);

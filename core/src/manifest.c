@@ -701,13 +701,14 @@ static int same_file(json_t *a, json_t *b)
 }
 
 /* Compare the recorded file list of one input with what is there now:
- * the same files (both lists are in walk order), sizes and hashes. */
+ * the same files (both lists are in walk order), sizes and hashes. Every
+ * difference is counted; the error names the first. */
 static int compare_files(assay_engine *e, const char *input, json_t *was,
                          json_t *now, int flags, asy_error *err)
 {
     size_t nw = json_array_size(was), nn = json_array_size(now);
-    size_t i = 0, k = 0;
-    char what[3072];
+    size_t i = 0, k = 0, ndiff = 0;
+    char what[3072], first[3072] = "";
     while (i < nw || k < nn) {
         json_t *a = json_array_get(was, i), *b = json_array_get(now, k);
         const char *pa = a ? jget_str(a, "path") : NULL;
@@ -727,11 +728,16 @@ static int compare_files(assay_engine *e, const char *input, json_t *was,
             snprintf(what, sizeof what, "input '%s': file '%s' has changed "
                      "since the manifest was written (size or SHA-256 "
                      "differs)", input, pa);
-        int rc = differs(e, flags, what, err);
-        if (rc < 0)
-            return rc;
+        if (flags & ASSAY_MANIFEST_FORCE)
+            differs(e, flags, what, err);
+        else if (ndiff++ == 0)
+            memcpy(first, what, sizeof first);
     }
-    return ASSAY_OK;
+    if (ndiff > 1)
+        snprintf(what, sizeof what, "%s; and %zu more change%s", first,
+                 ndiff - 1, ndiff > 2 ? "s" : "");
+    return ndiff ? differs(e, flags, ndiff > 1 ? what : first, err)
+                 : ASSAY_OK;
 }
 
 static int check_input(assay_engine *e, json_t *in, const char *cwd,

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# test_topics.sh — the topics plugin and `assay dict lint` end to end:
+# golden CSVs (checked by hand) on examples/corpus and the seed, -j 1 vs
+# -j 2 equality, aggregation, dictionary errors naming file and line.
+source "$(dirname "$0")/lib.sh"
+
+# per document, default (international) dictionary
+assay run topics "$CORPUS" -o "$T/doc" -q -j 1
+expect_same "$EXPECTED/topics_corpus.csv" "$T/doc/topics.csv" "topics per document on examples/corpus"
+assay run topics "$CORPUS" -o "$T/doc2" -q -j 2
+expect_same "$T/doc/topics.csv" "$T/doc2/topics.csv" "topics -j 2 equals -j 1"
+expect_same <(echo "category,term,count") "$T/doc/topic_terms.csv" "topic_terms.csv is header only without terms=true"
+
+# aggregated by month, with terms, two threads
+assay run topics "$CORPUS" -o "$T/month" -q -j 2 -O by=month -O terms=true
+expect_same "$EXPECTED/topics_corpus_month.csv" "$T/month/topics.csv" "topics by=month"
+assay run topics "$CORPUS" -o "$T/meta" -q -j 2 -O by=meta:outlet
+expect_grep '^Example Wire,,education_culture,5,' "$T/meta/topics.csv" "topics by=meta:outlet groups by the field"
+
+# the seed: the tallies name trade, energy, transport, technology, education/culture
+SEED=$ASSAY_SHARED_DIR/corpora/seed
+if [ -d "$SEED" ]; then
+  assay run topics "$SEED" -o "$T/seed" -q -O terms=true
+  for t in trade energy transport technology education_culture; do
+    expect_grep "^xi-kazakhstan-2024-07-02.txt,2024-07-02,$t," "$T/seed/topics.csv" "seed tallies name $t"
+  done
+  expect_same "$EXPECTED/topics_seed_terms.csv" "$T/seed/topic_terms.csv" "topic_terms.csv on the seed"
+else
+  echo "ok - SKIPPED seed checks: $SEED absent"
+fi
+
+# levels: a nested YAML dictionary counted at the top level
+mkdir -p "$T/corpus/d"; D=$T/corpus/d  # inputs under corpus/ are not output CSVs
+printf 'economy:\n  trade: [tariff*, trade]\n  energy: [energ*, solar]\nsociety: [students, universities]\n' > "$D/nested.yml"
+assay run topics "$CORPUS/wire.jsonl" -o "$T/lv" -q -O dictionary="$D/nested.yml" -O level=1
+expect_grep '^wire-001,2024-06-03,economy,3,' "$T/lv/topics.csv" "level=1 sums economy/trade and economy/energy"
+assay run topics "$CORPUS/wire.jsonl" -o "$T/lv0" -q -O dictionary="$D/nested.yml"
+expect_grep '^wire-001,2024-06-03,economy/energy,2,' "$T/lv0/topics.csv" "level=0 keeps leaf categories"
+
+# errors
+printf 'a,b\nc\n' > "$D/bad.csv"
+expect_exit 3 "a malformed dictionary fails the run" -- assay run topics "$CORPUS" -o "$T/bad" -O dictionary="$D/bad.csv"
+expect_grep "bad.csv:2: expected a category and a term" "$T/err" "the error names the dictionary file and line"
+expect_exit 3 "an unknown bundled dictionary fails" -- assay run topics "$CORPUS" -o "$T/bad" -O dictionary=nosuch
+expect_grep "no bundled dictionary named 'nosuch'" "$T/err" "the error names the missing dictionary"
+
+# dict lint
+expect_exit 0 "bundled international dictionary lints clean" -- assay dict lint "$SRC/plugins/dictionaries/international.yml"
+expect_exit 0 "bundled reuters dictionary lints clean" -- assay dict lint "$SRC/plugins/dictionaries/reuters.yml"
+printf 'a,energ*\na,energy*\nb,energy\na,trade\na,trade\na,:-)\n' > "$D/lint.csv"
+expect_exit 1 "dict lint reports findings" -- assay dict lint "$D/lint.csv" "$CORPUS" -j 1
+expect_grep "lint.csv:4: duplicate: duplicate entry 'trade'" "$T/out" "lint: duplicate"
+expect_grep "lint.csv:6: never: entry ':-)'" "$T/out" "lint: never matches"
+expect_grep "lint.csv:1: overlap: glob 'energ\*' overlaps glob 'energy\*'" "$T/out" "lint: overlapping globs"
+expect_grep "lint.csv:3: shadow: entry 'energy' (b) shadows glob 'energy\*' (a)" "$T/out" "lint: shadowed glob"
+expect_grep "^a  *4  *5$" "$T/out" "lint: coverage (documents, matches) of category a"
+expect_exit 3 "dict lint of a malformed file" -- assay dict lint "$D/bad.csv"
+expect_grep "bad.csv:2:" "$T/err" "lint error names file and line"
+expect_exit 2 "dict without a subcommand is a usage error" -- assay dict
+
+check_csvs
+echo "$PASSES passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]
