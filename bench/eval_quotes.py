@@ -20,14 +20,15 @@ direct + mixed = some quote mark; predictions direct, floating, mixed), all
 (every gold attribution with a Content; every prediction). One annotation
 file per article: the lexicographically first annotator id.
 
-LitBank quotations: the texts are pre-tokenised, one sentence per line. We
-run assay on the tokenised text itself with each newline replaced by a
-space (code-point offsets are unchanged, and quotations may then cross the
-sentence lines as they do in the novels); gold spans come from the token
-offsets (end token inclusive). Predictions of type direct/floating are
-matched as above. LitBank speakers are entity ids ("Mrs_Bennet-7") without
-mention spans, so a speaker is counted right when a word of the id's name
-(3+ letters, not a title) occurs in the predicted speaker name or mention.
+LitBank quotations: the texts are pre-tokenised, one sentence per line;
+gold spans come from the token offsets (end token inclusive). The text is
+detokenised first (marks glued to their words, sentence lines joined by a
+space), because the quotation scanner reads a mark's direction from its
+neighbours; gold offsets are mapped through the same change. LitBank
+annotates each part of an interrupted quotation separately, so each segment
+of a direct/floating prediction is matched as a prediction of its own.
+LitBank speakers are entity ids ("Mrs_Bennet-7") without mention spans,
+so a speaker is counted right when a word of the id's name (3+ letters, not a title) occurs in the predicted speaker name or mention.
 
 Standard library only. Usage:
   bench/eval_quotes.py [--assay PATH] [--split dev|train|dev,train]
@@ -160,7 +161,9 @@ def run_assay(assay, inputs, jobs):
                 "end": int(row["end"]), "spk": (num("speaker_start"),
                                                 num("speaker_end")),
                 "speaker": row["speaker"], "name": row["speaker_name"],
-                "rule": row["rule"], "conf": float(row["confidence"] or 0)})
+                "rule": row["rule"], "conf": float(row["confidence"] or 0),
+                "segments": [tuple(map(int, x.split("-")))
+                             for x in row["segments"].split(";") if x]})
     shutil.rmtree(out)
     return preds
 
@@ -274,6 +277,50 @@ def score_polnear(gold, preds, nerr):
 
 # ------------------------------------------------------------- LitBank ----
 
+NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "\u201d", "\u2019",
+                   "'s", "n't", "'ll", "'re", "'ve", "'d", "'m", "\u2019s",
+                   "n\u2019t", "\u2019ll", "\u2019re", "\u2019ve", "\u2019d",
+                   "\u2019m", "..."}
+NO_SPACE_AFTER = {"(", "[", "\u201c", "\u2018"}
+
+
+def detokenize(text):
+    """Undo LitBank's PTB-style spacing so that quotation marks touch their
+    words again (the quotation scanner reads marks by what flanks them).
+    Sentence lines are joined with a space. Returns the new text and, for
+    every character of the old text, its offset in the new one (plus one
+    entry for the end)."""
+    out, omap, pos = [], [], 0
+    prev, dq_open, glue_next = None, False, True
+    for line in text.split("\n"):
+        toks = line.split(" ") if line else []
+        for i, t in enumerate(toks):
+            glue = glue_next or t in NO_SPACE_BEFORE
+            glue_next = t in NO_SPACE_AFTER
+            if t == '"':  # straight marks alternate: open, close
+                glue = glue_next_q = False
+                if dq_open:
+                    glue = True
+                else:
+                    glue_next_q = True
+                glue = glue or prev is None
+                glue_next = glue_next_q
+                dq_open = not dq_open
+            if not glue:
+                out.append(" ")
+                pos += 1
+            omap.extend(range(pos, pos + len(t)))
+            out.append(t)
+            pos += len(t)
+            prev = t
+            if i + 1 < len(toks):
+                omap.append(pos)  # the separator space
+        omap.append(pos)  # the newline
+    omap = omap[:len(text)]
+    omap.append(pos)
+    return "".join(out), omap
+
+
 def load_litbank(tsv_dir, work):
     gold = {}
     for txt in sorted(glob.glob(os.path.join(tsv_dir, "*_brat.txt"))):
@@ -288,6 +335,7 @@ def load_litbank(tsv_dir, work):
                 p += len(tokn) + 1
             offs.append(row)
             pos += len(line) + 1
+        new, omap = detokenize(text)
         items, speakers = {}, {}
         ann = txt[:-4] + ".ann"
         with open(ann, encoding="utf-8") as f:
@@ -295,8 +343,8 @@ def load_litbank(tsv_dir, work):
                 fl = line.rstrip("\n").split("\t")
                 if fl[0] == "QUOTE":
                     s0, t0, s1, t1 = map(int, fl[2:6])
-                    items[fl[1]] = {"frags": [(offs[s0][t0][0],
-                                               offs[s1][t1][1])]}
+                    a, b = offs[s0][t0][0], offs[s1][t1][1]
+                    items[fl[1]] = {"frags": [(omap[a], omap[b - 1] + 1)]}
                 elif fl[0] == "ATTRIB":
                     speakers[fl[1]] = fl[2]
         golds = []
@@ -306,7 +354,7 @@ def load_litbank(tsv_dir, work):
             golds.append(g)
         golds.sort(key=lambda g: g["start"])
         with open(os.path.join(work, base), "w", encoding="utf-8") as f:
-            f.write(text.replace("\n", " "))
+            f.write(new)
         gold[base] = golds
     return gold
 
@@ -334,8 +382,11 @@ def score_litbank(assay, tsv_dir, jobs):
     for thr in THRESHOLDS:
         tp = ng = npred = ok = 0
         for doc, golds in gold.items():
-            ps = [p for p in preds.get(doc, [])
-                  if p["type"] in ("direct", "floating")]
+            # LitBank annotates each part of an interrupted quotation as a
+            # quotation of its own: score our parts (segments) likewise.
+            ps = [dict(p, start=a, end=b) for p in preds.get(doc, [])
+                  if p["type"] in ("direct", "floating")
+                  for a, b in (p["segments"] or [(p["start"], p["end"])])]
             pairs, _ = match(golds, ps, thr)
             ng += len(golds)
             npred += len(ps)

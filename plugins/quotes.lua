@@ -38,12 +38,6 @@ local function load_model(lang)
   }
 end
 
-local function segments(rec)
-  local parts = {}
-  for i, s in ipairs(rec.segments) do parts[i] = s.start .. "-" .. s["end"] end
-  return table.concat(parts, ";")
-end
-
 local function count_words(text)
   local _, n = text:gsub("[%w\128-\255][%w\128-\255'%-]*", "")
   return n
@@ -103,16 +97,11 @@ return {
   document = function(doc, ctx, out)
     local recs = assay.quotes(doc, ctx.qopts)
     local date = doc.date and tostring(doc.date) or nil
+    local id = doc.id
     for i, r in ipairs(recs) do
-      out.quotes:row{
-        doc_id = doc.id, date = date, quote_id = i, type = r.type,
-        start = r.start, ["end"] = r["end"], text = r.text,
-        speaker = r.speaker, speaker_start = r.speaker_start,
-        speaker_end = r.speaker_end, speaker_name = r.speaker_name,
-        cue = r.cue, cue_start = r.cue_start, cue_end = r.cue_end,
-        rule = r.rule, confidence = string.format("%.2f", r.confidence),
-        status = r.status, segments = segments(r),
-      }
+      -- a record's fields are the column names: it is the row itself
+      r.doc_id, r.date, r.quote_id = id, date, i
+      out.quotes:row(r)
     end
     tally(ctx.state.speakers, recs, date)
   end,

@@ -35,9 +35,10 @@ local function group_key(doc, by)
   return (v:gsub("[\t\n]", " "))
 end
 
+local floor = math.floor
 local function rate(count, words)
   if words <= 0 then return 0 end
-  return tonumber(string.format("%.3f", count * 1000 / words))
+  return floor(count * 1000000 / words + 0.5) / 1000  -- 3 decimals
 end
 
 local function check_by(by)
@@ -53,6 +54,7 @@ return {
   options = {
     dictionary = "international", -- bundled name (plugins/dictionaries/NAME.*) or a file
     format = "",                  -- dictionary format if the extension does not say
+    stem = "",                    -- match words by Snowball stem: english, french, ...
     level = 0,                    -- 0: each category; N: count at depth N (1 = top)
     by = "document",              -- document | date | month | year | meta:FIELD
     terms = false,                -- also write topic_terms.csv (what matched)
@@ -67,7 +69,8 @@ return {
     check_by(o.by)
     if o.level < 0 then error("option level must be >= 0", 0) end
     local fmt = o.format ~= "" and o.format or nil
-    ctx.dict = assay.dictionary(resolve(o.dictionary), { format = fmt })
+    ctx.dict = assay.dictionary(resolve(o.dictionary),
+                                { format = fmt, stem = o.stem ~= "" and o.stem or nil })
     ctx.cats = ctx.dict:categories(o.level)
     ctx.lv = { level = o.level }
     return { counts = assay.counter(), words = assay.counter(), terms = assay.counter() }

@@ -42,10 +42,12 @@ typedef enum asy_dict_kind {
 asy_dict *asy_dict_new(void);
 void asy_dict_free(asy_dict *d);
 
-/* Options applied when entries are added (set before adding). */
-enum {
-    ASY_DICT_STEM = 1, /* also stem words (needs a stemmer; see dict.c) */
-};
+/* Match word entries (and the literal words of phrases) by their Snowball
+ * stem in `lang` ("english", "en", ...): "economies" then matches the
+ * entry "economy". Globs still match the unstemmed folded token. Set
+ * before matching; NULL turns stemming off. ASSAY_E_USAGE for an unknown
+ * language or a build without libstemmer (the message says which). */
+int asy_dict_set_stem(asy_dict *d, const char *lang, asy_error *err);
 
 /* The category for a path "a/b/c" (created with its ancestors when new;
  * empty parts are dropped). Returns its index >= 0, or a negative status. */

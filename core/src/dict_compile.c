@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dict_int.h"
+#include "token.h"
 
 typedef struct nodes {
     int32_t **term, **gfirst; /* gfirst may be NULL */
@@ -69,6 +70,8 @@ static int byte_insert(asy_dict *d, asy_ihash *h, nodes *t, const char *s,
 /* The phrase token id of a literal element (assigned when new). */
 static int64_t tok_id(asy_dict *d, const char *s, size_t n)
 {
+    if (asy_dict_key(d, d->stemmer, s, n, &s, &n) < 0)
+        return -1;
     asy_shash_slot *sl =
         asy_shash_find(&d->words, s, n, asy_dict_hash(s, n), 1);
     if (!sl)
@@ -135,6 +138,8 @@ static int add_word(asy_dict *d, int32_t id)
 {
     const char *s = d->entries[id].norm;
     size_t n = strlen(s);
+    if (asy_dict_key(d, d->stemmer, s, n, &s, &n) < 0)
+        return -1;
     asy_shash_slot *sl =
         asy_shash_find(&d->words, s, n, asy_dict_hash(s, n), 1);
     if (!sl)

@@ -92,7 +92,8 @@ struct asy_dict {
     asy_shash byterm;   /* building: norm -> entry (in .exact) */
     char **files;
     size_t nfiles;
-    int flags;
+    char *stem_lang;        /* NULL: no stemming */
+    struct asy_stemmer *stemmer; /* compile-time stemmer */
 
     /* compiled */
     int compiled;
@@ -116,6 +117,11 @@ struct asy_dict {
 void asy_dict_uncompile(asy_dict *d);
 /* Is entry a a better match than b (-1 = none) of the same length? */
 int asy_dict_entry_better(const asy_dict *d, int32_t a, int32_t b);
+
+/* The lookup key of folded word k[0..n): itself, or its stem when the
+ * dictionary stems (st is the caller's stemmer for d->stem_lang). */
+int asy_dict_key(const asy_dict *d, struct asy_stemmer *st, const char *k,
+                 size_t n, const char **key, size_t *keyn);
 
 /* The best glob entry matching the folded token k[0..n), or -1. */
 int32_t asy_dict_best_glob(const asy_dict *d, const char *k, size_t n);

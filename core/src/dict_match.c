@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dict_int.h"
+#include "token.h"
 #include "wordbreak.h"
 
 typedef struct wtok {
@@ -31,6 +32,7 @@ struct asy_dict_scratch {
     asy_buf norm;
     asy_shash cache;
     uint64_t owner; /* generation of the dictionary the cache describes */
+    asy_stemmer *stem; /* for the dictionary's stem language, or NULL */
     asy_wb_seg segs[BATCH];
 };
 
@@ -46,6 +48,7 @@ void asy_dict_scratch_free(asy_dict_scratch *s)
     free(s->w);
     asy_buf_free(&s->norm);
     asy_shash_free(&s->cache);
+    asy_stemmer_free(s->stem);
     free(s);
 }
 
@@ -106,6 +109,26 @@ static void shift(asy_dict_scratch *s)
     s->pos = 0;
 }
 
+/* Fold one token into buf: ASCII lower-cased in one pass (the common
+ * case), anything else through asy_dict_fold. */
+static int fold_tok(asy_buf *buf, const char *src, size_t n)
+{
+    if (asy_buf_reserve(buf, n) < 0)
+        return -1;
+    char *o = buf->data + buf->len;
+    unsigned char any = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)src[i];
+        any |= b;
+        o[i] = (char)((unsigned char)(b - 'A') < 26u ? b | 0x20 : b);
+    }
+    if (any & 0x80)
+        return asy_dict_fold(src, n, buf);
+    buf->len += n;
+    buf->data[buf->len] = '\0';
+    return 0;
+}
+
 static int push_tok(const asy_dict *d, asy_dict_scratch *s, const char *text,
                     const asy_wb_seg *g)
 {
@@ -123,7 +146,7 @@ static int push_tok(const asy_dict *d, asy_dict_scratch *s, const char *text,
     t->cstart = g->cstart;
     t->cend = g->cend;
     t->noff = s->norm.len;
-    if (asy_dict_fold(text + g->start, g->end - g->start, &s->norm) < 0)
+    if (fold_tok(&s->norm, text + g->start, g->end - g->start) < 0)
         return -1;
     t->nlen = s->norm.len - t->noff;
     const char *k = tnorm(s, t);
@@ -134,8 +157,13 @@ static int push_tok(const asy_dict *d, asy_dict_scratch *s, const char *text,
             asy_shash_free(&s->cache);
         if (!(c = asy_shash_find(&s->cache, k, t->nlen, h, 1)))
             return -1;
-        asy_shash_slot *sl =
-            asy_shash_find((asy_shash *)&d->words, k, t->nlen, h, 0);
+        const char *key;
+        size_t kn;
+        if (asy_dict_key(d, s->stem, k, t->nlen, &key, &kn) < 0)
+            return -1;
+        asy_shash_slot *sl = asy_shash_find(
+            (asy_shash *)&d->words, key, kn,
+            key == k ? h : asy_dict_hash(key, kn), 0);
         c->tok = sl ? sl->tok : -1;
         c->exact = sl ? sl->exact : -1;
         c->glob = c->exact >= 0 ? -1 : asy_dict_best_glob(d, k, t->nlen);
@@ -264,8 +292,13 @@ int asy_dict_scan(const asy_dict *d, asy_dict_scratch *s, const char *text,
     int64_t nw = 0;
     size_t base = 0; /* corpus index of window slot 0 */
     int more = 1, rc = 0;
-    if (s->owner != d->generation)
+    if (s->owner != d->generation) {
         asy_shash_free(&s->cache);
+        asy_stemmer_free(s->stem); /* a stemmer for this dictionary */
+        s->stem = d->stem_lang ? asy_stemmer_new(d->stem_lang, NULL) : NULL;
+        if (d->stem_lang && !s->stem)
+            return ASSAY_E_NOMEM;
+    }
     s->owner = d->generation;
     s->n = s->pos = 0;
     asy_buf_clear(&s->norm);

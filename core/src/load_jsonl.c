@@ -1,16 +1,15 @@
 /*
- * load_jsonl.c — JSON Lines corpora (.jsonl, .ndjson), parsed with jansson
- * (chosen over cJSON for its precise error positions and its insertion-
- * ordered objects, which keep metadata columns in record order).
- * One object per line; a bad line is reported and skipped, never fatal.
+ * load_jsonl.c — JSON Lines corpora (.jsonl, .ndjson): one object per line,
+ * read by our own strict parser (jsonl_scan.c), which accepts, rejects and
+ * words its errors like jansson but decodes strings in runs. Object members
+ * keep record order. A bad line is reported and skipped, never fatal.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "jsonl_scan.h"
 #include "loader.h"
 #include "loader_int.h"
 
@@ -20,6 +19,7 @@ typedef struct jsonl_state {
     const asy_input_opts *o;
     asy_input_opts field_opts; /* the line is decoded once: no latin1 here */
     const asy_report *rep;
+    asy_jsonl_record rec;      /* parser buffers, reused line after line */
 } jsonl_state;
 
 static const char *const jsonl_ext[] = {".jsonl", ".ndjson", NULL};
@@ -30,6 +30,7 @@ static void jsonl_close(void *st)
     if (!s)
         return;
     asy_source_close(s->src);
+    asy_jsonl_free(&s->rec);
     free(s->display);
     free(s);
 }
@@ -50,6 +51,7 @@ static int jsonl_open(void **state, asy_source *src, const char *display,
     s->field_opts = *o;
     s->field_opts.latin1 = 0;
     s->rep = rep;
+    asy_jsonl_init(&s->rec);
     *state = s;
     return ASSAY_OK;
 }
@@ -58,16 +60,16 @@ static int jsonl_open(void **state, asy_source *src, const char *display,
 /* One record                                                           */
 /* ==================================================================== */
 
-static const char *type_name(const json_t *v)
+static const char *type_name(asy_json_type t)
 {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
+    switch (t) {
+    case ASY_JSON_OBJECT: return "an object";
+    case ASY_JSON_ARRAY: return "an array";
+    case ASY_JSON_STRING: return "a string";
+    case ASY_JSON_INTEGER: return "an integer";
+    case ASY_JSON_REAL: return "a number";
+    case ASY_JSON_TRUE:
+    case ASY_JSON_FALSE: return "a boolean";
     default: return "null";
     }
 }
@@ -84,14 +86,14 @@ static const char *src_path(const rec *r)
     return asy_source_path(r->s->src);
 }
 
-static int set_id(asy_doc *d, const json_t *v)
+static int set_id(asy_doc *d, const asy_jsonl_member *v)
 {
     char num[32];
     const char *id = NULL;
-    if (json_is_string(v)) {
-        id = json_string_value(v);
-    } else if (json_is_integer(v)) {
-        snprintf(num, sizeof num, "%" PRId64, (int64_t)json_integer_value(v));
+    if (v && v->type == ASY_JSON_STRING) {
+        id = v->str;
+    } else if (v && v->type == ASY_JSON_INTEGER) {
+        snprintf(num, sizeof num, "%" PRId64, v->i);
         id = num;
     }
     if (!id)
@@ -106,44 +108,45 @@ static int set_id(asy_doc *d, const json_t *v)
 
 /* One metadata field. Returns 0, 1 when the record must be skipped
  * (reported), -1 out of memory. */
-static int set_meta(const rec *r, asy_doc *d, const char *key, json_t *v)
+static int set_meta(const rec *r, asy_doc *d, const char *key,
+                    const asy_jsonl_member *v)
 {
     asy_meta *m = &d->meta;
-    switch (json_typeof(v)) {
-    case JSON_STRING: {
-        const char *str = json_string_value(v);
-        size_t n = json_string_length(v);
-        if (memchr(str, '\0', n)) {
+    switch (v->type) {
+    case ASY_JSON_STRING:
+        if (v->flags & ASY_JSON_STR_NUL) {
             asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
                             "binary content (NUL character in field '%s')",
                             key);
             return 1;
         }
-        return asy_meta_set_string(m, key, str, n);
-    }
-    case JSON_INTEGER: return asy_meta_set_integer(m, key, json_integer_value(v));
-    case JSON_REAL: return asy_meta_set_number(m, key, json_real_value(v));
-    case JSON_TRUE: return asy_meta_set_boolean(m, key, 1);
-    case JSON_FALSE: return asy_meta_set_boolean(m, key, 0);
-    case JSON_NULL: return 0;
+        return asy_meta_set_string(m, key, v->str, v->len);
+    case ASY_JSON_INTEGER: return asy_meta_set_integer(m, key, v->i);
+    case ASY_JSON_REAL: return asy_meta_set_number(m, key, v->d);
+    case ASY_JSON_TRUE: return asy_meta_set_boolean(m, key, 1);
+    case ASY_JSON_FALSE: return asy_meta_set_boolean(m, key, 0);
+    case ASY_JSON_NULL: return 0;
     default: {
-        char *txt = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        int rc = txt ? asy_meta_set_string(m, key, txt, strlen(txt)) : -1;
+        size_t n = 0;
+        char *txt = asy_jsonl_compact(v, &n);
+        int rc = txt ? asy_meta_set_string(m, key, txt, n) : -1;
         free(txt);
         return rc;
     }
     }
 }
 
-static int fill_meta(const rec *r, asy_doc *d, json_t *obj)
+static int fill_meta(const rec *r, asy_doc *d)
 {
     const asy_input_opts *o = r->s->o;
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v) {
-        if (strcmp(key, o->text_field) == 0 || strcmp(key, o->id_field) == 0)
+    const asy_jsonl_record *jr = &r->s->rec;
+    for (size_t i = 0; i < jr->n; i++) {
+        const asy_jsonl_member *v = &jr->members[i];
+        if (strcmp(v->key, o->text_field) == 0 ||
+            strcmp(v->key, o->id_field) == 0)
             continue;
-        const char *mkey = strcmp(key, o->date_field) == 0 ? "date" : key;
+        const char *mkey = strcmp(v->key, o->date_field) == 0 ? "date"
+                                                               : v->key;
         int rc = set_meta(r, d, mkey, v);
         if (rc != 0)
             return rc;
@@ -156,53 +159,73 @@ static int nomem(asy_error *err)
     return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
 }
 
-/* The text field: present, a string, then through the shared policy. */
-static int load_field_text(const rec *r, asy_doc *d, json_t *obj,
-                           asy_error *err)
+/* The decoded field is valid UTF-8 already (the line was cleaned and
+ * escapes decode to whole characters), so only a NUL, a CR or a leading
+ * BOM — rare, and only from escapes or a raw BOM — needs the shared
+ * cleaning; everything else is a plain copy. */
+static int take_field_text(const rec *r, asy_doc *d,
+                           const asy_jsonl_member *t, asy_error *err)
 {
-    const char *tf = r->s->o->text_field;
-    json_t *t = json_object_get(obj, tf);
-    if (!t || !json_is_string(t)) {
-        if (!t)
-            asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
-                            "no field '%s' (set text_field to the field "
-                            "holding the text)", tf);
-        else
-            asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
-                            "field '%s' is %s, not a string", tf,
-                            type_name(t));
-        return 0;
+    const unsigned char *u = (const unsigned char *)t->str;
+    int bom = t->len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
+    if (!t->flags && !bom) {
+        char *copy = malloc(t->len + 1);
+        if (!copy)
+            return nomem(err);
+        memcpy(copy, t->str, t->len + 1);
+        asy_doc_take_text(d, copy, t->len);
+        return 1;
     }
     char prefix[300];
-    snprintf(prefix, sizeof prefix, "%s, field '%s'", r->where, tf);
-    return asy_load_text_into(d, json_string_value(t), json_string_length(t),
-                              &r->s->field_opts, r->s->rep, 0, prefix, err);
+    snprintf(prefix, sizeof prefix, "%s, field '%s'", r->where,
+             r->s->o->text_field);
+    return asy_load_text_into(d, t->str, t->len, &r->s->field_opts,
+                              r->s->rep, 0, prefix, err);
+}
+
+/* The text field: present, a string, then through the shared policy. */
+static int load_field_text(const rec *r, asy_doc *d, asy_error *err)
+{
+    const char *tf = r->s->o->text_field;
+    const asy_jsonl_member *t = asy_jsonl_get(&r->s->rec, tf);
+    if (!t) {
+        asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
+                        "no field '%s' (set text_field to the field "
+                        "holding the text)", tf);
+        return 0;
+    }
+    if (t->type != ASY_JSON_STRING) {
+        asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
+                        "field '%s' is %s, not a string", tf,
+                        type_name(t->type));
+        return 0;
+    }
+    return take_field_text(r, d, t, err);
 }
 
 /* Parse the (already cleaned) line held in d->text into the document.
  * Returns 1 = document ready, 0 = skipped, < 0 fatal. */
 static int parse_record(const rec *r, asy_doc *d, asy_error *err)
 {
-    json_error_t je;
-    json_t *obj = json_loadb(d->text, d->len, JSON_ALLOW_NUL, &je);
-    if (!obj) {
+    asy_jsonl_record *jr = &r->s->rec;
+    int p = asy_jsonl_parse(jr, d->text, d->len);
+    if (p < 0)
+        return nomem(err);
+    if (p == 0) {
         asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
-                        "malformed JSON at column %d: %s", je.column, je.text);
+                        "malformed JSON at column %d: %s", jr->column,
+                        jr->message);
         return 0;
     }
-    int rc = 1;
-    if (!json_is_object(obj)) {
+    if (jr->type != ASY_JSON_OBJECT) {
         asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
-                        "not a JSON object (got %s)", type_name(obj));
-        rc = 0;
-    } else if (set_id(d, json_object_get(obj, r->s->o->id_field)) < 0) {
-        rc = nomem(err);
-    } else {
-        int m = fill_meta(r, d, obj);
-        rc = m < 0 ? nomem(err) : m > 0 ? 0 : load_field_text(r, d, obj, err);
+                        "not a JSON object (got %s)", type_name(jr->type));
+        return 0;
     }
-    json_decref(obj);
-    return rc;
+    if (set_id(d, asy_jsonl_get(jr, r->s->o->id_field)) < 0)
+        return nomem(err);
+    int m = fill_meta(r, d);
+    return m < 0 ? nomem(err) : m > 0 ? 0 : load_field_text(r, d, err);
 }
 
 static int record(jsonl_state *s, const char *line, size_t len,

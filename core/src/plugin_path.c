@@ -112,15 +112,25 @@ static void add_exe_relative(strv *s, const char *sub)
 }
 
 #if defined(ASSAY_SOURCE_DIR) && defined(ASSAY_BINARY_DIR)
-static int exe_in_build_tree(void)
+/* 1 if `path` (resolved) lies inside the build tree. */
+static int in_build_tree(const char *path)
 {
-    char exe[PATH_MAX], build[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0 || !realpath(ASSAY_BINARY_DIR, build))
+    char real[PATH_MAX], build[PATH_MAX];
+    if (!realpath(path, real) || !realpath(ASSAY_BINARY_DIR, build))
         return 0;
-    exe[n] = '\0';
     size_t k = strlen(build);
-    return strncmp(exe, build, k) == 0 && exe[k] == '/';
+    return strncmp(real, build, k) == 0 && real[k] == '/';
+}
+
+/* The program or the library itself runs from the build tree (tests, a
+ * Python session using build/libassay.so). */
+static int running_from_build_tree(void)
+{
+    Dl_info info;
+    if (in_build_tree("/proc/self/exe"))
+        return 1;
+    return dladdr((void *)asy_plugin_dirs, &info) && info.dli_fname &&
+           in_build_tree(info.dli_fname);
 }
 #endif
 
@@ -158,7 +168,7 @@ static char **search_dirs(const char *extra, const char *sub)
 #if defined(ASSAY_SOURCE_DIR) && defined(ASSAY_BINARY_DIR)
     /* The source tree serves only binaries still inside the build tree; an
      * installed assay must find its plugins without it. */
-    if (exe_in_build_tree()) {
+    if (running_from_build_tree()) {
         snprintf(path, sizeof path, "%s/%s", ASSAY_SOURCE_DIR, sub);
         add_dir(&s, path);
     }

@@ -101,7 +101,7 @@ cmp -s out1/mentions.csv out4/mentions.csv && fail "changed input, same mentions
   || pass "changed input gives different output"
 touch corpus/extra.txt
 expect_exit 3 "an added file is refused" -- assay run --from-manifest only/manifest.json -o out5
-expect_grep "file 'extra.txt' is new" "$T/err" "the message names the new file"
+expect_grep "; and 1 more change$" "$T/err" "the message counts the other change (the new file)"
 echo "-- edited" >> mentions.lua
 expect_exit 3 "a changed plugin is refused" -- assay run --from-manifest $M -o out5
 expect_grep "plugin 'mentions' (.*mentions.lua) has changed" "$T/err" "the message names the changed plugin"

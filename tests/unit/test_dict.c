@@ -299,6 +299,29 @@ static void test_unknown_format(void **st)
     assert_int_equal(err.code, ASSAY_E_IO);
 }
 
+/* ===== stemming ============================================================ */
+
+static void test_stem(void **st)
+{
+    (void)st;
+    asy_error err;
+    asy_dict *d = load("s.csv", "e,economy\ne,trade policy\ng,energ*\n");
+    if (asy_dict_set_stem(d, "english", &err) != ASSAY_OK) {
+        assert_int_equal(err.code, ASSAY_E_USAGE);
+        assert_non_null(strstr(err.message, "libstemmer"));
+        asy_dict_free(d);
+        TU_SKIP("built without libstemmer");
+        return;
+    }
+    /* economies -> econom = economy; phrases stem each word; globs
+     * still see the unstemmed token */
+    assert_int_equal(count(d, "Economies economy trading policies", 0, "e"),
+                     3);
+    assert_int_equal(count(d, "energies", 0, "g"), 1);
+    assert_int_equal(asy_dict_set_stem(d, "klingon", &err), ASSAY_E_USAGE);
+    asy_dict_free(d);
+}
+
 /* ===== lint ==================================================================== */
 
 static void on_lint(void *ud, const char *file, long line, const char *kind,
@@ -353,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_lexicoder),
         cmocka_unit_test(test_wordstat),
         cmocka_unit_test(test_unknown_format),
+        cmocka_unit_test(test_stem),
         cmocka_unit_test(test_lint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

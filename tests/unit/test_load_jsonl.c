@@ -2,7 +2,9 @@
  * test_load_jsonl.c — JSON Lines: fields to id/text/meta, configurable
  * field names, every malformed-line case (truncated JSON, not an object,
  * text missing or not a string, NUL, invalid UTF-8 per policy, over-long
- * line), blank lines, gzip, Latin-1, and the fallback ids path#line.
+ * line), blank lines, gzip, Latin-1, and the fallback ids path#line;
+ * escapes, BOM and CR in the text, duplicate keys, integers beyond int64,
+ * nested values and the parser's error wording as the loader reports it.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -111,6 +113,62 @@ static void test_fields(void **st)
     assert_string_equal(r.docs[2]->id, id3); /* 1-based line of the record */
     free(id3);
     assert_int_equal(r.c.skips + r.c.warns, 0);
+    run_free(&r);
+    free(p);
+}
+
+static void test_escapes_duplicates_numbers(void **st)
+{
+    (void)st;
+    char *p = tu_write_str(dir, "e.jsonl",
+        "{\"text\":\"It\\u2019s \\\"q\\\"\\r\\nend\\ud83d\\ude00\",\"id\":\"d1\"}\n"
+        "{\"text\":\"\\ufeffBOM first\",\"id\":\"d2\"}\r\n"
+        "{\"id\":\"d3\",\"text\":\"first\",\"n\":1,\"text\":\"second\",\"n\":2}\n"
+        "{\"id\":18446744073709551616,\"text\":\"big\",\"b\":-18446744073709551616,"
+        "\"nested\":{\"b\":[1, 2.5, \"\\u00e9\"], \"b\":null},\"x\":[ 1 ]}\n"
+        "{\"text\":\"x\",\"k\":\"a\\u0000b\"}\n"
+        "{\"text\":\"x\"} trailing\n"
+        "{\"text\":\"\\ud800\"}\n"
+        "{\"text\":\"tab\there\"}\n"
+        "{\"n\":01,\"text\":\"x\"}\n"
+        "{\"text\":\"caf\xC3\xA9\", \"t\":tru}\n");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    run r;
+    read_docs(&r, p, &o);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(r.n, 4);
+    assert_string_equal(r.docs[0]->id, "d1");
+    assert_string_equal(r.docs[0]->text,
+                        "It\xE2\x80\x99s \"q\"\nend\xF0\x9F\x98\x80");
+    assert_string_equal(r.docs[1]->text, "BOM first");
+    /* a key given twice: its last value, in its first place */
+    asy_doc *d = r.docs[2];
+    assert_string_equal(d->text, "second");
+    assert_int_equal(d->meta.n, 1);
+    assert_int_equal(meta(d, "n")->i, 2);
+    /* beyond int64: a number, and not an id */
+    d = r.docs[3];
+    char *id = NULL;
+    assert_true(asprintf(&id, "%s#4", p) > 0);
+    assert_string_equal(d->id, id);
+    free(id);
+    assert_int_equal(meta(d, "b")->type, ASY_META_NUMBER);
+    assert_true(meta(d, "b")->d == -18446744073709551616.0);
+    assert_string_equal(meta(d, "nested")->str, "{\"b\":null}");
+    assert_string_equal(meta(d, "x")->str, "[1]");
+    assert_string_equal(d->meta.items[0].key, "b");
+    char *expect = NULL;
+    assert_true(asprintf(&expect,
+        "skip|%1$s|%1$s#5|line 5|binary content (NUL character in field 'k')\n"
+        "skip|%1$s|%1$s#6|line 6|malformed JSON at column 21: end of file expected near 'trailing'\n"
+        "skip|%1$s|%1$s#7|line 7|malformed JSON at column 16: invalid Unicode '\\uD800' near '\"\\ud800\"'\n"
+        "skip|%1$s|%1$s#8|line 8|malformed JSON at column 12: control character 0x9 near '\"tab'\n"
+        "skip|%1$s|%1$s#9|line 9|malformed JSON at column 6: invalid token near '0'\n"
+        "skip|%1$s|%1$s#10|line 10|malformed JSON at column 23: invalid token near 'tru'\n",
+        p) > 0);
+    assert_string_equal(tu_log(&r.c), expect);
+    free(expect);
     run_free(&r);
     free(p);
 }
@@ -276,6 +334,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_custom_fields),
+        cmocka_unit_test(test_escapes_duplicates_numbers),
         cmocka_unit_test(test_malformed_lines),
         cmocka_unit_test(test_raw_nul_and_invalid_utf8),
         cmocka_unit_test(test_long_line_and_gzip),

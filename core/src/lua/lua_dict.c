@@ -150,7 +150,7 @@ static const char *optstring(lua_State *L, int opts, const char *name)
     return s;
 }
 
-/* assay.dictionary(path_or_table [, {format=...}]) -> Dictionary.
+/* assay.dictionary(path_or_table [, {format=, stem=LANG}]) -> Dictionary.
  * A bad file raises an error naming the file and line. Userdata first,
  * like liolib's newprefile, so an error while filling it leaks nothing. */
 int asy_lua_dict_new(lua_State *L)
@@ -175,6 +175,9 @@ int asy_lua_dict_new(lua_State *L)
         if (asy_dict_compile(k->d, &err) != ASSAY_OK)
             raise_err(L, &err);
     }
+    const char *stem = optstring(L, 2, "stem");
+    if (stem && *stem && asy_dict_set_stem(k->d, stem, &err) != ASSAY_OK)
+        raise_err(L, &err);
     if (!(k->s = asy_dict_scratch_new()))
         return luaL_error(L, "not enough memory");
     charge(L, k);

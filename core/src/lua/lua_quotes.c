@@ -2,7 +2,11 @@
  * lua_quotes.c — quote attribution for plugins: assay.quote_model{...}
  * builds the language data once per worker (a QuoteModel userdata), and
  * assay.quotes(doc, opts) returns the records of attrib.h as plain Lua
- * tables with code-point offsets into doc.text.
+ * tables with code-point offsets into doc.text: type, start, end, text,
+ * speaker/speaker_start/speaker_end, speaker_name, cue/cue_start/cue_end,
+ * rule, confidence (two decimals), status ("closed"/"unclosed") and
+ * segments ("start-end;start-end"). Absent parts are nil. The field names
+ * are the quotes.csv column names, so a record can be a row as it is.
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,17 +103,21 @@ static void setspan(lua_State *L, asy_doc *d, const char *k, size_t s,
     setint(L, key, (lua_Integer)asy_doc_cp_offset(d, e));
 }
 
+/* "start-end;start-end" in code points: the CSV form of the parts. */
 static void push_segments(lua_State *L, asy_doc *d, const asy_attrs *r,
                           const asy_attr *a)
 {
-    lua_createtable(L, (int)a->nseg, 0);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
     for (size_t i = 0; i < a->nseg; i++) {
         const asy_span *s = &r->seg[a->seg + i];
-        lua_createtable(L, 0, 2);
-        setint(L, "start", (lua_Integer)asy_doc_cp_offset(d, s->start));
-        setint(L, "end", (lua_Integer)asy_doc_cp_offset(d, s->end));
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        char part[64];
+        int n = snprintf(part, sizeof part, "%s%zu-%zu", i ? ";" : "",
+                         asy_doc_cp_offset(d, s->start),
+                         asy_doc_cp_offset(d, s->end));
+        luaL_addlstring(&b, part, (size_t)n);
     }
+    luaL_pushresult(&b);
     lua_setfield(L, -2, "segments");
 }
 
@@ -132,7 +140,7 @@ static void push_record(lua_State *L, asy_doc *d, const asy_attrs *r,
     setspan(L, d, "cue", a->cue_start, a->cue_end);
     lua_pushstring(L, a->rule ? a->rule : "");
     lua_setfield(L, -2, "rule");
-    lua_pushnumber(L, a->confidence);
+    lua_pushnumber(L, (double)(long)(a->confidence * 100 + 0.5) / 100);
     lua_setfield(L, -2, "confidence");
     lua_pushstring(L, a->closed ? "closed" : "unclosed");
     lua_setfield(L, -2, "status");

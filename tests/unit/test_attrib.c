@@ -1,0 +1,241 @@
+/*
+ * test_attrib.c — quote attribution (attrib.c, attrib_lex.c,
+ * attrib_coref.c): the word-list parser, each attribution rule, interrupted
+ * quotations, coreference-lite and odd input, with the bundled English
+ * lists of plugins/data/quotes/en.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attrib.h"
+#include "testutil.h"
+
+static const char *LISTS[] = {"cues", "function", "pronouns",
+                              "titles", "nouns", "names"};
+
+static asy_qmodel *load_model(void)
+{
+    asy_qmodel *m = asy_qmodel_new();
+    assert_non_null(m);
+    char path[4096];
+    for (size_t i = 0; i < sizeof LISTS / sizeof LISTS[0]; i++) {
+        size_t n;
+        snprintf(path, sizeof path, "%s/plugins/data/quotes/en/%s.txt",
+                 tu_source_dir(), LISTS[i]);
+        char *t = tu_read(path, &n);
+        assert_non_null(t);
+        assert_int_equal(asy_qlex_parse(m->lex, t, n, path, NULL), ASSAY_OK);
+        free(t);
+    }
+    snprintf(path, sizeof path, "%s/plugins/data/abbreviations/en.txt",
+             tu_source_dir());
+    assert_int_equal(asy_abbrevs_load(m->ab, path, NULL), ASSAY_OK);
+    return m;
+}
+
+static int setup(void **state)
+{
+    *state = load_model();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    asy_qmodel_free(*state);
+    return 0;
+}
+
+static asy_attrs run(void **state, const char *s)
+{
+    asy_attrs r;
+    assert_int_equal(asy_attrib_run(s, strlen(s), *state, NULL, &r, NULL),
+                     ASSAY_OK);
+    return r;
+}
+
+/* Copy of text[a, b) for comparisons ("" when absent). */
+static char *sub(const char *s, size_t a, size_t b)
+{
+    static char buf[8][256];
+    static int k;
+    char *o = buf[k++ & 7];
+    if (a == ASY_ATTR_NONE)
+        a = b = 0;
+    assert_true(b - a < 256);
+    memcpy(o, s + a, b - a);
+    o[b - a] = 0;
+    return o;
+}
+
+#define SPK(s, a) sub((s), (a)->spk_start, (a)->spk_end)
+#define NAME(s, a) sub((s), (a)->name_start, (a)->name_end)
+#define CUE(s, a) sub((s), (a)->cue_start, (a)->cue_end)
+#define TEXT(s, a) sub((s), (a)->start, (a)->end)
+
+/* ==== word lists ======================================================= */
+
+static void test_lex(void **state)
+{
+    (void)state;
+    asy_qlex *lx = asy_qlex_new();
+    const char *t = "# c\n[cue]\nsaid\ncalled for\n[title]\nSen.\n";
+    assert_int_equal(asy_qlex_parse(lx, t, strlen(t), "x", NULL), ASSAY_OK);
+    assert_int_equal(asy_qlex_count(lx), 3);
+    assert_int_equal(asy_qlex_get(lx, "SAID", 4), ASY_QL_CUE);
+    assert_int_equal(asy_qlex_get(lx, "sen", 3), ASY_QL_TITLE);
+    assert_int_equal(asy_qlex_get2(lx, "Called", 6, "for", 3), ASY_QL_CUE);
+    assert_int_equal(asy_qlex_get(lx, "told", 4), 0);
+    asy_error e;
+    const char *bad = "[cue]\nsaid\n[nouns]\n";
+    assert_int_equal(asy_qlex_parse(lx, bad, strlen(bad), "f.txt", &e),
+                     ASSAY_E_PARSE);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(asy_qlex_parse(lx, "said\n", 5, "f.txt", &e),
+                     ASSAY_E_PARSE);
+    asy_qlex_free(lx);
+}
+
+/* ==== direct quotations ================================================ */
+
+static void test_quote_speaker_cue(void **state)
+{
+    const char *s = "\xE2\x80\x9CWe will win,\xE2\x80\x9D Smith said.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_DIRECT);
+    assert_string_equal(TEXT(s, &r.a[0]),
+                        "\xE2\x80\x9CWe will win,\xE2\x80\x9D");
+    assert_string_equal(SPK(s, &r.a[0]), "Smith");
+    assert_string_equal(CUE(s, &r.a[0]), "said");
+    assert_string_equal(r.a[0].rule, "quote-speaker-cue");
+    assert_true(r.a[0].closed);
+    asy_attrs_free(&r);
+}
+
+static void test_quote_cue_speaker_title(void **state)
+{
+    const char *s = "Chinese President Xi Jinping visited Astana.\n\n"
+                    "\"We are friends,\" said President Xi.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(SPK(s, &r.a[0]), "President Xi");
+    assert_string_equal(NAME(s, &r.a[0]), "Xi Jinping");
+    assert_string_equal(r.a[0].rule, "quote-cue-speaker");
+    asy_attrs_free(&r);
+}
+
+static void test_interrupted(void **state)
+{
+    const char *s = "\"It works,\" she said, \"and it is cheap.\"";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].nseg, 2);
+    assert_int_equal(r.a[0].start, 0);
+    assert_int_equal(r.a[0].end, strlen(s));
+    assert_int_equal(r.seg[r.a[0].seg + 1].start, 22);
+    asy_attrs_free(&r);
+}
+
+static void test_colon_and_floating(void **state)
+{
+    const char *s = "Mary Jones spoke on Monday. She said: \"We are ready.\"\n\n"
+                    "\"Nothing will stop us now.\"";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.a[0].rule, "speaker-cue-colon");
+    assert_string_equal(SPK(s, &r.a[0]), "She");
+    assert_string_equal(NAME(s, &r.a[0]), "Mary Jones");
+    assert_int_equal(r.a[1].type, ASY_ATTR_FLOATING);
+    assert_string_equal(r.a[1].rule, "floating-previous-speaker");
+    assert_string_equal(NAME(s, &r.a[1]), "Mary Jones");
+    assert_true(r.a[1].confidence < r.a[0].confidence);
+    asy_attrs_free(&r);
+}
+
+static void test_scare_quote_ignored(void **state)
+{
+    const char *s = "The plan was called a \"blueprint\" by many.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 0);
+    asy_attrs_free(&r);
+}
+
+/* ==== reported speech ================================================== */
+
+static void test_indirect(void **state)
+{
+    const char *s = "Hillary Clinton arrived late.\n\n"
+                    "She added that the plan would cost billions of dollars.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_INDIRECT);
+    assert_string_equal(TEXT(s, &r.a[0]),
+                        "that the plan would cost billions of dollars");
+    assert_string_equal(NAME(s, &r.a[0]), "Hillary Clinton");
+    assert_string_equal(r.a[0].rule, "speaker-cue-that");
+    asy_attrs_free(&r);
+}
+
+static void test_content_first_and_mixed(void **state)
+{
+    const char *s = "The deal is dead and will not return, officials said.\n\n"
+                    "Smith said the deal was \"a total disaster\" for all.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.a[0].rule, "content-speaker-cue");
+    assert_string_equal(TEXT(s, &r.a[0]),
+                        "The deal is dead and will not return");
+    assert_string_equal(SPK(s, &r.a[0]), "officials");
+    assert_int_equal(r.a[1].type, ASY_ATTR_MIXED);
+    assert_string_equal(SPK(s, &r.a[1]), "Smith");
+    asy_attrs_free(&r);
+}
+
+static void test_according_to(void **state)
+{
+    const char *s = "According to the ministry, exports rose by ten percent.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_ACCORDING);
+    assert_string_equal(SPK(s, &r.a[0]), "the ministry");
+    assert_string_equal(TEXT(s, &r.a[0]), "exports rose by ten percent");
+    asy_attrs_free(&r);
+}
+
+/* ==== odd input ======================================================== */
+
+static void test_unclosed_and_empty(void **state)
+{
+    const char *s = "\"This never ends, and it goes on and on,\" he said. "
+                    "\"Then it opens again";
+    asy_attrs r = run(state, s);
+    assert_true(r.n >= 1);
+    assert_false(r.a[r.n - 1].closed);
+    asy_attrs_free(&r);
+    r = run(state, "");
+    assert_int_equal(r.n, 0);
+    asy_attrs_free(&r);
+    const char *odd = "\" \xE2\x80\x9D said , \" \" \xC2\xAB \xE2\x80\x9C";
+    r = run(state, odd);
+    for (size_t i = 0; i < r.n; i++)
+        assert_true(r.a[i].start <= r.a[i].end && r.a[i].end <= strlen(odd));
+    asy_attrs_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lex),
+        cmocka_unit_test(test_quote_speaker_cue),
+        cmocka_unit_test(test_quote_cue_speaker_title),
+        cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_colon_and_floating),
+        cmocka_unit_test(test_scare_quote_ignored),
+        cmocka_unit_test(test_indirect),
+        cmocka_unit_test(test_content_first_and_mixed),
+        cmocka_unit_test(test_according_to),
+        cmocka_unit_test(test_unclosed_and_empty),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

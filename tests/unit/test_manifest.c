@@ -1,0 +1,243 @@
+/*
+ * test_manifest.c — run manifests: the file list of a directory input (the
+ * loader's walk: sorted, hidden and unknown files skipped, gzip hashed as
+ * stored), typed options, key order, counts after a run, reading a
+ * manifest back into a fresh engine, and refusing changed inputs, changed
+ * plugins, trust and malformed files.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest.h"
+#include "sha256.h"
+#include "testutil.h"
+
+static const char *PLUGIN =
+    "return { name = 'm', version = '2.1',\n"
+    "  options = { n = 3, ratio = 0.5, flag = false, word = 'x' },\n"
+    "  columns = { 'id', 'len' },\n"
+    "  document = function(doc, ctx, out)\n"
+    "    out:row{ id = doc.id, len = #doc.text } end }\n";
+
+typedef struct fixture {
+    char *dir;
+    char corpus[1024], manifest[1024], out[1024];
+    char messages[4096];
+} fixture;
+
+static void collect(void *ud, const char *line)
+{
+    fixture *f = ud;
+    size_t n = strlen(f->messages);
+    snprintf(f->messages + n, sizeof f->messages - n, "%s\n", line);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tu_mkdtemp();
+    snprintf(f->corpus, sizeof f->corpus, "%s/corpus", f->dir);
+    snprintf(f->manifest, sizeof f->manifest, "%s/out/manifest.json", f->dir);
+    snprintf(f->out, sizeof f->out, "%s/out", f->dir);
+    free(tu_write_str(f->corpus, "b.txt", "second document\n"));
+    free(tu_write_str(f->corpus, "a/z.md", "nested\n"));
+    free(tu_write_str(f->corpus, ".hidden.txt", "not read\n"));
+    free(tu_write_str(f->corpus, "notes.bin", "unknown type\n"));
+    free(tu_write_gz(f->corpus, "c.txt.gz", "zipped text\n", 12));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static assay_engine *configured(fixture *f)
+{
+    assay_engine *e = NULL;
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assay_engine_set_message_callback(e, collect, f);
+    assert_int_equal(assay_engine_load_plugin_string(e, "m.lua", PLUGIN, NULL),
+                     ASSAY_OK);
+    assert_int_equal(assay_engine_set_option(e, "n", "7"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_option(e, "flag", "yes"), ASSAY_OK);
+    assert_int_equal(assay_engine_add_input(e, f->corpus), ASSAY_OK);
+    return e;
+}
+
+static json_t *load_json(const char *path)
+{
+    json_error_t jerr;
+    json_t *m = json_load_file(path, 0, &jerr);
+    assert_non_null(m);
+    return m;
+}
+
+static void test_manifest_only_contents(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_write_manifest(e, f->manifest), ASSAY_OK);
+    json_t *m = load_json(f->manifest);
+    const char *first[] = {"assay_manifest", "assay_version", "lua_version",
+                           "ran"};
+    void *it = json_object_iter(m);
+    for (int i = 0; i < 4; i++, it = json_object_iter_next(m, it))
+        assert_string_equal(json_object_iter_key(it), first[i]);
+    assert_true(json_is_false(json_object_get(m, "ran")));
+    assert_true(json_is_null(json_object_get(m, "documents")));
+    json_t *p = json_array_get(json_object_get(m, "plugins"), 0);
+    assert_string_equal(json_string_value(json_object_get(p, "origin")),
+                        "string");
+    assert_string_equal(json_string_value(json_object_get(p, "source")),
+                        PLUGIN);
+    char hex[ASY_SHA256_HEX];
+    asy_sha256_buf(PLUGIN, strlen(PLUGIN), hex);
+    assert_string_equal(json_string_value(json_object_get(p, "sha256")), hex);
+    json_t *o = json_object_get(p, "options");
+    assert_int_equal(json_integer_value(json_object_get(o, "n")), 7);
+    assert_true(json_is_real(json_object_get(o, "ratio")));
+    assert_true(json_is_true(json_object_get(o, "flag")));
+    assert_string_equal(json_string_value(json_object_get(o, "word")), "x");
+    json_t *files = json_object_get(
+        json_array_get(json_object_get(m, "inputs"), 0), "files");
+    assert_int_equal(json_array_size(files), 3);
+    const char *names[] = {"a/z.md", "b.txt", "c.txt.gz"};
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(
+            json_string_value(json_object_get(json_array_get(files, i),
+                                              "path")), names[i]);
+    asy_sha256_buf("second document\n", 16, hex);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(files, 1), "sha256")), hex);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(files, 1), "size")), 16);
+    json_decref(m);
+    assay_engine_free(e);
+}
+
+static void test_run_records_counts_and_rows(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_set_output_dir(e, f->out), ASSAY_OK);
+    assert_int_equal(assay_engine_set_manifest(e, f->manifest), ASSAY_OK);
+    assert_int_equal(assay_engine_run(e), 0);
+    json_t *m = load_json(f->manifest);
+    json_t *d = json_object_get(m, "documents");
+    assert_int_equal(json_integer_value(json_object_get(d, "read")), 3);
+    assert_int_equal(json_integer_value(json_object_get(d, "analysed")), 3);
+    json_t *out = json_array_get(json_object_get(m, "outputs"), 0);
+    assert_int_equal(json_integer_value(json_object_get(out, "rows")), 3);
+    assert_string_equal(json_string_value(json_object_get(out, "file")),
+                        "m.csv");
+    assert_int_equal(json_integer_value(json_object_get(m, "exit_status")),
+                     0);
+    const char *started = json_string_value(json_object_get(m, "started"));
+    assert_non_null(started);
+    assert_int_equal(strlen(started), 20);
+    assert_int_equal(started[19], 'Z');
+    json_decref(m);
+    assay_engine_free(e);
+}
+
+static void test_load_restores_the_run(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_set(e, "format", "tsv"), ASSAY_OK);
+    assert_int_equal(assay_engine_write_manifest(e, f->manifest), ASSAY_OK);
+    assay_engine_free(e);
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assert_int_equal(assay_engine_load_manifest(e, f->manifest, 0), ASSAY_OK);
+    assert_int_equal(assay_engine_plugin_count(e), 1);
+    const assay_plugin_info *pi = assay_engine_plugin_info(e, 0);
+    assert_string_equal(pi->name, "m");
+    for (int i = 0; i < pi->n_options; i++) {
+        if (strcmp(pi->option_names[i], "n") == 0)
+            assert_string_equal(pi->option_values[i], "7");
+        if (strcmp(pi->option_names[i], "flag") == 0)
+            assert_string_equal(pi->option_values[i], "true");
+        if (strcmp(pi->option_names[i], "ratio") == 0)
+            assert_string_equal(pi->option_values[i], "0.5");
+    }
+    assert_int_equal(e->sink_opts.fmt, ASY_FMT_TSV);
+    assert_int_equal((int)e->ninputs, 1);
+    assert_string_equal(e->inputs[0], f->corpus);
+    /* a second load into the now configured engine is refused */
+    assert_int_equal(assay_engine_load_manifest(e, f->manifest, 0),
+                     ASSAY_E_USAGE);
+    assay_engine_free(e);
+}
+
+static void test_changed_input_refused_or_forced(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_write_manifest(e, f->manifest), ASSAY_OK);
+    assay_engine_free(e);
+    free(tu_write_str(f->corpus, "b.txt", "second document, edited\n"));
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assay_engine_set_message_callback(e, collect, f);
+    assert_int_equal(assay_engine_load_manifest(e, f->manifest, 0),
+                     ASSAY_E_IO);
+    assert_non_null(strstr(assay_last_error(e)->message, "'b.txt' has changed"));
+    assert_non_null(strstr(assay_last_error(e)->hint, "force"));
+    assay_engine_free(e);
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assay_engine_set_message_callback(e, collect, f);
+    f->messages[0] = '\0';
+    assert_int_equal(assay_engine_load_manifest(e, f->manifest,
+                                                ASSAY_MANIFEST_FORCE),
+                     ASSAY_OK);
+    assert_non_null(strstr(f->messages, "warning: input"));
+    assay_engine_free(e);
+}
+
+static void test_trust_bad_json_and_exit_status(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_set(e, "trust", "true"), ASSAY_OK);
+    assert_int_equal(assay_engine_write_manifest(e, f->manifest), ASSAY_OK);
+    assay_engine_free(e);
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assert_int_equal(assay_engine_load_manifest(e, f->manifest, 0),
+                     ASSAY_E_USAGE);
+    assert_non_null(strstr(assay_last_error(e)->hint, "--trust"));
+    assay_engine_free(e);
+    char *bad = tu_write_str(f->dir, "bad.json", "{\n  \"assay_manifest\": \n");
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assert_int_equal(assay_engine_load_manifest(e, bad, 0), ASSAY_E_PARSE);
+    assert_true(assay_last_error(e)->line >= 2);
+    assay_engine_free(e);
+    free(bad);
+    assert_int_equal(asy_manifest_exit_status(0), 0);
+    assert_int_equal(asy_manifest_exit_status(4), 1);
+    assert_int_equal(asy_manifest_exit_status(ASSAY_E_USAGE), 2);
+    assert_int_equal(asy_manifest_exit_status(ASSAY_E_IO), 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_manifest_only_contents, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_run_records_counts_and_rows,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_restores_the_run, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_changed_input_refused_or_forced,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trust_bad_json_and_exit_status,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
