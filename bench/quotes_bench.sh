@@ -66,21 +66,21 @@ rl.on('close', () => {
 });
 JS
 
-secs() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$@"; }
-now() { date +%s.%N; }
+# Wall time and CPU time (user + sys) of each side: on a shared machine
+# the CPU time is the fairer "per core" figure, and both are printed.
+cpu() { awk '{printf "%.2f %.2f", $1, $2 + $3}' "$1"; }
 
 echo "text: $((TEXT_BYTES / 1000000)) MB in $JSONL; assay -j $JOBS; compromise $CVER (node $(node --version))"
-t0=$(now)
-"$ASSAY" run quotes -q "$JSONL" -o "$WORK/out" -j "$JOBS" 2>"$WORK/assay.err"
-t1=$(now)
-(cd "$NODE_DIR" && node quotes.js "$JSONL" "$CMP_MB" "$WORK/cmp_bytes")
-t2=$(now)
-a=$(secs "$t0" "$t1"); c=$(secs "$t1" "$t2")
+/usr/bin/time -f "%e %U %S" -o "$WORK/assay.time" \
+  "$ASSAY" run quotes -q "$JSONL" -o "$WORK/out" -j "$JOBS"
+(cd "$NODE_DIR" && /usr/bin/time -f "%e %U %S" -o "$WORK/cmp.time" \
+  node quotes.js "$JSONL" "$CMP_MB" "$WORK/cmp_bytes")
 rows=$(($(wc -l < "$WORK/out/quotes.csv") - 1))
-python3 - "$TEXT_BYTES" "$a" "$c" "$rows" "$JOBS" "$(cat "$WORK/cmp_bytes")" <<'PY'
+python3 - "$TEXT_BYTES" "$(cpu "$WORK/assay.time")" "$(cpu "$WORK/cmp.time")" "$rows" "$JOBS" "$(cat "$WORK/cmp_bytes")" <<'PY'
 import sys
-b, a, c, rows, jobs = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-cb = int(sys.argv[6])
-print("assay quotes: %6.1f s  %6.1f MB/s  (%d records, -j %d: %.1f MB/s per core)" % (a, b / 1e6 / a, rows, jobs, b / 1e6 / a / jobs))
-print("compromise:   %6.1f s  %6.1f MB/s  (one core, first %.1f MB)" % (c, cb / 1e6 / c, cb / 1e6))
+b = int(sys.argv[1]); aw, ac = map(float, sys.argv[2].split()); cw, cc = map(float, sys.argv[3].split())
+rows, jobs, cb = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+print("assay quotes: wall %6.1f s = %7.3f MB/s; cpu %6.1f s = %7.3f MB/s per core  (%d records, -j %d)" % (aw, b / 1e6 / aw, ac, b / 1e6 / ac, rows, jobs))
+print("compromise:   wall %6.1f s = %7.3f MB/s; cpu %6.1f s = %7.3f MB/s per core  (first %.1f MB)" % (cw, cb / 1e6 / cw, cc, cb / 1e6 / cc, cb / 1e6))
+print("assay / compromise (cpu MB/s): %.0fx" % ((b / ac) / (cb / cc)))
 PY
