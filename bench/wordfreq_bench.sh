@@ -1,17 +1,22 @@
 #!/bin/bash
 # wordfreq_bench.sh — wordfreq throughput side by side with its peers on the
 # same English text, one run per tool per round, median of RUNS rounds:
-#   assay wordfreq -j 1 and -j 2 (JSON Lines, ~4 KB documents),
+#   assay wordfreq -j 1 and -j 2 (plain text: a directory of ~2 MB .txt
+#   files, one document each, so that -j 2 has documents to share out;
+#   --no-manifest: the run manifest's SHA-256 pass over the inputs is
+#   measured separately),
 #   mawk (tolower + split on non-letters), Python collections.Counter +
 #   re.findall, and `wc -w` as a floor.
 # Text: PolNeAR train+dev texts and LitBank novel openings repeated into
 # $TMPDIR to MB megabytes (10^6 bytes). Then peak memory of wordfreq over
 # MEM_MB megabytes (/usr/bin/time -v) against its final table size.
-#   bench/wordfreq_bench.sh [MB=200] [RUNS=3] [MEM_MB=1000]
+#   bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
+# Prints MB/s by wall clock and by CPU time (user + sys), the figure that
+# holds on a shared machine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-MB=${1:-200}; RUNS=${2:-3}; MEM_MB=${3:-1000}
+MB=${1:-200}; RUNS=${2:-5}; MEM_MB=${3:-1000}
 ASSAY=${ASSAY_BIN:-$root/build/assay}
 CORPORA=${ASSAY_CORPORA:-$root/../shared/corpora}
 W=${TMPDIR:-/tmp}/assay-wordfreq-bench
@@ -32,12 +37,23 @@ for f in files:
 if not docs:
     sys.exit("no PolNeAR/LitBank texts under " + corp)
 target, size, k = mb * 10**6, 0, 0
-with open(out + ".txt", "w") as ft, open(out + ".jsonl", "w") as fj:
+os.makedirs(out + ".d", exist_ok=True)
+part, psize, parts = [], 0, 0
+def flush():
+    global part, psize, parts
+    with open(os.path.join(out + ".d", "p%05d.txt" % parts), "w") as fp:
+        fp.write("".join(part))
+    part, psize, parts = [], 0, parts + 1
+with open(out + ".txt", "w") as ft:
     while size < target:
-        d = docs[k % len(docs)]; k += 1
-        ft.write(d + "\n")
-        fj.write(json.dumps({"id": "d%d" % k, "text": d}) + "\n")
-        size += len(d.encode()) + 1
+        d = docs[k % len(docs)] + "\n"; k += 1
+        ft.write(d)
+        part.append(d); psize += len(d.encode())
+        if psize >= 2 * 10**6:
+            flush()
+        size += len(d.encode())
+if part:
+    flush()
 PY
 }
 [ -s "$W/text$MB.txt" ] || make_text "$MB" "$W/text$MB"
@@ -57,25 +73,28 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print(len(c))
 PY
 
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
-         echo "$e - $s" | bc -l; }
-declare -A T
-tools=(assay_j1 assay_j2 mawk python wc)
+# wall and CPU (user + sys) seconds of one command
+secs() { /usr/bin/time -f '%e %U %S' -o "$W/t" "$@" >/dev/null 2>&1
+         awk '{print $1, $2 + $3}' "$W/t"; }
+declare -A T C
+tools=(assay_j1 assay_j2 mawk python wc manifest)
+run() { local t=$1; shift; local r; r=$(secs "$@"); T[$t]+=" ${r% *}"; C[$t]+=" ${r#* }"; }
 for r in $(seq "$RUNS"); do
-  T[assay_j1]+=" $(secs "$ASSAY" run wordfreq "$W/text$MB.jsonl" -j 1 -q -o "$W/out1")"
-  T[assay_j2]+=" $(secs "$ASSAY" run wordfreq "$W/text$MB.jsonl" -j 2 -q -o "$W/out2")"
-  T[mawk]+=" $(secs mawk -f "$W/count.awk" "$W/text$MB.txt")"
-  T[python]+=" $(secs python3 "$W/count.py" "$W/text$MB.txt")"
-  T[wc]+=" $(secs wc -w "$W/text$MB.txt")"
+  run assay_j1 "$ASSAY" run wordfreq "$W/text$MB.d" -j 1 -q --no-manifest -o "$W/out1"
+  run assay_j2 "$ASSAY" run wordfreq "$W/text$MB.d" -j 2 -q --no-manifest -o "$W/out2"
+  run mawk mawk -f "$W/count.awk" "$W/text$MB.txt"
+  run python python3 "$W/count.py" "$W/text$MB.txt"
+  run wc wc -w "$W/text$MB.txt"
+  run manifest "$ASSAY" run --manifest-only wordfreq "$W/text$MB.d" -q -o "$W/outm0"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "text: $bytes bytes, median of $RUNS runs, MB/s = 10^6 bytes/s"
-printf '%-10s %8s %8s %10s\n' tool seconds MB/s "x mawk"
+printf '%-10s %8s %8s %9s %8s %9s\n' tool wall_s MB/s "x mawk" cpu_s "cpu MB/s"
 m_mawk=$(echo "${T[mawk]}" | median)
 for t in "${tools[@]}"; do
-  s=$(echo "${T[$t]}" | median)
-  printf '%-10s %8.2f %8.1f %10.2f\n' "$t" "$s" "$(echo "$bytes/$s/1000000" | bc -l)" \
-    "$(echo "$m_mawk/$s" | bc -l)"
+  s=$(echo "${T[$t]}" | median); c=$(echo "${C[$t]}" | median)
+  printf '%-10s %8.2f %8.1f %9.2f %8.2f %9.1f\n' "$t" "$s" "$(echo "$bytes/$s/1000000" | bc -l)" \
+    "$(echo "$m_mawk/$s" | bc -l)" "$c" "$(echo "$bytes/($c+0.001)/1000000" | bc -l)"
 done
 s1=$(echo "${T[assay_j1]}" | median); s2=$(echo "${T[assay_j2]}" | median)
 printf 'assay -j 2 / -j 1 speed-up: %.2f\n' "$(echo "$s1/$s2" | bc -l)"
@@ -83,21 +102,21 @@ cmp -s "$W/out1/wordfreq.csv" "$W/out2/wordfreq.csv" && echo "-j 1 and -j 2 outp
 
 # ---- peak memory over MEM_MB vs the final table --------------------------
 if [ "$MEM_MB" -gt 0 ]; then
-  [ -s "$W/text$MEM_MB.jsonl" ] || make_text "$MEM_MB" "$W/text$MEM_MB"
-  /usr/bin/time -v "$ASSAY" run wordfreq "$W/text$MEM_MB.jsonl" -j 1 -q \
-    -o "$W/outm" 2>"$W/time.txt"
+  [ -d "$W/text$MEM_MB.d" ] || make_text "$MEM_MB" "$W/text$MEM_MB"
+  /usr/bin/time -v "$ASSAY" run wordfreq "$W/text$MEM_MB.d" -j 1 -q \
+    --no-manifest -o "$W/outm" 2>"$W/time.txt"
   peak=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/time.txt")
   # final table: the bytes of wordfreq's two counters (counts, docs) as
   # counter.c lays them out: 16-byte slots, capacity the power of two >= 64
   # keeping load <= 0.7, plus one 8-aligned arena record (count, key, NUL)
-  # per key.
+  # per key, plus the docs counter's 4-byte distinct stamp per slot.
   table=$(python3 - "$W/outm/wordfreq.csv" <<'PY'
 import csv, sys
 keys = [r[0] for r in csv.reader(open(sys.argv[1], encoding="utf-8"))][1:]
 cap = 64
 while len(keys) > cap * 7 // 10: cap *= 2
 arena = sum((8 + len(k.encode()) + 1 + 7) // 8 * 8 for k in keys)
-print(2 * (cap * 16 + arena))
+print(2 * (cap * 16 + arena) + cap * 4)
 PY
 )
   base=$(/usr/bin/time -f %M "$ASSAY" run wordfreq "$root/examples/corpus" -q -o "$W/outb" 2>&1 >/dev/null | tail -1)

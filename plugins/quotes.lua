@@ -2,7 +2,7 @@
 quotes — who is quoted, saying what, and when.
 
 quotes.csv: one row per quotation or reported statement found by the C
-attribution pass (assay.quotes; rules in core/src/attrib.c): its type
+attribution pass (assay.quote_rows; rules in core/src/attrib.c): its type
 (direct, mixed, indirect, according_to, floating), span, speaker mention,
 canonical speaker name, cue verb, rule and confidence. Offsets are code
 points, 0-based, end-exclusive, into doc.text: the text as the engine
@@ -38,32 +38,21 @@ local function load_model(lang)
   }
 end
 
-local function count_words(text)
-  local _, n = text:gsub("[%w\128-\255][%w\128-\255'%-]*", "")
-  return n
-end
-
--- Fold one document's records into the speaker table.
-local function tally(speakers, recs, date)
-  local seen = {}
-  for _, r in ipairs(recs) do
-    local name = r.speaker_name
-    if name then
-      local s = speakers[name]
-      if not s then
-        s = { quotes = 0, words = 0, documents = 0 }
-        speakers[name] = s
-      end
-      s.quotes = s.quotes + 1
-      s.words = s.words + count_words(r.text)
-      if date then
-        if not s.first or date < s.first then s.first = date end
-        if not s.last or date > s.last then s.last = date end
-      end
-      if not seen[name] then
-        seen[name] = true
-        s.documents = s.documents + 1
-      end
+-- Fold one document's speaker sums (assay.quote_rows: parallel arrays of
+-- names, records and words) into the speaker table.
+local function tally(speakers, names, nquotes, nwords, date)
+  for i, name in ipairs(names) do
+    local s = speakers[name]
+    if not s then
+      s = { quotes = 0, words = 0, documents = 0 }
+      speakers[name] = s
+    end
+    s.quotes = s.quotes + nquotes[i]
+    s.words = s.words + nwords[i]
+    s.documents = s.documents + 1
+    if date then
+      if not s.first or date < s.first then s.first = date end
+      if not s.last or date > s.last then s.last = date end
     end
   end
 end
@@ -79,9 +68,10 @@ return {
     min_confidence = 0.0,   -- drop records below this confidence
   },
   outputs = {
-    { name = "quotes", columns = { "doc_id", "date", "quote_id", "type", "start", "end",
-      "text", "speaker", "speaker_start", "speaker_end", "speaker_name", "cue",
-      "cue_start", "cue_end", "rule", "confidence", "status", "segments" } },
+    -- doc_id, date, quote_id, type, start, end, text, speaker, speaker_start,
+    -- speaker_end, speaker_name, cue, cue_start, cue_end, rule, confidence,
+    -- status, segments: the order in which assay.quote_rows writes them
+    { name = "quotes", columns = assay.quote_columns() },
     { name = "speakers", columns = { "speaker_name", "quotes", "words", "first_date",
       "last_date", "documents" } },
   },
@@ -95,15 +85,11 @@ return {
   end,
 
   document = function(doc, ctx, out)
-    local recs = assay.quotes(doc, ctx.qopts)
+    -- the C side writes the rows (one reused table) and returns only the
+    -- per-document speaker sums
+    local names, nquotes, nwords = assay.quote_rows(doc, ctx.qopts, out.quotes)
     local date = doc.date and tostring(doc.date) or nil
-    local id = doc.id
-    for i, r in ipairs(recs) do
-      -- a record's fields are the column names: it is the row itself
-      r.doc_id, r.date, r.quote_id = id, date, i
-      out.quotes:row(r)
-    end
-    tally(ctx.state.speakers, recs, date)
+    tally(ctx.state.speakers, names, nquotes, nwords, date)
   end,
 
   merge = function(state, other)

@@ -47,10 +47,10 @@ return {
 
   document = function(doc, ctx)
     local o = ctx.options
-    local opts = { lower = o.lower, numbers = o.numbers, min_length = o.min_length }
-    ctx.state.counts:add_words(doc, opts)
-    opts.distinct = true
-    ctx.state.docs:add_words(doc, opts)
+    -- One pass over the text: every occurrence goes to counts, each distinct
+    -- word once per document to docs (document frequency).
+    ctx.state.counts:add_words(doc, { lower = o.lower, numbers = o.numbers,
+                                      min_length = o.min_length }, ctx.state.docs)
   end,
 
   merge = function(state, other)

@@ -16,6 +16,7 @@ enum {
 int cmd_run(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "assay: MESSAGE" (+ location and hint) for the engine's last error
  * and return the exit code matching its status. */

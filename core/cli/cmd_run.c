@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "plugin.h"
 #include "progress.h"
+#include "signals.h"
 
 static void run_usage(FILE *f)
 {
@@ -381,7 +382,9 @@ static int execute(assay_engine *e, const run_args *a)
     }
     cli_progress ui;
     cli_progress_install(e, &ui, a->progress, a->quiet);
+    cli_signals_start(); /* before the engine starts its threads */
     int st = assay_engine_run(e);
+    cli_signals_stop();
     int rc = st < 0 ? cli_fail(e) : st > 0 ? EXIT_SKIPPED : EXIT_OK;
     if (!a->quiet) {
         summary(e, a, st);

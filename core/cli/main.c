@@ -18,6 +18,7 @@ static void usage(FILE *f)
           "  run PLUGIN... INPUT...   run plugins over files, directories or -\n"
           "  plugins [NAME]           list the bundled plugins, or describe one\n"
           "  dict lint FILE [INPUT...] check a topic dictionary (and its coverage)\n"
+          "  report NAME INPUT...     run a report script: CSVs + report.html\n"
           "\n"
           "  assay --version          print the version\n"
           "  assay COMMAND --help     help for one command\n"
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
         return cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "dict"))
         return cmd_dict(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "assay: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -60,6 +60,8 @@ static int is_qmark(uint32_t c)
 
 static uint32_t first_cp(const char *s, size_t n)
 {
+    if (n > 0 && (unsigned char)s[0] < 0x80)
+        return (unsigned char)s[0];
     utf8proc_int32_t c = 0;
     if (utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
                          &c) <= 0)
@@ -69,6 +71,8 @@ static uint32_t first_cp(const char *s, size_t n)
 
 static int upper_cp(uint32_t c)
 {
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
     utf8proc_category_t k = utf8proc_category((utf8proc_int32_t)c);
     return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LT;
 }
@@ -104,6 +108,12 @@ static int push_tok(actx *c, const asy_wb_seg *s)
 
 static int tokenize(actx *c)
 {
+    if (c->opt.words) { /* the document's cached segments */
+        for (size_t i = 0; i < c->opt.nwords; i++)
+            if (push_tok(c, &c->opt.words[i]) != 0)
+                return -1;
+        return 0;
+    }
     asy_wb_iter it;
     asy_wb_seg seg[64];
     size_t k;
@@ -191,7 +201,8 @@ size_t cue_at(const actx *c, size_t i)
         c->t[i].q >= 0)
         return 0;
     const tok *t = &c->t[i];
-    if (i + 1 < c->nt && c->t[i + 1].kind == TK_WORD &&
+    if ((t->cls & ASY_QL_HEAD) && i + 1 < c->nt &&
+        c->t[i + 1].kind == TK_WORD &&
         c->t[i + 1].s == t->e + 1 &&
         (asy_qlex_get2(c->m->lex, c->text + t->s, t->e - t->s,
                        c->text + c->t[i + 1].s,
@@ -303,13 +314,31 @@ static int dash_match(const actx *c, size_t j, match *m)
 
 /* "Smith, the mayor, said" / "Rep. Moore (D-Wis.) said": the phrase at j
  * when the words before the cue are not a phrase of their own. */
+static int is_prep(const actx *c, size_t i)
+{
+    static const char *const P[] = {"of", "in", "at", "for", "from", "with"};
+    for (size_t k = 0; k < sizeof P / sizeof P[0]; k++)
+        if (tok_is(c, i, P[k]))
+            return 1;
+    return 0;
+}
+
 static int speaker_then_cue(const actx *c, size_t j, size_t x, match *m)
 {
     if (np_before(c, x, j, m) && m->np0 == j)
         return 1;
     if (!np_after(c, j, m) || m->np1 + 1 >= x)
         return 0;
-    return at_punct(c, m->np1 + 1, ',') || at_punct(c, m->np1 + 1, '(');
+    size_t p = m->np1 + 1;
+    match m2;
+    /* "Mr. Morgan of the Sierra Club said", "a narrator in the ad asks":
+     * a phrase, a preposition, and a phrase reaching the cue */
+    if (p + 1 < x && is_prep(c, p) && np_before(c, x, p + 1, &m2) &&
+        m2.np0 == p + 1 && !m->pron) {
+        m->np1 = m2.np1;
+        return 1;
+    }
+    return at_punct(c, p, ',') || at_punct(c, p, '(');
 }
 
 static int tail_match(const actx *c, size_t last, match *m)
@@ -352,7 +381,11 @@ static int tail_match(const actx *c, size_t last, match *m)
 static int tail_continues(const actx *c, const match *m)
 {
     size_t n = 0;
+    if (at_punct(c, m->end + 1, ',') || at_punct(c, m->end + 1, ';'))
+        return 0; /* “A?” she said, but …: a new clause, not content */
     for (size_t x = m->end + 1; x < c->nt && same_sent(c, x, m->end); x++) {
+        if (memchr(c->text + c->t[x - 1].e, '\n', c->t[x].s - c->t[x - 1].e))
+            return 0; /* a line break ends the attribution */
         if (c->t[x].q >= 0 || tok_is(c, x, "that") || cue_at(c, x))
             return 1;
         if (c->t[x].kind == TK_WORD && ++n > 10)
@@ -372,6 +405,9 @@ static int lead_match(const actx *c, size_t first, int *fragment, match *m)
     int colon = at_punct(c, j, ':') || at_punct(c, j, ',');
     if (colon)
         j--;
+    if (j < c->nt && c->t[j].q < 0 && tok_is(c, j, "that"))
+        return 0; /* said that(,) “…”: a quotation inside a reported
+                     clause, mixed (reported-speech pass) */
     *fragment = !colon;
     for (size_t x = j + 1; x-- > 0 && x + 8 > j;) {
         if (c->t[x].q >= 0 || !same_sent(c, x, first))
@@ -431,7 +467,8 @@ static int words_inside(const actx *c, size_t q)
     return n;
 }
 
-/* Is quotation q a block (opens its sentence, or follows ':' / "cue ,")? */
+/* Is quotation q a block (opens its sentence or a line, or follows ':' /
+ * "cue ,")? */
 static int is_block(const actx *c, size_t q)
 {
     size_t f = c->qt0[q];
@@ -439,6 +476,10 @@ static int is_block(const actx *c, size_t q)
         c->t[f - 1].para != c->t[f].para)
         return 1;
     if (at_punct(c, f - 1, ':'))
+        return 1;
+    /* a quotation opening a line (one-newline layouts: vox-pop lists
+     * "“…” ― Name" line after line) starts a block too */
+    if (memchr(c->text + c->t[f - 1].e, '\n', c->t[f].s - c->t[f - 1].e))
         return 1;
     return at_punct(c, f - 1, ',') && f >= 2 && cue_at(c, f - 2);
 }
@@ -786,6 +827,12 @@ void asy_attrs_free(asy_attrs *r)
 static int split_sentences(actx *c, asy_error *err)
 {
     size_t cap = 0;
+    if (c->opt.sents) {
+        c->sent = (asy_span *)c->opt.sents; /* borrowed, never written */
+        c->ns = c->opt.nsent;
+        return 0;
+    }
+    c->own_sent = 1;
     for (size_t p = 0; p < c->np; p++)
         if (asy_sentences_news_range(c->text, c->para[p].start,
                                      c->para[p].end, c->m->ab, &c->sent,
@@ -802,13 +849,21 @@ static int prepare(actx *c, asy_error *err)
             return -1;
         c->para = c->own_para = p;
     }
-    asy_quote_opts qo;
-    asy_quote_opts_init(&qo);
-    qo.paras = c->para;
-    qo.npara = c->np;
-    if (asy_quotes_scan(c->text, c->len, &qo, &c->qs, err) != ASSAY_OK ||
-        split_sentences(c, err) != 0 || tokenize(c) != 0)
+    if (c->opt.quotes) {
+        c->qs = *c->opt.quotes; /* borrowed */
+    } else {
+        asy_quote_opts qo;
+        asy_quote_opts_init(&qo);
+        qo.paras = c->para;
+        qo.npara = c->np;
+        c->own_qs = 1;
+        if (asy_quotes_scan(c->text, c->len, &qo, &c->qs, err) != ASSAY_OK)
+            return -1;
+    }
+    if (split_sentences(c, err) != 0 || tokenize(c) != 0)
         return -1;
+    if (c->nt > 0 && c->t[c->nt - 1].e > c->len)
+        return -2; /* segments of another text: a caller's bug */
     assign_units(c);
     if (assign_quotes(c) != 0)
         return -1;
@@ -819,16 +874,46 @@ static int prepare(actx *c, asy_error *err)
 static void release(actx *c)
 {
     free(c->t);
-    free(c->sent);
+    if (c->own_sent)
+        free(c->sent);
     free(c->own_para);
     free(c->qt0);
     free(c->qt1);
     free(c->busy);
     free(c->rtok);
-    asy_quotes_free(&c->qs);
+    if (c->own_qs)
+        asy_quotes_free(&c->qs);
 }
 
 static int sort_records(actx *c);
+
+/* First token starting at or after byte b (tokens are in text order). */
+static size_t tok_from(const actx *c, size_t b)
+{
+    size_t lo = 0, hi = c->nt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->t[mid].s < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Words and numbers inside each record's parts (speakers.csv sums them). */
+static void count_words(actx *c)
+{
+    asy_attrs *o = c->out;
+    for (size_t r = 0; r < o->n; r++) {
+        size_t n = 0;
+        for (size_t k = o->a[r].seg; k < o->a[r].seg + o->a[r].nseg; k++)
+            for (size_t i = tok_from(c, o->seg[k].start);
+                 i < c->nt && c->t[i].e <= o->seg[k].end; i++)
+                n += c->t[i].kind == TK_WORD || c->t[i].kind == TK_NUM;
+        o->a[r].words = n;
+    }
+}
 
 int asy_attrib_run(const char *text, size_t len, const asy_qmodel *m,
                    const asy_attrib_opts *o, asy_attrs *out, asy_error *err)
@@ -845,10 +930,19 @@ int asy_attrib_run(const char *text, size_t len, const asy_qmodel *m,
         c.opt = *o;
     c.para = (asy_span *)c.opt.paras;
     c.np = c.opt.paras ? c.opt.npara : 0;
-    int bad = prepare(&c, err) != 0 || pass_direct(&c) != 0;
+    int rc = prepare(&c, err);
+    if (rc == -2) {
+        release(&c);
+        return asy_error_set(err, ASSAY_E_USAGE, "attrib: word segments "
+                             "run past the text (%zu bytes); pass the "
+                             "segments of this text", len);
+    }
+    int bad = rc != 0 || pass_direct(&c) != 0;
     c.ndirect = out->n;
     bad = bad || (c.opt.indirect && pass_reported(&c) != 0) ||
               sort_records(&c) != 0 || asy_attrib_coref(&c) != 0;
+    if (!bad)
+        count_words(&c);
     release(&c);
     if (bad) {
         asy_attrs_free(out);

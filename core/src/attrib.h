@@ -30,9 +30,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quote.h"
 #include "segment.h"
 #include "sentence.h"
 #include "status.h"
+#include "wordbreak.h"
 
 /* Word classes of the model's lexicon (bits; a word may have several). */
 enum {
@@ -53,7 +55,9 @@ enum {
     ASY_QL_STOP = 1u << 14,      /* ends a speaker phrase: "that", "in" */
     ASY_QL_TIME = 1u << 15,      /* "Monday" after a cue */
     ASY_QL_FEMALE = 1u << 16,    /* first names */
-    ASY_QL_MALE = 1u << 17
+    ASY_QL_MALE = 1u << 17,
+    ASY_QL_HEAD = 1u << 31       /* first word of a two-word entry (set
+                                    by asy_qlex_add, not a list section) */
 };
 #define ASY_QL_PRONOUN                                                     \
     (ASY_QL_PRON_M | ASY_QL_PRON_F | ASY_QL_PRON_N | ASY_QL_PRON_PL |      \
@@ -109,6 +113,7 @@ typedef struct asy_attr {
     size_t seg, nseg;           /* its parts in asy_attrs.seg */
     size_t spk_start, spk_end;  /* speaker mention, or ASY_ATTR_NONE */
     size_t name_start, name_end;/* canonical name, or ASY_ATTR_NONE */
+    size_t words;               /* word and number tokens in its parts */
     size_t cue_start, cue_end;  /* cue, or ASY_ATTR_NONE */
     const char *rule;           /* static string naming the rule */
     double confidence;          /* 0..1, see attrib.c */
@@ -128,14 +133,24 @@ typedef struct asy_attrib_opts {
     double min_confidence; /* drop records below (default 0) */
     const asy_span *paras; /* paragraph spans, NULL = compute */
     size_t npara;
+    /* Structure already computed for the text (structure.h's document
+     * cache): borrowed, NULL = compute here. words: the ASY_WB_NOSPACE
+     * segments; sents: news sentences of each paragraph with the model's
+     * abbreviations; quotes: the scan with default options over paras. */
+    const asy_wb_seg *words;
+    size_t nwords;
+    const asy_span *sents;
+    size_t nsent;
+    const asy_quotes *quotes;
 } asy_attrib_opts;
 
 void asy_attrib_opts_init(asy_attrib_opts *o);
 
 /* Attribute the quotations of text[0..len) (valid UTF-8) with model m
  * (not NULL). o may be NULL for the defaults. On success fills *out
- * (caller frees with asy_attrs_free) and returns ASSAY_OK; the only error
- * is ASSAY_E_NOMEM (*out empty). Linear in the text apart from the
+ * (caller frees with asy_attrs_free) and returns ASSAY_OK; errors:
+ * ASSAY_E_NOMEM, ASSAY_E_USAGE (o->words run past the text) (*out
+ * empty). Linear in the text apart from the
  * bounded look-backs of the coreference step; thread-safe. */
 int asy_attrib_run(const char *text, size_t len, const asy_qmodel *m,
                    const asy_attrib_opts *o, asy_attrs *out,

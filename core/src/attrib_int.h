@@ -33,7 +33,8 @@ typedef struct actx {
     size_t nt, tcap;
     asy_span *sent, *para, *own_para;
     size_t ns, np;
-    asy_quotes qs;
+    asy_quotes qs;      /* owned unless borrowed from opt.quotes */
+    int own_qs, own_sent;
     size_t *qt0, *qt1;  /* first/last token per quotation; -1 = none/used */
     unsigned char *busy;/* per sentence: holds a direct record */
     asy_attrs *out;

@@ -14,6 +14,7 @@
 typedef struct slot {
     char key[KEYMAX]; /* lower-cased, NUL-terminated; "" = empty slot */
     uint32_t cls;
+    uint32_t h;       /* low bits of the key's hash: most misses stop here */
 } slot;
 
 struct asy_qlex {
@@ -48,9 +49,11 @@ static int fold(char *buf, const char *w, size_t n)
 static slot *find(const asy_qlex *lx, const char *key, size_t n)
 {
     size_t mask = lx->cap - 1;
-    for (size_t i = hash(key, n) & mask;; i = (i + 1) & mask) {
+    uint64_t h = hash(key, n);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         slot *s = &lx->tab[i];
-        if (!s->key[0] || (strncmp(s->key, key, n) == 0 && !s->key[n]))
+        if (!s->key[0] || (s->h == (uint32_t)h && !memcmp(s->key, key, n) &&
+                           !s->key[n]))
             return s;
     }
 }
@@ -101,9 +104,13 @@ int asy_qlex_add(asy_qlex *lx, uint32_t cls, const char *w, size_t n)
     slot *s = find(lx, key, n);
     if (!s->key[0]) {
         memcpy(s->key, key, n + 1);
+        s->h = (uint32_t)hash(key, n);
         lx->n++;
     }
     s->cls |= cls;
+    const char *sp = memchr(key, ' ', n);
+    if (sp && sp > key && !(cls & ASY_QL_HEAD)) /* "called for": "called" */
+        return asy_qlex_add(lx, ASY_QL_HEAD, key, (size_t)(sp - key));
     return ASSAY_OK;
 }
 

@@ -50,6 +50,9 @@ struct asy_counter {
     block *arena;
     size_t arena_bytes;
     size_t next_block; /* size of the next arena block */
+    uint32_t *stamp;   /* per slot: the distinct round that last counted
+                          it (NULL until asy_counter_begin_distinct) */
+    uint32_t round;    /* current distinct round, 0 = none yet */
 };
 
 #define MIN_CAP 64
@@ -123,6 +126,11 @@ static inline uint32_t hash_key(const char *p, size_t n)
 {
     uint64_t h = hash64(p, n);
     return (uint32_t)(h ^ h >> 32);
+}
+
+uint32_t asy_counter_hash(const char *key, size_t len)
+{
+    return hash_key(key ? key : "", key ? len : 0);
 }
 
 /* Key equality without a libc call for the short keys that dominate. */
@@ -214,18 +222,24 @@ void asy_counter_free(asy_counter *c)
         free(b);
     }
     free(c->tab);
+    free(c->stamp);
     free(c);
 }
 
-/* Double the table, re-placing every slot by its cached hash. */
+/* Double the table, re-placing every slot (and its stamp) by its cached
+ * hash. */
 static int grow(asy_counter *c)
 {
     size_t cap = (c->mask + 1) * 2;
     if (cap > ((size_t)1 << 32))
         return -1; /* h32 cannot address more buckets */
     slot *t = calloc(cap, sizeof *t);
-    if (!t)
+    uint32_t *st = c->stamp ? calloc(cap, sizeof *st) : NULL;
+    if (!t || (c->stamp && !st)) {
+        free(t);
+        free(st);
         return -1;
+    }
     for (size_t k = 0; k <= c->mask; k++) {
         if (!c->tab[k].rec)
             continue;
@@ -233,8 +247,12 @@ static int grow(asy_counter *c)
         while (t[i].rec)
             i = (i + 1) & (cap - 1);
         t[i] = c->tab[k];
+        if (st)
+            st[i] = c->stamp[k];
     }
     free(c->tab);
+    free(c->stamp);
+    c->stamp = st;
     c->tab = t;
     c->mask = cap - 1;
     c->limit = cap / 10 * 7 + (cap % 10) * 7 / 10;
@@ -255,30 +273,85 @@ static inline slot *find(const asy_counter *c, const char *key, size_t len,
     }
 }
 
-static int add_hashed(asy_counter *c, const char *key, size_t len,
-                      uint32_t h, int64_t n)
+/* Fill the empty slot s (found for key) with a new record; the slot may
+ * move when the table grows. NULL when out of memory. */
+static slot *insert(asy_counter *c, slot *s, const char *key, size_t len,
+                    uint32_t h)
+{
+    if (len > UINT32_MAX)
+        return NULL;
+    if (c->size >= c->limit) {
+        if (grow(c) < 0)
+            return NULL;
+        s = find(c, key, len, h);
+    }
+    char *rec = intern(c, key, len);
+    if (!rec)
+        return NULL;
+    s->h32 = h;
+    s->len = (uint32_t)len;
+    s->rec = rec;
+    c->size++;
+    return s;
+}
+
+static inline int add_hashed(asy_counter *c, const char *key, size_t len,
+                             uint32_t h, int64_t n)
 {
     slot *s = find(c, key, len, h);
-    if (!s->rec) {
-        if (len > UINT32_MAX)
-            return -1;
-        if (c->size >= c->limit) {
-            if (grow(c) < 0)
-                return -1;
-            s = find(c, key, len, h);
-        }
-        char *rec = intern(c, key, len);
-        if (!rec)
-            return -1;
-        s->h32 = h;
-        s->len = (uint32_t)len;
-        s->rec = rec;
-        c->size++;
-    }
+    if (!s->rec && !(s = insert(c, s, key, len, h)))
+        return -1;
     int64_t *cnt = slot_count(s);
     *cnt = sat_add(*cnt, n);
     c->total = sat_add(c->total, n);
     return 0;
+}
+
+int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
+                      uint32_t h, int64_t n)
+{
+    return add_hashed(c, key, len, h, n);
+}
+
+void asy_counter_prefetch(const asy_counter *c, uint32_t h)
+{
+    __builtin_prefetch(&c->tab[h & c->mask]);
+}
+
+void asy_counter_prefetch_key(const asy_counter *c, uint32_t h)
+{
+    const char *rec = c->tab[h & c->mask].rec;
+    if (rec)
+        __builtin_prefetch(rec);
+}
+
+int asy_counter_begin_distinct(asy_counter *c)
+{
+    if (!c->stamp && !(c->stamp = calloc(c->mask + 1, sizeof *c->stamp)))
+        return -1;
+    if (++c->round == 0) { /* wrapped: forget every old round */
+        memset(c->stamp, 0, (c->mask + 1) * sizeof *c->stamp);
+        c->round = 1;
+    }
+    return 0;
+}
+
+int asy_counter_add_distinct(asy_counter *c, const char *key, size_t len,
+                             uint32_t h)
+{
+    if (!c->stamp)
+        return -1; /* no round begun */
+    slot *s = find(c, key, len, h);
+    if (!s->rec && !(s = insert(c, s, key, len, h)))
+        return -1;
+    uint32_t *st = &c->stamp[s - c->tab];
+    if (*st == c->round)
+        return 0;
+    *st = c->round;
+    int64_t *cnt = slot_count(s);
+    *cnt = sat_add(*cnt, 1);
+    c->total = sat_add(c->total, 1);
+    return 1;
 }
 
 int asy_counter_add(asy_counter *c, const char *key, size_t len, int64_t n)
@@ -313,7 +386,8 @@ int64_t asy_counter_total(const asy_counter *c)
 
 size_t asy_counter_memory(const asy_counter *c)
 {
-    return sizeof *c + (c->mask + 1) * sizeof(slot) + c->arena_bytes;
+    return sizeof *c + (c->mask + 1) * sizeof(slot) + c->arena_bytes +
+           (c->stamp ? (c->mask + 1) * sizeof *c->stamp : 0);
 }
 
 int asy_counter_merge(asy_counter *dst, const asy_counter *src)

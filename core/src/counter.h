@@ -27,6 +27,32 @@ int64_t asy_counter_total(const asy_counter *c); /* sum of counts */
 /* Bytes of memory held (table + arena), for memory accounting. */
 size_t asy_counter_memory(const asy_counter *c);
 
+/* The hash the counter uses for key (stable within one process), and
+ * asy_counter_add with that hash precomputed: a caller that adds one key
+ * to several counters hashes it once. h must be asy_counter_hash(key, len). */
+uint32_t asy_counter_hash(const char *key, size_t len);
+int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
+                      uint32_t h, int64_t n);
+
+/* Hints for batch callers: start loading the bucket of hash h
+ * (asy_counter_prefetch), or the record of the key already in that
+ * bucket (asy_counter_prefetch_key, once the bucket is likely cached), so
+ * that a later add with h does not wait for memory. No effect on
+ * contents. */
+void asy_counter_prefetch(const asy_counter *c, uint32_t h);
+void asy_counter_prefetch_key(const asy_counter *c, uint32_t h);
+
+/* Distinct counting (document frequencies) without a per-document set:
+ * asy_counter_begin_distinct starts a round (one per document); within a
+ * round asy_counter_add_distinct adds 1 to a key only the first time it
+ * sees it (a per-slot stamp, 4 bytes per slot, allocated on first use).
+ * begin returns 0 or -1 when out of memory; add_distinct returns 1 when
+ * counted, 0 when already counted in this round, -1 when out of memory.
+ * h must be asy_counter_hash(key, len). */
+int asy_counter_begin_distinct(asy_counter *c);
+int asy_counter_add_distinct(asy_counter *c, const char *key, size_t len,
+                             uint32_t h);
+
 /* Add every entry of src into dst. */
 int asy_counter_merge(asy_counter *dst, const asy_counter *src);
 

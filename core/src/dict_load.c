@@ -254,7 +254,7 @@ static char *slurp(const char *path, size_t *len, asy_error *err)
         fclose(f);
     if (!buf) {
         asy_error_set(err, ASSAY_E_IO, "%s: cannot read dictionary: %s", path,
-                      f ? "not a readable file" : strerror(e));
+                      f ? "not a readable file" : asy_errno_text(e));
         asy_error_at(err, path, -1, -1);
     }
     return buf;

@@ -693,6 +693,11 @@ static void close_run(assay_engine *e, int commit)
     asy_pool_free(e->pool);
     e->pool = NULL;
     asy_error err;
+    /* Two phases, so that one output failing to reach the disk (a full
+     * disk shows up at flush or fsync) leaves none committed. */
+    for (int i = 0; commit && e->sinks && i < e->nsinks && !e->fatal; i++)
+        if (e->sinks[i] && asy_sink_finish(e->sinks[i], &err) < 0)
+            set_fatal(e, &err);
     for (int i = 0; e->sinks && i < e->nsinks; i++) {
         if (!e->sinks[i])
             continue;
@@ -762,7 +767,7 @@ static int check_inputs(assay_engine *e)
         if (strcmp(e->inputs[i], "-") == 0 || stat(e->inputs[i], &st) == 0)
             continue;
         asy_error_set(&e->err, ASSAY_E_IO, "cannot read input '%s': %s",
-                      e->inputs[i], strerror(errno));
+                      e->inputs[i], asy_errno_text(errno));
         asy_error_at(&e->err, e->inputs[i], -1, -1);
         return ASSAY_E_IO;
     }

@@ -297,7 +297,7 @@ static int push_level(asy_reader *r, const char *rel, asy_error *err)
     if (list_dir(dir, &lv.names, &lv.n) < 0) {
         int code = errno == ENOMEM ? ASSAY_E_NOMEM : ASSAY_E_IO;
         asy_error_set(err, code, "cannot read directory '%s': %s", dir,
-                      strerror(errno));
+                      asy_errno_text(errno));
         asy_error_at(err, dir, -1, -1);
         free(dir);
         free(lv.rel);
@@ -378,7 +378,7 @@ int asy_reader_open(asy_reader **out, const char *path,
         rc = open_single(r, path, err);
     } else if (stat(path, &st) != 0) {
         rc = asy_error_set(err, ASSAY_E_IO, "cannot open '%s': %s", path,
-                           strerror(errno));
+                           asy_errno_text(errno));
         asy_error_at(err, path, -1, -1);
     } else if (S_ISDIR(st.st_mode)) {
         r->kind = R_DIR;
@@ -406,7 +406,7 @@ static int visit(asy_reader *r, const char *rel, asy_error *err)
     int rc = 0;
     const asy_format *f = asy_format_for_path(rel);
     if (lstat(full, &lst) != 0) {
-        asy_report_skip(&r->rep, full, rel, "", "%s", strerror(errno));
+        asy_report_skip(&r->rep, full, rel, "", "%s", asy_errno_text(errno));
     } else if (S_ISDIR(lst.st_mode)) {
         rc = push_level(r, rel, err);
     } else if (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 &&

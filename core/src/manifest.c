@@ -22,6 +22,7 @@
 #include "csvout.h"
 #include "manifest.h"
 #include "sha256.h"
+#include "sink.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -445,32 +446,42 @@ static int make_parent(const char *path)
 static int io_fail(asy_error *err, const char *what, const char *path)
 {
     asy_error_set(err, ASSAY_E_IO, "cannot %s manifest '%s': %s", what, path,
-                  strerror(errno));
+                  asy_errno_text(errno));
     asy_error_at(err, path, -1, -1);
     return ASSAY_E_IO;
 }
 
-/* DIR/.NAME.tmp-PID, fsync, rename: never a half-written manifest. */
+/* DIR/.NAME.tmp-PID-N, fsync, rename: never a half-written manifest. N
+ * keeps two engines of one process apart. */
 static int write_atomic(json_t *m, const char *path, asy_error *err)
 {
+    static unsigned long seq;
     char *tmp = NULL;
     const char *base = base_name(path);
     int dirlen = (int)(base - path);
-    if (asprintf(&tmp, "%.*s.%s.tmp-%ld", dirlen, path, base,
-                 (long)getpid()) < 0)
+    unsigned long n = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
+    if (asprintf(&tmp, "%.*s.%s.tmp-%ld-%lu", dirlen, path, base,
+                 (long)getpid(), n) < 0)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     if (make_parent(path) < 0) {
         free(tmp);
         return io_fail(err, "create the directory of", path);
     }
-    FILE *f = fopen(tmp, "w");
+    /* Created exclusively and listed (sink.h), so an interrupted run
+     * removes it too. */
+    int fd = asy_tmp_create(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     int rc = f ? ASSAY_OK : io_fail(err, "write", path);
+    if (!f && fd >= 0) {
+        close(fd);
+        asy_tmp_discard(tmp);
+    }
     if (f) {
         int bad = json_dumpf(m, f, JSON_INDENT(2)) < 0 || fputc('\n', f) < 0 ||
                   fflush(f) != 0 || fsync(fileno(f)) != 0;
-        if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        if (fclose(f) != 0 || bad || asy_tmp_commit(tmp, path) != 0) {
             rc = io_fail(err, "write", path);
-            unlink(tmp);
+            asy_tmp_discard(tmp);
         }
     }
     free(tmp);
@@ -505,7 +516,7 @@ int assay_engine_write_manifest(assay_engine *e, const char *path)
         if (strcmp(e->inputs[i], "-") == 0 || stat(e->inputs[i], &st) == 0)
             continue;
         asy_error_set(&e->err, ASSAY_E_IO, "cannot read input '%s': %s",
-                      e->inputs[i], strerror(errno));
+                      e->inputs[i], asy_errno_text(errno));
         asy_error_at(&e->err, e->inputs[i], -1, -1);
         return ASSAY_E_IO;
     }
@@ -754,7 +765,7 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
     }
     if (stat(path, &st) != 0) {
         asy_error_set(err, ASSAY_E_IO, "input '%s' of the manifest: %s", path,
-                      strerror(errno));
+                      asy_errno_text(errno));
         asy_error_at(err, path, -1, -1);
         if (path[0] != '/' && cwd)
             asy_error_hint(err, "relative paths are read from the current "
@@ -841,7 +852,7 @@ int asy_manifest_load(assay_engine *e, const char *path, int flags,
         struct stat st;
         if (stat(path, &st) != 0) {
             asy_error_set(err, ASSAY_E_IO, "cannot read manifest '%s': %s",
-                          path, strerror(errno));
+                          path, asy_errno_text(errno));
             asy_error_at(err, path, -1, -1);
             return ASSAY_E_IO;
         }

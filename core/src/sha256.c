@@ -155,7 +155,7 @@ int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
     FILE *f = fopen(path, "rb");
     if (!f) {
         asy_error_set(err, ASSAY_E_IO, "cannot read '%s': %s", path,
-                      strerror(errno));
+                      asy_errno_text(errno));
         asy_error_at(err, path, -1, -1);
         return ASSAY_E_IO;
     }
@@ -170,7 +170,7 @@ int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
     fclose(f);
     if (bad) {
         asy_error_set(err, ASSAY_E_IO, "cannot read '%s': %s", path,
-                      strerror(saved));
+                      asy_errno_text(saved));
         asy_error_at(err, path, -1, (long long)c.total);
         return ASSAY_E_IO;
     }

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,112 @@ struct asy_sink {
 /* Temp names are unique per process through this counter (thread-safe). */
 static unsigned long tmp_seq;
 
+/* ===================================================================== */
+/* The process's temporary files                                         */
+/* ===================================================================== */
+
+/* The list is the one piece of process-wide mutable state here; the mutex
+ * makes creating + listing (and renaming + unlisting) one step as seen by
+ * asy_tmp_remove_all, so no file can slip past it. */
+static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **tmp_list;
+static size_t tmp_n, tmp_cap;
+static int tmp_closed;
+
+/* Caller holds tmp_lock. */
+static int tmp_add(const char *path)
+{
+    if (tmp_n == tmp_cap) {
+        size_t cap = tmp_cap ? tmp_cap * 2 : 16;
+        char **v = realloc(tmp_list, cap * sizeof *v);
+        if (!v)
+            return -1;
+        tmp_list = v;
+        tmp_cap = cap;
+    }
+    if (!(tmp_list[tmp_n] = strdup(path)))
+        return -1;
+    tmp_n++;
+    return 0;
+}
+
+/* Caller holds tmp_lock. */
+static void tmp_forget(const char *path)
+{
+    for (size_t i = 0; i < tmp_n; i++)
+        if (strcmp(tmp_list[i], path) == 0) {
+            free(tmp_list[i]);
+            tmp_list[i] = tmp_list[--tmp_n];
+            break;
+        }
+    if (tmp_n == 0) {
+        free(tmp_list);
+        tmp_list = NULL;
+        tmp_cap = 0;
+    }
+}
+
+int asy_tmp_create(const char *path)
+{
+    pthread_mutex_lock(&tmp_lock);
+    int fd = -1, e = ECANCELED;
+    if (!tmp_closed) {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        e = errno;
+        if (fd >= 0 && tmp_add(path) < 0) {
+            close(fd);
+            unlink(path);
+            fd = -1;
+            e = ENOMEM;
+        }
+    }
+    pthread_mutex_unlock(&tmp_lock);
+    errno = e;
+    return fd;
+}
+
+int asy_tmp_commit(const char *tmp, const char *final)
+{
+    pthread_mutex_lock(&tmp_lock);
+    int rc = tmp_closed ? (errno = ECANCELED, -1) : rename(tmp, final);
+    int e = errno;
+    if (rc == 0)
+        tmp_forget(tmp);
+    pthread_mutex_unlock(&tmp_lock);
+    errno = e;
+    return rc;
+}
+
+void asy_tmp_discard(const char *tmp)
+{
+    pthread_mutex_lock(&tmp_lock);
+    unlink(tmp);
+    tmp_forget(tmp);
+    pthread_mutex_unlock(&tmp_lock);
+}
+
+void asy_tmp_remove_all(void)
+{
+    pthread_mutex_lock(&tmp_lock);
+    tmp_closed = 1;
+    for (size_t i = 0; i < tmp_n; i++) {
+        unlink(tmp_list[i]);
+        free(tmp_list[i]);
+    }
+    free(tmp_list);
+    tmp_list = NULL;
+    tmp_n = tmp_cap = 0;
+    pthread_mutex_unlock(&tmp_lock);
+}
+
+/* ===================================================================== */
+/* Sinks                                                                 */
+/* ===================================================================== */
+
 static int io_error(asy_error *err, const char *path, int e, const char *what)
 {
     asy_error_set(err, ASSAY_E_IO, "%s: cannot %s: %s", path, what,
-                  strerror(e));
+                  asy_errno_text(e));
     asy_error_at(err, path, -1, -1);
     if (e == EACCES || e == EPERM || e == EROFS)
         asy_error_hint(err, "choose an output directory you can write to");
@@ -104,7 +207,7 @@ static int open_tmp(asy_sink *s, asy_error *err)
             free(dir);
             return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
         }
-        fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        fd = asy_tmp_create(s->tmp);
         e = errno;
         if (fd < 0 && e != EEXIST)
             break;
@@ -115,7 +218,7 @@ static int open_tmp(asy_sink *s, asy_error *err)
     else if (fd >= 0) {
         e = errno;
         close(fd);
-        unlink(s->tmp);
+        asy_tmp_discard(s->tmp);
     }
     if (!s->fp) {
         free(s->tmp);
@@ -237,20 +340,40 @@ static int close_fp(asy_sink *s)
     return e;
 }
 
+/* The error of a failed close, named after what the user knows. */
+static int close_error(asy_sink *s, int e, asy_error *err)
+{
+    return io_error(err, s->own_fp ? s->final : "standard output", e,
+                    "write");
+}
+
+int asy_sink_finish(asy_sink *s, asy_error *err)
+{
+    if (!s)
+        return asy_error_set(err, ASSAY_E_USAGE, "no sink to finish");
+    if (!s->fp)
+        return ASSAY_OK;
+    int e = close_fp(s);
+    return e ? close_error(s, e, err) : ASSAY_OK;
+}
+
 int asy_sink_commit(asy_sink *s, asy_error *err)
 {
     if (!s)
         return asy_error_set(err, ASSAY_E_USAGE, "no sink to commit");
-    const char *shown = s->own_fp ? s->final : "standard output";
     int rc = ASSAY_OK;
-    int e = close_fp(s);
+    int e = s->fp ? close_fp(s) : 0;
     if (e)
-        rc = io_error(err, shown, e, "write");
-    else if (s->tmp && rename(s->tmp, s->final) < 0)
+        rc = close_error(s, e, err);
+    else if (s->tmp && asy_tmp_commit(s->tmp, s->final) < 0)
         rc = io_error(err, s->final, errno,
                       "rename the temporary file into place");
-    if (rc != ASSAY_OK && s->tmp)
-        unlink(s->tmp);
+    else if (s->tmp) {
+        free(s->tmp); /* renamed: nothing left to remove */
+        s->tmp = NULL;
+    }
+    if (s->tmp)
+        asy_tmp_discard(s->tmp);
     sink_free(s);
     return rc;
 }
@@ -264,7 +387,7 @@ void asy_sink_abort(asy_sink *s)
     else if (s->fp)
         fflush(s->fp);
     if (s->tmp)
-        unlink(s->tmp);
+        asy_tmp_discard(s->tmp);
     sink_free(s);
 }
 

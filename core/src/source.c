@@ -42,13 +42,13 @@ static int open_fd(const char *path, asy_error *err)
         int fd = dup(0);
         if (fd < 0)
             asy_error_set(err, ASSAY_E_IO, "cannot read standard input: %s",
-                          strerror(errno));
+                          asy_errno_text(errno));
         return fd;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         asy_error_set(err, ASSAY_E_IO, "cannot open '%s': %s", path,
-                      strerror(errno));
+                      asy_errno_text(errno));
         asy_error_at(err, path, -1, -1);
         return -1;
     }
@@ -112,7 +112,7 @@ static void set_failure(asy_source *s, long long at)
     const char *msg = gzerror(s->gz, &zerr);
     if (zerr == Z_ERRNO)
         asy_error_set(&s->error, ASSAY_E_IO, "read error on '%s': %s",
-                      s->path, strerror(errno));
+                      s->path, asy_errno_text(errno));
     else
         asy_error_set(&s->error, ASSAY_E_IO,
                       "corrupt gzip data in '%s' at uncompressed byte %lld "

@@ -1,6 +1,7 @@
 /*
  * status.c — status strings and the error record (see status.h).
  */
+#define _GNU_SOURCE /* strerrordesc_np */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,22 @@ const char *assay_strerror(int status)
     case ASSAY_E_ENCODING: return "invalid text encoding";
     default: return "unknown error";
     }
+}
+
+const char *asy_errno_text(int errnum)
+{
+#if defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    const char *s = strerrordesc_np(errnum); /* static table, no buffer */
+    return s ? s : "unknown error";
+#else
+    /* strerror_r into a thread-local buffer, for C libraries without
+     * strerrordesc_np. */
+    static _Thread_local char buf[128];
+    if (strerror_r(errnum, buf, sizeof buf) != 0)
+        snprintf(buf, sizeof buf, "error %d", errnum);
+    return buf;
+#endif
 }
 
 void asy_error_clear(asy_error *e)

@@ -35,6 +35,10 @@ void asy_error_doc(asy_error *e, const char *doc_id);
 void asy_error_hint(asy_error *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The text of an errno value ("No such file or directory"), as strerror()
+ * but thread-safe: worker threads report file errors too. Static. */
+const char *asy_errno_text(int errnum);
+
 /* Copy src into dst (both may be NULL). */
 void asy_error_copy(asy_error *dst, const asy_error *src);
 

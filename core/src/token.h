@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
 #include "status.h"
 #include "strbuf.h"
 #include "wordbreak.h"
@@ -111,6 +112,17 @@ typedef int (*asy_token_fn)(void *ud, const asy_token *t, const char *norm,
                             size_t normlen);
 int asy_tokenize_ex(const char *text, size_t len, const asy_tok_opts *o,
                     asy_token_fn fn, void *ud);
+
+/* The counting kernel behind counter:add_words: each kept token of
+ * text[0..len) (as asy_tokenize_ex gives them) is added once to `counts`
+ * per occurrence and once to `docs` per call (document frequency, via
+ * asy_counter_begin/add_distinct); either counter may be NULL. ASCII words
+ * are folded and hashed without a copy through utf8proc. *counted gets
+ * the number of occurrences (or, with counts NULL, of distinct words).
+ * Returns 0 or -1 when out of memory (the counters then hold part of the
+ * text's words). */
+int asy_tok_count(const char *text, size_t len, const asy_tok_opts *o,
+                  asy_counter *counts, asy_counter *docs, size_t *counted);
 
 /* The original interface: WORD segments (plus NUMBER with
  * ASY_TOK_NUMBERS), case-folded with ASY_TOK_LOWER. */

@@ -462,6 +462,135 @@ void asy_wb_init(asy_wb_iter *it, const char *text, size_t len,
     it->ri = 0;
 }
 
+#if defined(__SSE2__)
+/* ============================================================
+ * Block mode (asy_wb_fill): 64 ASCII bytes at a time
+ * ============================================================
+ *
+ * Within plain ASCII the rules reduce to: [A-Za-z0-9_] runs join
+ * (WB5/8/9/10/13a/13b), spaces join (WB3d), CR joins LF (WB3), a letter
+ * mark (. ' :) between two letters joins them (WB6/7) and a number mark
+ * (. ' , ;) between two digits joins them (WB11/12); everything else
+ * breaks. So the boundaries of a whole 64-byte window come from a few
+ * byte-class bit masks (bit i = byte i), and the segments are read off
+ * the boundary bits without a branch per byte. A boundary before byte j
+ * depends on bytes j-1, j, j+1 only, and only while they are ASCII (a
+ * non-ASCII Extend or ’ may join what precedes it), so the window stops
+ * two bytes before its first non-ASCII byte; the per-segment scan takes
+ * over from there. The window starts at a segment start, so its first
+ * byte cannot be a joining middle mark. */
+
+typedef struct bmask {
+    uint64_t aln, let, dig, sp, cr, lf, midl, midn, hi;
+} bmask;
+
+static inline uint64_t mm(__m128i x, int k)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(x) << (16 * k);
+}
+
+static inline __m128i eq(__m128i v, char c)
+{
+    return _mm_cmpeq_epi8(v, _mm_set1_epi8(c));
+}
+
+static inline __m128i within(__m128i v, char lo, char hi)
+{
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
+}
+
+/* Byte-class masks of s[0..64). */
+static void classify64(const unsigned char *s, bmask *m)
+{
+    *m = (bmask){0, 0, 0, 0, 0, 0, 0, 0, 0};
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+        __m128i let = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+        __m128i dig = within(v, '0', '9');
+        __m128i both = _mm_or_si128(eq(v, '.'), eq(v, '\''));
+        m->let |= mm(let, k);
+        m->dig |= mm(dig, k);
+        m->aln |= mm(_mm_or_si128(_mm_or_si128(let, dig), eq(v, '_')), k);
+        m->sp |= mm(eq(v, ' '), k);
+        m->cr |= mm(eq(v, '\r'), k);
+        m->lf |= mm(eq(v, '\n'), k);
+        m->midl |= mm(_mm_or_si128(both, eq(v, ':')), k);
+        m->midn |= mm(_mm_or_si128(both, _mm_or_si128(eq(v, ','),
+                                                      eq(v, ';'))), k);
+        m->hi |= mm(v, k);
+    }
+}
+
+/* Bits j (1..62) with a boundary before byte j of the window, up to two
+ * bytes before its first non-ASCII byte. */
+static inline uint64_t boundaries(const bmask *m)
+{
+    uint64_t join = (m->aln & m->aln << 1) | (m->sp & m->sp << 1)
+                    | (m->lf & m->cr << 1);
+    uint64_t mid = ((m->midl & m->let << 1 & m->let >> 1)
+                    | (m->midn & m->dig << 1 & m->dig >> 1)) & ~1ull;
+    join |= mid | mid << 1;
+    uint64_t limit = m->hi ? (uint64_t)__builtin_ctzll(m->hi) : 64;
+    uint64_t valid = limit >= 3 ? ((1ull << (limit < 63 ? limit - 1 : 63)) - 1)
+                                  & ~1ull : 0;
+    return ~join & valid;
+}
+
+/* Kind of a single ASCII character segment (or a space run, CR LF). */
+static const uint8_t char_kind[128] = {
+    [0 ... 8] = ASY_WB_OTHER, ['\t' ... '\r'] = ASY_WB_SPACE,
+    [14 ... 31] = ASY_WB_OTHER, [' '] = ASY_WB_SPACE,
+    ['!' ... '#'] = ASY_WB_PUNCT, ['$'] = ASY_WB_SYMBOL,
+    ['%' ... '*'] = ASY_WB_PUNCT, ['+'] = ASY_WB_SYMBOL,
+    [',' ... '/'] = ASY_WB_PUNCT, ['0' ... '9'] = ASY_WB_NUMBER,
+    [':' ... ';'] = ASY_WB_PUNCT, ['<' ... '>'] = ASY_WB_SYMBOL,
+    ['?' ... '@'] = ASY_WB_PUNCT, ['A' ... 'Z'] = ASY_WB_WORD,
+    ['[' ... ']'] = ASY_WB_PUNCT, ['^'] = ASY_WB_SYMBOL,
+    ['_'] = ASY_WB_PUNCT, ['`'] = ASY_WB_SYMBOL, ['a' ... 'z'] = ASY_WB_WORD,
+    ['{'] = ASY_WB_PUNCT, ['|'] = ASY_WB_SYMBOL, ['}'] = ASY_WB_PUNCT,
+    ['~'] = ASY_WB_SYMBOL, [127] = ASY_WB_OTHER,
+};
+
+/* Kind of the window segment [a, e): letters make a word, else digits a
+ * number (a run of '_' alone is punctuation); other segments are one
+ * character, a space run or CR LF. */
+static inline unsigned block_kind(const bmask *m, const unsigned char *s,
+                                  unsigned a, unsigned e)
+{
+    uint64_t rng = ((1ull << e) - 1) & ~((1ull << a) - 1);
+    unsigned run = (m->let & rng) ? ASY_WB_WORD
+                   : (m->dig & rng) ? ASY_WB_NUMBER : ASY_WB_PUNCT;
+    return (m->aln >> a) & 1 ? run : char_kind[s[a]];
+}
+
+/* Emit the wanted segments of one window at it->pos into out[0..room)
+ * (room >= 1). Returns how many, or (size_t)-1 when the window decides
+ * no segment (non-ASCII or a token as long as the window is near). */
+static size_t block(asy_wb_iter *it, asy_wb_seg *out, size_t room)
+{
+    const unsigned char *s = it->text + it->pos;
+    bmask m;
+    classify64(s, &m);
+    uint64_t b = boundaries(&m);
+    if (!b)
+        return (size_t)-1;
+    size_t k = 0, off = it->cpos - it->pos;
+    unsigned a = 0;
+    while (b && k < room) {
+        unsigned e = (unsigned)__builtin_ctzll(b);
+        unsigned kind = block_kind(&m, s, a, e);
+        out[k] = (asy_wb_seg){it->pos + a, it->pos + e, it->pos + a + off,
+                              it->pos + e + off, (asy_wb_kind)kind};
+        k += (it->mask >> kind) & 1;
+        a = e;
+        b &= b - 1;
+    }
+    ascii_context(it, it->pos, it->pos + a);
+    return k;
+}
+#endif
+
 /* One wanted segment, or 0 at the end; shared by next and fill. */
 static inline int next_seg(asy_wb_iter *it, asy_wb_seg *seg)
 {
@@ -489,8 +618,20 @@ size_t asy_wb_fill(asy_wb_iter *it, asy_wb_seg *out, size_t cap)
 {
     asy_wb_iter st = *it; /* a local copy: out[] cannot alias it */
     size_t k = 0;
-    while (k < cap && next_seg(&st, &out[k]))
+    while (k < cap) {
+#if defined(__SSE2__)
+        if (st.len - st.pos >= 64 && st.text[st.pos] < 0x80) {
+            size_t got = block(&st, out + k, cap - k);
+            if (got != (size_t)-1) {
+                k += got;
+                continue;
+            }
+        }
+#endif
+        if (!next_seg(&st, &out[k]))
+            break;
         k++;
+    }
     *it = st;
     return k;
 }

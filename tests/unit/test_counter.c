@@ -265,13 +265,46 @@ static void test_million(void **state)
     asy_counter_free(c);
 }
 
+/* Distinct rounds (document frequencies): a key counts once per round,
+ * stamps survive the table growing, and the precomputed-hash add agrees
+ * with the plain one. */
+static void test_distinct(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    assert_int_equal(asy_counter_add_distinct(c, "a", 1,
+                                              asy_counter_hash("a", 1)), -1);
+    char k[32];
+    for (int doc = 0; doc < 3; doc++) {
+        assert_int_equal(asy_counter_begin_distinct(c), 0);
+        for (int rep = 0; rep < 2; rep++)
+            for (int i = 0; i < 2000; i++) { /* grows 64 -> 4096 slots */
+                int n = snprintf(k, sizeof k, "w%d", i % (doc == 1 ? 10 : 2000));
+                uint32_t h = asy_counter_hash(k, (size_t)n);
+                asy_counter_prefetch(c, h);
+                asy_counter_prefetch_key(c, h);
+                int r = asy_counter_add_distinct(c, k, (size_t)n, h);
+                assert_int_equal(r, rep == 0 && (doc != 1 || i < 10));
+            }
+    }
+    assert_int_equal(GET(c, "w5"), 3);
+    assert_int_equal(GET(c, "w1999"), 2);
+    assert_int_equal(asy_counter_total(c), 2000 + 10 + 2000);
+    assert_true(asy_counter_memory(c) > 4096 * (16 + 4));
+    assert_int_equal(asy_counter_add_h(c, "w5", 2, asy_counter_hash("w5", 2),
+                                       10), 0);
+    assert_int_equal(GET(c, "w5"), 13);
+    assert_int_equal(asy_counter_hash(NULL, 0), asy_counter_hash("", 0));
+    asy_counter_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add_get),   cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_sorted),    cmocka_unit_test(test_merge),
         cmocka_unit_test(test_save_load), cmocka_unit_test(test_load_rejects),
-        cmocka_unit_test(test_million),
+        cmocka_unit_test(test_million),   cmocka_unit_test(test_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

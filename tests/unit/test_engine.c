@@ -4,9 +4,12 @@
  * order for any thread count, skipped-document accounting, error records,
  * output rules and atomic commit.
  */
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "assay.h"
@@ -338,6 +341,53 @@ static void test_files_and_errors(void **state)
     free(dir);
 }
 
+/* Outputs are committed as one: when the second output cannot be written
+ * to disk at commit time (here: the file size limit, as a full disk would),
+ * the first must not have been renamed into place either. */
+static void test_commit_all_or_nothing(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char out[4096];
+    snprintf(out, sizeof out, "%s/out", dir);
+    assay_engine *e = NULL;
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assay_engine_set_message_callback(e, quiet, NULL);
+    assert_int_equal(assay_engine_load_plugin_string(e, "two.lua",
+        "return { name = 'two',\n"
+        "  outputs = { {name = 'a', columns = {'x'}}, {name = 'b', columns = {'y'}} },\n"
+        "  document = function(doc, ctx, out) out.a:row{1} end,\n"
+        "  finish = function(ctx, out)\n"
+        "    for i = 1, 100 do out.b:row{string.rep('y', 29)} end\n"
+        "  end }", NULL), ASSAY_OK);
+    assert_int_equal(assay_engine_set_output_dir(e, out), ASSAY_OK);
+    assert_int_equal(assay_engine_begin(e), ASSAY_OK);
+    assert_int_equal(assay_engine_add_document(e, "d", "text", 4, NULL, NULL, 0),
+                     ASSAY_OK);
+    /* b's 3000 bytes stay in the stdio buffer until commit flushes them */
+    struct rlimit old, small = {200, 200};
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small.rlim_max = old.rlim_max;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    int rc = assay_engine_end(e);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, prev);
+    assert_int_equal(rc, ASSAY_E_IO);
+    assert_non_null(strstr(assay_last_error(e)->message, "b.csv"));
+    assay_engine_free(e);
+    /* nothing at all in the output directory: no a.csv, no temporary file */
+    DIR *dh = opendir(out);
+    assert_non_null(dh);
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            fail_msg("left in the output directory: %s", de->d_name);
+    closedir(dh);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_callback_stop),
         cmocka_unit_test(test_misuse),
         cmocka_unit_test(test_files_and_errors),
+        cmocka_unit_test(test_commit_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -737,6 +737,128 @@ static void test_two_plugins(void **state)
     asy_plugin_def_free(&b);
 }
 
+/* ---- review: finalizers, re-entrancy, row memory ---------------------- */
+
+/* A finalizer run by lua_close (asy_rt_free) may touch an Output or a
+ * Document the plugin kept: the C data behind them must still exist (a
+ * use-after-free under ASan otherwise) and the use must fail cleanly. */
+static void test_finalizer_at_close(void **state)
+{
+    (void)state;
+    asy_rt_config cfg = config();
+    asy_plugin_def def;
+    asy_rt *rt = rt_with(&cfg, "gc.lua",
+        "local kept_out, kept_doc\n"
+        "local probe = setmetatable({}, {__gc = function()\n"
+        "  local a = tostring(kept_out) .. tostring(kept_doc)\n"
+        "  pcall(kept_out.row, kept_out, {'late'})\n"
+        "  pcall(function() return kept_doc.text end)\n"
+        "end})\n"
+        "return { name = 'gc', columns = {'x'},\n"
+        "  document = function(doc, ctx, out)\n"
+        "    kept_out, kept_doc = out, doc\n"
+        "    ctx.probe = probe\n"
+        "    out:row{'ok'}\n"
+        "  end }", &def);
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    asy_error err;
+    assert_int_equal(run_doc(rt, "d", "text", &rb, &err), ASSAY_OK);
+    assert_rows(&rb, "0:ok\n");
+    asy_rt_free(rt); /* runs the finalizer */
+    asy_rowbuf_free(&rb);
+    asy_plugin_def_free(&def);
+}
+
+/* A finalizer can run at any allocation inside a C method, and may call
+ * back into the binding. doc:words() built word spans while holding a
+ * pointer into the per-state normalisation scratch buffer, which a
+ * finalizer calling doc:word_list() with other options reallocated. */
+static void test_finalizer_reentrancy(void **state)
+{
+    (void)state;
+    asy_rt_config cfg = config();
+    asy_plugin_def def;
+    asy_rt *rt = rt_with(&cfg, "reent.lua",
+        "local D, fired = nil, 0\n"
+        "local function arm()\n"
+        "  setmetatable({}, {__gc = function()\n"
+        "    fired = fired + 1\n"
+        "    if D then D:word_list{lower = true, normalize = 'nfkc',\n"
+        "                          min_length = fired % 7 + 1} end\n"
+        "    local junk = {} for i = 1, 50 do junk[i] = {i} end\n"
+        "    arm()\n"
+        "  end})\n"
+        "end\n"
+        "return { name = 'reent', columns = {'bad', 'fired'},\n"
+        "  document = function(doc, ctx, out)\n"
+        "    D = doc\n"
+        "    arm()\n"
+        "    local bad = 0\n"
+        "    for round = 1, 3 do\n"
+        "      local ws = doc:words{lower = true, min_length = round}\n"
+        "      for _, w in ipairs(ws) do\n"
+        "        if w.norm ~= w:text():lower() then bad = bad + 1 end\n"
+        "      end\n"
+        "    end\n"
+        "    D = nil\n"
+        "    out:row{bad, fired > 0 and 'yes' or 'no'}\n"
+        "  end }", &def);
+    /* Many distinct upper-case words: every one is normalised (folded), so
+     * every span carries a norm string copied from the scratch buffer. */
+    asy_buf text = ASY_BUF_INIT;
+    for (int i = 0; i < 40000; i++)
+        asy_buf_printf(&text, "W%dQX%s ", i, i % 3 ? "ABCDEFGHIJKLMNOP" : "");
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    asy_error err;
+    int rc = run_doc(rt, "d", text.data, &rb, &err);
+    if (rc != ASSAY_OK)
+        fail_msg("%s", err.message);
+    assert_rows(&rb, "0:0|yes\n");
+    asy_buf_free(&text);
+    asy_rowbuf_free(&rb);
+    asy_rt_free(rt);
+    asy_plugin_def_free(&def);
+}
+
+/* Rows are held in C until the engine delivers them; they count against
+ * the memory cap like the Lua heap, so a runaway out:row loop stops with
+ * a limit error instead of exhausting the machine. */
+static void test_rows_memory_cap(void **state)
+{
+    (void)state;
+    asy_rt_config cfg = config();
+    cfg.mem_limit = (size_t)16 << 20;
+    asy_plugin_def def;
+    asy_rt *rt = rt_with(&cfg, "rowmem.lua",
+        "return { name = 'rowmem', columns = {'s'},\n"
+        "  document = function(doc, ctx, out)\n"
+        "    local s = string.rep('x', 1000)\n"
+        "    local n = doc.id == 'big' and 1e7 or 1000\n"
+        "    for i = 1, n do out:row{s} end\n"
+        "  end,\n"
+        "  finish = function(ctx, out)\n"
+        "    local s = string.rep('y', 1000)\n"
+        "    for i = 1, 1e7 do out:row{s} end\n"
+        "  end }", &def);
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    asy_error err;
+    assert_int_equal(run_doc(rt, "big", "x", &rb, &err), ASSAY_E_LIMIT);
+    assert_string_equal(err.message, "plugin rowmem exceeded the memory limit "
+                        "of 16 MB (mem_limit_mb)");
+    assert_int_equal(rb.nrows, 0);
+    /* the charge is released: later documents have the whole cap again */
+    for (int i = 0; i < 20; i++) { /* the engine: one row buffer per job */
+        assert_int_equal(run_doc(rt, "small", "x", &rb, &err), ASSAY_OK);
+        assert_int_equal(rb.nrows, 1000);
+        asy_rowbuf_free(&rb);
+    }
+    assert_int_equal(asy_rt_finish(rt, 0, &rb, &err), ASSAY_E_LIMIT);
+    assert_int_equal(rb.nrows, 0);
+    asy_rowbuf_free(&rb);
+    asy_rt_free(rt);
+    asy_plugin_def_free(&def);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -756,6 +878,9 @@ int main(void)
         cmocka_unit_test(test_assay_module),
         cmocka_unit_test(test_print_to_stderr),
         cmocka_unit_test(test_two_plugins),
+        cmocka_unit_test(test_finalizer_at_close),
+        cmocka_unit_test(test_finalizer_reentrancy),
+        cmocka_unit_test(test_rows_memory_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
  * test_status.c — status strings and the error record: set/clear,
  * location, document, hint, copy, the one-line format, truncation.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "status.h"
@@ -131,6 +132,17 @@ static void test_long_message_truncated(void **st)
     assert_int_equal(strlen(e.file), sizeof e.file - 1);
 }
 
+/* strerror's text without its shared buffer (worker threads use it). */
+static void test_errno_text(void **state)
+{
+    (void)state;
+    assert_string_equal(asy_errno_text(ENOENT), "No such file or directory");
+    assert_string_equal(asy_errno_text(EACCES), "Permission denied");
+    const char *u = asy_errno_text(123456);
+    assert_non_null(u);
+    assert_true(strlen(u) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_long_message_truncated),
+        cmocka_unit_test(test_errno_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

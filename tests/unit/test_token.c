@@ -302,6 +302,57 @@ static void test_stemming(void **state)
     assert_non_null(strstr(e.hint, "english"));
 }
 
+/* asy_tok_count (counter:add_words): the same words and normal forms
+ * as asy_tokenize_ex, occurrences into one counter and document
+ * frequencies into the other, ASCII fast path and utf8proc path alike. */
+static int add_cb(void *ud, const asy_token *t, const char *norm, size_t n)
+{
+    (void)t;
+    return asy_counter_add(ud, norm, n, 1);
+}
+
+static void test_count(void **state)
+{
+    (void)state;
+    const char *docs[] = {
+        "The cat and THE Cat. Straße STRASSE straße, 3.5 x",
+        "the dog: a_very_long_word_that_is_longer_than_sixty_four_bytes_for_"
+        "the_slow_path ÉTÉ été Kazakhstan’s",
+    };
+    asy_tok_opts o = {ASY_TOK_LOWER, ASY_WB_KIND(ASY_WB_WORD), NULL, NULL, 3};
+    asy_counter *want = asy_counter_new(), *counts = asy_counter_new(),
+                *df = asy_counter_new(), *only = asy_counter_new();
+    size_t counted, total = 0;
+    for (int d = 0; d < 2; d++) {
+        size_t len = strlen(docs[d]);
+        assert_int_equal(asy_tokenize_ex(docs[d], len, &o, add_cb, want), 0);
+        assert_int_equal(asy_tok_count(docs[d], len, &o, counts, df, &counted), 0);
+        total += counted;
+        assert_int_equal(asy_tok_count(docs[d], len, &o, NULL, only, &counted), 0);
+        assert_int_equal(counted, d == 0 ? 4 : 5); /* distinct kept words */
+    }
+    asy_buf a = ASY_BUF_INIT, b = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(want, &a), 0);
+    assert_int_equal(asy_counter_save(counts, &b), 0);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    assert_int_equal(total, 14);
+    assert_int_equal(asy_counter_get(counts, "the", 3), 3);
+    assert_int_equal(asy_counter_get(df, "the", 3), 2);
+    assert_int_equal(asy_counter_get(counts, "strasse", 7), 3);
+    assert_int_equal(asy_counter_get(df, "strasse", 7), 1);
+    assert_int_equal(asy_counter_get(df, "été", strlen("été")), 1);
+    assert_int_equal(asy_counter_get(counts, "été", strlen("été")), 2);
+    assert_int_equal(asy_counter_get(only, "cat", 3), 1);
+    assert_int_equal(asy_counter_get(counts, "x", 1), 0); /* min_length */
+    asy_buf_free(&a);
+    asy_buf_free(&b);
+    asy_counter_free(want);
+    asy_counter_free(counts);
+    asy_counter_free(df);
+    asy_counter_free(only);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_stopwords),
         cmocka_unit_test(test_min_length),
         cmocka_unit_test(test_stemming),
+        cmocka_unit_test(test_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,6 +195,79 @@ static void test_invalid_utf8(void **state)
     assert_int_equal(n, 0);
 }
 
+/* asy_wb_fill decides plain ASCII 64 bytes at a time (block mode);
+ * asy_wb_next never does. Both must give the same segments: random text
+ * over an alphabet of every ASCII class the rules distinguish plus the
+ * non-ASCII characters that reach back into ASCII context (’ é, a
+ * combining mark, ZWJ, an emoji), read with several masks and buffer
+ * sizes. */
+static void compare_fill(const char *t, size_t n, unsigned mask, size_t cap)
+{
+    asy_wb_iter a, b;
+    asy_wb_seg x, y[70];
+    size_t got, i;
+    asy_wb_init(&a, t, n, mask);
+    asy_wb_init(&b, t, n, mask);
+    while ((got = asy_wb_fill(&b, y, cap)) > 0) {
+        assert_true(got <= cap);
+        for (i = 0; i < got; i++) {
+            assert_true(asy_wb_next(&a, &x));
+            if (x.start != y[i].start || x.end != y[i].end ||
+                x.cstart != y[i].cstart || x.cend != y[i].cend ||
+                x.kind != y[i].kind)
+                fail_msg("fill differs at byte %zu: [%zu,%zu) %d vs "
+                         "[%zu,%zu) %d", x.start, x.start, x.end, x.kind,
+                         y[i].start, y[i].end, y[i].kind);
+        }
+    }
+    assert_false(asy_wb_next(&a, &x));
+}
+
+static void test_fill_blocks(void **state)
+{
+    (void)state;
+    static const char *const alpha[] = {
+        "a", "Z", "q", "7", "0", "_", " ", " ", "  ", ".", "'", ":", ",",
+        ";", "\r", "\n", "\r\n", "\t", "\v", "-", "\"", "$", "(", "word",
+        "U.S.", "3.5", "1,000", "don't", "\xe2\x80\x99", "\xc3\xa9",
+        "\xcc\x81", "\xe2\x80\x8d", "\xf0\x9f\x91\x8d", "\x80", "\x7f"};
+    size_t na = sizeof alpha / sizeof alpha[0];
+    char t[1200];
+    unsigned x = 12345;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0;
+        int ascii_only = round % 3 == 0;
+        while (n < 1000) {
+            x = x * 1103515245u + 12345u;
+            const char *p = alpha[(x >> 16) % (ascii_only ? 28 : na)];
+            memcpy(t + n, p, strlen(p));
+            n += strlen(p);
+        }
+        compare_fill(t, n, ASY_WB_ALL, 64);
+        compare_fill(t, n, ASY_WB_WORDLIKE, 64);
+        compare_fill(t, n, ASY_WB_NOSPACE, 1 + round % 7);
+    }
+    /* Every WordBreakTest case inside ASCII context. */
+    FILE *f = fopen(WB_TEST_FILE, "r");
+    if (!f)
+        TU_SKIP(WB_TEST_FILE " absent (install unicode-data)");
+    char line[8192];
+    static bt_case c;
+    static char buf[8192 + 256];
+    while (fgets(line, sizeof line, f)) {
+        if (bt_parse(line, &c) != 1 || c.len > 8192)
+            continue;
+        static const char pre[] = "The U.S. said 3.5, don't: a_b  x.";
+        memcpy(buf, pre, sizeof pre - 1);
+        memcpy(buf + sizeof pre - 1, c.text, c.len);
+        memcpy(buf + sizeof pre - 1 + c.len, pre, sizeof pre - 1);
+        for (size_t cut = 0; cut < 34; cut += 11)
+            compare_fill(buf + cut, 2 * (sizeof pre - 1) + c.len - cut,
+                         ASY_WB_ALL, 64);
+    }
+    fclose(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_emoji),        cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_spaces_and_masks),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_fill_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,7 +140,7 @@ static int slurp(lua_State *L, const char *rel)
         fclose(f);
     if (bad) {
         lua_pushnil(L);
-        lua_pushfstring(L, "%s: %s", path, strerror(e));
+        lua_pushfstring(L, "%s: %s", path, asy_errno_text(e));
         return 2;
     }
     lua_pushlstring(L, buf, got);

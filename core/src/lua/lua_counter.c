@@ -89,28 +89,6 @@ static int counter_get(lua_State *L)
 
 /* ---- add_words -------------------------------------------------------- */
 
-typedef struct words {
-    asy_counter *c;
-    asy_counter *seen; /* distinct mode: words already counted */
-    lua_Integer counted;
-} words;
-
-static int on_word(void *ud, const asy_token *t, const char *norm, size_t n)
-{
-    words *w = ud;
-    (void)t;
-    if (w->seen) {
-        if (asy_counter_get(w->seen, norm, n) != 0)
-            return 0;
-        if (asy_counter_add(w->seen, norm, n, 1) < 0)
-            return -1;
-    }
-    if (asy_counter_add(w->c, norm, n, 1) < 0)
-        return -1;
-    w->counted++;
-    return 0;
-}
-
 static int optbool(lua_State *L, int opts, const char *name, int dflt)
 {
     if (lua_isnoneornil(L, opts))
@@ -121,41 +99,58 @@ static int optbool(lua_State *L, int opts, const char *name, int dflt)
     return v;
 }
 
+/* The text of argument idx: an assay.Document or a string. */
+static const char *text_arg(lua_State *L, int idx, size_t *len)
+{
+    asy_doc *d = asy_lua_doc_test(L, idx);
+    *len = 0;
+    if (d) {
+        *len = d->len;
+        return d->text ? d->text : "";
+    }
+    if (lua_type(L, idx) == LUA_TSTRING)
+        return lua_tolstring(L, idx, len);
+    luaL_typeerror(L, idx, "assay.Document or string");
+    return NULL;
+}
+
 /* c:add_words(doc_or_string, {lower=true, numbers=false, distinct=false,
- * min_length=1, normalize, stem, stopwords, kinds}) -> number of words
- * counted. The words are doc:words()'s (token.h: UAX #29 word segments,
- * WORD kind, plus NUMBER with numbers=true or the kinds given);
+ * min_length=1, normalize, stem, stopwords, kinds} [, docs]) -> number of
+ * words counted. The words are doc:words()'s (token.h: UAX #29 word
+ * segments, WORD kind, plus NUMBER with numbers=true or the kinds given);
  * segmenting, normalising and counting run in C over the document's own
- * bytes (no copy of the text). */
+ * bytes (no copy of the text), in one pass (asy_tok_count). With a second
+ * counter `docs`, each distinct word of the call also adds 1 there: word
+ * counts and document frequencies from one tokenisation. */
 static int counter_add_words(lua_State *L)
 {
     Counter *k = tocounter(L, 1);
-    size_t len = 0;
-    const char *text;
-    asy_doc *d = asy_lua_doc_test(L, 2);
-    if (d) {
-        text = d->text ? d->text : "";
-        len = d->len;
-    } else if (lua_type(L, 2) == LUA_TSTRING)
-        text = lua_tolstring(L, 2, &len);
-    else
-        return luaL_typeerror(L, 2, "assay.Document or string");
+    size_t len, counted;
+    const char *text = text_arg(L, 2, &len);
     if (!lua_isnoneornil(L, 3))
         luaL_checktype(L, 3, LUA_TTABLE);
+    Counter *docs = lua_isnoneornil(L, 4) ? NULL : tocounter(L, 4);
+    if (docs == k)
+        return luaL_argerror(L, 4, "must be another counter");
     unsigned kinds = ASY_WB_KIND(ASY_WB_WORD);
     if (optbool(L, 3, "numbers", 0))
         kinds |= ASY_WB_KIND(ASY_WB_NUMBER);
     asy_tok_opts o;
     asy_lua_tokopts(L, 3, 1, kinds, &o);
-    words w = {k->c, NULL, 0};
-    if (optbool(L, 3, "distinct", 0) && !(w.seen = asy_counter_new()))
-        nomem(L);
-    int rc = asy_tokenize_ex(text, len, &o, on_word, &w);
-    asy_counter_free(w.seen);
+    int rc, distinct = optbool(L, 3, "distinct", 0);
+    if (distinct && docs)
+        return luaL_argerror(L, 4, "not with distinct = true");
+    if (distinct)
+        rc = asy_tok_count(text, len, &o, NULL, k->c, &counted);
+    else
+        rc = asy_tok_count(text, len, &o, k->c, docs ? docs->c : NULL,
+                           &counted);
+    asy_lua_counter_charge(L, 1);
+    if (docs)
+        asy_lua_counter_charge(L, 4);
     if (rc != 0)
         nomem(L);
-    asy_lua_counter_charge(L, 1);
-    lua_pushinteger(L, w.counted);
+    lua_pushinteger(L, (lua_Integer)counted);
     return 1;
 }
 

@@ -314,15 +314,19 @@ static void build_words(lua_State *L, asy_doc *d, const asy_tok_opts *o,
             luaL_error(L, "not enough memory");
         if (r == 0)
             continue;
-        if (as_strings) {
-            lua_pushlstring(L, norm, nlen);
-        } else {
+        /* norm may point into the per-state scratch buffer: copy it into
+         * a Lua string before anything else allocates, because any
+         * allocation can run a finalizer that calls back in here. */
+        int has_norm = as_strings || norm != s || nlen != len;
+        if (has_norm)
+            lua_pushlstring(L, norm, nlen); /* list norm */
+        if (!as_strings) {
             asy_lua_spaninfo si = {w[i].start, w[i].end, w[i].cstart,
                                    w[i].cend, (int)k + 1, ASY_SPAN_WORD,
                                    (int)w[i].kind, 0};
-            asy_lua_span_push_ex(L, 1, &si);
-            if (norm != s || nlen != len) {
-                lua_pushlstring(L, norm, nlen);
+            asy_lua_span_push_ex(L, 1, &si); /* list [norm] span */
+            if (has_norm) {
+                lua_insert(L, -2);           /* list span norm */
                 lua_setiuservalue(L, -2, 2);
             }
         }

@@ -8,6 +8,7 @@
 
 #include <lauxlib.h>
 
+#include "lua_state.h"
 #include "lua_types.h"
 
 typedef struct Output {
@@ -149,8 +150,18 @@ static void write_row(lua_State *L, Output *o, int out, int arg)
         lua_rawgeti(L, cells, c + 1);
         to_value(L, arg, def, c, &vals[c]);
     }
+    /* Rows wait in C memory until the engine delivers them, so their
+     * growth counts against the memory cap; the runtime releases the
+     * charge when the callback returns. */
+    size_t cap = o->sink->rb->buf.cap;
     if (asy_rowbuf_add(o->sink->rb, out, vals, def->ncols) < 0)
         luaL_error(L, "not enough memory");
+    size_t grown = o->sink->rb->buf.cap - cap;
+    if (grown) {
+        o->sink->charged += grown;
+        if (asy_lstate_charge(L, (long long)grown) < 0)
+            luaL_error(L, "not enough memory");
+    }
     lua_settop(L, cells - 1);
 }
 

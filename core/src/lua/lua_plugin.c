@@ -465,7 +465,7 @@ static char *read_all(const char *path, size_t *len, asy_error *err)
     char chunk[65536];
     size_t k;
     if (!f) {
-        asy_error_set(err, ASSAY_E_IO, "%s: %s", path, strerror(errno));
+        asy_error_set(err, ASSAY_E_IO, "%s: %s", path, asy_errno_text(errno));
         return NULL;
     }
     while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)

@@ -168,19 +168,17 @@ static void free_plugin(rtplugin *p)
     free(p);
 }
 
+/* The state is closed first: lua_close runs the finalizers of plugin
+ * objects, and those may still reach an Output (whose output names live in
+ * rt->p) or the sink; everything they point at must outlive them. */
 void asy_rt_free(asy_rt *rt)
 {
     if (!rt)
         return;
-    for (int i = 0; i < rt->np; i++) {
-        if (rt->L) {
-            luaL_unref(rt->L, LUA_REGISTRYINDEX, rt->p[i]->tab_ref);
-            luaL_unref(rt->L, LUA_REGISTRYINDEX, rt->p[i]->ctx_ref);
-        }
-        free_plugin(rt->p[i]);
-    }
-    free(rt->p);
     asy_lstate_close(rt->L);
+    for (int i = 0; i < rt->np; i++)
+        free_plugin(rt->p[i]);
+    free(rt->p);
     asy_strv_free(rt->dirs);
     free(rt);
 }
@@ -383,6 +381,8 @@ static int with_rows(job *j, asy_rowbuf *rows, lua_CFunction body,
     int rc = protect(j, body, callback);
     sink->rb = NULL; /* retire every Output of this call */
     sink->call++;
+    asy_lstate_charge(j->rt->L, -(long long)sink->charged);
+    sink->charged = 0;
     if (rc != ASSAY_OK) {
         rows->buf.len = len;
         if (rows->buf.data)

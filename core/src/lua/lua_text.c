@@ -28,9 +28,13 @@ typedef struct res {
                 while loading leaks nothing */
 } res;
 
+/* No luaL_checkudata here: restable() creates the metatable lazily, and
+ * a finalizer run by that very allocation can create a second one, which
+ * then no longer matches the registry's; the check would fail and the
+ * resource leak. Only RES_MT metatables carry this __gc. */
 static int res_gc(lua_State *L)
 {
-    res *r = luaL_checkudata(L, 1, RES_MT);
+    res *r = lua_touserdata(L, 1);
     switch (r->type) {
     case RES_ABBREV: asy_abbrevs_free(r->p); break;
     case RES_STOP: asy_stopwords_free(r->p); break;
@@ -199,6 +203,10 @@ asy_tok_norm *asy_lua_tokscratch(lua_State *L)
     asy_tok_norm *nm = res_find(L, "scratch");
     if (!nm) {
         res *r = res_new(L, "scratch", RES_SCRATCH);
+        /* res_new allocates, which may run a finalizer that called us
+         * and stored a scratch of its own: use whichever is stored. */
+        if ((nm = res_find(L, "scratch")) != NULL)
+            return nm;
         if (!(r->p = nm = malloc(sizeof *nm)))
             luaL_error(L, "not enough memory");
         *nm = (asy_tok_norm)ASY_TOK_NORM_INIT;

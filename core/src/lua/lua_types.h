@@ -107,6 +107,7 @@ void asy_lua_counter_charge(lua_State *L, int idx);
 typedef struct asy_lua_sink {
     asy_rowbuf *rb; /* NULL outside callbacks */
     uint64_t call;
+    size_t charged; /* row bytes charged to the memory cap in this call */
 } asy_lua_sink;
 
 /* The declared outputs of one plugin (owned by the runtime). */
