@@ -5,12 +5,15 @@
  * sentence (indirect, mixed, according_to) and coreference-lite for the
  * canonical speaker names (attrib_coref.c).
  *
- * Direct quotations. A quotation is a "block" when it opens its sentence,
- * follows a colon, or follows "cue ,"; otherwise it is a fragment inside a
- * sentence and belongs to the reported-speech pass. For a block the rules
- * are tried in this order (their names are the `rule` column):
+ * Direct quotations. A quotation is a "block" when it opens its sentence
+ * or a line, follows a colon, or follows "cue ,"; otherwise it is a
+ * fragment inside a sentence and belongs to the reported-speech pass, as
+ * does a quotation after "that" (X said that, “…”: mixed). For a block the
+ * rules are tried in this order (their names are the `rule` column):
  *   quote-speaker-cue     “…,” Smith said.   “…” the newspaper reported.
+ *                         “…” Mr. Morgan of the Sierra Club said.
  *   quote-cue-speaker     “…,” said Smith.
+ *   quote-dash-speaker    “…” ― Name  (the name ends its line)
  *   speaker-cue-colon     Smith said: “…”   Smith told reporters, “…”
  *   speaker-cue-quote     21 percent said “not too likely”  (fragment)
  *   colon-previous-sentence   Smith said this:  “…”  (earlier sentence)

@@ -205,6 +205,109 @@ static void test_according_to(void **state)
     asy_attrs_free(&r);
 }
 
+/* ==== round 2: layouts, clause boundaries, cached structure ============= */
+
+static void test_dash_list_lines(void **state)
+{
+    /* vox-pop layout: one quotation per line, "― Name" after it, lines
+     * separated by one newline (one paragraph) */
+    const char *s = "\"We need jobs here.\" \xE2\x80\x95 Ana Ruiz\n"
+                    "\"Nobody listens to us at all.\"\xE2\x80\x95 Carlos Lima\n";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(SPK(s, &r.a[0]), "Ana Ruiz");
+    assert_string_equal(SPK(s, &r.a[1]), "Carlos Lima");
+    assert_string_equal(r.a[1].rule, "quote-dash-speaker");
+    assert_int_equal(r.a[1].type, ASY_ATTR_DIRECT);
+    asy_attrs_free(&r);
+}
+
+static void test_that_comma_quote_is_mixed(void **state)
+{
+    const char *s = "Trump tweeted that, \"at least you know I will be "
+                    "there.\"";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_MIXED);
+    assert_int_equal(r.a[0].start, 14); /* from "that" */
+    assert_string_equal(SPK(s, &r.a[0]), "Trump");
+    asy_attrs_free(&r);
+}
+
+static void test_prep_phrase_speaker_and_new_clause(void **state)
+{
+    const char *s = "\"It was the least bad outcome,\" Mr. Morgan of the "
+                    "Sierra Club said.\n\n\"You winning?\" she said, but he "
+                    "was drifting off again and did not answer the question.";
+    asy_attrs r = run(state, s);
+    assert_true(r.n >= 2);
+    assert_string_equal(SPK(s, &r.a[0]), "Mr. Morgan of the Sierra Club");
+    assert_string_equal(r.a[1].rule, "quote-speaker-cue");
+    assert_string_equal(TEXT(s, &r.a[1]), "\"You winning?\"");
+    assert_int_equal(r.a[1].words, 2);
+    asy_attrs_free(&r);
+}
+
+/* Passing the structure computed elsewhere (the document cache) gives the
+ * same records as computing it here. */
+static void test_borrowed_structure(void **state)
+{
+    const char *s = "Mary Jones spoke. \"We are ready,\" she said.\n\n"
+                    "She added that the plan would cost billions.";
+    size_t len = strlen(s);
+    asy_attrs a = run(state, s), b;
+    asy_qmodel *m = *state;
+    asy_attrib_opts o;
+    asy_attrib_opts_init(&o);
+    asy_span *para = NULL, *sent = NULL;
+    size_t np = 0, ns = 0, cap = 0, nw = 0, wcap = 64;
+    assert_int_equal(asy_paragraphs(s, len, &para, &np), 0);
+    for (size_t p = 0; p < np; p++)
+        assert_int_equal(asy_sentences_news_range(s, para[p].start,
+                                                  para[p].end, m->ab, &sent,
+                                                  &ns, &cap, NULL),
+                         ASSAY_OK);
+    asy_wb_seg *w = malloc(wcap * sizeof *w);
+    assert_non_null(w);
+    asy_wb_iter it;
+    asy_wb_init(&it, s, len, ASY_WB_NOSPACE);
+    while (nw < wcap && asy_wb_next(&it, &w[nw]))
+        nw++;
+    asy_quotes q;
+    asy_quote_opts qo;
+    asy_quote_opts_init(&qo);
+    qo.paras = para;
+    qo.npara = np;
+    assert_int_equal(asy_quotes_scan(s, len, &qo, &q, NULL), ASSAY_OK);
+    o.paras = para;
+    o.npara = np;
+    o.words = w;
+    o.nwords = nw;
+    o.sents = sent;
+    o.nsent = ns;
+    o.quotes = &q;
+    assert_int_equal(asy_attrib_run(s, len, m, &o, &b, NULL), ASSAY_OK);
+    assert_int_equal(a.n, 2);
+    assert_int_equal(b.n, a.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_int_equal(b.a[i].start, a.a[i].start);
+        assert_int_equal(b.a[i].end, a.a[i].end);
+        assert_int_equal(b.a[i].spk_start, a.a[i].spk_start);
+        assert_int_equal(b.a[i].words, a.a[i].words);
+    }
+    assert_int_equal(a.a[0].words, 3);
+    asy_attrs_free(&a);
+    asy_attrs_free(&b);
+    /* segments of another, longer text are refused, not read */
+    w[nw - 1].end = len + 5;
+    assert_int_equal(asy_attrib_run(s, len, m, &o, &b, NULL), ASSAY_E_USAGE);
+    assert_int_equal(b.n, 0);
+    asy_quotes_free(&q);
+    free(w);
+    free(sent);
+    free(para);
+}
+
 /* ==== odd input ======================================================== */
 
 static void test_unclosed_and_empty(void **state)
@@ -238,6 +341,10 @@ int main(void)
         cmocka_unit_test(test_content_first_and_mixed),
         cmocka_unit_test(test_according_to),
         cmocka_unit_test(test_unclosed_and_empty),
+        cmocka_unit_test(test_dash_list_lines),
+        cmocka_unit_test(test_that_comma_quote_is_mixed),
+        cmocka_unit_test(test_prep_phrase_speaker_and_new_clause),
+        cmocka_unit_test(test_borrowed_structure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
