@@ -118,6 +118,7 @@ _PROTOTYPES = {
     "assay_engine_set_manifest": (_I, [_E, _S]),
     "assay_engine_write_manifest": (_I, [_E, _S]),
     "assay_engine_load_manifest": (_I, [_E, _S, _I]),
+    "assay_report_run": (_I, [_E, _S, _P(_S), _S]),
 }
 
 # ---------------------------------------------------------------------------
@@ -499,6 +500,24 @@ class Engine:
                     self._e, os.fsencode(path)) < 0 or self._pending:
                 break
         return self._finish(self._lib.assay_engine_end(self._e))
+
+    def run_report(self, name, inputs, output_dir, options=None):
+        """Run a report script ("news", "topics-timeline" or a path to a
+        .lua script) over `inputs` (paths) as `assay report` does: its
+        CSVs, manifest.json and report.html are written to output_dir.
+        options maps the script's own option names (and "plugin.key"
+        names) to values. The engine must have no plugin loaded yet.
+        Returns the run's counts like run()."""
+        if isinstance(inputs, (str, bytes, os.PathLike)):
+            inputs = [inputs]
+        self.add_input(*inputs)
+        items = ["%s=%s" % (k, _text_value(v)) for k, v in (options or {}).items()]
+        argv = (ctypes.c_char_p * (len(items) + 1))(
+            *[i.encode() for i in items], None)
+        self._pending = None
+        rc = self._lib.assay_report_run(self._ptr(), name.encode(), argv,
+                                        os.fsencode(output_dir))
+        return self._finish(rc)
 
     def run_documents(self, documents, *, on_row=None, output_dir=None):
         """Stream documents from an iterable of (id, text) or (id, text,

@@ -494,6 +494,29 @@ ASSAY_API int assay_engine_write_manifest(assay_engine *e, const char *path);
 ASSAY_API int assay_engine_load_manifest(assay_engine *e, const char *path,
                                          int flags);
 
+/* ===================================================================== */
+/* Reports                                                               */
+/* ===================================================================== */
+
+/**
+ * Run a report script end to end, as `assay report NAME` does: load the
+ * script (a bundled name such as "news", or a path to a .lua file), apply
+ * `options` ("KEY=VALUE" for the script's own options, "PLUGIN.KEY=VALUE"
+ * for one of its plugins; NULL-terminated, may be NULL), load its plugins,
+ * run one pass over the inputs already added with assay_engine_add_input(),
+ * write every CSV and manifest.json into `outdir`, then call the script's
+ * render() to write its files (report.html) there too.
+ * The engine must have no plugin loaded yet; settings (threads, format,
+ * trust, ...) apply as for a run.
+ * @return as assay_engine_run(); a failing render() is ASSAY_E_PLUGIN
+ *         (the CSVs and manifest are kept, the hint says so).
+ * Ownership: all strings are copied; the engine keeps the plugins loaded.
+ * @since 0.1
+ */
+ASSAY_API int assay_report_run(assay_engine *e, const char *name,
+                               const char *const *options,
+                               const char *outdir);
+
 #ifdef __cplusplus
 }
 #endif

@@ -300,6 +300,25 @@ class Extras(unittest.TestCase):
         self.assertIn("kazakhstan", out.stdout)
         self.assertIn("2024-05  2 documents", out.stdout)
 
+    def test_report(self):
+        with tempfile.TemporaryDirectory() as tmp, assay.Engine(threads=2) as e:
+            e.set_message_callback(None)
+            result = e.run_report("news", [CORPUS], tmp,
+                                  None)
+            self.assertEqual(result["status"], 0)
+            for name in ("report.html", "manifest.json", "quotes.csv",
+                         "topics.csv", "wordfreq.csv"):
+                self.assertTrue(os.path.exists(os.path.join(tmp, name)), name)
+            with open(os.path.join(tmp, "quotes.csv"), encoding="utf-8") as f:
+                self.assertIn("Xi Jinping", f.read())
+        with tempfile.TemporaryDirectory() as tmp, assay.Engine() as e:
+            with self.assertRaises(assay.AssayError) as cm:
+                e.run_report("no-such-report", [CORPUS], tmp)
+            self.assertIn("no-such-report", str(cm.exception))
+        with tempfile.TemporaryDirectory() as tmp, assay.Engine() as e:
+            with self.assertRaises(assay.AssayError):
+                e.run_report("news", [CORPUS], tmp, {"no_such_option": 1})
+
     def test_library_and_version(self):
         self.assertEqual(os.path.realpath(assay.library_path()),
                          os.path.realpath(LIB))
