@@ -699,12 +699,49 @@ static int according(actx *c, size_t a, size_t b)
     return 0;
 }
 
+/* A finite verb form: "said the council had ignored …" puts a clause,
+ * not a speaker, after the cue. */
+static int finite_verb(const actx *c, size_t i)
+{
+    static const char *const V[] = {"has", "had", "have", "is", "was",
+                                    "are", "were", "will", "would", "could",
+                                    "should", "can", "may", "might", "must",
+                                    "does", "did", "do"};
+    if (i >= c->nt || c->t[i].kind != TK_WORD || c->t[i].cap)
+        return 0;
+    for (size_t k = 0; k < sizeof V / sizeof V[0]; k++)
+        if (tok_is(c, i, V[k]))
+            return 1;
+    return 0;
+}
+
+/* "…, said X": X is a speaker only when no finite verb follows it, and
+ * the words before are content, not "Subject, who/which …," right
+ * before the cue (that subject is the speaker of "X said …"). */
+static int inverted_ok(const actx *c, size_t a, size_t x, const match *m)
+{
+    for (size_t y = m->np0 + 1; y <= m->np1 + 1; y++)
+        if (finite_verb(c, y))
+            return 0;
+    size_t y = x - 1; /* the comma opening the clause that ends at x */
+    do {
+        if (y <= a + 1)
+            return 1;
+        y--;
+    } while (!at_punct(c, y, ','));
+    if (!(tok_is(c, y + 1, "who") || tok_is(c, y + 1, "which")))
+        return 1;
+    match s;
+    return !(np_before(c, y, a, &s) && s.np0 == a);
+}
+
 /* "…, X said." / "…, said X." at the end of the sentence. */
 static int reported_after(actx *c, size_t a, size_t b, size_t x, size_t k)
 {
     match m;
     match_init(&m);
-    if (np_after(c, x + k, &m) && x > a && at_punct(c, x - 1, ',')) {
+    if (np_after(c, x + k, &m) && x > a && at_punct(c, x - 1, ',') &&
+        inverted_ok(c, a, x, &m)) {
         m.rule = "content-cue-speaker";
         m.end = m.np1;
     } else if ((match_init(&m), np_before(c, x, a, &m)) && m.np0 > a &&

@@ -344,8 +344,35 @@ static int resolve_pronoun(const actx *c, const resolved *rs, size_t r,
     return 0;
 }
 
+/* "the regulator's chair, Ana Ruiz, told": a role phrase [a, b] followed
+ * by a proper name between commas names the same person; the name's
+ * tokens go to [*s, *e]. */
+static int appositive_name(const actx *c, size_t a, size_t b, size_t *s,
+                           size_t *e)
+{
+    for (size_t x = a; x <= b; x++)
+        if (name_word(c, x))
+            return 0; /* the phrase has a name of its own */
+    size_t p = b + 2, ra, rb;
+    if (!at_punct(c, b + 1, ',') || p >= c->nt || c->t[p].q >= 0 ||
+        c->t[p].sent != c->t[b].sent || !name_word(c, p) ||
+        (c->t[p].cls & ASY_QL_TIME))
+        return 0;
+    name_run(c, p, &ra, &rb);
+    if (ra != p || !at_punct(c, rb + 1, ','))
+        return 0;
+    *s = ra;
+    *e = rb;
+    return 1;
+}
+
 static void resolve_np(const actx *c, size_t a, size_t b, resolved *o)
 {
+    if (appositive_name(c, a, b, &o->a, &o->b)) {
+        o->person = !(c->t[o->b].cls & ASY_QL_ORG);
+        o->gender = gender_of(c, o->a);
+        return;
+    }
     name_of_np(c, a, b, &o->a, &o->b);
     o->person = c->t[o->a].cap && !(c->t[o->b].cls & ASY_QL_ORG);
     o->gender = gender_of(c, o->a);

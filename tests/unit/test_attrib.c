@@ -194,6 +194,58 @@ static void test_content_first_and_mixed(void **state)
     asy_attrs_free(&r);
 }
 
+/* "Subject, who …, said X …": the subject speaks and a clause follows
+ * the cue; the inverted "…, said X" still holds when X is a name. */
+static void test_relative_clause_subject(void **state)
+{
+    const char *s = "Dr. Samuel Okafor, who chairs the residents' association, "
+                    "said the council had ignored its own air-quality study.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_INDIRECT);
+    assert_string_equal(SPK(s, &r.a[0]), "Dr. Samuel Okafor");
+    assert_string_equal(NAME(s, &r.a[0]), "Samuel Okafor");
+    assert_string_equal(CUE(s, &r.a[0]), "said");
+    assert_string_equal(TEXT(s, &r.a[0]),
+                        "the council had ignored its own air-quality study");
+    assert_string_equal(r.a[0].rule, "speaker-cue-that");
+    asy_attrs_free(&r);
+
+    /* negative: a "which" clause inside the content, a name after "said" */
+    const char *t = "The plan, which passed in May, will cut costs sharply, "
+                    "said Mayor Jane Doe.";
+    r = run(state, t);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.a[0].rule, "content-cue-speaker");
+    assert_string_equal(SPK(t, &r.a[0]), "Mayor Jane Doe");
+    assert_string_equal(TEXT(t, &r.a[0]),
+                        "The plan, which passed in May, will cut costs "
+                        "sharply");
+    asy_attrs_free(&r);
+}
+
+/* "the regulator's chair, Ana Ruiz, told": the role and the name between
+ * commas are one person. */
+static void test_appositive_name(void **state)
+{
+    const char *s = "\"Households that invested early are protected,\" the "
+                    "regulator's chair, Ana Ruiz, told reporters.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(SPK(s, &r.a[0]), "the regulator's chair");
+    assert_string_equal(NAME(s, &r.a[0]), "Ana Ruiz");
+    assert_string_equal(CUE(s, &r.a[0]), "told");
+    asy_attrs_free(&r);
+
+    /* negative: no name between commas, the phrase is its own name */
+    const char *t = "\"Households that invested early are protected,\" the "
+                    "regulator's chair told reporters.";
+    r = run(state, t);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(NAME(t, &r.a[0]), "the regulator's chair");
+    asy_attrs_free(&r);
+}
+
 static void test_according_to(void **state)
 {
     const char *s = "According to the ministry, exports rose by ten percent.";
@@ -345,6 +397,8 @@ int main(void)
         cmocka_unit_test(test_that_comma_quote_is_mixed),
         cmocka_unit_test(test_prep_phrase_speaker_and_new_clause),
         cmocka_unit_test(test_borrowed_structure),
+        cmocka_unit_test(test_relative_clause_subject),
+        cmocka_unit_test(test_appositive_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
