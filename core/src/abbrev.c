@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sentence.h"
+#include "source.h"
 #include "strbuf.h"
 
 typedef struct slot {
@@ -200,24 +201,10 @@ int asy_abbrevs_parse(asy_abbrevs *ab, const char *text, size_t len,
 
 int asy_abbrevs_load(asy_abbrevs *ab, const char *path, asy_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        asy_error_set(err, ASSAY_E_IO, "cannot open abbreviation list %s",
-                      path);
-        asy_error_hint(err, "lists live in plugins/data/abbreviations/");
-        return ASSAY_E_IO;
-    }
     asy_buf b = ASY_BUF_INIT;
-    char chunk[4096];
-    size_t got;
-    int rc = ASSAY_OK;
-    while (rc == ASSAY_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (asy_buf_append(&b, chunk, got) < 0)
-            rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading %s",
-                               path);
-    if (rc == ASSAY_OK && ferror(f))
-        rc = asy_error_set(err, ASSAY_E_IO, "read error in %s", path);
-    fclose(f);
+    int rc = asy_read_file(path, "abbreviation list", &b, err);
+    if (rc != ASSAY_OK)
+        asy_error_hint(err, "lists live in plugins/data/abbreviations/");
     if (rc == ASSAY_OK)
         rc = asy_abbrevs_parse(ab, b.data ? b.data : "", b.len, path, err);
     asy_buf_free(&b);

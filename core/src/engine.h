@@ -117,4 +117,8 @@ struct assay_engine {
 };
 
 
+/* One line to the engine's message callback (engine_run.c). */
+void asy_engine_message(assay_engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -28,10 +28,7 @@ static const char *const errors_columns[] = {"severity", "source", "doc_id",
 /* Messages and failures                                                 */
 /* ===================================================================== */
 
-static void emit_message(assay_engine *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void emit_message(assay_engine *e, const char *fmt, ...)
+void asy_engine_message(assay_engine *e, const char *fmt, ...)
 {
     if (!e->msg_fn)
         return;
@@ -83,10 +80,10 @@ static void record_note(assay_engine *e, int skip, const char *source,
             snprintf(doc, sizeof doc, " (document %s)", doc_id);
         if (where && *where)
             snprintf(at, sizeof at, ", %s", where);
-        emit_message(e, "%s %s%s%s: %s", skip ? "skipped" : "warning:",
+        asy_engine_message(e, "%s %s%s%s: %s", skip ? "skipped" : "warning:",
                      source && *source ? source : "-", at, doc, reason);
     } else if (e->notes_printed == MAX_PRINTED_NOTES) {
-        emit_message(e, "further messages suppressed%s",
+        asy_engine_message(e, "further messages suppressed%s",
                      e->errors_path ? "; all of them are in the errors file"
                                     : "; use --errors FILE to list them all");
     }

@@ -535,27 +535,13 @@ int assay_engine_load_manifest(assay_engine *e, const char *path, int flags)
 /* Reading a manifest back                                               */
 /* ===================================================================== */
 
-static void warn(assay_engine *e, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void warn(assay_engine *e, const char *fmt, ...)
-{
-    if (!e->msg_fn)
-        return;
-    char line[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    e->msg_fn(e->msg_ud, line);
-}
 
 /* A difference from the manifest: an error, or a warning under --force. */
 static int differs(assay_engine *e, int flags, const char *what,
                    asy_error *err)
 {
     if (flags & ASSAY_MANIFEST_FORCE) {
-        warn(e, "warning: %s (rerunning anyway: --force)", what);
+        asy_engine_message(e, "warning: %s (rerunning anyway: --force)", what);
         return ASSAY_OK;
     }
     asy_error_set(err, ASSAY_E_IO, "%s", what);
@@ -644,7 +630,7 @@ static int load_one_plugin(assay_engine *e, json_t *p, asy_error *err)
     } else if (stat(path, &st) == 0) {
         rc = assay_engine_load_plugin(e, path, NULL);
     } else {
-        warn(e, "warning: plugin file '%s' is gone; looking for the bundled "
+        asy_engine_message(e, "warning: plugin file '%s' is gone; looking for the bundled "
                 "plugin '%s'", path, name);
         rc = assay_engine_load_plugin(e, name, NULL);
     }
@@ -759,7 +745,7 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
     const char *kind = jget_str(in, "kind");
     struct stat st;
     if (strcmp(path, "-") == 0) {
-        warn(e, "warning: standard input was not hashed in the manifest; "
+        asy_engine_message(e, "warning: standard input was not hashed in the manifest; "
                 "it cannot be checked");
         return ASSAY_OK;
     }
@@ -811,10 +797,10 @@ static void check_versions(assay_engine *e, json_t *m)
     const char *av = jget_str(m, "assay_version");
     const char *lv = jget_str(m, "lua_version");
     if (av && strcmp(av, assay_version()) != 0)
-        warn(e, "warning: the manifest was written by assay %s; this is %s",
+        asy_engine_message(e, "warning: the manifest was written by assay %s; this is %s",
              av, assay_version());
     if (lv && strcmp(lv, asy_rt_lua_version()) != 0)
-        warn(e, "warning: the manifest's run used %s; this assay uses %s", lv,
+        asy_engine_message(e, "warning: the manifest's run used %s; this assay uses %s", lv,
              asy_rt_lua_version());
 }
 

@@ -312,3 +312,20 @@ int asy_source_is_gzip(const asy_source *s)
     }
     return s->is_gzip;
 }
+
+int asy_read_file(const char *path, const char *what, asy_buf *out,
+                  asy_error *err)
+{
+    asy_source *src = NULL;
+    asy_error local;
+    int rc = asy_source_open(&src, path, &local);
+    if (rc == ASSAY_OK)
+        rc = asy_source_read_all(src, out, 0, &local);
+    asy_source_close(src);
+    if (rc != ASSAY_OK) {
+        asy_error_set(err, rc, "cannot read %s %s: %s", what, path,
+                      local.message);
+        asy_error_at(err, path, -1, local.byte);
+    }
+    return rc;
+}

@@ -45,6 +45,11 @@ int asy_source_is_gzip(const asy_source *s);
  * the number available. Only valid before any read. */
 size_t asy_source_peek(asy_source *s, const char **p, size_t n);
 const char *asy_source_path(const asy_source *s);
+
+/* Read a whole small data file (gzip allowed) into out, appending. On
+ * failure err says "cannot read WHAT PATH: reason". */
+int asy_read_file(const char *path, const char *what, asy_buf *out,
+                  asy_error *err);
 void asy_source_close(asy_source *s);
 
 #endif

@@ -17,6 +17,7 @@
 #endif
 
 #include "counter.h"
+#include "source.h"
 #include "token.h"
 
 /* ===================================================================== */
@@ -465,23 +466,10 @@ int asy_stopwords_parse(asy_stopwords *sw, const char *text, size_t len,
 
 int asy_stopwords_load(asy_stopwords *sw, const char *path, asy_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        asy_error_set(err, ASSAY_E_IO, "cannot open stop-word list %s", path);
-        asy_error_hint(err, "bundled lists live in plugins/stopwords/");
-        return ASSAY_E_IO;
-    }
     asy_buf b = ASY_BUF_INIT;
-    char chunk[4096];
-    size_t got;
-    int rc = ASSAY_OK;
-    while (rc == ASSAY_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (asy_buf_append(&b, chunk, got) < 0)
-            rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading %s",
-                               path);
-    if (rc == ASSAY_OK && ferror(f))
-        rc = asy_error_set(err, ASSAY_E_IO, "read error in %s", path);
-    fclose(f);
+    int rc = asy_read_file(path, "stop-word list", &b, err);
+    if (rc != ASSAY_OK)
+        asy_error_hint(err, "bundled lists live in plugins/stopwords/");
     if (rc == ASSAY_OK)
         rc = asy_stopwords_parse(sw, b.data ? b.data : "", b.len, path, err);
     asy_buf_free(&b);
