@@ -8,8 +8,10 @@
  * Direct quotations. A quotation is a "block" when it opens its sentence
  * or a line, follows a colon, or follows "cue ,"; otherwise it is a
  * fragment inside a sentence and belongs to the reported-speech pass, as
- * does a quotation after "that" (X said that, “…”: mixed). For a block the
- * rules are tried in this order (their names are the `rule` column):
+ * does a quotation after "that" (X said that, “…”: mixed) or one opening
+ * with a lowercase word after "cue ," (X said, “the …”: mixed). For a
+ * block the rules are tried in this order (their names are the `rule`
+ * column):
  *   quote-speaker-cue     “…,” Smith said.   “…” the newspaper reported.
  *                         “…” Mr. Morgan of the Sierra Club said.
  *   quote-cue-speaker     “…,” said Smith.
@@ -418,8 +420,12 @@ static int lead_match(const actx *c, size_t first, int *fragment, match *m)
         size_t k = cue_at(c, x);
         if (!k || (!colon && x + k - 1 != j))
             continue;
-        if (!np_before(c, x, 0, m) && !np_after(c, x + k, m))
+        if (!np_before(c, x, 0, m) && !np_after(c, x + k, m)) {
+            if (colon)
+                continue; /* Smith said, adding later, “…”: the subject
+                             of an earlier cue speaks */
             return 0;
+        }
         m->cue0 = x;
         m->cue1 = x + k - 1;
         m->rule = colon ? "speaker-cue-colon" : "speaker-cue-quote";
@@ -493,6 +499,27 @@ static int ends_sentence(const actx *c, size_t l)
     return l > 0 && c->t[l - 1].kind == TK_PUNCT &&
            (c->t[l - 1].cp == '.' || c->t[l - 1].cp == '?' ||
             c->t[l - 1].cp == '!');
+}
+
+/* The quotation's first word is lowercase (Smith said, “the rules …”):
+ * the quoted words continue the writer's sentence rather than start the
+ * speaker's own, so the sentence is reported speech holding a quotation
+ * (mixed), as the annotators mark it — unless a quotation ending in a comma
+ * came earlier in the sentence (the second part of an interrupted one). */
+static int opens_lower(const actx *c, size_t q)
+{
+    for (size_t x = c->qt0[q]; x-- > 0 && same_sent(c, x, c->qt0[q]);)
+        if (c->t[x].q >= 0) {
+            if (x > 0 && at_punct(c, x - 1, ','))
+                return 0; /* “A,” he said, “and b.”: the words go on */
+            break;
+        }
+    for (size_t x = c->qt0[q]; x <= c->qt1[q] && x < c->nt; x++) {
+        if (c->t[x].qmark || c->t[x].kind == TK_PUNCT)
+            continue;
+        return c->t[x].kind == TK_WORD && !c->t[x].cap;
+    }
+    return 0;
 }
 
 /* Words follow the quotation in its sentence (“…” workers.): a fragment. */
@@ -592,6 +619,8 @@ static int direct_one(actx *c, size_t q)
         if (frag && l + 1 < c->nt && same_sent(c, l + 1, l) &&
             c->t[l + 1].kind == TK_WORD)
             return 0; /* said “x” and more: mixed, next pass */
+        if (!frag && opens_lower(c, q))
+            return 0; /* said, “the …”: mixed, next pass */
     } else if (!block || runs_on(c, l)) {
         return 0;
     } else if ((match_init(&m), colon_prev(c, f, &m))) {

@@ -51,7 +51,16 @@ static int adverb(const actx *c, size_t i)
 static int inner_punct(const actx *c, size_t i)
 {
     const tok *t = &c->t[i];
-    if (t->kind != TK_PUNCT || i == 0)
+    if (i == 0 || i + 1 >= c->nt)
+        return 0;
+    /* a Latin-1 symbol glued inside a word is an accented letter whose
+     * UTF-8 was read as Latin-1 (FranÃ§ois, or with a C1 control
+     * character between): part of the name */
+    if ((t->kind == TK_PUNCT || t->kind == TK_OTHER) && !t->qmark &&
+        t->cp >= 0x80 && t->cp <= 0xFF)
+        return adjacent(c, i - 1, i) && adjacent(c, i, i + 1) &&
+               word(&c->t[i - 1]) && word(&c->t[i + 1]);
+    if (t->kind != TK_PUNCT)
         return 0;
     if (t->cp == '.')
         return adjacent(c, i - 1, i) && c->t[i - 1].cap &&

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "manifest.h"
 #include "strbuf.h"
 
 /* ===================================================================== */
@@ -82,6 +83,7 @@ void assay_engine_free(assay_engine *e)
         return;
     if (e->running)
         assay_engine_end(e);
+    asy_manifest_prehash_free(e); /* joins a hashing thread, if any */
     for (int i = 0; i < e->nplugins; i++) {
         asy_plugin_def_free(&e->plugins[i].def);
         free_plugin_info(&e->plugins[i]);
@@ -302,7 +304,7 @@ int assay_engine_load_plugin(assay_engine *e, const char *name, int *index)
     asy_error_clear(&e->err);
     if (check_running(e, "cannot load a plugin") < 0)
         return ASSAY_E_USAGE;
-    plugin_slot *slot;
+    plugin_slot *slot = NULL;
     if (add_plugin_slot(e, &slot) < 0)
         return ASSAY_E_NOMEM;
     char **dirs = asy_plugin_dirs(e->plugin_path);
@@ -323,7 +325,7 @@ int assay_engine_load_plugin_string(assay_engine *e, const char *chunkname,
     asy_error_clear(&e->err);
     if (check_running(e, "cannot load a plugin") < 0)
         return ASSAY_E_USAGE;
-    plugin_slot *slot;
+    plugin_slot *slot = NULL;
     if (add_plugin_slot(e, &slot) < 0)
         return ASSAY_E_NOMEM;
     int rc = asy_plugin_def_load_string_ex(&slot->def, chunkname, source,

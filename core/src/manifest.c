@@ -3,12 +3,16 @@
  * keys in a fixed order) and reading them back to repeat a run exactly.
  * Input files are listed with the same walk as the directory loader
  * (sorted bytewise, hidden entries, unknown types and links to directories
- * skipped) and hashed with sha256.c in a pass of their own.
+ * skipped) and hashed with sha256.c. A one-shot run hashes them on a
+ * thread of its own while it runs (asy_manifest_prehash_start); the
+ * manifest takes a file's early hash only if the file is unchanged since.
  */
 #define _GNU_SOURCE /* asprintf */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,26 +225,6 @@ static int list_dir(const char *dir, char ***out, size_t *nout)
     return 0;
 }
 
-/* One file entry: relative path, size, SHA-256 (or the reason it has
- * none). */
-static json_t *j_file(mb *b, const char *full, const char *rel)
-{
-    char hex[ASY_SHA256_HEX];
-    unsigned long long size = 0;
-    asy_error err;
-    json_t *f = json_object();
-    put(b, f, "path", jstr(rel));
-    if (asy_sha256_file(full, hex, &size, &err) == ASSAY_OK) {
-        put(b, f, "size", jint(size));
-        put(b, f, "sha256", json_string(hex));
-    } else {
-        put(b, f, "size", json_null());
-        put(b, f, "sha256", json_null());
-        put(b, f, "error", jstr(err.message));
-    }
-    return f;
-}
-
 static char *join(const char *a, const char *b)
 {
     char *p = NULL;
@@ -251,35 +235,37 @@ static char *join(const char *a, const char *b)
                ? NULL : p;
 }
 
-/* Walk root/rel depth-first in sorted order, appending file entries. */
-static void walk(mb *b, const char *root, const char *rel, json_t *files,
-                 unsigned long long *total)
+/* Called for each file of a walk; may set *bad to stop the walk. */
+typedef void (*visit_fn)(void *ud, int *bad, const char *full,
+                         const char *rel);
+
+/* Walk root/rel depth-first in sorted order, visiting every file the
+ * loader would read. Shared by the manifest and the early hashing thread
+ * so both see the same files under the same full paths. */
+static void walk(int *bad, const char *root, const char *rel, visit_fn fn,
+                 void *ud)
 {
     char *dir = *rel ? join(root, rel) : strdup(root);
     char **names = NULL;
     size_t n = 0;
     if (!dir || list_dir(dir, &names, &n) < 0) {
-        b->bad |= errno == ENOMEM || !dir;
+        *bad |= errno == ENOMEM || !dir;
         free(dir);
         return;
     }
-    for (size_t i = 0; i < n && !b->bad; i++) {
+    for (size_t i = 0; i < n && !*bad; i++) {
         char *r = join(rel, names[i]);
         char *full = r ? join(root, r) : NULL;
         struct stat lst, st;
         if (!full)
-            b->bad = 1;
+            *bad = 1;
         else if (lstat(full, &lst) != 0)
             ; /* vanished: the loader reported it as skipped */
         else if (S_ISDIR(lst.st_mode))
-            walk(b, root, r, files, total);
+            walk(bad, root, r, fn, ud);
         else if (asy_format_for_path(r) && stat(full, &st) == 0 &&
-                 S_ISREG(st.st_mode)) {
-            json_t *f = j_file(b, full, r);
-            *total += (unsigned long long)json_integer_value(
-                json_object_get(f, "size"));
-            push(b, files, f);
-        }
+                 S_ISREG(st.st_mode))
+            fn(ud, bad, full, r);
         free(full);
         free(r);
     }
@@ -293,9 +279,198 @@ static const char *base_name(const char *path)
     return s && s[1] ? s + 1 : path;
 }
 
+/* ===================================================================== */
+/* Early hashing: inputs hashed on a thread while the run goes on        */
+/* ===================================================================== */
+
+/* A file as hashed by the thread, with its stat() from just before the
+ * hash (equal to the one just after, or it is not kept). */
+typedef struct ph_file {
+    char *full;
+    struct stat st;
+    char hex[ASY_SHA256_HEX];
+} ph_file;
+
+struct asy_prehash {
+    pthread_t tid;
+    char **paths; /* the run's inputs (the engine's strings, not copied) */
+    size_t npaths;
+    ph_file *v;   /* in walk order; read only after the join */
+    size_t n, cap;
+    size_t next;  /* lookup cursor: the manifest walks in the same order */
+    int stop;     /* atomic: the run failed, give up between files */
+    int joined;
+};
+
+/* Same file, same bytes as far as the inode tells: size, modification
+ * and change times (ctime catches an mtime put back with touch -d). */
+static int same_stat(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void ph_visit(void *ud, int *bad, const char *full, const char *rel)
+{
+    asy_prehash *ph = ud;
+    (void)rel;
+    if (__atomic_load_n(&ph->stop, __ATOMIC_RELAXED)) {
+        *bad = 1;
+        return;
+    }
+    ph_file f;
+    struct stat after;
+    unsigned long long size;
+    if (stat(full, &f.st) != 0 ||
+        asy_sha256_file(full, f.hex, &size, NULL) != ASSAY_OK ||
+        stat(full, &after) != 0 || !same_stat(&f.st, &after) ||
+        size != (unsigned long long)f.st.st_size)
+        return; /* changing or unreadable: the manifest hashes it itself */
+    if (ph->n == ph->cap) {
+        size_t cap = ph->cap ? 2 * ph->cap : 64;
+        ph_file *v = realloc(ph->v, cap * sizeof *v);
+        if (!v)
+            return;
+        ph->v = v;
+        ph->cap = cap;
+    }
+    if ((f.full = strdup(full)) != NULL)
+        ph->v[ph->n++] = f;
+}
+
+static void *ph_main(void *arg)
+{
+    asy_prehash *ph = arg;
+    for (size_t i = 0; i < ph->npaths; i++) {
+        struct stat st;
+        int bad = 0;
+        const char *p = ph->paths[i];
+        if (strcmp(p, "-") == 0 || stat(p, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            walk(&bad, p, "", ph_visit, ph);
+        else
+            ph_visit(ph, &bad, p, base_name(p));
+        if (__atomic_load_n(&ph->stop, __ATOMIC_RELAXED))
+            break;
+    }
+    return NULL;
+}
+
+int asy_manifest_prehash_start(assay_engine *e)
+{
+    if (!e->manifest_path || e->prehash || e->ninputs == 0)
+        return ASSAY_OK;
+    asy_prehash *ph = calloc(1, sizeof *ph);
+    if (!ph)
+        return ASSAY_OK; /* an optimisation only: hash at the end */
+    ph->paths = e->inputs;
+    ph->npaths = e->ninputs;
+    /* Signals stay with the threads that handle them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&ph->tid, NULL, ph_main, ph);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        free(ph);
+        return ASSAY_OK;
+    }
+    e->prehash = ph;
+    return ASSAY_OK;
+}
+
+void asy_manifest_prehash_join(assay_engine *e)
+{
+    asy_prehash *ph = e->prehash;
+    if (ph && !ph->joined) {
+        pthread_join(ph->tid, NULL);
+        ph->joined = 1;
+    }
+}
+
+void asy_manifest_prehash_free(assay_engine *e)
+{
+    asy_prehash *ph = e->prehash;
+    if (!ph)
+        return;
+    __atomic_store_n(&ph->stop, 1, __ATOMIC_RELAXED);
+    asy_manifest_prehash_join(e);
+    for (size_t i = 0; i < ph->n; i++)
+        free(ph->v[i].full);
+    free(ph->v);
+    free(ph);
+    e->prehash = NULL;
+}
+
+/* The thread's hash of full if the file is unchanged since it was hashed:
+ * 1 with hex and size set, else 0 (hash it now). */
+static int early_hash(asy_prehash *ph, const char *full,
+                      char hex[ASY_SHA256_HEX], unsigned long long *size)
+{
+    struct stat st;
+    if (!ph || !ph->joined || stat(full, &st) != 0)
+        return 0;
+    for (size_t i = ph->next; i < ph->n; i++) {
+        if (strcmp(ph->v[i].full, full) != 0)
+            continue;
+        ph->next = i + 1;
+        if (!same_stat(&ph->v[i].st, &st))
+            return 0;
+        memcpy(hex, ph->v[i].hex, ASY_SHA256_HEX);
+        *size = (unsigned long long)st.st_size;
+        return 1;
+    }
+    return 0;
+}
+
+/* One file entry: relative path, size, SHA-256 (or the reason it has
+ * none). */
+static json_t *j_file(mb *b, asy_prehash *ph, const char *full,
+                      const char *rel)
+{
+    char hex[ASY_SHA256_HEX];
+    unsigned long long size = 0;
+    asy_error err;
+    json_t *f = json_object();
+    put(b, f, "path", jstr(rel));
+    if (early_hash(ph, full, hex, &size) ||
+        asy_sha256_file(full, hex, &size, &err) == ASSAY_OK) {
+        put(b, f, "size", jint(size));
+        put(b, f, "sha256", json_string(hex));
+    } else {
+        put(b, f, "size", json_null());
+        put(b, f, "sha256", json_null());
+        put(b, f, "error", jstr(err.message));
+    }
+    return f;
+}
+
+/* The manifest's visitor: one file entry appended to files. */
+typedef struct jwalk {
+    mb *b;
+    asy_prehash *ph;
+    json_t *files;
+    unsigned long long total;
+} jwalk;
+
+static void visit_json(void *ud, int *bad, const char *full, const char *rel)
+{
+    jwalk *w = ud;
+    json_t *f = j_file(w->b, w->ph, full, rel);
+    w->total += (unsigned long long)json_integer_value(
+        json_object_get(f, "size"));
+    push(w->b, w->files, f);
+    *bad |= w->b->bad;
+}
+
 /* One input: its kind, total size and every file it covers. Standard
  * input is not hashed: its bytes are consumed by the run. */
-static json_t *j_input(mb *b, const char *path)
+static json_t *j_input(mb *b, asy_prehash *ph, const char *path)
 {
     json_t *in = json_object();
     put(b, in, "path", jstr(path));
@@ -306,20 +481,15 @@ static json_t *j_input(mb *b, const char *path)
         put(b, in, "note", json_string("stdin, not hashed"));
         return in;
     }
-    json_t *files = json_array();
-    unsigned long long total = 0;
+    jwalk w = {b, ph, json_array(), 0};
     int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
     put(b, in, "kind", json_string(isdir ? "directory" : "file"));
-    if (isdir) {
-        walk(b, path, "", files, &total);
-    } else {
-        json_t *f = j_file(b, path, base_name(path));
-        total = (unsigned long long)json_integer_value(
-            json_object_get(f, "size"));
-        push(b, files, f);
-    }
-    put(b, in, "size", jint(total));
-    put(b, in, "files", files);
+    if (isdir)
+        walk(&b->bad, path, "", visit_json, &w);
+    else
+        visit_json(&w, &b->bad, path, base_name(path));
+    put(b, in, "size", jint(w.total));
+    put(b, in, "files", w.files);
     return in;
 }
 
@@ -408,7 +578,7 @@ static json_t *build(mb *b, assay_engine *e, int ran, int status)
     char **paths = ran ? e->fed : e->inputs;
     size_t n = ran ? e->nfed : e->ninputs;
     for (size_t i = 0; i < n; i++)
-        push(b, inputs, j_input(b, paths[i]));
+        push(b, inputs, j_input(b, ran ? e->prehash : NULL, paths[i]));
     put(b, m, "inputs", inputs);
     put(b, m, "documents", ran ? j_counts(b, e) : json_null());
     put(b, m, "outputs", j_outputs(b, e, ran));
@@ -492,6 +662,7 @@ int asy_manifest_write(assay_engine *e, const char *path, int ran,
                        int status, asy_error *err)
 {
     mb b = {0};
+    asy_manifest_prehash_join(e);
     json_t *m = build(&b, e, ran, status);
     int rc = b.bad || !m ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
                          : write_atomic(m, path, err);
@@ -765,7 +936,7 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
         return differs(e, flags, what, err);
     }
     mb b = {0};
-    json_t *now = j_input(&b, path);
+    json_t *now = j_input(&b, NULL, path);
     int rc = b.bad ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
                    : compare_files(e, path, json_object_get(in, "files"),
                                    json_object_get(now, "files"), flags, err);

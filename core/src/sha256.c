@@ -1,7 +1,8 @@
 /*
  * sha256.c — SHA-256 after FIPS 180-4 (sections 4.1.2, 4.2.2, 5.1.1,
  * 6.2): 64-byte blocks, big-endian words, length padding. Checked against
- * the NIST example vectors in tests/unit/test_sha256.c.
+ * the NIST example vectors in tests/unit/test_sha256.c. Portable C (no
+ * SHA-NI): the rounds are unrolled, see compress().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,39 +44,61 @@ static void store_be32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-/* The message schedule W[0..63] of one block (6.2.2 step 1). */
-static void schedule(const unsigned char *block, uint32_t w[64])
+/* The round functions of 4.1.2. Macros rather than a loop over an array
+ * so that the eight working variables stay in registers and no state is
+ * shifted each round: rounds rotate the variable names instead. This and
+ * the 16-word rolling schedule below about double the portable speed. */
+#define BSIG0(x) (rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22))
+#define BSIG1(x) (rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25))
+#define SSIG0(x) (rotr(x, 7) ^ rotr(x, 18) ^ ((x) >> 3))
+#define SSIG1(x) (rotr(x, 17) ^ rotr(x, 19) ^ ((x) >> 10))
+#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
+
+/* W[t] for t >= 16 in a ring of 16 words (6.2.2 step 1). */
+#define WNEXT(t)                                                        \
+    (w[(t) & 15] += SSIG1(w[((t) - 2) & 15]) + w[((t) - 7) & 15] +      \
+                    SSIG0(w[((t) - 15) & 15]))
+
+/* One round (6.2.2 step 3) with the roles of the variables given. */
+#define ROUND(a, b, c, d, e, f, g, h, t, wt)                            \
+    do {                                                                \
+        uint32_t t1 = h + BSIG1(e) + CH(e, f, g) + K[t] + (wt);         \
+        d += t1;                                                        \
+        h = t1 + BSIG0(a) + MAJ(a, b, c);                               \
+    } while (0)
+
+/* Eight rounds from t: after eight the names are back in place. */
+#define ROUNDS8(t, W)                                                   \
+    do {                                                                \
+        ROUND(a, b, c, d, e, f, g, h, (t) + 0, W((t) + 0));             \
+        ROUND(h, a, b, c, d, e, f, g, (t) + 1, W((t) + 1));             \
+        ROUND(g, h, a, b, c, d, e, f, (t) + 2, W((t) + 2));             \
+        ROUND(f, g, h, a, b, c, d, e, (t) + 3, W((t) + 3));             \
+        ROUND(e, f, g, h, a, b, c, d, (t) + 4, W((t) + 4));             \
+        ROUND(d, e, f, g, h, a, b, c, (t) + 5, W((t) + 5));             \
+        ROUND(c, d, e, f, g, h, a, b, (t) + 6, W((t) + 6));             \
+        ROUND(b, c, d, e, f, g, h, a, (t) + 7, W((t) + 7));             \
+    } while (0)
+
+#define WFIRST(t) w[t]
+
+/* Compress one 64-byte block into the hash state (6.2.2 steps 1-4). */
+static void compress(uint32_t hs[8], const unsigned char *block)
 {
+    uint32_t w[16];
     for (int t = 0; t < 16; t++)
         w[t] = load_be32(block + 4 * t);
-    for (int t = 16; t < 64; t++) {
-        uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^
-                      (w[t - 15] >> 3);
-        uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^
-                      (w[t - 2] >> 10);
-        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    uint32_t a = hs[0], b = hs[1], c = hs[2], d = hs[3];
+    uint32_t e = hs[4], f = hs[5], g = hs[6], h = hs[7];
+    ROUNDS8(0, WFIRST);
+    ROUNDS8(8, WFIRST);
+    for (int t = 16; t < 64; t += 16) {
+        ROUNDS8(t, WNEXT);
+        ROUNDS8(t + 8, WNEXT);
     }
-}
-
-/* Compress one 64-byte block into the hash state (6.2.2 steps 2-4). */
-static void compress(uint32_t h[8], const unsigned char *block)
-{
-    uint32_t w[64], v[8];
-    schedule(block, w);
-    memcpy(v, h, sizeof v);
-    for (int t = 0; t < 64; t++) {
-        uint32_t S1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-        uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-        uint32_t t1 = v[7] + S1 + ch + K[t] + w[t];
-        uint32_t S0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-        uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-        uint32_t t2 = S0 + maj;
-        memmove(v + 1, v, 7 * sizeof *v); /* h=g, g=f, ..., b=a */
-        v[4] += t1;
-        v[0] = t1 + t2;
-    }
-    for (int i = 0; i < 8; i++)
-        h[i] += v[i];
+    hs[0] += a; hs[1] += b; hs[2] += c; hs[3] += d;
+    hs[4] += e; hs[5] += f; hs[6] += g; hs[7] += h;
 }
 
 void asy_sha256_init(asy_sha256 *c)

@@ -4,7 +4,8 @@
 # settings, counts, rows per output and times; --from-manifest reruns the
 # run with byte-identical CSVs (also from --manifest-only, also at another
 # -j); a changed input or plugin is refused (exit 3) unless --force; stdin
-# is recorded as not hashed; no manifest for stdout runs unless --manifest.
+# is recorded as not hashed; no manifest for stdout runs unless --manifest;
+# several inputs hashed during a -j 2 run match sha256sum.
 source "$(dirname "$0")/lib.sh"
 cp -r "$CORPUS" "$T/corpus"
 cp "$SRC/examples/plugins/mentions.lua" "$T/mentions.lua"
@@ -107,6 +108,21 @@ expect_exit 3 "a changed plugin is refused" -- assay run --from-manifest $M -o o
 expect_grep "plugin 'mentions' (.*mentions.lua) has changed" "$T/err" "the message names the changed plugin"
 expect_exit 0 "--force with a changed plugin and inputs" -- assay run --from-manifest $M -o out5 --force
 expect_grep "warning: plugin 'mentions'" "$T/err" "--force warns about the plugin"
+
+# ---- hashes taken during the run (several inputs, files over one read) -------
+mkdir big
+python3 -c "
+import sys
+for i in range(5):
+    open('big/part%d.txt' % i, 'w').write(''.join('line %d of part %d, some words\\n' % (j, i) for j in range(3000 * (i + 1))))
+"
+expect_exit 0 "run over a directory and a single file, -j 2" -- \
+  assay run wordfreq big corpus/wire.jsonl -o ov -j 2
+jget ov/manifest.json '"\n".join("%s %d" % (f["sha256"], f["size"]) for i in m["inputs"] for f in i["files"])' > listed2
+(for f in big/part0.txt big/part1.txt big/part2.txt big/part3.txt big/part4.txt corpus/wire.jsonl; do
+   echo "$(sha256sum "$f" | cut -d' ' -f1) $(stat -c %s "$f")"; done) > actual2
+cmp -s listed2 actual2 && pass "hashes of several inputs (up to $(stat -c %s big/part4.txt) bytes) = sha256sum" \
+  || fail "several inputs: $(diff listed2 actual2 | head -4)"
 
 # ---- stdin, gzip file, stdout -------------------------------------------------
 expect_exit 0 "stdin run with --manifest FILE" -- \

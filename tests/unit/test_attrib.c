@@ -300,6 +300,71 @@ static void test_prep_phrase_speaker_and_new_clause(void **state)
     asy_attrs_free(&r);
 }
 
+/* A quotation opening with a lowercase word after "cue ," continues the
+ * writer's sentence: mixed (reported-speech pass); capitalised: direct. */
+static void test_lowercase_quote_after_cue_is_mixed(void **state)
+{
+    const char *s = "Clinton said on the other hand, \"the current system "
+                    "works fine for most people.\"";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_MIXED);
+    assert_string_equal(SPK(s, &r.a[0]), "Clinton");
+    asy_attrs_free(&r);
+    const char *u = "Clinton said on the other hand, \"The current system "
+                    "works fine for most people.\"";
+    r = run(state, u);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_DIRECT);
+    assert_string_equal(r.a[0].rule, "speaker-cue-colon");
+    asy_attrs_free(&r);
+}
+
+/* "X said, adding later, “…”": the participle has no subject of its own;
+ * the earlier cue's subject speaks. */
+static void test_participle_cue_takes_earlier_subject(void **state)
+{
+    const char *s = "Jones said, adding later, \"The alliance costs us a "
+                    "fortune.\"";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_DIRECT);
+    assert_string_equal(TEXT(s, &r.a[0]),
+                        "\"The alliance costs us a fortune.\"");
+    assert_string_equal(SPK(s, &r.a[0]), "Jones");
+    assert_string_equal(CUE(s, &r.a[0]), "said");
+    assert_string_equal(r.a[0].rule, "speaker-cue-colon");
+    asy_attrs_free(&r);
+}
+
+/* A written text speaks through "read": “…,” the statement read. */
+static void test_written_text_read(void **state)
+{
+    const char *s = "\"We will win this fight,\" the statement read.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_DIRECT);
+    assert_string_equal(SPK(s, &r.a[0]), "the statement");
+    assert_string_equal(CUE(s, &r.a[0]), "read");
+    asy_attrs_free(&r);
+}
+
+/* Mojibake inside a name (UTF-8 "ç" decoded twice as Latin-1 and C1
+ * controls) does not cut the speaker phrase. */
+static void test_mojibake_name(void **state)
+{
+    const char *s = "\"Europe must defend itself,\" French President "
+                    "Fran\xC3\x83\xC2\x83\xC3\x82\xC2\xA7ois Hollande said.";
+    asy_attrs r = run(state, s);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.a[0].type, ASY_ATTR_DIRECT);
+    assert_string_equal(SPK(s, &r.a[0]),
+                        "French President Fran\xC3\x83\xC2\x83\xC3\x82"
+                        "\xC2\xA7ois Hollande");
+    assert_string_equal(r.a[0].rule, "quote-speaker-cue");
+    asy_attrs_free(&r);
+}
+
 /* Passing the structure computed elsewhere (the document cache) gives the
  * same records as computing it here. */
 static void test_borrowed_structure(void **state)
@@ -399,6 +464,10 @@ int main(void)
         cmocka_unit_test(test_borrowed_structure),
         cmocka_unit_test(test_relative_clause_subject),
         cmocka_unit_test(test_appositive_name),
+        cmocka_unit_test(test_lowercase_quote_after_cue_is_mixed),
+        cmocka_unit_test(test_participle_cue_takes_earlier_subject),
+        cmocka_unit_test(test_written_text_read),
+        cmocka_unit_test(test_mojibake_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

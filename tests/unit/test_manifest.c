@@ -3,12 +3,15 @@
  * loader's walk: sorted, hidden and unknown files skipped, gzip hashed as
  * stored), typed options, key order, counts after a run, reading a
  * manifest back into a fresh engine, and refusing changed inputs, changed
- * plugins, trust and malformed files.
+ * plugins, trust and malformed files; hashes taken during a run checked
+ * against files changed before its end.
  */
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "manifest.h"
 #include "sha256.h"
@@ -225,6 +228,65 @@ static void test_trust_bad_json_and_exit_status(void **state)
     assert_int_equal(asy_manifest_exit_status(ASSAY_E_IO), 3);
 }
 
+/* The hash of file i of the manifest's first input. */
+static const char *file_hash(json_t *m, size_t i, const char *path)
+{
+    json_t *f = json_array_get(json_object_get(
+        json_array_get(json_object_get(m, "inputs"), 0), "files"), i);
+    assert_string_equal(json_string_value(json_object_get(f, "path")), path);
+    return json_string_value(json_object_get(f, "sha256"));
+}
+
+/* Early hashing (the thread assay_engine_run starts): every hash equals
+ * the file's bytes at the end of the run, including a file rewritten
+ * after the thread hashed it, with the same size and its mtime put back
+ * (the change time still tells), and a file that grew. */
+static void test_early_hashes_checked_at_the_end(void **state)
+{
+    fixture *f = *state;
+    free(tu_write_str(f->corpus, "d.txt", "fourth document\n"));
+    assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_set_output_dir(e, f->out), ASSAY_OK);
+    assert_int_equal(assay_engine_set_manifest(e, f->manifest), ASSAY_OK);
+    assert_int_equal(asy_manifest_prehash_start(e), ASSAY_OK);
+    assert_non_null(e->prehash);
+    asy_manifest_prehash_join(e); /* every file hashed before the run */
+    char path[1100];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/b.txt", f->corpus);
+    assert_int_equal(stat(path, &st), 0);
+    free(tu_write_str(f->corpus, "b.txt", "SECOND DOCUMENT\n"));
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+    free(tu_write_str(f->corpus, "d.txt", "fourth document, longer\n"));
+    assert_int_equal(assay_engine_run(e), 0); /* uses the started thread */
+    assert_null(e->prehash);
+    json_t *m = load_json(f->manifest);
+    char hex[ASY_SHA256_HEX];
+    asy_sha256_buf("nested\n", 7, hex);
+    assert_string_equal(file_hash(m, 0, "a/z.md"), hex);
+    asy_sha256_buf("SECOND DOCUMENT\n", 16, hex);
+    assert_string_equal(file_hash(m, 1, "b.txt"), hex);
+    snprintf(path, sizeof path, "%s/c.txt.gz", f->corpus);
+    assert_int_equal(asy_sha256_file(path, hex, NULL, NULL), ASSAY_OK);
+    assert_string_equal(file_hash(m, 2, "c.txt.gz"), hex);
+    asy_sha256_buf("fourth document, longer\n", 24, hex);
+    assert_string_equal(file_hash(m, 3, "d.txt"), hex);
+    json_decref(m);
+    assay_engine_free(e);
+}
+
+/* Without a manifest path no thread is started; freeing nothing is safe. */
+static void test_no_early_hashing_without_manifest(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    assert_int_equal(asy_manifest_prehash_start(e), ASSAY_OK);
+    assert_null(e->prehash);
+    asy_manifest_prehash_free(e);
+    assay_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +299,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_changed_input_refused_or_forced,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_trust_bad_json_and_exit_status,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_early_hashes_checked_at_the_end,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_early_hashing_without_manifest,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,6 +115,34 @@ static void test_file(void **state)
     free(dir);
 }
 
+/* Lengths either side of the padding and block boundaries (55/56, 63/64/65,
+ * 119/120) and a multi-block message, so every round of the unrolled
+ * compression function and both padding paths are exercised. Expected
+ * digests from an independent implementation (Python hashlib). */
+static void test_boundary_lengths(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t len;
+        const char *hex;
+    } v[] = {
+        {55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"},
+        {56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"},
+        {63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"},
+        {64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"},
+        {65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"},
+        {119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"},
+        {120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"},
+        {128, "d2742f1f4ac6bb7ca2b239ee18402ba8b3f9f8e652d2a72973c2b9ba11c08cf6"},
+        {1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"},
+    };
+    unsigned char msg[1000];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (unsigned char)(i * 7 + 3);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        check((const char *)msg, v[i].len, v[i].hex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +151,7 @@ int main(void)
         cmocka_unit_test(test_million_a),
         cmocka_unit_test(test_split_equals_one_shot),
         cmocka_unit_test(test_file),
+        cmocka_unit_test(test_boundary_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
