@@ -18,6 +18,7 @@
 #include "lua_plugin.h"
 #include "lua_sandbox.h"
 #include "lua_state.h"
+#include "../source.h"
 #include "../strbuf.h"
 
 /* The scratch evaluation reads metadata only: a top level that needs more
@@ -460,22 +461,9 @@ static int def_from_source(asy_plugin_def *def, const char *path,
 
 static char *read_all(const char *path, size_t *len, asy_error *err)
 {
-    FILE *f = fopen(path, "rb");
     asy_buf b = ASY_BUF_INIT;
-    char chunk[65536];
-    size_t k;
-    if (!f) {
-        asy_error_set(err, ASSAY_E_IO, "%s: %s", path, asy_errno_text(errno));
-        return NULL;
-    }
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (asy_buf_append(&b, chunk, k) < 0)
-            break;
-    int bad = ferror(f) || k > 0;
-    fclose(f);
-    if (bad) {
+    if (asy_read_file(path, "plugin", &b, err) != ASSAY_OK) {
         asy_buf_free(&b);
-        asy_error_set(err, ASSAY_E_IO, "%s: read error", path);
         return NULL;
     }
     return asy_buf_detach(&b, len);

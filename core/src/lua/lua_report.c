@@ -21,6 +21,7 @@
 #include "lua_state.h"
 #include "../report.h"
 #include "../sha256.h"
+#include "../source.h"
 #include "../strbuf.h"
 
 #define REPORT_MEM ((size_t)2048 << 20) /* render holds whole tables */
@@ -54,26 +55,9 @@ typedef struct job {
 
 static char *read_source(const char *path, size_t *len, asy_error *err)
 {
-    FILE *f = fopen(path, "rb");
     asy_buf b = ASY_BUF_INIT;
-    char chunk[16384];
-    size_t n;
-    if (!f) {
-        asy_error_set(err, ASSAY_E_IO, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (asy_buf_append(&b, chunk, n) < 0) {
-            fclose(f);
-            asy_buf_free(&b);
-            asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-            return NULL;
-        }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    if (asy_read_file(path, "report script", &b, err) != ASSAY_OK) {
         asy_buf_free(&b);
-        asy_error_set(err, ASSAY_E_IO, "%s: read error", path);
         return NULL;
     }
     return asy_buf_detach(&b, len);
