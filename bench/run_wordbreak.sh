@@ -9,7 +9,7 @@ root=$(dirname "$here")
 out=${TMPDIR:-/tmp}/assay-wordbreak-bench
 ${CC:-gcc} -std=gnu11 -O2 -Wall -Wextra -I"$root/core/src" \
   "$here/wordbreak_bench.c" "$root/core/src/wordbreak.c" \
-  "$root/core/src/ucd_tables.c" -o "$out" \
+  "$root/core/src/wordbreak_simd.c" "$root/core/src/ucd_tables.c" -o "$out" \
   $(pkg-config --cflags --libs icu-uc icu-i18n libutf8proc)
 cd "$root"
 ASSAY_CORPORA=${ASSAY_CORPORA:-$root/../shared/corpora} "$out" "${1:-200}" "${2:-5}"

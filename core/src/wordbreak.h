@@ -84,6 +84,20 @@ int asy_wb_next(asy_wb_iter *it, asy_wb_seg *seg);
  * segments in out[] and return how many (0 at the end of the text). */
 size_t asy_wb_fill(asy_wb_iter *it, asy_wb_seg *out, size_t cap);
 
+/* Vector instruction levels of asy_wb_fill (same segments at each). */
+enum {
+    ASY_WB_SIMD_NONE = 0,   /* the per-character rules only */
+    ASY_WB_SIMD_SSE2 = 1,   /* 64-byte windows, SSE2 */
+    ASY_WB_SIMD_AVX512 = 2, /* 64-byte windows, AVX-512BW */
+};
+
+/* For tests and benchmarks: cap the level asy_wb_fill uses at max_level
+ * (a negative max_level changes nothing) and return the level now in
+ * effect, the lower of the cap and what the CPU offers. The default cap
+ * is the highest level. Thread safety: the cap is an atomic, shared by
+ * every thread. */
+int asy_wb_simd(int max_level);
+
 /* Convenience: all wanted segments of text[0..len) as a malloc'd array
  * (*out NULL when *n == 0). Returns 0, or -1 when out of memory.
  * Ownership: the caller frees *out. */

@@ -223,14 +223,24 @@ static void compare_fill(const char *t, size_t n, unsigned mask, size_t cap)
     assert_false(asy_wb_next(&a, &x));
 }
 
-static void test_fill_blocks(void **state)
+/* Random text, then every WordBreakTest case in ASCII context, at one
+ * vector level of asy_wb_fill. */
+static void fill_level(void)
 {
-    (void)state;
     static const char *const alpha[] = {
         "a", "Z", "q", "7", "0", "_", " ", " ", "  ", ".", "'", ":", ",",
         ";", "\r", "\n", "\r\n", "\t", "\v", "-", "\"", "$", "(", "word",
-        "U.S.", "3.5", "1,000", "don't", "\xe2\x80\x99", "\xc3\xa9",
-        "\xcc\x81", "\xe2\x80\x8d", "\xf0\x9f\x91\x8d", "\x80", "\x7f"};
+        "U.S.", "3.5", "1,000", "don't",
+        /* the characters the windows know (’ ‘ “ ” – — ― … NBSP) */
+        "\xe2\x80\x99", "\xe2\x80\x98", "\xe2\x80\x9c", "\xe2\x80\x9d",
+        "\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\x95", "\xe2\x80\xa6",
+        "\xc2\xa0", "Kazakhstan\xe2\x80\x99s", "1\xe2\x80\x99" "000",
+        /* their neighbours, which the windows must not take for them */
+        "\xe2\x80\x9a", "\xe2\x80\xa4", "\xe2\x80\x96", "\xe2\x80\x92",
+        "\xe2\x80", "\xe2", "\xc2", "\xc2\xa1", "\xe3\x80\x99",
+        /* what reaches back into the context */
+        "\xc3\xa9", "\xcc\x81", "\xe2\x80\x8d", "\xf0\x9f\x91\x8d", "\x80",
+        "\x7f"};
     size_t na = sizeof alpha / sizeof alpha[0];
     char t[1200];
     unsigned x = 12345;
@@ -249,8 +259,11 @@ static void test_fill_blocks(void **state)
     }
     /* Every WordBreakTest case inside ASCII context. */
     FILE *f = fopen(WB_TEST_FILE, "r");
-    if (!f)
-        TU_SKIP(WB_TEST_FILE " absent (install unicode-data)");
+    if (!f) {
+        print_message("[  SKIPPED ] " WB_TEST_FILE " absent (install "
+                      "unicode-data)\n");
+        return;
+    }
     char line[8192];
     static bt_case c;
     static char buf[8192 + 256];
@@ -261,11 +274,26 @@ static void test_fill_blocks(void **state)
         memcpy(buf, pre, sizeof pre - 1);
         memcpy(buf + sizeof pre - 1, c.text, c.len);
         memcpy(buf + sizeof pre - 1 + c.len, pre, sizeof pre - 1);
-        for (size_t cut = 0; cut < 34; cut += 11)
-            compare_fill(buf + cut, 2 * (sizeof pre - 1) + c.len - cut,
-                         ASY_WB_ALL, 64);
+        for (size_t cut = 0; cut < 34; cut += 11) {
+            size_t n = 2 * (sizeof pre - 1) + c.len - cut;
+            compare_fill(buf + cut, n, ASY_WB_ALL, 64);
+            compare_fill(buf + cut, n, ASY_WB_WORDLIKE, 64);
+        }
     }
     fclose(f);
+}
+
+static void test_fill_blocks(void **state)
+{
+    (void)state;
+    int top = asy_wb_simd(-1);
+    for (int level = top; level >= ASY_WB_SIMD_NONE; level--) {
+        assert_int_equal(asy_wb_simd(level), level);
+        print_message("asy_wb_fill at vector level %d\n", level);
+        fill_level();
+    }
+    asy_wb_simd(ASY_WB_SIMD_AVX512);
+    assert_int_equal(asy_wb_simd(-1), top);
 }
 
 int main(void)

@@ -130,6 +130,24 @@ static void to_value(lua_State *L, int arg, const asy_output_def *def,
     }
 }
 
+/* Append vals[0..n) as a row of output `out`, charging the row buffer's
+ * growth to the memory cap (rows wait in C memory until the engine
+ * delivers them; the runtime releases the charge when the callback
+ * returns). */
+static void pack_row(lua_State *L, Output *o, int out, const assay_value *vals,
+                     int n)
+{
+    size_t cap = o->sink->rb->buf.cap;
+    if (asy_rowbuf_add(o->sink->rb, out, vals, n) < 0)
+        luaL_error(L, "not enough memory");
+    size_t grown = o->sink->rb->buf.cap - cap;
+    if (grown) {
+        o->sink->charged += grown;
+        if (asy_lstate_charge(L, (long long)grown) < 0)
+            luaL_error(L, "not enough memory");
+    }
+}
+
 /* Pack the table at arg into a row of output o. Values are moved into a
  * scratch table indexed by column so that their strings stay alive. */
 static void write_row(lua_State *L, Output *o, int out, int arg)
@@ -150,19 +168,24 @@ static void write_row(lua_State *L, Output *o, int out, int arg)
         lua_rawgeti(L, cells, c + 1);
         to_value(L, arg, def, c, &vals[c]);
     }
-    /* Rows wait in C memory until the engine delivers them, so their
-     * growth counts against the memory cap; the runtime releases the
-     * charge when the callback returns. */
-    size_t cap = o->sink->rb->buf.cap;
-    if (asy_rowbuf_add(o->sink->rb, out, vals, def->ncols) < 0)
-        luaL_error(L, "not enough memory");
-    size_t grown = o->sink->rb->buf.cap - cap;
-    if (grown) {
-        o->sink->charged += grown;
-        if (asy_lstate_charge(L, (long long)grown) < 0)
-            luaL_error(L, "not enough memory");
-    }
+    pack_row(L, o, out, vals, def->ncols);
     lua_settop(L, cells - 1);
+}
+
+const asy_output_def *asy_lua_out_def(lua_State *L, int idx)
+{
+    Output *o = live(L, idx);
+    return &o->outs->defs[o->output];
+}
+
+void asy_lua_out_emit(lua_State *L, int idx, const assay_value *vals, int n)
+{
+    Output *o = live(L, idx);
+    const asy_output_def *def = &o->outs->defs[o->output];
+    if (n != def->ncols)
+        luaL_error(L, "output '%s' has %d columns, not %d", def->name,
+                   def->ncols, n);
+    pack_row(L, o, o->output, vals, n);
 }
 
 /* out:row(t) or out:row("name", t) */

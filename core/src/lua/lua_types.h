@@ -122,6 +122,15 @@ void asy_lua_out_open(lua_State *L);
  * current call. Both pointers must outlive the lua_State. */
 void asy_lua_out_push(lua_State *L, asy_lua_sink *sink,
                       const asy_lua_outputs *outs, int output);
+/* C fast path for bindings that write many rows (quotes, topics): the
+ * declared columns of the live Output at idx (raises if idx is not an
+ * Output or its callback has returned). */
+const asy_output_def *asy_lua_out_def(lua_State *L, int idx);
+/* Pack one row of n values, in the declared column order, into the
+ * Output at idx, exactly as out:row would (strings are copied; the row
+ * counts against the memory cap). Raises when n differs from the
+ * declared column count or when out of memory. */
+void asy_lua_out_emit(lua_State *L, int idx, const assay_value *vals, int n);
 
 /* ---- lua_assay.c ---- */
 /* Build the shared `assay` module (C functions + prelude) in the registry.
