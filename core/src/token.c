@@ -16,6 +16,7 @@
 #include <libstemmer.h>
 #endif
 
+#include "ascii8.h"
 #include "counter.h"
 #include "source.h"
 #include "token.h"
@@ -33,17 +34,6 @@ void asy_tok_norm_free(asy_tok_norm *nm)
     nm->ucap = 0;
 }
 
-#define ONES 0x0101010101010101ull
-#define HIGH (0x80 * ONES)
-
-/* 8 ASCII bytes with A-Z lowered: a byte gets 0x20 when it is >= 'A' and
- * not > 'Z' (the adds cannot carry between bytes below 0x80). */
-static inline uint64_t lower8(uint64_t v)
-{
-    uint64_t up = (v + 0x3f * ONES) & ~(v + 0x25 * ONES) & HIGH;
-    return v | up >> 2;
-}
-
 /* Copy s[0..n) to out lowering A-Z, 8 bytes at a time (out has room for n
  * rounded up to 8). Returns 0, or 1 when s is not all ASCII (out is then
  * garbage). *changed is set when some byte was upper case. */
@@ -53,7 +43,7 @@ static int fold_ascii(char *out, const char *s, size_t n, int *changed)
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         memcpy(&v, s + i, 8);
-        w = lower8(v);
+        w = asy_lower8(v);
         hi |= v;
         diff |= v ^ w;
         memcpy(out + i, &w, 8);
@@ -61,13 +51,13 @@ static int fold_ascii(char *out, const char *s, size_t n, int *changed)
     if (i < n) {
         v = 0;
         memcpy(&v, s + i, n - i);
-        w = lower8(v);
+        w = asy_lower8(v);
         hi |= v;
         diff |= v ^ w;
         memcpy(out + i, &w, 8);
     }
     *changed = diff != 0;
-    return (hi & HIGH) != 0;
+    return (hi & ASY_HIGH) != 0;
 }
 
 /* 1 if s[0..n) is all ASCII; *upper set when it has an A-Z. */
@@ -247,141 +237,6 @@ int asy_tokenize_ex(const char *text, size_t len, const asy_tok_opts *o,
         }
     }
     asy_tok_norm_free(&nm);
-    return rc;
-}
-
-/* Longest word folded on the stack by asy_tok_count's ASCII path. */
-#define SHORT 64
-
-/* The ASCII fast path of asy_tok_normalise for asy_tok_count: fold s[0..n)
- * into tmp (SHORT + 8 bytes). 1 with *norm and *nlen set, 0 when filtered out
- * (too short), 2 when s is not plain ASCII or the options need more (stop
- * words, stemming): the caller then takes the general path. */
-static inline int fast_norm(const asy_tok_opts *o, char *tmp, const char *s,
-                            size_t n, const char **norm, size_t *nlen)
-{
-    int changed;
-    if (n > SHORT || o->stop || o->stem || fold_ascii(tmp, s, n, &changed))
-        return 2;
-    if (n < o->min_length)
-        return 0;
-    *norm = (o->flags & ASY_TOK_LOWER) && changed ? tmp : s;
-    *nlen = n;
-    return 1;
-}
-
-/* Count one normalised word (hash h) into the counters. */
-static inline int count_one(asy_counter *counts, asy_counter *docs,
-                            const char *w, size_t n, uint32_t h,
-                            size_t *counted)
-{
-    if (counts) {
-        if (asy_counter_add_h(counts, w, n, h, 1) < 0)
-            return -1;
-        ++*counted;
-    }
-    if (docs) {
-        int r = asy_counter_add_distinct(docs, w, n, h);
-        if (r < 0)
-            return -1;
-        *counted += !counts && r;
-    }
-    return 0;
-}
-
-/* One batch of words on its way into the counters: the words are
- * normalised and hashed first and their buckets prefetched, so the
- * table look-ups (cache misses on a large vocabulary) overlap. */
-typedef struct batch {
-    const char *w[FILL];
-    size_t n[FILL];
-    uint32_t h[FILL];
-    size_t k;
-    char fold[FILL][SHORT + 8];
-} batch;
-
-static void prefetch(asy_counter *c, uint32_t h)
-{
-    if (c)
-        asy_counter_prefetch(c, h);
-}
-
-static void prefetch_key(asy_counter *c, uint32_t h)
-{
-    if (c)
-        asy_counter_prefetch_key(c, h);
-}
-
-/* Normalise one segment into the batch; a word that needs utf8proc is
- * counted at once instead (its normal form lives in nm). */
-static int stage(batch *b, asy_tok_norm *nm, const asy_tok_opts *o,
-                 const char *s, size_t n, int kind, asy_counter *counts,
-                 asy_counter *docs, size_t *counted)
-{
-    const char *w;
-    size_t wn;
-    int r = fast_norm(o, b->fold[b->k], s, n, &w, &wn);
-    if (r == 1) {
-        uint32_t h = asy_counter_hash(w, wn);
-        b->w[b->k] = w, b->n[b->k] = wn, b->h[b->k] = h;
-        b->k++;
-        prefetch(counts, h);
-        prefetch(docs, h);
-        return 0;
-    }
-    if (r == 2)
-        r = asy_tok_normalise(nm, o, s, n, kind, &w, &wn);
-    if (r > 0)
-        r = count_one(counts, docs, w, wn, asy_counter_hash(w, wn), counted);
-    return r < 0 ? -1 : 0;
-}
-
-#define AHEAD 4 /* records prefetched this many words ahead */
-
-static int flush(batch *b, asy_counter *counts, asy_counter *docs,
-                 size_t *counted)
-{
-    for (size_t i = 0; i < b->k; i++) {
-        if (i + AHEAD < b->k) {
-            prefetch_key(counts, b->h[i + AHEAD]);
-            prefetch_key(docs, b->h[i + AHEAD]);
-        }
-        if (count_one(counts, docs, b->w[i], b->n[i], b->h[i], counted) < 0)
-            return -1;
-    }
-    b->k = 0;
-    return 0;
-}
-
-int asy_tok_count(const char *text, size_t len, const asy_tok_opts *o,
-                  asy_counter *counts, asy_counter *docs, size_t *counted)
-{
-    static const asy_tok_opts none = {0, 0, NULL, NULL, 0};
-    asy_wb_iter it;
-    asy_wb_seg seg[FILL];
-    asy_tok_norm nm = ASY_TOK_NORM_INIT;
-    batch *b = malloc(sizeof *b); /* ~6 KB: kept off the stack */
-    size_t got;
-    int rc = 0;
-    *counted = 0;
-    if (!o)
-        o = &none;
-    if (!b || (docs && asy_counter_begin_distinct(docs) < 0)) {
-        free(b);
-        return -1;
-    }
-    b->k = 0;
-    asy_wb_init(&it, text, len, o->kinds ? o->kinds : ASY_WB_WORDLIKE);
-    while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
-        for (size_t i = 0; i < got && rc == 0; i++)
-            rc = stage(b, &nm, o, text + seg[i].start,
-                       seg[i].end - seg[i].start, (int)seg[i].kind, counts,
-                       docs, counted);
-        if (rc == 0)
-            rc = flush(b, counts, docs, counted);
-    }
-    asy_tok_norm_free(&nm);
-    free(b);
     return rc;
 }
 

@@ -353,6 +353,90 @@ static void test_count(void **state)
     asy_counter_free(only);
 }
 
+/* Reference document frequencies: each distinct token of a text once. */
+typedef struct dfref {
+    asy_counter *seen, *df;
+} dfref;
+
+static int df_cb(void *ud, const asy_token *t, const char *norm, size_t n)
+{
+    dfref *r = ud;
+    (void)t;
+    if (asy_counter_get(r->seen, norm, n))
+        return 0;
+    return asy_counter_add(r->seen, norm, n, 1) || asy_counter_add(r->df, norm, n, 1);
+}
+
+static void assert_same_counter(const asy_counter *a, const asy_counter *b)
+{
+    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(a, &x), 0);
+    assert_int_equal(asy_counter_save(b, &y), 0);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    asy_buf_free(&x);
+    asy_buf_free(&y);
+}
+
+/* asy_tok_count against asy_tokenize_ex on random texts: words of 15, 16
+ * and 17 bytes (the inline key limit), forms that fold to the same ASCII
+ * word from non-ASCII text (KELVIN SIGN -> k, the fi ligature under NFKC),
+ * texts with thousands of distinct words (the per-text tally grows), and
+ * each combination of options. */
+static void test_count_random(void **state)
+{
+    (void)state;
+    static const char *const vocab[] = {
+        "the", "The", "THE", "k", "K", "\xe2\x84\xaa", "fish", "\xef\xac\x81sh",
+        "abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq",
+        "ABCDEFGHIJKLMNOP", "Stra\xc3\x9f" "e", "STRASSE", "caf\xc3\xa9", "3.5",
+        "1,000", "x", "running", "don't", "Kazakhstan\xe2\x80\x99s", "a_b"};
+    size_t nv = sizeof vocab / sizeof vocab[0];
+    asy_stopwords *sw = asy_stopwords_new();
+    assert_int_equal(asy_stopwords_add(sw, "the", 3), ASSAY_OK);
+    asy_error e;
+    memset(&e, 0, sizeof e);
+    asy_stemmer *st = asy_stemmer_available() ? asy_stemmer_new("english", &e)
+                                              : NULL;
+    static char text[200000];
+    unsigned x = 99;
+    for (int round = 0; round < 24; round++) {
+        asy_tok_opts o = {round & 1 ? ASY_TOK_LOWER : 0,
+                          round & 2 ? ASY_WB_WORDLIKE : ASY_WB_KIND(ASY_WB_WORD),
+                          round % 8 == 4 ? st : NULL,
+                          round % 8 == 6 ? sw : NULL, (size_t)(round % 3)};
+        if (round % 5 == 0)
+            o.flags |= ASY_TOK_NFKC;
+        asy_counter *want = asy_counter_new(), *wdf = asy_counter_new(),
+                    *counts = asy_counter_new(), *df = asy_counter_new();
+        for (int d = 0; d < 3; d++) {
+            size_t n = 0, words = round % 4 == 3 ? 20000 : 300;
+            for (size_t w = 0; w < words; w++) {
+                x = x * 1103515245u + 12345u;
+                if ((x >> 16) % 4 == 0) /* a word of its own: many distinct */
+                    n += (size_t)snprintf(text + n, 32, "w%uz ", x % 50000);
+                else
+                    n += (size_t)snprintf(text + n, 64, "%s ",
+                                          vocab[(x >> 16) % nv]);
+            }
+            dfref r = {asy_counter_new(), wdf};
+            size_t counted;
+            assert_int_equal(asy_tokenize_ex(text, n, &o, add_cb, want), 0);
+            assert_int_equal(asy_tokenize_ex(text, n, &o, df_cb, &r), 0);
+            asy_counter_free(r.seen);
+            assert_int_equal(asy_tok_count(text, n, &o, counts, df, &counted), 0);
+        }
+        assert_same_counter(want, counts);
+        assert_same_counter(wdf, df);
+        asy_counter_free(want);
+        asy_counter_free(wdf);
+        asy_counter_free(counts);
+        asy_counter_free(df);
+    }
+    asy_stemmer_free(st);
+    asy_stopwords_free(sw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_min_length),
         cmocka_unit_test(test_stemming),
         cmocka_unit_test(test_count),
+        cmocka_unit_test(test_count_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,287 @@
+/*
+ * token_count.c — asy_tok_count (token.h), the counting kernel behind
+ * counter:add_words and the wordfreq plugin.
+ *
+ * A text's words are first tallied in a small table of its own (keys of up
+ * to 16 bytes held inline and compared as two 64-bit words), then each
+ * distinct word goes to the shared counters once: its occurrences to
+ * `counts`, 1 to `docs`. So the large tables, whose look-ups miss the
+ * cache, are touched once per distinct word and text instead of once per
+ * occurrence, and document frequencies need no per-word stamp. ASCII words
+ * are loaded, folded and hashed 16 bytes at a time, without a copy; other
+ * words go through asy_tok_normalise first. Words longer than 16 bytes
+ * (after normalising) skip the tally and go to the counters directly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ascii8.h"
+#include "counter.h"
+#include "token.h"
+
+#define INLINE_MAX 16 /* longest key tallied inline */
+#define FILL 64       /* segments fetched per asy_wb_fill call */
+#define FIRST_CAP 1024 /* tally slots to start with (32 KB: a news
+                          article without growing) */
+
+typedef struct entry {
+    uint64_t key[2]; /* key bytes, zero padded */
+    uint32_t len;    /* 0: empty slot */
+    uint32_t pad;
+    uint64_t count;
+} entry;
+
+typedef struct tally {
+    entry *tab;
+    size_t mask, used;
+} tally;
+
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline size_t bucket(const uint64_t key[2], uint32_t len)
+{
+    return (size_t)mix(key[0] ^ 0x9E3779B97F4A7C15ull,
+                       key[1] ^ 0xC2B2AE3D27D4EB4Full ^ len);
+}
+
+static int tally_init(tally *t)
+{
+    t->tab = calloc(FIRST_CAP, sizeof *t->tab);
+    t->mask = FIRST_CAP - 1;
+    t->used = 0;
+    return t->tab ? 0 : -1;
+}
+
+/* Double the table (kept at most half full). */
+static int tally_grow(tally *t)
+{
+    size_t cap = (t->mask + 1) * 2;
+    entry *tab = calloc(cap, sizeof *tab);
+    if (!tab)
+        return -1;
+    for (size_t i = 0; i <= t->mask; i++) {
+        const entry *e = &t->tab[i];
+        if (!e->len)
+            continue;
+        size_t j = bucket(e->key, e->len) & (cap - 1);
+        while (tab[j].len)
+            j = (j + 1) & (cap - 1);
+        tab[j] = *e;
+    }
+    free(t->tab);
+    t->tab = tab;
+    t->mask = cap - 1;
+    return 0;
+}
+
+/* Count one occurrence of the key (len 1..16) whose bucket() is hash.
+ * 0, or -1 when out of memory. */
+static inline int tally_add_h(tally *t, const uint64_t key[2], uint32_t len,
+                              size_t hash)
+{
+    size_t i = hash & t->mask;
+    for (;;) {
+        entry *e = &t->tab[i];
+        if (e->key[0] == key[0] && e->key[1] == key[1] && e->len == len) {
+            e->count++;
+            return 0;
+        }
+        if (!e->len)
+            break;
+        i = (i + 1) & t->mask;
+    }
+    entry *e = &t->tab[i];
+    e->key[0] = key[0];
+    e->key[1] = key[1];
+    e->len = len;
+    e->count = 1;
+    if (++t->used * 2 > t->mask + 1)
+        return tally_grow(t);
+    return 0;
+}
+
+static inline int tally_add(tally *t, const uint64_t key[2], uint32_t len)
+{
+    return tally_add_h(t, key, len, bucket(key, len));
+}
+
+/* Where the words of one text go. */
+typedef struct sink {
+    tally t;
+    asy_counter *counts, *docs;
+    int begun;      /* asy_counter_begin_distinct called on docs */
+    size_t counted; /* occurrences (or distinct words, counts NULL) */
+} sink;
+
+/* A normalised word longer than the tally takes: straight into the
+ * counters (document frequency by the counter's per-round stamp). */
+static int add_long(sink *k, const char *w, size_t n)
+{
+    uint32_t h = asy_counter_hash(w, n);
+    if (k->counts) {
+        if (asy_counter_add_h(k->counts, w, n, h, 1) < 0)
+            return -1;
+        k->counted++;
+    }
+    if (k->docs) {
+        if (!k->begun && asy_counter_begin_distinct(k->docs) < 0)
+            return -1;
+        k->begun = 1;
+        int r = asy_counter_add_distinct(k->docs, w, n, h);
+        if (r < 0)
+            return -1;
+        k->counted += !k->counts && r;
+    }
+    return 0;
+}
+
+/* Add a normalised word w[0..n). */
+static int add_norm(sink *k, const char *w, size_t n)
+{
+    if (n > INLINE_MAX)
+        return add_long(k, w, n);
+    uint64_t key[2];
+    asy_load16(w, n, w, key); /* w may end at n: copy */
+    return tally_add(&k->t, key, (uint32_t)n);
+}
+
+/* One batch of segments between asy_wb_fill and the tally: the ASCII
+ * words are loaded, folded and hashed first and their slots prefetched,
+ * so that the probes of a large tally overlap their cache misses. */
+typedef struct staged {
+    uint64_t key[FILL][2];
+    size_t hash[FILL];
+    uint8_t state[FILL]; /* FAST, DROP or SLOW */
+} staged;
+
+enum { FAST, DROP, SLOW };
+
+/* Stage segment s[0..n): FAST (key and hash filled in), DROP (a plain
+ * ASCII word shorter than min_length) or SLOW (needs asy_tok_normalise:
+ * not ASCII, longer than 16 bytes, or stop words / stemming asked for). */
+static inline int stage(staged *st, int i, const tally *t,
+                        const asy_tok_opts *o, const char *s, size_t n,
+                        const char *end)
+{
+    if (n > INLINE_MAX || o->stop || o->stem)
+        return SLOW;
+    uint64_t *key = st->key[i];
+    asy_load16(s, n, end, key);
+    if ((key[0] | key[1]) & ASY_HIGH)
+        return SLOW;
+    if (n < o->min_length)
+        return DROP;
+    if (o->flags & ASY_TOK_LOWER) {
+        key[0] = asy_lower8(key[0]);
+        key[1] = asy_lower8(key[1]);
+    }
+    st->hash[i] = bucket(key, (uint32_t)n);
+    __builtin_prefetch(&t->tab[st->hash[i] & t->mask]);
+    return FAST;
+}
+
+#define BATCH 32 /* distinct words hashed and prefetched together */
+
+/* Move the tally into the counters, a batch at a time: hash the whole
+ * batch and prefetch its buckets, then the records those buckets point
+ * to, then add, so that the batch's cache misses overlap. */
+static int drain(sink *k)
+{
+    const tally *t = &k->t;
+    size_t i = 0;
+    while (i <= t->mask) {
+        const entry *b[BATCH];
+        uint32_t h[BATCH];
+        char keys[BATCH][INLINE_MAX];
+        int nb = 0;
+        for (; i <= t->mask && nb < BATCH; i++) {
+            if (!t->tab[i].len)
+                continue;
+            b[nb] = &t->tab[i];
+            memcpy(keys[nb], b[nb]->key, INLINE_MAX);
+            h[nb] = asy_counter_hash(keys[nb], b[nb]->len);
+            if (k->counts)
+                asy_counter_prefetch(k->counts, h[nb]);
+            if (k->docs)
+                asy_counter_prefetch(k->docs, h[nb]);
+            nb++;
+        }
+        for (int j = 0; j < nb; j++) { /* the buckets are arriving */
+            if (k->counts)
+                asy_counter_prefetch_key(k->counts, h[j]);
+            if (k->docs)
+                asy_counter_prefetch_key(k->docs, h[j]);
+        }
+        for (int j = 0; j < nb; j++) {
+            size_t len = b[j]->len;
+            if (k->counts && asy_counter_add_h(k->counts, keys[j], len, h[j],
+                                               (int64_t)b[j]->count) < 0)
+                return -1;
+            if (k->docs && asy_counter_add_h(k->docs, keys[j], len, h[j],
+                                             1) < 0)
+                return -1;
+            k->counted += k->counts ? b[j]->count : 1;
+        }
+    }
+    return 0;
+}
+
+/* Tally the wanted segments of text[0..len). */
+static int tally_text(sink *k, const char *text, size_t len,
+                      const asy_tok_opts *o)
+{
+    asy_wb_iter it;
+    asy_wb_seg seg[FILL];
+    asy_tok_norm nm = ASY_TOK_NORM_INIT;
+    staged *st = malloc(sizeof *st); /* ~2 KB, off the stack */
+    const char *end = text + len;
+    size_t got;
+    int rc = st ? 0 : -1;
+    asy_wb_init(&it, text, len, o->kinds ? o->kinds : ASY_WB_WORDLIKE);
+    while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
+        for (size_t i = 0; i < got; i++)
+            st->state[i] = (uint8_t)stage(st, (int)i, &k->t, o,
+                                          text + seg[i].start,
+                                          seg[i].end - seg[i].start, end);
+        for (size_t i = 0; i < got && rc == 0; i++) {
+            const char *w;
+            size_t wn;
+            int r = 0;
+            if (st->state[i] == FAST)
+                r = tally_add_h(&k->t, st->key[i],
+                                (uint32_t)(seg[i].end - seg[i].start),
+                                st->hash[i]);
+            else if (st->state[i] == SLOW) {
+                r = asy_tok_normalise(&nm, o, text + seg[i].start,
+                                      seg[i].end - seg[i].start,
+                                      (int)seg[i].kind, &w, &wn);
+                if (r > 0)
+                    r = add_norm(k, w, wn);
+            }
+            rc = r < 0 ? -1 : 0;
+        }
+    }
+    asy_tok_norm_free(&nm);
+    free(st);
+    return rc;
+}
+
+int asy_tok_count(const char *text, size_t len, const asy_tok_opts *o,
+                  asy_counter *counts, asy_counter *docs, size_t *counted)
+{
+    static const asy_tok_opts none = {0, 0, NULL, NULL, 0};
+    sink k = {{NULL, 0, 0}, counts, docs, 0, 0};
+    *counted = 0;
+    if (tally_init(&k.t) < 0)
+        return -1;
+    int rc = tally_text(&k, text, len, o ? o : &none);
+    if (rc == 0)
+        rc = drain(&k);
+    free(k.t.tab);
+    *counted = k.counted;
+    return rc;
+}
