@@ -21,8 +21,7 @@
 
 #define INLINE_MAX 16 /* longest key tallied inline */
 #define FILL 64       /* segments fetched per asy_wb_fill call */
-#define FIRST_CAP 1024 /* tally slots to start with (32 KB: a news
-                          article without growing) */
+#define FIRST_CAP 1024 /* most tally slots to start with (32 KB) */
 
 typedef struct entry {
     uint64_t key[2]; /* key bytes, zero padded */
@@ -33,7 +32,9 @@ typedef struct entry {
 
 typedef struct tally {
     entry *tab;
-    size_t mask, used;
+    size_t mask;
+    uint32_t *order; /* occupied slots in the order their keys came */
+    size_t used;
 } tally;
 
 static inline uint64_t mix(uint64_t a, uint64_t b)
@@ -48,34 +49,54 @@ static inline size_t bucket(const uint64_t key[2], uint32_t len)
                        key[1] ^ 0xC2B2AE3D27D4EB4Full ^ len);
 }
 
-static int tally_init(tally *t)
+/* A table sized for a text of len bytes: about one slot per 8 bytes
+ * (a short news article needs no growing), at least 64, at most
+ * FIRST_CAP to start with. */
+static int tally_init(tally *t, size_t len)
 {
-    t->tab = calloc(FIRST_CAP, sizeof *t->tab);
-    t->mask = FIRST_CAP - 1;
+    size_t cap = 64;
+    while (cap < FIRST_CAP && cap < len / 8)
+        cap *= 2;
+    t->tab = calloc(cap, sizeof *t->tab);
+    t->order = malloc(cap / 2 * sizeof *t->order);
+    t->mask = cap - 1;
     t->used = 0;
-    return t->tab ? 0 : -1;
+    return t->tab && t->order ? 0 : -1;
 }
 
-/* Double the table (kept at most half full). */
+/* Double the table (kept at most half full), keeping the key order. */
 static int tally_grow(tally *t)
 {
     size_t cap = (t->mask + 1) * 2;
-    entry *tab = calloc(cap, sizeof *tab);
-    if (!tab)
+    if (cap > ((size_t)1 << 31))
         return -1;
-    for (size_t i = 0; i <= t->mask; i++) {
-        const entry *e = &t->tab[i];
-        if (!e->len)
-            continue;
+    entry *tab = calloc(cap, sizeof *tab);
+    uint32_t *order = malloc(cap / 2 * sizeof *order);
+    if (!tab || !order) {
+        free(tab);
+        free(order);
+        return -1;
+    }
+    for (size_t k = 0; k < t->used; k++) {
+        const entry *e = &t->tab[t->order[k]];
         size_t j = bucket(e->key, e->len) & (cap - 1);
         while (tab[j].len)
             j = (j + 1) & (cap - 1);
         tab[j] = *e;
+        order[k] = (uint32_t)j;
     }
     free(t->tab);
+    free(t->order);
     t->tab = tab;
+    t->order = order;
     t->mask = cap - 1;
     return 0;
+}
+
+static void tally_free(tally *t)
+{
+    free(t->tab);
+    free(t->order);
 }
 
 /* Count one occurrence of the key (len 1..16) whose bucket() is hash.
@@ -99,7 +120,8 @@ static inline int tally_add_h(tally *t, const uint64_t key[2], uint32_t len,
     e->key[1] = key[1];
     e->len = len;
     e->count = 1;
-    if (++t->used * 2 > t->mask + 1)
+    t->order[t->used] = (uint32_t)i;
+    if (++t->used * 2 >= t->mask + 1)
         return tally_grow(t);
     return 0;
 }
@@ -193,15 +215,13 @@ static int drain(sink *k)
 {
     const tally *t = &k->t;
     size_t i = 0;
-    while (i <= t->mask) {
+    while (i < t->used) {
         const entry *b[BATCH];
         uint32_t h[BATCH];
         char keys[BATCH][INLINE_MAX];
         int nb = 0;
-        for (; i <= t->mask && nb < BATCH; i++) {
-            if (!t->tab[i].len)
-                continue;
-            b[nb] = &t->tab[i];
+        for (; i < t->used && nb < BATCH; i++) {
+            b[nb] = &t->tab[t->order[i]];
             memcpy(keys[nb], b[nb]->key, INLINE_MAX);
             h[nb] = asy_counter_hash(keys[nb], b[nb]->len);
             if (k->counts)
@@ -274,14 +294,16 @@ int asy_tok_count(const char *text, size_t len, const asy_tok_opts *o,
                   asy_counter *counts, asy_counter *docs, size_t *counted)
 {
     static const asy_tok_opts none = {0, 0, NULL, NULL, 0};
-    sink k = {{NULL, 0, 0}, counts, docs, 0, 0};
+    sink k = {{NULL, 0, NULL, 0}, counts, docs, 0, 0};
     *counted = 0;
-    if (tally_init(&k.t) < 0)
+    if (tally_init(&k.t, len) < 0) {
+        tally_free(&k.t);
         return -1;
+    }
     int rc = tally_text(&k, text, len, o ? o : &none);
     if (rc == 0)
         rc = drain(&k);
-    free(k.t.tab);
+    tally_free(&k.t);
     *counted = k.counted;
     return rc;
 }
