@@ -489,12 +489,12 @@ int asy_wb_segments(const char *text, size_t len, unsigned mask,
                     asy_wb_seg **out, size_t *n)
 {
     asy_wb_iter it;
-    asy_wb_seg seg, *arr = NULL;
-    size_t cap = 0, cnt = 0;
+    asy_wb_seg *arr = NULL;
+    size_t cap = 0, cnt = 0, got;
     asy_wb_init(&it, text, len, mask);
-    while (asy_wb_next(&it, &seg)) {
-        if (cnt == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
+    do {
+        if (cap - cnt < 64) {
+            size_t ncap = cap ? cap * 2 : 128;
             asy_wb_seg *p = realloc(arr, ncap * sizeof *p);
             if (!p) {
                 free(arr);
@@ -505,7 +505,12 @@ int asy_wb_segments(const char *text, size_t len, unsigned mask,
             arr = p;
             cap = ncap;
         }
-        arr[cnt++] = seg;
+        got = asy_wb_fill(&it, arr + cnt, cap - cnt);
+        cnt += got;
+    } while (got > 0);
+    if (cnt == 0) {
+        free(arr);
+        arr = NULL;
     }
     *out = arr;
     *n = cnt;

@@ -58,6 +58,7 @@
 
 typedef struct bmask {
     uint64_t aln, let, dig, sp, cr, lf, midl, midn;
+    uint64_t ws;   /* white space: \t .. \r, ' ', the first byte of NBSP */
     uint64_t quo;  /* first bytes of ’ and ‘ */
     uint64_t cont; /* the other bytes of the known non-ASCII characters */
     uint64_t unk;  /* bytes >= 0x80 outside known characters */
@@ -111,13 +112,14 @@ static void classify_known(const unsigned char *s, uint64_t hi, bmask *m)
     m->quo = q;
     m->cont = three << 1 | three << 2 | nb << 1;
     m->unk = hi & ~(three | nb | m->cont);
+    m->ws |= nb;
 }
 
 /* Byte-class masks of s[0..64), with SSE2 (every x86-64 CPU). */
 static inline void classify_sse2(const unsigned char *s, bmask *m)
 {
     uint64_t hi = 0;
-    *m = (bmask){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    *m = (bmask){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     for (int k = 0; k < 4; k++) {
         __m128i v = load16(s + 16 * k);
         __m128i let = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
@@ -127,6 +129,7 @@ static inline void classify_sse2(const unsigned char *s, bmask *m)
         m->dig |= mm(dig, k);
         m->aln |= mm(_mm_or_si128(_mm_or_si128(let, dig), eq(v, '_')), k);
         m->sp |= mm(eq(v, ' '), k);
+        m->ws |= mm(_mm_or_si128(eq(v, ' '), within(v, '\t', '\r')), k);
         m->cr |= mm(eq(v, '\r'), k);
         m->lf |= mm(eq(v, '\n'), k);
         m->midl |= mm(_mm_or_si128(both, eq(v, ':')), k);
@@ -163,6 +166,7 @@ AVX512 static inline void classify_avx512(const unsigned char *s, bmask *m)
     m->dig = in512(v, '0', '9');
     m->aln = m->let | m->dig | eq512(v, '_');
     m->sp = eq512(v, ' ');
+    m->ws = m->sp | in512(v, '\t', '\r');
     m->cr = eq512(v, '\r');
     m->lf = eq512(v, '\n');
     m->midl = both | eq512(v, ':');
@@ -180,6 +184,7 @@ AVX512 static inline void classify_avx512(const unsigned char *s, bmask *m)
     m->quo = q;
     m->cont = three << 1 | three << 2 | nb << 1;
     m->unk = hi & ~(three | nb | m->cont);
+    m->ws |= nb;
 }
 #endif
 /* Bits j (1..) with a boundary before byte j of the window, up to the
@@ -268,23 +273,24 @@ static ALWAYS void block_advance(asy_wb_iter *it, const bmask *m, unsigned j)
     it->pos += j;
 }
 
-/* Words-only form of block() for masks within WORD | NUMBER: a word or
- * number segment of the window starts with a letter, digit or '_', so
- * only the segment starts that hold one are visited (about a third of
- * all segments in news text), each with its end read off the next
- * boundary bit. */
-static ALWAYS size_t block_words(asy_wb_iter *it, const bmask *m, uint64_t b,
-                          asy_wb_seg *out, size_t room)
+/* block() for masks that leave out the commonest segments: only the
+ * segment starts in `pick` are visited, each with its end read off the
+ * next boundary bit. Words and numbers start with a letter, digit or '_'
+ * (pick = aln: about a third of the segments of news text); every
+ * segment but a space starts with a byte that is not white space (pick =
+ * ~ws: about half of them). */
+static ALWAYS size_t block_sparse(asy_wb_iter *it, const bmask *m,
+                                  uint64_t b, uint64_t pick,
+                                  asy_wb_seg *out, size_t room)
 {
+    const unsigned char *s = it->text + it->pos;
     unsigned last = 63u - (unsigned)__builtin_clzll(b);
-    uint64_t ws = (b | 1u) & m->aln & ((1ull << last) - 1);
+    uint64_t ws = (b | 1u) & pick & ((1ull << last) - 1);
     size_t k = 0, base = it->pos, cbase = it->cpos;
     while (ws && k < room) {
         unsigned a = (unsigned)__builtin_ctzll(ws); /* a < last <= 62 */
         unsigned e = (unsigned)__builtin_ctzll(b & ~((2ull << a) - 1));
-        uint64_t rng = ((1ull << e) - 1) & ~((1ull << a) - 1);
-        unsigned kind = (m->let & rng) ? ASY_WB_WORD
-                        : (m->dig & rng) ? ASY_WB_NUMBER : ASY_WB_PUNCT;
+        unsigned kind = block_kind(m, s, a, e);
         out[k] = (asy_wb_seg){base + a, base + e, cbase + cp_at(m, a),
                               cbase + cp_at(m, e), (asy_wb_kind)kind};
         k += (it->mask >> kind) & 1;
@@ -309,7 +315,9 @@ static ALWAYS size_t block(asy_wb_iter *it, asy_wb_seg *out, size_t room,
     if (!b)
         return (size_t)-1;
     if (!(it->mask & ~(unsigned)ASY_WB_WORDLIKE))
-        return block_words(it, &m, b, out, room);
+        return block_sparse(it, &m, b, m.aln, out, room);
+    if (!(it->mask & ASY_WB_KIND(ASY_WB_SPACE)))
+        return block_sparse(it, &m, b, ~m.ws, out, room);
     size_t k = 0, base = it->pos, cbase = it->cpos;
     unsigned a = 0;
     while (b && k < room) {

@@ -256,6 +256,8 @@ static void fill_level(void)
         compare_fill(t, n, ASY_WB_ALL, 64);
         compare_fill(t, n, ASY_WB_WORDLIKE, 64);
         compare_fill(t, n, ASY_WB_NOSPACE, 1 + round % 7);
+        compare_fill(t, n, ASY_WB_NOSPACE, 64);
+        compare_fill(t, n, ASY_WB_KIND(ASY_WB_PUNCT), 64);
     }
     /* Every WordBreakTest case inside ASCII context. */
     FILE *f = fopen(WB_TEST_FILE, "r");
@@ -278,6 +280,7 @@ static void fill_level(void)
             size_t n = 2 * (sizeof pre - 1) + c.len - cut;
             compare_fill(buf + cut, n, ASY_WB_ALL, 64);
             compare_fill(buf + cut, n, ASY_WB_WORDLIKE, 64);
+            compare_fill(buf + cut, n, ASY_WB_NOSPACE, 64);
         }
     }
     fclose(f);
