@@ -318,15 +318,16 @@ static ALWAYS size_t block(asy_wb_iter *it, asy_wb_seg *out, size_t room,
         return block_sparse(it, &m, b, m.aln, out, room);
     if (!(it->mask & ASY_WB_KIND(ASY_WB_SPACE)))
         return block_sparse(it, &m, b, ~m.ws, out, room);
-    size_t k = 0, base = it->pos, cbase = it->cpos;
+    size_t k = 0, base = it->pos, cbase = it->cpos, ca = cbase;
     unsigned a = 0;
     while (b && k < room) {
         unsigned e = (unsigned)__builtin_ctzll(b);
         unsigned kind = block_kind(&m, s, a, e);
-        out[k] = (asy_wb_seg){base + a, base + e, cbase + cp_at(&m, a),
-                              cbase + cp_at(&m, e), (asy_wb_kind)kind};
+        size_t ce = cbase + cp_at(&m, e); /* segments tile the window */
+        out[k] = (asy_wb_seg){base + a, base + e, ca, ce, (asy_wb_kind)kind};
         k += (it->mask >> kind) & 1;
         a = e;
+        ca = ce;
         b &= b - 1;
     }
     block_advance(it, &m, a);
