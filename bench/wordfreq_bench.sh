@@ -5,6 +5,9 @@
 #   files, one document each, so that -j 2 has documents to share out;
 #   --no-manifest: the run manifest's SHA-256 pass over the inputs is
 #   measured separately),
+#   assay wordfreq -j 1 over the same text as JSON Lines, one ~4 KB
+#   document per line (a news corpus: document frequencies are counted per
+#   document, so this is the per-document cost),
 #   mawk (tolower + split on non-letters), Python collections.Counter +
 #   re.findall, and `wc -w` as a floor.
 # Text: PolNeAR train+dev texts and LitBank novel openings repeated into
@@ -23,10 +26,10 @@ W=${TMPDIR:-/tmp}/assay-wordfreq-bench
 mkdir -p "$W"
 
 # ---- the text: seed files repeated, as plain text and as JSON Lines -------
-make_text() { # $1 = MB, $2 = out prefix
-  python3 - "$CORPORA" "$1" "$2" <<'PY'
+make_text() { # $1 = MB, $2 = out prefix, $3 = also JSON Lines (1/0)
+  python3 - "$CORPORA" "$1" "$2" "${3:-0}" <<'PY'
 import glob, json, os, sys
-corp, mb, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+corp, mb, out, jl = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 files = sorted(glob.glob(os.path.join(corp, "polnear/data/train/text/*")) +
                glob.glob(os.path.join(corp, "polnear/data/dev/text/*")) +
                glob.glob(os.path.join(corp, "litbank-quotations/quotations/tsv/*_brat.txt")))
@@ -44,10 +47,12 @@ def flush():
     with open(os.path.join(out + ".d", "p%05d.txt" % parts), "w") as fp:
         fp.write("".join(part))
     part, psize, parts = [], 0, parts + 1
-with open(out + ".txt", "w") as ft:
+with open(out + ".txt", "w") as ft, \
+     open(out + ".jsonl" if jl else os.devnull, "w") as fj:
     while size < target:
         d = docs[k % len(docs)] + "\n"; k += 1
         ft.write(d)
+        fj.write(json.dumps({"id": "d%d" % k, "text": d}) + "\n")
         part.append(d); psize += len(d.encode())
         if psize >= 2 * 10**6:
             flush()
@@ -56,7 +61,7 @@ if part:
     flush()
 PY
 }
-[ -s "$W/text$MB.txt" ] || make_text "$MB" "$W/text$MB"
+[ -s "$W/text$MB.jsonl" ] || make_text "$MB" "$W/text$MB" 1
 bytes=$(stat -c %s "$W/text$MB.txt")
 
 cat > "$W/count.awk" <<'AWK'
@@ -77,11 +82,12 @@ PY
 secs() { /usr/bin/time -f '%e %U %S' -o "$W/t" "$@" >/dev/null 2>&1
          awk '{print $1, $2 + $3}' "$W/t"; }
 declare -A T C
-tools=(assay_j1 assay_j2 mawk python wc manifest)
+tools=(assay_j1 assay_j2 assay_docs mawk python wc manifest)
 run() { local t=$1; shift; local r; r=$(secs "$@"); T[$t]+=" ${r% *}"; C[$t]+=" ${r#* }"; }
 for r in $(seq "$RUNS"); do
   run assay_j1 "$ASSAY" run wordfreq "$W/text$MB.d" -j 1 -q --no-manifest -o "$W/out1"
   run assay_j2 "$ASSAY" run wordfreq "$W/text$MB.d" -j 2 -q --no-manifest -o "$W/out2"
+  run assay_docs "$ASSAY" run wordfreq "$W/text$MB.jsonl" -j 1 -q --no-manifest -o "$W/out3"
   run mawk mawk -f "$W/count.awk" "$W/text$MB.txt"
   run python python3 "$W/count.py" "$W/text$MB.txt"
   run wc wc -w "$W/text$MB.txt"

@@ -10,7 +10,10 @@
  * occurrence, and document frequencies need no per-word stamp. ASCII words
  * are loaded, folded and hashed 16 bytes at a time, without a copy; other
  * words go through asy_tok_normalise first. Words longer than 16 bytes
- * (after normalising) skip the tally and go to the counters directly.
+ * (after normalising) skip the tally and go to the counters directly. The
+ * tally stops growing at 256 KB (a text of some 30,000 words); a longer
+ * text drains it and starts over, and from then on the docs counter's
+ * per-round stamp keeps each word to one count per text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 #define INLINE_MAX 16 /* longest key tallied inline */
 #define FILL 64       /* segments fetched per asy_wb_fill call */
 #define FIRST_CAP 1024 /* most tally slots to start with (32 KB) */
+#define MAX_CAP 8192   /* most tally slots (256 KB): a longer text spills */
 
 typedef struct entry {
     uint64_t key[2]; /* key bytes, zero padded */
@@ -100,7 +104,8 @@ static void tally_free(tally *t)
 }
 
 /* Count one occurrence of the key (len 1..16) whose bucket() is hash.
- * 0, or -1 when out of memory. */
+ * 0, 1 when the tally is now full (at MAX_CAP: drain and clear it before
+ * the next add), or -1 when out of memory. */
 static inline int tally_add_h(tally *t, const uint64_t key[2], uint32_t len,
                               size_t hash)
 {
@@ -122,7 +127,7 @@ static inline int tally_add_h(tally *t, const uint64_t key[2], uint32_t len,
     e->count = 1;
     t->order[t->used] = (uint32_t)i;
     if (++t->used * 2 >= t->mask + 1)
-        return tally_grow(t);
+        return t->mask + 1 < MAX_CAP ? tally_grow(t) : 1;
     return 0;
 }
 
@@ -136,8 +141,18 @@ typedef struct sink {
     tally t;
     asy_counter *counts, *docs;
     int begun;      /* asy_counter_begin_distinct called on docs */
+    int spilled;    /* the tally was drained before the end of the text */
     size_t counted; /* occurrences (or distinct words, counts NULL) */
 } sink;
+
+/* Start the docs counter's distinct round for this text (once). */
+static int begin(sink *k)
+{
+    if (!k->begun && asy_counter_begin_distinct(k->docs) < 0)
+        return -1;
+    k->begun = 1;
+    return 0;
+}
 
 /* A normalised word longer than the tally takes: straight into the
  * counters (document frequency by the counter's per-round stamp). */
@@ -150,9 +165,8 @@ static int add_long(sink *k, const char *w, size_t n)
         k->counted++;
     }
     if (k->docs) {
-        if (!k->begun && asy_counter_begin_distinct(k->docs) < 0)
+        if (begin(k) < 0)
             return -1;
-        k->begun = 1;
         int r = asy_counter_add_distinct(k->docs, w, n, h);
         if (r < 0)
             return -1;
@@ -208,6 +222,19 @@ static inline int stage(staged *st, int i, const tally *t,
 
 #define BATCH 32 /* distinct words hashed and prefetched together */
 
+/* Add 1 to the document frequency of a tallied word. Once a text has
+ * spilled, a word may reach the counter twice, so the counter's per-round
+ * stamp decides; otherwise each word comes once. 1 when counted, 0 when
+ * already counted, -1 when out of memory. */
+static int add_doc(sink *k, const char *w, size_t n, uint32_t h)
+{
+    if (!k->spilled)
+        return asy_counter_add_h(k->docs, w, n, h, 1) < 0 ? -1 : 1;
+    if (begin(k) < 0)
+        return -1;
+    return asy_counter_add_distinct(k->docs, w, n, h);
+}
+
 /* Move the tally into the counters, a batch at a time: hash the whole
  * batch and prefetch its buckets, then the records those buckets point
  * to, then add, so that the batch's cache misses overlap. */
@@ -241,12 +268,23 @@ static int drain(sink *k)
             if (k->counts && asy_counter_add_h(k->counts, keys[j], len, h[j],
                                                (int64_t)b[j]->count) < 0)
                 return -1;
-            if (k->docs && asy_counter_add_h(k->docs, keys[j], len, h[j],
-                                             1) < 0)
+            int r = k->docs ? add_doc(k, keys[j], len, h[j]) : 1;
+            if (r < 0)
                 return -1;
-            k->counted += k->counts ? b[j]->count : 1;
+            k->counted += k->counts ? b[j]->count : (size_t)r;
         }
     }
+    return 0;
+}
+
+/* The tally is full: move it into the counters and clear it. */
+static int spill(sink *k)
+{
+    k->spilled = 1;
+    if (drain(k) < 0)
+        return -1;
+    memset(k->t.tab, 0, (k->t.mask + 1) * sizeof *k->t.tab);
+    k->t.used = 0;
     return 0;
 }
 
@@ -282,6 +320,8 @@ static int tally_text(sink *k, const char *text, size_t len,
                 if (r > 0)
                     r = add_norm(k, w, wn);
             }
+            if (r == 1)
+                r = spill(k);
             rc = r < 0 ? -1 : 0;
         }
     }
@@ -294,7 +334,7 @@ int asy_tok_count(const char *text, size_t len, const asy_tok_opts *o,
                   asy_counter *counts, asy_counter *docs, size_t *counted)
 {
     static const asy_tok_opts none = {0, 0, NULL, NULL, 0};
-    sink k = {{NULL, 0, NULL, 0}, counts, docs, 0, 0};
+    sink k = {{NULL, 0, NULL, 0}, counts, docs, 0, 0, 0};
     *counted = 0;
     if (tally_init(&k.t, len) < 0) {
         tally_free(&k.t);
