@@ -86,9 +86,12 @@ static int text_next(void *st, asy_doc **out, asy_error *err)
                         : NULL;
     if (rc > 0 && !d)
         rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-    if (rc > 0)
-        rc = asy_load_text_into(d, raw.data ? raw.data : "", raw.len, s->o,
-                                s->rep, 0, "", err);
+    if (rc > 0 && raw.data) { /* the document takes the buffer */
+        rc = asy_load_text_owned(d, raw.data, raw.len, s->o, s->rep, 0, "",
+                                 err);
+        raw = (asy_buf)ASY_BUF_INIT;
+    } else if (rc > 0)
+        rc = asy_load_text_into(d, "", 0, s->o, s->rep, 0, "", err);
     asy_buf_free(&raw);
     if (rc > 0 && asy_doc_parse_header(d) < 0)
         rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");

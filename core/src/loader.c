@@ -147,22 +147,15 @@ static int invalid_policy(asy_doc *d, const asy_input_opts *o,
     return ASSAY_E_ENCODING;
 }
 
-int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
-                       const asy_input_opts *o, const asy_report *rep,
-                       long long base_offset, const char *where_prefix,
-                       asy_error *err)
+/* The end of asy_load_text_into/_owned: the cleaned text (owned) becomes
+ * the document's, unless it holds a NUL or invalid UTF-8 the policy
+ * rejects. */
+static int take_cleaned(asy_doc *d, char *text, size_t n,
+                        const asy_clean_report *c, const asy_input_opts *o,
+                        const asy_report *rep, long long base_offset,
+                        const char *where_prefix, asy_error *err)
 {
-    if (o->max_doc_bytes && len > o->max_doc_bytes) {
-        asy_report_too_big(rep, d->source, d->id, where_prefix,
-                           (long long)len, o->max_doc_bytes);
-        return 0;
-    }
-    char *text;
-    size_t n;
-    asy_clean_report cr;
-    if (asy_text_clean(raw, len, o->latin1, &text, &n, &cr) < 0)
-        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory cleaning "
-                             "document '%s'", d->id);
+    asy_clean_report cr = *c;
     if (cr.first_nul >= 0) {
         char where[512];
         long long at = base_offset + cr.first_nul;
@@ -183,6 +176,48 @@ int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
     asy_doc_take_text(d, text, n);
     return 1;
 }
+
+int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
+                       const asy_input_opts *o, const asy_report *rep,
+                       long long base_offset, const char *where_prefix,
+                       asy_error *err)
+{
+    if (o->max_doc_bytes && len > o->max_doc_bytes) {
+        asy_report_too_big(rep, d->source, d->id, where_prefix,
+                           (long long)len, o->max_doc_bytes);
+        return 0;
+    }
+    char *text;
+    size_t n;
+    asy_clean_report cr;
+    if (asy_text_clean(raw, len, o->latin1, &text, &n, &cr) < 0)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory cleaning "
+                             "document '%s'", d->id);
+    return take_cleaned(d, text, n, &cr, o, rep, base_offset, where_prefix,
+                        err);
+}
+
+int asy_load_text_owned(asy_doc *d, char *raw, size_t len,
+                        const asy_input_opts *o, const asy_report *rep,
+                        long long base_offset, const char *where_prefix,
+                        asy_error *err)
+{
+    if (o->max_doc_bytes && len > o->max_doc_bytes) {
+        free(raw);
+        asy_report_too_big(rep, d->source, d->id, where_prefix,
+                           (long long)len, o->max_doc_bytes);
+        return 0;
+    }
+    char *text;
+    size_t n;
+    asy_clean_report cr;
+    if (asy_text_clean_owned(raw, len, o->latin1, &text, &n, &cr) < 0)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory cleaning "
+                             "document '%s'", d->id);
+    return take_cleaned(d, text, n, &cr, o, rep, base_offset, where_prefix,
+                        err);
+}
+
 
 /* ==================================================================== */
 /* Directory listing                                                    */

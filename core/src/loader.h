@@ -80,6 +80,13 @@ int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
                        const asy_input_opts *o, const asy_report *rep,
                        long long base_offset, const char *where_prefix,
                        asy_error *err);
+/* The same, consuming raw (malloc'd, at least len + 1 bytes; freed or
+ * handed to the document in every case): clean text becomes the
+ * document's text without a copy. */
+int asy_load_text_owned(asy_doc *d, char *raw, size_t len,
+                        const asy_input_opts *o, const asy_report *rep,
+                        long long base_offset, const char *where_prefix,
+                        asy_error *err);
 
 /* ---- reader over one input path ---- */
 typedef struct asy_reader asy_reader;

@@ -281,6 +281,28 @@ static int already_clean(const unsigned char *s, size_t len)
     return 1;
 }
 
+int asy_text_clean_owned(char *in, size_t len, int latin1, char **out,
+                         size_t *outlen, asy_clean_report *rep)
+{
+    if (latin1 || !already_clean((const unsigned char *)in, len)) {
+        int rc = asy_text_clean(in, len, latin1, out, outlen, rep);
+        free(in);
+        return rc;
+    }
+    char *shrunk = realloc(in, len + 1); /* give back the read slack */
+    if (shrunk)
+        in = shrunk;
+    in[len] = '\0';
+    if (rep) {
+        rep->invalid = 0;
+        rep->first_invalid = rep->first_nul = -1;
+    }
+    *out = in;
+    if (outlen)
+        *outlen = len;
+    return 0;
+}
+
 int asy_text_clean(const char *in, size_t len, int latin1, char **out,
                    size_t *outlen, asy_clean_report *rep)
 {

@@ -26,6 +26,13 @@ typedef struct asy_clean_report {
 int asy_text_clean(const char *in, size_t len, int latin1, char **out,
                    size_t *outlen, asy_clean_report *rep);
 
+/* asy_text_clean that consumes `in` (malloc'd, at least len + 1 bytes):
+ * when nothing needs changing, in itself becomes *out (shrunk to len + 1
+ * and NUL-terminated), so a clean document is never copied; otherwise the
+ * cleaned copy is *out and in is freed. On failure (-1) in is freed. */
+int asy_text_clean_owned(char *in, size_t len, int latin1, char **out,
+                         size_t *outlen, asy_clean_report *rep);
+
 /* 1 if s[0..n) is valid UTF-8 (no NUL check); else 0 and *bad = offset. */
 int asy_utf8_valid(const char *s, size_t n, size_t *bad);
 

@@ -125,6 +125,10 @@ lua_State *asy_lstate_new(size_t mem_limit, uint64_t instr_limit, int trust)
         return NULL;
     }
     s->L = L;
+    /* Generational collection: the short-lived strings and tables of a
+     * document() or a finish() loop are freed young, so a plugin's
+     * memory stays near what it keeps. */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     lua_atpanic(L, panic);
     lua_pushcfunction(L, open_libs);
     if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
