@@ -85,14 +85,11 @@ return {
       st.words:add(key, words)
       return
     end
-    local counts, words = d:match(doc, ctx.lv)
-    local date = doc.date and tostring(doc.date) or nil
-    for _, cat in ipairs(ctx.cats) do
-      local c = counts[cat]
-      if c then
-        out:row{ doc_id = doc.id, date = date, topic = cat, count = c, per_1000 = rate(c, words) }
-      end
-    end
+    -- one row per category with a non-zero count, written from C:
+    -- doc_id, date (tostring of doc.date), topic, count and per_1000 =
+    -- floor(count * 1e6 / words + 0.5) / 1000, categories in
+    -- d:categories(level) order
+    d:rows(doc, out, ctx.lv)
   end,
 
   merge = function(state, other)

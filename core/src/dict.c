@@ -289,6 +289,15 @@ void asy_dict_uncompile(asy_dict *d)
     free(d->ph_term);
     free(d->ph_gfirst);
     free(d->gedges);
+    free(d->fast);
+    free(d->ftag);
+    d->ftag = NULL;
+    free(d->gpre);
+    free(d->gsuf);
+    d->fast = NULL;
+    d->gpre = d->gsuf = NULL;
+    d->fastmask = 0;
+    d->gpre_k = d->gsuf_k = d->gany = 0;
     d->pre_term = d->suf_term = d->globs = d->ph_term = d->ph_gfirst = NULL;
     d->gedges = NULL;
     d->npre = d->nsuf = d->nglobs = d->nph = d->ngedges = 0;

@@ -175,6 +175,101 @@ static int insert_entry(asy_dict *d, tries *t, int32_t id)
     }
 }
 
+/* ===== the fast path ====================================================== */
+
+static int is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* The table of every short ASCII key of d->words with its final answer
+ * for a one-token match (exact entry, else best glob), so that most
+ * tokens need one probe of a small table and no per-thread cache. */
+static int build_fast(asy_dict *d)
+{
+    size_t cap = 16;
+    while (cap < d->words.n * 4) /* load <= 1/4: misses end quickly */
+        cap *= 2;
+    if (!(d->fast = calloc(cap, sizeof *d->fast)) ||
+        !(d->ftag = calloc(cap, sizeof *d->ftag)))
+        return -1;
+    d->fastmask = cap - 1;
+    for (size_t i = 0; i < d->words.cap; i++) {
+        const asy_shash_slot *w = &d->words.slots[i];
+        const char *k = d->words.arena.data + w->off;
+        if (!w->hash || !w->len || w->len > ASY_DICT_FAST_MAX ||
+            !is_ascii(k, w->len))
+            continue;
+        char b[16] = {0};
+        uint64_t k0, k1;
+        memcpy(b, k, w->len);
+        memcpy(&k0, b, 8);
+        memcpy(&k1, b + 8, 8);
+        uint64_t h = asy_dict_fhash(k0, k1, w->len);
+        size_t j = h & d->fastmask;
+        while (d->ftag[j])
+            j = (j + 1) & d->fastmask;
+        d->ftag[j] = asy_dict_ftag(h);
+        int32_t best = w->exact >= 0 ? w->exact
+                                     : asy_dict_best_glob(d, k, w->len);
+        int32_t lead = w->tok >= 0 && /* a phrase starts with it */
+                       asy_ihash_get(&d->ph, (uint64_t)w->tok) >= 0;
+        d->fast[j] = (dict_fslot){k0, k1, w->len, w->tok, best, lead};
+    }
+    return 0;
+}
+
+/* The glob pre-filter for prefix or suffix globs: the shortest literal
+ * (at most 4 bytes) decides how many bytes of a word are hashed. */
+static int build_filter(asy_dict *d, asy_dict_kind kind, uint8_t **bits,
+                        int *kk)
+{
+    int k = 4, any = 0;
+    for (size_t i = 0; i < d->nentries; i++) {
+        const dict_entry *e = &d->entries[i];
+        if (e->ncats && e->kind == kind) {
+            size_t lit = strlen(e->norm) - 1;
+            k = lit < (size_t)k ? (int)lit : k;
+            any = 1;
+        }
+    }
+    if (!any)
+        return 0;
+    if (k == 0) { /* "*": every word is a candidate */
+        d->gany = 1;
+        return 0;
+    }
+    if (!(*bits = calloc(8192, 1)))
+        return -1;
+    *kk = k;
+    for (size_t i = 0; i < d->nentries; i++) {
+        const dict_entry *e = &d->entries[i];
+        if (!e->ncats || e->kind != kind)
+            continue;
+        size_t lit = strlen(e->norm) - 1;
+        const char *p = kind == ASY_DICT_PREFIX ? e->norm
+                                                : e->norm + 1 + lit - (size_t)k;
+        uint32_t v = 0;
+        memcpy(&v, p, (size_t)k);
+        uint32_t b = asy_dict_fbit(v, k);
+        (*bits)[b >> 3] |= (uint8_t)(1u << (b & 7));
+    }
+    return 0;
+}
+
+static int build_fastpath(asy_dict *d)
+{
+    if (d->stem_lang)
+        return 0; /* keys are stems: the general path only */
+    d->gany = d->nglobs > 0;
+    return build_fast(d) < 0 ||
+           build_filter(d, ASY_DICT_PREFIX, &d->gpre, &d->gpre_k) < 0 ||
+           build_filter(d, ASY_DICT_SUFFIX, &d->gsuf, &d->gsuf_k) < 0;
+}
+
 int asy_dict_compile(asy_dict *d, asy_error *err)
 {
     asy_dict_uncompile(d);
@@ -186,6 +281,8 @@ int asy_dict_compile(asy_dict *d, asy_error *err)
              add_node(&t.ph) < 0;
     for (size_t i = 0; i < d->nentries && !rc; i++)
         rc = insert_entry(d, &t, (int32_t)i);
+    if (!rc)
+        rc = build_fastpath(d);
     if (rc)
         return asy_error_set(err, ASSAY_E_NOMEM,
                              "out of memory compiling the dictionary");

@@ -7,6 +7,7 @@
 #define ASY_DICT_INT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "dict.h"
 
@@ -55,6 +56,41 @@ uint64_t asy_dict_hash(const char *s, size_t n);
 asy_shash_slot *asy_shash_find(asy_shash *h, const char *s, size_t n,
                                uint64_t hash, int create);
 void asy_shash_free(asy_shash *h);
+
+/* ---- the matcher's fast path ------------------------------------------ */
+
+/* One slot of the compiled table of short ASCII keys (no stemming): the
+ * folded key zero-padded into two words, so a probe compares two
+ * integers instead of calling memcmp. len 0 = empty slot. */
+typedef struct dict_fslot {
+    uint64_t k0, k1;
+    uint32_t len;
+    int32_t tok;  /* phrase token id, or -1 */
+    int32_t best; /* exact entry, else the best glob for the word, or -1 */
+    int32_t lead; /* 1 when some phrase starts with this word */
+} dict_fslot;
+
+#define ASY_DICT_FAST_MAX 16 /* longest key in the fast table, in bytes */
+
+static inline uint64_t asy_dict_fhash(uint64_t k0, uint64_t k1, size_t n)
+{
+    uint64_t h = (k0 ^ (k1 * 0x9E3779B97F4A7C15ull) ^ n) *
+                 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 29);
+}
+
+static inline uint16_t asy_dict_ftag(uint64_t h)
+{
+    return (uint16_t)(h >> 48 | 1);
+}
+
+/* Bit of the glob pre-filter for the first k (<= 4) bytes of a key, given
+ * as the little-endian-loaded 4 bytes v (bytes past k are masked off). */
+static inline uint32_t asy_dict_fbit(uint32_t v, int k)
+{
+    v &= k >= 4 ? ~0u : (1u << (8 * k)) - 1;
+    return (v * 0x9E3779B1u) >> 16;
+}
 
 /* ---- the dictionary ------------------------------------------------------ */
 
@@ -111,6 +147,19 @@ struct asy_dict {
     size_t ngedges;
     int32_t ntoks;      /* phrase token ids handed out */
     int maxtok;         /* longest phrase, in tokens */
+
+    /* fast path for ASCII tokens of <= ASY_DICT_FAST_MAX bytes, built
+     * when the dictionary does not stem (NULL otherwise) */
+    dict_fslot *fast;
+    uint16_t *ftag;     /* per slot: 0 empty, else asy_dict_ftag(hash); a
+                           miss mostly reads only this small array */
+    size_t fastmask;    /* slots - 1 */
+    /* Pre-filter of one-token globs for words not in `fast`: a word can
+     * only match a prefix glob when the hash bit of its first gpre_k
+     * bytes is set in gpre (likewise suffixes, last gsuf_k bytes); gany
+     * when some glob needs the full test whatever the word. */
+    uint8_t *gpre, *gsuf; /* 8 KB bitmaps, NULL when no such globs */
+    int gpre_k, gsuf_k, gany;
 };
 
 /* Drop the compiled tables (entries and categories stay). */

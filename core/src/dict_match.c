@@ -3,6 +3,8 @@
  * tokens through a sliding window (bounded memory whatever the document
  * size), folds each token once, and at every position takes the longest
  * entry starting there (phrase trie, then exact word, then globs).
+ * Short ASCII tokens take a fast path: folded into two machine words and
+ * looked up in the dictionary's compiled table (dict_compile.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +13,13 @@
 #include "token.h"
 #include "wordbreak.h"
 
+/* A token of the window; its offsets are the asy_wb_seg at the same index
+ * of scratch->seg (filled in place by asy_wb_fill). */
 typedef struct wtok {
-    size_t start, end, cstart, cend;
-    size_t noff, nlen; /* folded form in scratch->norm */
+    size_t noff, nlen; /* folded form in scratch->norm (keepnorm) */
     int32_t tok;  /* phrase token id, or -1 */
     int32_t best; /* best one-token entry (exact, else glob), or -1 */
+    int32_t lead; /* 1 when a phrase starts with it (phrase trie root) */
 } wtok;
 
 #define BATCH 512
@@ -28,12 +32,18 @@ typedef struct wtok {
 
 struct asy_dict_scratch {
     wtok *w;
+    asy_wb_seg *seg;
     size_t n, cap, pos;
     asy_buf norm;
     asy_shash cache;
     uint64_t owner; /* generation of the dictionary the cache describes */
     asy_stemmer *stem; /* for the dictionary's stem language, or NULL */
-    asy_wb_seg segs[BATCH];
+    int keepnorm;      /* folded text needed (phrase glob edges) */
+    /* asy_dict_count without weights: matches per entry, and the entries
+     * touched in this text (so that clearing costs what was used) */
+    int64_t *hits;
+    int32_t *touched;
+    size_t ntouched, nhits;
 };
 
 asy_dict_scratch *asy_dict_scratch_new(void)
@@ -46,9 +56,12 @@ void asy_dict_scratch_free(asy_dict_scratch *s)
     if (!s)
         return;
     free(s->w);
+    free(s->seg);
     asy_buf_free(&s->norm);
     asy_shash_free(&s->cache);
     asy_stemmer_free(s->stem);
+    free(s->hits);
+    free(s->touched);
     free(s);
 }
 
@@ -99,12 +112,15 @@ static void shift(asy_dict_scratch *s)
     if (!s->pos)
         return;
     size_t keep = s->n - s->pos;
-    size_t off = keep ? s->w[s->pos].noff : s->norm.len;
     memmove(s->w, s->w + s->pos, keep * sizeof *s->w);
-    for (size_t i = 0; i < keep; i++)
-        s->w[i].noff -= off;
-    memmove(s->norm.data, s->norm.data + off, s->norm.len - off);
-    s->norm.len -= off;
+    memmove(s->seg, s->seg + s->pos, keep * sizeof *s->seg);
+    if (s->keepnorm) {
+        size_t off = keep ? s->w[0].noff : s->norm.len;
+        for (size_t i = 0; i < keep; i++)
+            s->w[i].noff -= off;
+        memmove(s->norm.data, s->norm.data + off, s->norm.len - off);
+        s->norm.len -= off;
+    }
     s->n = keep;
     s->pos = 0;
 }
@@ -129,63 +145,163 @@ static int fold_tok(asy_buf *buf, const char *src, size_t n)
     return 0;
 }
 
-static int push_tok(const asy_dict *d, asy_dict_scratch *s, const char *text,
-                    const asy_wb_seg *g)
+/* Room for BATCH more tokens in the window. */
+static int reserve(asy_dict_scratch *s)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 2 * BATCH;
-        wtok *w = realloc(s->w, cap * sizeof *w);
-        if (!w)
-            return -1;
+    if (s->n + BATCH <= s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap * 2 : 2 * BATCH;
+    wtok *w = realloc(s->w, cap * sizeof *w);
+    if (w)
         s->w = w;
-        s->cap = cap;
-    }
-    wtok *t = &s->w[s->n];
-    t->start = g->start;
-    t->end = g->end;
-    t->cstart = g->cstart;
-    t->cend = g->cend;
+    asy_wb_seg *g = realloc(s->seg, cap * sizeof *g);
+    if (g)
+        s->seg = g;
+    if (!w || !g)
+        return -1;
+    s->cap = cap;
+    return 0;
+}
+
+/* The per-thread cache slot of folded token k[0..n) (filled on first
+ * sight: phrase token id, exact entry, best glob). */
+static asy_shash_slot *cached(const asy_dict *d, asy_dict_scratch *s,
+                              const char *k, size_t n)
+{
+    uint64_t h = asy_dict_hash(k, n);
+    asy_shash_slot *c = asy_shash_find(&s->cache, k, n, h, 0);
+    if (c)
+        return c;
+    if (s->cache.n >= CACHE_MAX)
+        asy_shash_free(&s->cache);
+    if (!(c = asy_shash_find(&s->cache, k, n, h, 1)))
+        return NULL;
+    const char *key;
+    size_t kn;
+    if (asy_dict_key(d, s->stem, k, n, &key, &kn) < 0)
+        return NULL;
+    asy_shash_slot *sl = asy_shash_find((asy_shash *)&d->words, key, kn,
+                                        key == k ? h : asy_dict_hash(key, kn),
+                                        0);
+    c->tok = sl ? sl->tok : -1;
+    c->exact = sl ? sl->exact : -1;
+    c->glob = c->exact >= 0 ? -1 : asy_dict_best_glob(d, k, n);
+    return c;
+}
+
+/* Any token: folded into the window's buffer, then looked up. */
+static int push_slow(const asy_dict *d, asy_dict_scratch *s, const char *text,
+                     const asy_wb_seg *g, wtok *t)
+{
     t->noff = s->norm.len;
     if (fold_tok(&s->norm, text + g->start, g->end - g->start) < 0)
         return -1;
     t->nlen = s->norm.len - t->noff;
-    const char *k = tnorm(s, t);
-    uint64_t h = asy_dict_hash(k, t->nlen);
-    asy_shash_slot *c = asy_shash_find(&s->cache, k, t->nlen, h, 0);
-    if (!c) {
-        if (s->cache.n >= CACHE_MAX)
-            asy_shash_free(&s->cache);
-        if (!(c = asy_shash_find(&s->cache, k, t->nlen, h, 1)))
-            return -1;
-        const char *key;
-        size_t kn;
-        if (asy_dict_key(d, s->stem, k, t->nlen, &key, &kn) < 0)
-            return -1;
-        asy_shash_slot *sl = asy_shash_find(
-            (asy_shash *)&d->words, key, kn,
-            key == k ? h : asy_dict_hash(key, kn), 0);
-        c->tok = sl ? sl->tok : -1;
-        c->exact = sl ? sl->exact : -1;
-        c->glob = c->exact >= 0 ? -1 : asy_dict_best_glob(d, k, t->nlen);
-    }
+    asy_shash_slot *c = cached(d, s, tnorm(s, t), t->nlen);
+    if (!c)
+        return -1;
     t->tok = c->tok;
     t->best = c->exact >= 0 ? c->exact : c->glob;
-    s->n++;
+    t->lead = c->tok >= 0 && asy_ihash_get(&d->ph, (uint64_t)c->tok) >= 0;
+    if (!s->keepnorm)
+        s->norm.len = t->noff; /* nobody reads it again */
     return 0;
 }
 
-/* Make sure the window holds maxtok tokens from pos (or the text's end).
- * Returns 1 when more tokens came, 0 at the end, -1 on no memory. */
-static int refill(const asy_dict *d, asy_dict_scratch *s, asy_wb_iter *it,
-                  const char *text, int64_t *words)
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* 'A'..'Z' to lower case in 8 ASCII bytes at once. */
+static inline uint64_t lower8(uint64_t w)
 {
-    shift(s);
-    size_t got = asy_wb_fill(it, s->segs, BATCH);
-    for (size_t i = 0; i < got; i++)
-        if (push_tok(d, s, text, &s->segs[i]) < 0)
+    uint64_t ge_a = w + ONES * (0x80 - 'A');
+    uint64_t gt_z = w + ONES * (0x80 - 'Z' - 1);
+    return w | ((ge_a & ~gt_z & HIGH) >> 2);
+}
+
+/* Can the word b[0..n) (folded, not in the fast table, zero-padded to 24
+ * bytes) match a glob? */
+static int may_glob(const asy_dict *d, const char *b, size_t n)
+{
+    uint32_t v;
+    if (d->gany)
+        return 1;
+    if (d->gpre && n >= (size_t)d->gpre_k) {
+        memcpy(&v, b, 4);
+        uint32_t x = asy_dict_fbit(v, d->gpre_k);
+        if (d->gpre[x >> 3] >> (x & 7) & 1)
+            return 1;
+    }
+    if (d->gsuf && n >= (size_t)d->gsuf_k) {
+        memcpy(&v, b + n - (size_t)d->gsuf_k, 4); /* n <= 16: in bounds */
+        uint32_t x = asy_dict_fbit(v, d->gsuf_k);
+        if (d->gsuf[x >> 3] >> (x & 7) & 1)
+            return 1;
+    }
+    return 0;
+}
+
+/* An ASCII token of <= 16 bytes against the compiled table: 1 done, 0 not
+ * eligible (use push_slow), -1 no memory. */
+static int push_fast(const asy_dict *d, asy_dict_scratch *s, const char *text,
+                     size_t tlen, const asy_wb_seg *g, wtok *t)
+{
+    size_t n = g->end - g->start;
+    if (n > ASY_DICT_FAST_MAX)
+        return 0;
+    static const uint64_t keep[9] = { /* the low k bytes of a word */
+        0, 0xff, 0xffff, 0xffffff, 0xffffffffull, 0xffffffffffull,
+        0xffffffffffffull, 0xffffffffffffffull, ~0ull};
+    union { char c[24]; uint64_t w[3]; } b = {{0}};
+    if (g->start + 16 <= tlen) { /* one unaligned load, then mask */
+        size_t n0 = n < 8 ? n : 8;
+        memcpy(b.c, text + g->start, 16);
+        b.w[0] &= keep[n0];
+        b.w[1] &= keep[n - n0];
+    } else
+        memcpy(b.c, text + g->start, n);
+    if ((b.w[0] | b.w[1]) & HIGH)
+        return 0;
+    b.w[0] = lower8(b.w[0]);
+    b.w[1] = lower8(b.w[1]);
+    if (s->keepnorm) {
+        if (asy_buf_append(&s->norm, b.c, n) < 0)
             return -1;
-    *words += (int64_t)got;
-    return got > 0;
+        t->nlen = n;
+    }
+    uint64_t h = asy_dict_fhash(b.w[0], b.w[1], n);
+    uint16_t tag = asy_dict_ftag(h);
+    const uint16_t *ftag = d->ftag;
+    size_t mask = d->fastmask;
+    t->tok = t->best = -1;
+    t->lead = 0;
+    for (size_t j = h & mask; ftag[j]; j = (j + 1) & mask) {
+        const dict_fslot *f = &d->fast[j];
+        if (ftag[j] == tag && f->k0 == b.w[0] && f->k1 == b.w[1] &&
+            f->len == n) {
+            t->tok = f->tok;
+            t->best = f->best;
+            t->lead = f->lead;
+            return 1;
+        }
+    }
+    if (may_glob(d, b.c, n)) { /* not a dictionary word: globs only */
+        asy_shash_slot *c = cached(d, s, b.c, n);
+        if (!c)
+            return -1;
+        t->best = c->glob;
+    }
+    return 1;
+}
+
+/* Look up the token of segment g into *t. */
+static int lookup(const asy_dict *d, asy_dict_scratch *s, const char *text,
+                  size_t tlen, const asy_wb_seg *g, wtok *t)
+{
+    t->noff = s->norm.len;
+    t->nlen = 0;
+    int r = d->fast ? push_fast(d, s, text, tlen, g, t) : 0;
+    return r ? (r > 0 ? 0 : -1) : push_slow(d, s, text, g, t);
 }
 
 /* ===== matching at one position ============================================ */
@@ -274,53 +390,141 @@ static int32_t match_at(const asy_dict *d, const asy_dict_scratch *s,
 
 /* ===== the scan ============================================================= */
 
-static int emit(const asy_dict_scratch *s, size_t i, int32_t id, int len,
-                size_t base, asy_dict_match_fn fn, void *ud)
+/* Per-thread state that depends on the dictionary: a new compilation
+ * empties the cache and gets its own stemmer and hit counters. */
+static int adopt(const asy_dict *d, asy_dict_scratch *s)
 {
-    const wtok *a = &s->w[i], *z = &s->w[i + (size_t)len - 1];
-    asy_dict_match m = {(size_t)id,   a->start, z->end, a->cstart,
-                        z->cend,      base + i, len};
-    return fn(ud, &m);
+    if (s->owner == d->generation)
+        return 0;
+    asy_shash_free(&s->cache);
+    asy_stemmer_free(s->stem); /* a stemmer for this dictionary */
+    s->stem = d->stem_lang ? asy_stemmer_new(d->stem_lang, NULL) : NULL;
+    if (d->stem_lang && !s->stem)
+        return -1;
+    free(s->hits);
+    free(s->touched);
+    s->nhits = d->nentries;
+    s->hits = calloc(s->nhits + 1, sizeof *s->hits);
+    s->touched = malloc((s->nhits + 1) * sizeof *s->touched);
+    s->ntouched = 0;
+    if (!s->hits || !s->touched)
+        return -1;
+    s->keepnorm = d->ngedges > 0 || !d->fast;
+    s->owner = d->generation;
+    return 0;
+}
+
+/* The state of one scan. */
+typedef struct walk {
+    size_t base;     /* corpus index of window slot 0 */
+    int64_t nw;      /* word tokens so far */
+    asy_dict_match_fn fn; /* NULL: count into scratch->hits */
+    void *ud;
+    int phroot;      /* phrases may start with a glob: every token a start */
+} walk;
+
+/* Record a match of tokens a..z (corpus index tok of a): into the hit
+ * counters when counting, else through fn (its result). */
+static int found(asy_dict_scratch *s, const walk *w, const asy_wb_seg *a,
+                 const asy_wb_seg *z, size_t tok, int32_t id, int len)
+{
+    if (w->fn) {
+        asy_dict_match m = {(size_t)id, a->start,  z->end, a->cstart,
+                            z->cend,    tok,       len};
+        return w->fn(w->ud, &m);
+    }
+    if (!s->hits[id]++)
+        s->touched[s->ntouched++] = id;
+    return 0;
+}
+
+/* Decide at window position pos: the longest entry starting there. */
+static int step(const asy_dict *d, asy_dict_scratch *s, const walk *w)
+{
+    int mlen, rc = 0;
+    int32_t id = match_at(d, s, s->pos, &mlen);
+    if (id >= 0)
+        rc = found(s, w, &s->seg[s->pos], &s->seg[s->pos + (size_t)mlen - 1],
+                   w->base + s->pos, id, mlen);
+    s->pos += id >= 0 ? (size_t)mlen : 1;
+    return rc;
+}
+
+/* One batch of tokens from the tokenizer (in place in the window): each
+ * looked up, and decided as soon as the window holds the longest phrase's
+ * worth of tokens after pos. A token that cannot start a phrase, with
+ * nothing pending before it, is decided at once and never stored.
+ * *more = 0 at the end of the text. Returns 0, a no-memory status or the
+ * callback's non-zero result. */
+static int feed(const asy_dict *d, asy_dict_scratch *s, asy_wb_iter *it,
+                const char *text, size_t tlen, walk *w, int *more)
+{
+    w->base += s->pos;
+    shift(s);
+    if (reserve(s) < 0)
+        return ASSAY_E_NOMEM;
+    size_t first = s->n, got = asy_wb_fill(it, s->seg + first, BATCH);
+    w->nw += (int64_t)got;
+    *more = got > 0;
+    for (size_t k = first; k < first + got; k++) {
+        wtok t;
+        int rc = 0;
+        if (lookup(d, s, text, tlen, &s->seg[k], &t) < 0)
+            return ASSAY_E_NOMEM;
+        if (s->pos == s->n && !t.lead && !w->phroot) {
+            if (t.best >= 0)
+                rc = found(s, w, &s->seg[k], &s->seg[k], w->base + s->n,
+                           t.best, 1);
+            if (s->keepnorm)
+                s->norm.len = t.noff;
+            w->base++; /* consumed without taking a slot */
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (k != s->n)
+            s->seg[s->n] = s->seg[k];
+        s->w[s->n++] = t;
+        while (rc == 0 && s->pos < s->n &&
+               (s->n - s->pos >= (size_t)d->maxtok ||
+                (!s->w[s->pos].lead && !w->phroot))) /* one-token */
+            rc = step(d, s, w);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int scan(const asy_dict *d, asy_dict_scratch *s, const char *text,
+                size_t len, asy_dict_match_fn fn, void *ud, int64_t *words)
+{
+    if (!d->compiled && asy_dict_compile((asy_dict *)d, NULL) != ASSAY_OK)
+        return ASSAY_E_NOMEM;
+    if (adopt(d, s) < 0) {
+        s->owner = 0;
+        return ASSAY_E_NOMEM;
+    }
+    asy_wb_iter it;
+    walk w = {0, 0, fn, ud, d->ph_gfirst[0] >= 0};
+    int more = 1, rc = 0;
+    s->n = s->pos = 0;
+    asy_buf_clear(&s->norm);
+    asy_wb_init(&it, text, len, ASY_WB_WORDLIKE);
+    while (rc == 0 && more)
+        rc = feed(d, s, &it, text, len, &w, &more);
+    while (rc == 0 && s->pos < s->n) /* the text's last tokens */
+        rc = step(d, s, &w);
+    if (words)
+        *words = w.nw;
+    return rc;
 }
 
 int asy_dict_scan(const asy_dict *d, asy_dict_scratch *s, const char *text,
                   size_t len, asy_dict_match_fn fn, void *ud, int64_t *words)
 {
-    if (!d->compiled && asy_dict_compile((asy_dict *)d, NULL) != ASSAY_OK)
-        return ASSAY_E_NOMEM;
-    asy_wb_iter it;
-    int64_t nw = 0;
-    size_t base = 0; /* corpus index of window slot 0 */
-    int more = 1, rc = 0;
-    if (s->owner != d->generation) {
-        asy_shash_free(&s->cache);
-        asy_stemmer_free(s->stem); /* a stemmer for this dictionary */
-        s->stem = d->stem_lang ? asy_stemmer_new(d->stem_lang, NULL) : NULL;
-        if (d->stem_lang && !s->stem)
-            return ASSAY_E_NOMEM;
-    }
-    s->owner = d->generation;
-    s->n = s->pos = 0;
-    asy_buf_clear(&s->norm);
-    asy_wb_init(&it, text, len, ASY_WB_WORDLIKE);
-    while (rc == 0) {
-        if (more && s->n - s->pos < (size_t)d->maxtok) {
-            base += s->pos;
-            if ((more = refill(d, s, &it, text, &nw)) < 0)
-                return ASSAY_E_NOMEM;
-            continue;
-        }
-        if (s->pos >= s->n)
-            break;
-        int mlen;
-        int32_t id = match_at(d, s, s->pos, &mlen);
-        if (id >= 0)
-            rc = emit(s, s->pos, id, mlen, base, fn, ud);
-        s->pos += id >= 0 ? (size_t)mlen : 1;
-    }
-    if (words)
-        *words = nw;
-    return rc;
+    if (!fn)
+        return ASSAY_E_USAGE;
+    return scan(d, s, text, len, fn, ud, words);
 }
 
 /* ===== counting per category ================================================ */
@@ -350,10 +554,39 @@ static int on_count(void *ud, const asy_dict_match *m)
     return 0;
 }
 
+/* Add n matches of entry e to each distinct category it has at level. */
+static void add_entry(const asy_dict *d, const dict_entry *e, int level,
+                      int64_t n, int64_t *counts)
+{
+    if (e->ncats == 1) {
+        counts[asy_dict_category_at(d, e->cats[0], level)] += n;
+        return;
+    }
+    for (int i = 0; i < e->ncats; i++) {
+        int cat = asy_dict_category_at(d, e->cats[i], level);
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = asy_dict_category_at(d, e->cats[j], level) == cat;
+        if (!seen) /* counted once per category at this level */
+            counts[cat] += n;
+    }
+}
+
 int asy_dict_count(const asy_dict *d, asy_dict_scratch *s, const char *text,
                    size_t len, int level, int64_t *counts, double *scores,
                    int64_t *words)
 {
-    counting c = {d, level, counts, scores};
-    return asy_dict_scan(d, s, text, len, on_count, &c, words);
+    if (scores) { /* weights are summed match by match, as always */
+        counting c = {d, level, counts, scores};
+        return asy_dict_scan(d, s, text, len, on_count, &c, words);
+    }
+    int rc = scan(d, s, text, len, NULL, NULL, words);
+    for (size_t i = 0; i < s->ntouched; i++) {
+        int32_t id = s->touched[i];
+        if (rc == ASSAY_OK)
+            add_entry(d, &d->entries[id], level, s->hits[id], counts);
+        s->hits[id] = 0;
+    }
+    s->ntouched = 0;
+    return rc;
 }

@@ -37,6 +37,12 @@ expect_grep '^wire-001,2024-06-03,economy,3,' "$T/lv/topics.csv" "level=1 sums e
 assay run topics "$CORPUS/wire.jsonl" -o "$T/lv0" -q -O dictionary="$D/nested.yml"
 expect_grep '^wire-001,2024-06-03,economy/energy,2,' "$T/lv0/topics.csv" "level=0 keeps leaf categories"
 
+# rows written from C (d:rows): dates of any type as tostring(doc.date),
+# none for false or missing, per_1000 rounded to 3 decimals
+printf '{"id":"n1","date":20240603,"text":"Trade and tariffs."}\n{"id":"n2","date":2024.5,"text":"trade"}\n{"id":"n3","date":false,"text":"trade energy trade"}\n' > "$D/dates.jsonl"
+assay run topics "$D/dates.jsonl" -o "$T/dates" -q
+expect_same <(printf 'doc_id,date,topic,count,per_1000\nn1,20240603,trade,2,666.667\nn2,2024.5,trade,1,1000\nn3,,trade,2,666.667\nn3,,energy,1,333.333\n') "$T/dates/topics.csv" "topics rows: dates, rates"
+
 # errors
 printf 'a,b\nc\n' > "$D/bad.csv"
 expect_exit 3 "a malformed dictionary fails the run" -- assay run topics "$CORPUS" -o "$T/bad" -O dictionary="$D/bad.csv"

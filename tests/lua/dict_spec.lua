@@ -61,6 +61,7 @@ local function errors()
   T.raises(function() assay.dictionary("/nonexistent/d.yml") end, "cannot read dictionary")
   T.raises(function() assay.dictionary(42) end, "file path or table expected")
   T.raises(function() table_dict():match(TEXT, { level = -1 }) end, "level")
+  T.raises(function() table_dict():rows(TEXT, nil) end, "assay.Document expected")
 end
 
 return {

@@ -10,6 +10,7 @@
 
 #include "dict.h"
 #include "testutil.h"
+#include "wordbreak.h"
 
 /* ===== helpers ============================================================= */
 
@@ -361,6 +362,183 @@ static void test_lint(void **st)
     asy_dict_free(d);
 }
 
+/* ===== the fast path against a naive reference ============================== */
+
+/* The reference matcher: every entry tried at every token, by the rule of
+ * dict.h (longest, then exact over glob, more literal bytes, earlier). */
+typedef struct reftok {
+    char *s;
+    size_t start, end;
+} reftok;
+
+static int elem_match(const char *e, size_t n, const char *tok)
+{
+    if (memchr(e, '*', n) || memchr(e, '?', n))
+        return asy_dict_glob_match(e, n, tok, strlen(tok));
+    return strlen(tok) == n && !memcmp(e, tok, n);
+}
+
+/* Tokens covered by entry i at token t, or 0. */
+static int ref_len(const asy_dict_entry_info *e, const reftok *tk, size_t nt,
+                   size_t t)
+{
+    const char *p = e->norm;
+    int k = 0;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (t + (size_t)k >= nt || !elem_match(p, n, tk[t + (size_t)k].s))
+            return 0;
+        k++;
+        p += n + (p[n] == ' ');
+    }
+    return k;
+}
+
+static long ref_rank(const asy_dict_entry_info *e)
+{
+    size_t n = strlen(e->norm), lit = n;
+    for (size_t i = 0; i < n; i++)
+        lit -= e->norm[i] == '*' || e->norm[i] == ' ';
+    return strpbrk(e->norm, "*?") ? (long)lit : 1L << 20;
+}
+
+static void ref_scan(const asy_dict *d, const char *text, asy_buf *out)
+{
+    asy_wb_seg *sg;
+    size_t nt;
+    assert_int_equal(asy_wb_segments(text, strlen(text), ASY_WB_WORDLIKE,
+                                     &sg, &nt), 0);
+    reftok *tk = calloc(nt ? nt : 1, sizeof *tk);
+    for (size_t i = 0; i < nt; i++) {
+        asy_buf b = ASY_BUF_INIT;
+        assert_int_equal(asy_dict_fold(text + sg[i].start,
+                                       sg[i].end - sg[i].start, &b), 0);
+        tk[i] = (reftok){b.data ? b.data : strdup(""), sg[i].start, sg[i].end};
+    }
+    for (size_t t = 0; t < nt;) {
+        int blen = 0;
+        long brank = 0;
+        size_t best = 0;
+        for (size_t i = 0; i < asy_dict_nentries(d); i++) {
+            asy_dict_entry_info e;
+            asy_dict_entry(d, i, &e);
+            int k = e.ncats && e.kind != ASY_DICT_NEVER ? ref_len(&e, tk, nt, t)
+                                                         : 0;
+            if (k > blen || (k && k == blen && ref_rank(&e) > brank)) {
+                blen = k;
+                brank = ref_rank(&e);
+                best = i;
+            }
+        }
+        if (blen)
+            asy_buf_printf(out, "%zu:%zu-%zu ", best, tk[t].start,
+                           tk[t + (size_t)blen - 1].end);
+        t += blen ? (size_t)blen : 1;
+    }
+    for (size_t i = 0; i < nt; i++)
+        free(tk[i].s);
+    free(tk);
+    free(sg);
+}
+
+static int on_list(void *ud, const asy_dict_match *m)
+{
+    asy_buf_printf(ud, "%zu:%zu-%zu ", m->entry, m->start, m->end);
+    return 0;
+}
+
+static void test_fast_path_differential(void **state)
+{
+    (void)state;
+    static const char *const pool[] = {
+        "trade", "tar*", "energ*", "energy*", "a*", "*ism", "*s", "c?t",
+        "*nation*", "belt and road", "tax cut*", "e-mail", "free trade",
+        "économie", "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefgh",
+        "naïve*", "don't", "cut", "tax* cut", "road", "3.5", "x1", "cats",
+        "the cat", "the cat sat", "sat"};
+    static const char *const words[] = {
+        "trade", "Trade", "TRADE", "tariffs", "energy", "Energies", "belt",
+        "and", "road", "Road", "e", "mail", "abcdefghijklmnop",
+        "ABCDEFGHIJKLMNOPQ", "abcdefgh", "abcdefghi", "Économie", "économie",
+        "naïveté", "x1", "2024", "cat", "cut", "cot", "tax", "taxes", "cuts",
+        "the", "sat", "realism", "international", "Don’t", "don't", "3.5",
+        "free", "a", "z", "zzzzzzzzzzzzzzzzzzzzzzzz"};
+    static const char *const seps[] = {" ", " ", "-", ", ", "\n", "'s ",
+                                       " — ", "."};
+    srand(12345);
+    for (int trial = 0; trial < 400; trial++) {
+        asy_buf csv = ASY_BUF_INIT, text = ASY_BUF_INIT;
+        size_t np = sizeof pool / sizeof *pool, nw = sizeof words / sizeof *words;
+        int ne = 1 + rand() % 8;
+        for (int i = 0; i < ne; i++)
+            asy_buf_printf(&csv, "c%d,\"%s\"\n", rand() % 3, pool[rand() % np]);
+        int n = rand() % 40;
+        for (int i = 0; i < n; i++)
+            asy_buf_printf(&text, "%s%s", words[rand() % nw],
+                           i + 1 < n ? seps[rand() % 8] : "");
+        asy_dict *d = load("r.csv", csv.data);
+        char *t = malloc(text.len + 1); /* exact size: ASan sees overreads */
+        memcpy(t, text.data ? text.data : "", text.len + 1);
+        asy_buf want = ASY_BUF_INIT, got = ASY_BUF_INIT;
+        ref_scan(d, t, &want);
+        asy_dict_scratch *s = asy_dict_scratch_new();
+        assert_int_equal(asy_dict_scan(d, s, t, text.len, on_list, &got, NULL),
+                         0);
+        if (strcmp(want.data ? want.data : "", got.data ? got.data : ""))
+            fail_msg("dictionary:\n%stext: %s\nwant %s\ngot  %s", csv.data, t,
+                     want.data ? want.data : "", got.data ? got.data : "");
+        /* counting (the hit-counter path) agrees with the callback path */
+        int64_t c[3] = {0}, words_n;
+        assert_int_equal(asy_dict_count(d, s, t, text.len, 0, c, NULL,
+                                        &words_n), 0);
+        int64_t total = 0;
+        for (size_t i = 0; i < asy_dict_ncategories(d); i++)
+            total += c[i];
+        size_t nm = 0;
+        for (const char *p = got.data ? got.data : ""; *p; p++)
+            nm += *p == ' ';
+        int64_t per = 0; /* matches x categories of each matched entry */
+        for (const char *p = got.data ? got.data : ""; *p;) {
+            asy_dict_entry_info e;
+            asy_dict_entry(d, strtoul(p, NULL, 10), &e);
+            per += e.ncats;
+            p = strchr(p, ' ') + 1;
+        }
+        assert_true(per >= (int64_t)nm);
+        assert_int_equal(total, per);
+        asy_dict_scratch_free(s);
+        asy_dict_free(d);
+        free(t);
+        asy_buf_free(&csv);
+        asy_buf_free(&text);
+        asy_buf_free(&want);
+        asy_buf_free(&got);
+    }
+}
+
+/* Words at the very end of the text and of 8, 16 and 17 bytes: the fast
+ * path loads 16 bytes only when they are inside the text. */
+static void test_fast_path_edges(void **state)
+{
+    (void)state;
+    asy_dict *d = load("e.csv", "a,abcdefgh\na,abcdefghijklmnop\n"
+                                "b,abcdefghijklmnopq\nb,x\nc,ab*\n");
+    const char *texts[] = {"x", "X abcdefgh", "ABCDEFGHIJKLMNOP",
+                           "abcdefghijklmnopq", "abcdefghijklmnopqr abx"};
+    long long want_a[] = {0, 1, 1, 0, 0}, want_b[] = {1, 1, 0, 1, 0},
+              want_c[] = {0, 0, 0, 0, 2};
+    for (int i = 0; i < 5; i++) {
+        size_t n = strlen(texts[i]);
+        char *t = malloc(n + 1);
+        memcpy(t, texts[i], n + 1);
+        assert_int_equal(count(d, t, 0, "a"), want_a[i]);
+        assert_int_equal(count(d, t, 0, "b"), want_b[i]);
+        assert_int_equal(count(d, t, 0, "c"), want_c[i]);
+        free(t);
+    }
+    asy_dict_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +556,8 @@ int main(void)
         cmocka_unit_test(test_unknown_format),
         cmocka_unit_test(test_stem),
         cmocka_unit_test(test_lint),
+        cmocka_unit_test(test_fast_path_differential),
+        cmocka_unit_test(test_fast_path_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

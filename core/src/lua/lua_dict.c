@@ -4,6 +4,7 @@
  * per-category counts, the matched spans for auditing, and can add counts
  * straight into a Counter so that aggregation never loops in Lua.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ typedef struct Dict {
     asy_dict *d;         /* NULL until loaded, and after __gc */
     asy_dict_scratch *s; /* this state's matcher memory */
     long long charged;
+    int *lvcats;         /* categories counted at level lvlevel (rows) */
+    int nlv, lvlevel;    /* lvlevel -1: not computed */
 } Dict;
 
 static Dict *todict(lua_State *L, int idx)
@@ -33,8 +36,10 @@ static int dict_gc(lua_State *L)
     Dict *k = luaL_checkudata(L, 1, ASY_DICT_MT);
     asy_dict_free(k->d);
     asy_dict_scratch_free(k->s);
+    free(k->lvcats);
     k->d = NULL;
     k->s = NULL;
+    k->lvcats = NULL;
     asy_lstate_charge(L, -k->charged);
     k->charged = 0;
     return 0;
@@ -162,6 +167,7 @@ int asy_lua_dict_new(lua_State *L)
     const char *format = optstring(L, 2, "format");
     Dict *k = lua_newuserdatauv(L, sizeof *k, 0); /* ... D */
     memset(k, 0, sizeof *k);
+    k->lvlevel = -1;
     luaL_setmetatable(L, ASY_DICT_MT);
     asy_error err;
     if (lua_type(L, 1) == LUA_TSTRING) {
@@ -276,6 +282,141 @@ static int dict_count_into(lua_State *L)
     asy_lua_counter_charge(L, 3);
     lua_pushinteger(L, (lua_Integer)words);
     return 1;
+}
+
+/* The categories counted at `level`, in dictionary order: every category
+ * (level 0), else those at depth `level` and the shallower leaves. A
+ * child always comes after its parent (asy_dict_category creates the
+ * ancestors first). Cached for the last level asked. */
+static const int *level_cats(lua_State *L, Dict *k, int level, int *n)
+{
+    size_t nc = asy_dict_ncategories(k->d);
+    if (k->lvlevel != level || !k->lvcats) {
+        free(k->lvcats);
+        k->lvlevel = -1;
+        k->lvcats = malloc((nc ? nc : 1) * 2 * sizeof *k->lvcats);
+        if (!k->lvcats)
+            luaL_error(L, "not enough memory");
+        int *inner = k->lvcats + nc; /* 1: has a child after it */
+        memset(inner, 0, (nc ? nc : 1) * sizeof *inner);
+        for (size_t j = 0; j < nc; j++) {
+            int p = asy_dict_category_parent(k->d, (int)j);
+            if (p >= 0 && (size_t)p < j)
+                inner[p] = 1;
+        }
+        k->nlv = 0;
+        for (size_t i = 0; i < nc; i++) {
+            int depth = asy_dict_category_depth(k->d, (int)i);
+            if (level > 0 && !(depth == level || (depth < level && !inner[i])))
+                continue;
+            k->lvcats[k->nlv++] = (int)i;
+        }
+        k->lvlevel = level;
+    }
+    *n = k->nlv;
+    return k->lvcats;
+}
+
+/* per_1000 as topics.lua computed it: floor(count * 1e6 / words + 0.5)
+ * / 1000 (an integer 0 when there are no words). */
+static assay_value rate(int64_t count, int64_t words)
+{
+    assay_value v = {ASSAY_INTEGER, 0, 0, NULL, 0};
+    if (words <= 0)
+        return v;
+    v.type = ASSAY_NUMBER;
+    /* wraps like Lua integer arithmetic */
+    int64_t scaled = (int64_t)((uint64_t)count * 1000000u);
+    double r = floor((double)scaled / (double)words + 0.5);
+    v.d = (double)(int64_t)r / 1000;
+    return v;
+}
+
+/* The document's date as tostring(doc.date) gives it, or nil; a non-string
+ * value is converted by Lua and left on the stack. */
+static assay_value doc_date(lua_State *L, const asy_doc *doc)
+{
+    assay_value v = {ASSAY_NIL, 0, 0, NULL, 0};
+    const asy_meta_entry *e = asy_meta_get(&doc->meta, "date");
+    if (!e || (e->type == ASY_META_BOOLEAN && !e->i))
+        return v;
+    v.type = ASSAY_STRING;
+    if (e->type == ASY_META_STRING) {
+        v.s = e->str ? e->str : "";
+        v.len = e->len;
+        return v;
+    }
+    if (e->type == ASY_META_INTEGER)
+        lua_pushinteger(L, (lua_Integer)e->i);
+    else if (e->type == ASY_META_NUMBER)
+        lua_pushnumber(L, e->d);
+    else
+        lua_pushboolean(L, 1);
+    v.s = luaL_tolstring(L, -1, &v.len);
+    return v;
+}
+
+enum { C_ID, C_DATE, C_TOPIC, C_COUNT, C_RATE, C_NONE };
+
+static int column_role(const char *name)
+{
+    static const char *const names[] = {"doc_id", "date", "topic", "count",
+                                        "per_1000"};
+    for (int i = 0; i < C_NONE; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return C_NONE;
+}
+
+/* d:rows(doc, out [, {level=N}]) -> words, rows. Writes one row per
+ * category with a non-zero count into out, in categories(level) order:
+ * the columns named doc_id, date, topic, count and per_1000 (matches x
+ * 1000 / words, 3 decimals) are filled, any other column is nil. The
+ * per-document loop of topics.lua, without a Lua table per row. */
+static int dict_rows(lua_State *L)
+{
+    Dict *k = todict(L, 1);
+    asy_doc *doc = asy_lua_doc_test(L, 2);
+    if (!doc)
+        return luaL_typeerror(L, 2, ASY_DOC_MT);
+    const asy_output_def *def = asy_lua_out_def(L, 3);
+    int level = (int)optlevel(L, 4), n, nrows = 0;
+    int64_t words;
+    int64_t *c = count(L, k, 2, level, &words);
+    const int *cats = level_cats(L, k, level, &n);
+    if (def->ncols > 64)
+        return luaL_error(L, "d:rows: too many columns");
+    assay_value v[64], date = doc_date(L, doc);
+    unsigned char role[64];
+    for (int j = 0; j < def->ncols; j++)
+        role[j] = (unsigned char)column_role(def->columns[j]);
+    size_t idlen = strlen(doc->id);
+    for (int i = 0; i < n; i++) {
+        int64_t m = c[cats[i]];
+        if (!m)
+            continue;
+        const char *topic = asy_dict_category_path(k->d, cats[i]);
+        for (int j = 0; j < def->ncols; j++) {
+            assay_value x = {ASSAY_NIL, 0, 0, NULL, 0};
+            switch (role[j]) {
+            case C_ID: x = (assay_value){ASSAY_STRING, 0, 0, doc->id, idlen};
+                break;
+            case C_DATE: x = date; break;
+            case C_TOPIC: x = (assay_value){ASSAY_STRING, 0, 0, topic,
+                                            strlen(topic)}; break;
+            case C_COUNT: x = (assay_value){ASSAY_INTEGER, m, 0, NULL, 0};
+                break;
+            case C_RATE: x = rate(m, words); break;
+            default: break;
+            }
+            v[j] = x;
+        }
+        asy_lua_out_emit(L, 3, v, def->ncols);
+        nrows++;
+    }
+    lua_pushinteger(L, (lua_Integer)words);
+    lua_pushinteger(L, nrows);
+    return 2;
 }
 
 /* ===== auditing ==================================================================== */
@@ -405,17 +546,14 @@ static int dict_categories(lua_State *L)
 {
     Dict *k = todict(L, 1);
     lua_Integer level = luaL_optinteger(L, 2, 0);
-    lua_newtable(L);
-    lua_Integer n = 0;
-    for (size_t i = 0; i < asy_dict_ncategories(k->d); i++) {
-        int depth = asy_dict_category_depth(k->d, (int)i);
-        int leaf = 1;
-        for (size_t j = i + 1; j < asy_dict_ncategories(k->d) && leaf; j++)
-            leaf = asy_dict_category_parent(k->d, (int)j) != (int)i;
-        if (level > 0 && !(depth == level || (depth < level && leaf)))
-            continue;
-        lua_pushstring(L, asy_dict_category_path(k->d, (int)i));
-        lua_rawseti(L, -2, ++n);
+    int n;
+    const int *cats = level_cats(L, k, level < 0   ? 0
+                                       : level > 1000 ? 1000
+                                                     : (int)level, &n);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, asy_dict_category_path(k->d, cats[i]));
+        lua_rawseti(L, -2, i + 1);
     }
     return 1;
 }
@@ -443,7 +581,8 @@ void asy_lua_dict_open(lua_State *L)
     static const luaL_Reg methods[] = {
         {"match", dict_match},           {"matches", dict_matches},
         {"count_into", dict_count_into}, {"add_terms", dict_add_terms},
-        {"categories", dict_categories}, {NULL, NULL}};
+        {"categories", dict_categories}, {"rows", dict_rows},
+        {NULL, NULL}};
     static const luaL_Reg meta[] = {{"__gc", dict_gc},
                                     {"__close", dict_gc},
                                     {"__len", dict_len},
