@@ -20,6 +20,7 @@ abbreviations plugins/data/abbreviations/<lang>.txt.
 ]]
 
 local LISTS = { "cues", "function", "pronouns", "titles", "nouns", "names" }
+local quote_rows = assay.quote_rows
 
 local function read(rel)
   local text, err = assay.read_file(rel)
@@ -38,28 +39,9 @@ local function load_model(lang)
   }
 end
 
--- Fold one document's speaker sums (assay.quote_rows: parallel arrays of
--- names, records and words) into the speaker table.
-local function tally(speakers, names, nquotes, nwords, date)
-  for i, name in ipairs(names) do
-    local s = speakers[name]
-    if not s then
-      s = { quotes = 0, words = 0, documents = 0 }
-      speakers[name] = s
-    end
-    s.quotes = s.quotes + nquotes[i]
-    s.words = s.words + nwords[i]
-    s.documents = s.documents + 1
-    if date then
-      if not s.first or date < s.first then s.first = date end
-      if not s.last or date > s.last then s.last = date end
-    end
-  end
-end
-
 return {
   name = "quotes",
-  version = "1.0",
+  version = "1.1",   -- 1.1: speaker state kept in Counters
   summary = "Quotations and reported speech with speaker, cue and confidence; speaker totals",
   options = {
     lang = "en",            -- word lists under data/quotes/<lang>/
@@ -81,44 +63,48 @@ return {
     ctx.model = load_model(o.lang)
     ctx.qopts = { model = ctx.model, indirect = o.indirect, floating = o.floating,
                   min_confidence = o.min_confidence }
-    return { speakers = {} }
+    -- per canonical speaker: records, words inside them, documents
+    -- (Counters, kept in C), earliest and latest document date
+    return { speakers = { quotes = assay.counter(), words = assay.counter(),
+                          documents = assay.counter(), first = {}, last = {} } }
   end,
 
   document = function(doc, ctx, out)
-    -- the C side writes the rows (one reused table) and returns only the
-    -- per-document speaker sums
-    local names, nquotes, nwords = assay.quote_rows(doc, ctx.qopts, out.quotes)
-    local date = doc.date and tostring(doc.date) or nil
-    tally(ctx.state.speakers, names, nquotes, nwords, date)
+    -- the C side writes the rows and folds this document's speaker sums
+    -- into ctx.state.speakers
+    local date = doc.date
+    date = date and tostring(date) or nil
+    quote_rows(doc, ctx.qopts, out.quotes, ctx.state.speakers, date)
   end,
 
   merge = function(state, other)
-    for name, o in pairs(other.speakers) do
-      local s = state.speakers[name]
-      if not s then
-        state.speakers[name] = o
-      else
-        s.quotes = s.quotes + o.quotes
-        s.words = s.words + o.words
-        s.documents = s.documents + o.documents
-        if o.first and (not s.first or o.first < s.first) then s.first = o.first end
-        if o.last and (not s.last or o.last > s.last) then s.last = o.last end
-      end
+    local s, o = state.speakers, other.speakers
+    s.quotes:merge(o.quotes)
+    s.words:merge(o.words)
+    s.documents:merge(o.documents)
+    for name, d in pairs(o.first) do
+      if not s.first[name] or d < s.first[name] then s.first[name] = d end
+    end
+    for name, d in pairs(o.last) do
+      if not s.last[name] or d > s.last[name] then s.last[name] = d end
     end
   end,
 
   finish = function(ctx, out)
-    local names = {}
-    for name in pairs(ctx.state.speakers) do names[#names + 1] = name end
     local sp = ctx.state.speakers
+    local names, quotes = {}, {}
+    for name, n in sp.quotes:each() do
+      names[#names + 1] = name
+      quotes[name] = n
+    end
     table.sort(names, function(a, b)
-      if sp[a].quotes ~= sp[b].quotes then return sp[a].quotes > sp[b].quotes end
+      if quotes[a] ~= quotes[b] then return quotes[a] > quotes[b] end
       return a < b
     end)
     for _, name in ipairs(names) do
-      local s = sp[name]
-      out.speakers:row{ speaker_name = name, quotes = s.quotes, words = s.words,
-        first_date = s.first, last_date = s.last, documents = s.documents }
+      out.speakers:row{ speaker_name = name, quotes = quotes[name],
+        words = sp.words:get(name), first_date = sp.first[name],
+        last_date = sp.last[name], documents = sp.documents:get(name) }
     end
   end,
 }

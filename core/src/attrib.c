@@ -82,41 +82,82 @@ static int upper_cp(uint32_t c)
     return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LT;
 }
 
-static int push_tok(actx *c, const asy_wb_seg *s)
+/* Room for n more tokens. */
+static int reserve_toks(actx *c, size_t n)
 {
-    if (c->nt == c->tcap) {
-        size_t ncap = c->tcap ? c->tcap * 2 : 256;
-        tok *nt = realloc(c->t, ncap * sizeof *nt);
-        if (!nt)
-            return -1;
-        c->t = nt;
-        c->tcap = ncap;
-    }
-    tok *t = &c->t[c->nt++];
-    memset(t, 0, sizeof *t);
+    if (c->tcap - c->nt >= n)
+        return 0;
+    size_t ncap = c->tcap ? c->tcap * 2 : 256;
+    if (ncap < c->nt + n)
+        ncap = c->nt + n;
+    tok *nt = realloc(c->t, ncap * sizeof *nt);
+    if (!nt)
+        return -1;
+    c->t = nt;
+    c->tcap = ncap;
+    return 0;
+}
+
+/* Where tokenize is in the sentence and paragraph lists. */
+typedef struct units {
+    size_t si, pi;
+} units;
+
+/* Fill token t from segment s. Its sentence and paragraph are the first
+ * ending after its start (the last when none does): segments, sentences
+ * and paragraphs all come in text order, so u only moves forward. */
+static inline __attribute__((always_inline)) void
+fill_tok(const actx *c, tok *t, const asy_wb_seg *s, units *u)
+{
+    while (u->si + 1 < c->ns && c->sent[u->si].end <= s->start)
+        u->si++;
+    while (u->pi + 1 < c->np && c->para[u->pi].end <= s->start)
+        u->pi++;
     t->s = s->start;
     t->e = s->end;
     t->q = -1;
+    t->sent = u->si;
+    t->para = u->pi;
+    t->cls = 0;
+    t->cap = t->qmark = 0;
     t->cp = first_cp(c->text + s->start, s->end - s->start);
     if (s->kind == ASY_WB_WORD) {
         t->kind = TK_WORD;
         t->cap = (uint8_t)upper_cp(t->cp);
-        t->cls = asy_qlex_get(c->m->lex, c->text + t->s, t->e - t->s);
+        t->cls = asy_qlex_get_in(c->m->lex, c->text + t->s, t->e - t->s,
+                                 c->len - t->s);
     } else if (s->kind == ASY_WB_NUMBER) {
         t->kind = TK_NUM;
     } else {
         t->kind = s->kind == ASY_WB_PUNCT ? TK_PUNCT : TK_OTHER;
         t->qmark = (uint8_t)is_qmark(t->cp);
     }
+}
+
+static int push_tok(actx *c, const asy_wb_seg *s, units *u)
+{
+    if (c->nt == c->tcap && reserve_toks(c, 1) != 0)
+        return -1;
+    fill_tok(c, &c->t[c->nt++], s, u);
     return 0;
 }
 
+/* Tokens with their sentence and paragraph (split_sentences first). */
 static int tokenize(actx *c)
 {
-    if (c->opt.words) { /* the document's cached segments */
-        for (size_t i = 0; i < c->opt.nwords; i++)
-            if (push_tok(c, &c->opt.words[i]) != 0)
-                return -1;
+    units u = {0, 0};
+    if (c->opt.words) { /* the document's cached segments: one token each;
+                           name words noted while the tokens are hot */
+        size_t n = c->opt.nwords;
+        if (reserve_toks(c, n) != 0 ||
+            !(c->names = malloc((n ? n : 1) * sizeof *c->names)))
+            return -1;
+        for (size_t i = 0; i < n; i++) {
+            fill_tok(c, &c->t[i], &c->opt.words[i], &u);
+            c->names[c->nnames] = i;
+            c->nnames += (size_t)tok_name_word(&c->t[i]);
+        }
+        c->nt = n;
         return 0;
     }
     asy_wb_iter it;
@@ -125,25 +166,11 @@ static int tokenize(actx *c)
     asy_wb_init(&it, c->text, c->len, ASY_WB_NOSPACE);
     while ((k = asy_wb_fill(&it, seg, 64)) > 0)
         for (size_t i = 0; i < k; i++)
-            if (push_tok(c, &seg[i]) != 0)
+            if (push_tok(c, &seg[i], &u) != 0)
                 return -1;
     return 0;
 }
 
-/* Sentence and paragraph index of every token (spans are ordered). */
-static void assign_units(actx *c)
-{
-    size_t si = 0, pi = 0;
-    for (size_t i = 0; i < c->nt; i++) {
-        tok *t = &c->t[i];
-        while (si + 1 < c->ns && c->sent[si].end <= t->s)
-            si++;
-        while (pi + 1 < c->np && c->para[pi].end <= t->s)
-            pi++;
-        t->sent = si;
-        t->para = pi;
-    }
-}
 
 /* Mark the tokens inside each outermost quotation; remember its first and
  * last token. */
@@ -184,23 +211,8 @@ static int same_sent(const actx *c, size_t i, size_t j)
     return i < c->nt && j < c->nt && c->t[i].sent == c->t[j].sent;
 }
 
-int tok_is(const actx *c, size_t i, const char *w)
-{
-    size_t n = strlen(w);
-    const tok *t = &c->t[i];
-    if (t->e - t->s != n)
-        return 0;
-    for (size_t k = 0; k < n; k++) {
-        char a = c->text[t->s + k];
-        if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != w[k])
-            return 0;
-    }
-    return 1;
-}
-
-/* A cue verb at token i (lowercase word outside quotations): its length
- * in tokens (2 for "called for"), or 0. */
-size_t cue_at(const actx *c, size_t i)
+/* cue_at (attrib_int.h) past its first test. */
+size_t asy_attrib_cue(const actx *c, size_t i)
 {
     if (i >= c->nt || c->t[i].kind != TK_WORD || c->t[i].cap ||
         c->t[i].q >= 0)
@@ -714,9 +726,11 @@ static int according(actx *c, size_t a, size_t b)
 {
     for (size_t x = a; x + 1 <= b; x++) {
         match m;
+        if (!(c->t[x].cls & ASY_QL_ACCORDING) || c->t[x].q >= 0 ||
+            !tok_is(c, x + 1, "to"))
+            continue;
         match_init(&m);
-        if (c->t[x].q >= 0 || !(c->t[x].cls & ASY_QL_ACCORDING) ||
-            !tok_is(c, x + 1, "to") || !np_after(c, x + 2, &m))
+        if (!np_after(c, x + 2, &m))
             continue;
         m.cue0 = x;
         m.cue1 = x + 1;
@@ -933,7 +947,6 @@ static int prepare(actx *c, asy_error *err)
         return -1;
     if (c->nt > 0 && c->t[c->nt - 1].e > c->len)
         return -2; /* segments of another text: a caller's bug */
-    assign_units(c);
     if (assign_quotes(c) != 0)
         return -1;
     c->busy = calloc(c->ns ? c->ns : 1, 1);
@@ -950,6 +963,7 @@ static void release(actx *c)
     free(c->qt1);
     free(c->busy);
     free(c->rtok);
+    free(c->names);
     if (c->own_qs)
         asy_quotes_free(&c->qs);
 }
@@ -1022,7 +1036,8 @@ int asy_attrib_run(const char *text, size_t len, const asy_qmodel *m,
 }
 
 /* Direct records [0, nd) and reported ones [nd, n) are each in text
- * order: merge them, moving segments along, and drop records below
+ * order: merge them, moving segments and speaker tokens (c->rtok, which
+ * the coreference step reads) along, and drop records below
  * min_confidence. */
 static int sort_records(actx *c)
 {
@@ -1032,22 +1047,29 @@ static int sort_records(actx *c)
         return 0;
     r.a = malloc(o->n * sizeof *r.a);
     r.seg = malloc((o->nseg ? o->nseg : 1) * sizeof *r.seg);
-    if (!r.a || !r.seg) {
+    size_t *rt = malloc(o->n * 2 * sizeof *rt);
+    if (!r.a || !r.seg || !rt) {
         asy_attrs_free(&r);
+        free(rt);
         return -1;
     }
     for (size_t i = 0, j = c->ndirect; i < c->ndirect || j < o->n;) {
         int left = j >= o->n || (i < c->ndirect &&
                                  o->a[i].start <= o->a[j].start);
-        asy_attr a = o->a[left ? i++ : j++];
+        size_t k = left ? i++ : j++;
+        asy_attr a = o->a[k];
         if (a.confidence < c->opt.min_confidence)
             continue;
         memcpy(r.seg + r.nseg, o->seg + a.seg, a.nseg * sizeof *r.seg);
         a.seg = r.nseg;
         r.nseg += a.nseg;
+        rt[2 * r.n] = c->rtok[2 * k];
+        rt[2 * r.n + 1] = c->rtok[2 * k + 1];
         r.a[r.n++] = a;
     }
     asy_attrs_free(o);
     *o = r;
+    free(c->rtok);
+    c->rtok = rt;
     return 0;
 }

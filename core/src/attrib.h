@@ -79,6 +79,10 @@ int asy_qlex_parse(asy_qlex *lx, const char *text, size_t len,
                    const char *name, asy_error *err);
 /* Class bits of w[0..n) (ASCII case ignored), 0 when absent. */
 uint32_t asy_qlex_get(const asy_qlex *lx, const char *w, size_t n);
+/* The same, when room >= n bytes may be read at w (a word inside a
+ * longer text): the key is then loaded eight bytes at a time. */
+uint32_t asy_qlex_get_in(const asy_qlex *lx, const char *w, size_t n,
+                         size_t room);
 /* Class bits of the phrase "a b" (both given separately), 0 if absent. */
 uint32_t asy_qlex_get2(const asy_qlex *lx, const char *a, size_t an,
                        const char *b, size_t bn);

@@ -192,31 +192,9 @@ int np_after(const actx *c, size_t i, match *m)
 
 /* ===== canonical names ================================================ */
 
-/* Token index whose start is byte b (tokens are sorted). */
-static size_t tok_at(const actx *c, size_t b)
-{
-    size_t lo = 0, hi = c->nt;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (c->t[mid].s < b)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static size_t tok_end(const actx *c, size_t b)
-{
-    size_t i = tok_at(c, b);
-    return i > 0 ? i - 1 : 0;
-}
-
 static int name_word(const actx *c, size_t x)
 {
-    const tok *t = &c->t[x];
-    return t->kind == TK_WORD && t->cap &&
-           !(t->cls & (ASY_QL_TITLE | ASY_QL_DET | ASY_QL_STOP));
+    return tok_name_word(&c->t[x]);
 }
 
 /* Length of a word without a possessive "’s" / "'s". */
@@ -264,22 +242,35 @@ static int same_word(const actx *c, size_t x, size_t y)
 }
 
 /* A one-word name ("Xi", "Clinton") becomes the first longer run holding
- * it earlier in the text; the word as surname (last) is preferred. */
+ * it earlier in the text; the word as surname (last) is preferred. One
+ * scan over the name words before x (c->names): the first surname match
+ * wins at once, else the first match of any position. */
 static int expand(const actx *c, size_t x, size_t *a, size_t *b)
 {
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t y = 0; y < x; y++) {
-            size_t s, e;
-            if (!name_word(c, y) || !same_word(c, x, y) ||
-                name_run(c, y, &s, &e) < 2)
-                continue;
-            if (pass == 0 && e != y)
-                continue;
+    size_t fa = 0, fb = 0;
+    int found = 0;
+    char first = c->text[c->t[x].s];
+    for (size_t k = 0; k < c->nnames && c->names[k] < x; k++) {
+        size_t y = c->names[k], s, e;
+        if (c->text[c->t[y].s] != first || !same_word(c, x, y) ||
+            name_run(c, y, &s, &e) < 2)
+            continue;
+        if (e == y) {
             *a = s;
             *b = e;
             return 1;
         }
-    return 0;
+        if (!found) {
+            found = 1;
+            fa = s;
+            fb = e;
+        }
+    }
+    if (found) {
+        *a = fa;
+        *b = fb;
+    }
+    return found;
 }
 
 static int gender_of(const actx *c, size_t a)
@@ -396,7 +387,8 @@ static void resolve_one(const actx *c, resolved *rs, size_t r)
     o->person = 0;
     if (A->spk_start == ASY_ATTR_NONE)
         return;
-    size_t a = tok_at(c, A->spk_start), b = tok_end(c, A->spk_end);
+    /* the speaker's tokens (sort_records keeps c->rtok in record order) */
+    size_t a = c->rtok[2 * r], b = c->rtok[2 * r + 1];
     if (a >= c->nt || b < a)
         return;
     if (a == b && (tok_is(c, a, "who") || tok_is(c, a, "which"))) {
@@ -416,11 +408,29 @@ static void resolve_one(const actx *c, resolved *rs, size_t r)
     resolve_np(c, a, b, o);
 }
 
+/* c->names: every name word of the text, for expand (unless tokenize
+ * collected them). */
+static int index_names(actx *c)
+{
+    if (c->names)
+        return 0;
+    c->nnames = 0;
+    c->names = malloc((c->nt ? c->nt : 1) * sizeof *c->names);
+    if (!c->names)
+        return -1;
+    for (size_t y = 0; y < c->nt; y++)
+        if (name_word(c, y))
+            c->names[c->nnames++] = y;
+    return 0;
+}
+
 int asy_attrib_coref(actx *c)
 {
     size_t n = c->out->n;
     if (n == 0)
         return 0;
+    if (index_names(c) != 0)
+        return -1;
     resolved *rs = malloc(n * sizeof *rs);
     if (!rs)
         return -1;

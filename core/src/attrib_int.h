@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "attrib.h"
 #include "quote.h"
@@ -40,6 +41,9 @@ typedef struct actx {
     asy_attrs *out;
     size_t acap, segcap, ndirect;
     size_t *rtok;       /* per record: speaker's first and last token */
+    size_t *names;      /* coreference: the name words' tokens, in order
+                           (collected by tokenize, else by the coref step) */
+    size_t nnames;
 } actx;
 
 /* A speaker/cue match; token indices, (size_t)-1 when absent. */
@@ -52,9 +56,41 @@ typedef struct match {
     int pron;
 } match;
 
+/* A capitalised word that is not a title, determiner or [stop] word: a
+ * word of a proper name (coreference). */
+static inline int tok_name_word(const tok *t)
+{
+    return t->kind == TK_WORD && t->cap &&
+           !(t->cls & (ASY_QL_TITLE | ASY_QL_DET | ASY_QL_STOP));
+}
+
 int at_punct(const actx *c, size_t i, char ch);
-int tok_is(const actx *c, size_t i, const char *w);
-size_t cue_at(const actx *c, size_t i);
+/* Token i is the word w (lower case; ASCII case ignored). Inline so that
+ * the length of a literal w is known at compile time. */
+static inline int tok_is(const actx *c, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    const tok *t = &c->t[i];
+    if (t->e - t->s != n)
+        return 0;
+    for (size_t k = 0; k < n; k++) {
+        char a = c->text[t->s + k];
+        if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != w[k])
+            return 0;
+    }
+    return 1;
+}
+size_t asy_attrib_cue(const actx *c, size_t i);
+/* A cue verb at token i (lowercase word outside quotations): its length
+ * in tokens (2 for "called for"), or 0. Inline first test: only a word
+ * the lexicon lists as a cue or as the head of a two-word cue can be one
+ * (the rules ask this of nearly every token). */
+static inline size_t cue_at(const actx *c, size_t i)
+{
+    if (i >= c->nt || !(c->t[i].cls & (ASY_QL_CUE | ASY_QL_HEAD)))
+        return 0;
+    return asy_attrib_cue(c, i);
+}
 
 /* Speaker phrase ending just before token i, starting at or after lo. */
 int np_before(const actx *c, size_t i, size_t lo, match *m);

@@ -200,64 +200,129 @@ static int needs_prefix(const char *s, size_t n)
 /* CSV                                                                   */
 /* ===================================================================== */
 
-static int needs_quotes(const char *s, size_t n)
+/* The row's worst case is reserved once, then every cell is written
+ * without per-cell buffer calls (this runs for each cell of every row).
+ * Rules: see the file comment (quoting, the single-column "", safe
+ * mode). */
+
+/* 1 if one of the bytes is , " CR or LF; eight bytes a step (the
+ * zero-byte test has no false negatives and no false positives as a
+ * whole-word answer). */
+static int has_special(const char *s, size_t n)
 {
-    if (n == 0)
-        return 0;
-    if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
-        return 1;
-    for (size_t k = 0; k < n; k++) {
-        char c = s[k];
-        if (c == ',' || c == '"' || c == '\r' || c == '\n')
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v, a, b, c, d;
+        memcpy(&v, s + i, 8);
+        a = v ^ (ones * ','), b = v ^ (ones * '"');
+        c = v ^ (ones * '\r'), d = v ^ (ones * '\n');
+        if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
+             ((d - ones) & ~d)) & high)
             return 1;
     }
+    for (; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+            return 1;
     return 0;
 }
 
-/* Append s quoted by libcsv (outer quotes, inner quotes doubled). */
-static int put_quoted(asy_buf *out, const char *s, size_t n)
+/* Bytes a cell may take: a string quoted with every byte doubled and a
+ * safe-mode prefix; numbers within asy_format_double's 40. */
+static size_t csv_bound(const assay_value *v)
 {
-    if (n > (SIZE_MAX - 8) / 2)
+    if (v->type == ASSAY_STRING)
+        return v->len > SIZE_MAX / 4 ? SIZE_MAX / 2 : 2 * v->len + 4;
+    return 40;
+}
+
+/* A non-empty string cell at p (room: csv_bound); returns the end. */
+static char *csv_put_string(char *p, const char *s, size_t n, int safe)
+{
+    int pre = safe && needs_prefix(s, n);
+    char first = pre ? '\'' : s[0];
+    int quote = first == ' ' || first == '\t' || s[n - 1] == ' ' ||
+                s[n - 1] == '\t' || has_special(s, n);
+    if (!quote) {
+        if (pre)
+            *p++ = '\'';
+        memcpy(p, s, n);
+        return p + n;
+    }
+    if (!pre)
+        return p + csv_write(p, 2 * n + 2, s, n);
+    /* '"' + '\'' + s quoted by libcsv without its opening quote */
+    size_t k = csv_write(p + 1, 2 * n + 2, s, n);
+    p[0] = '"';
+    p[1] = '\'';
+    return p + 1 + k;
+}
+
+static char *csv_put(const asy_csvout *w, char *p, const assay_value *v)
+{
+    char tmp[40];
+    size_t n;
+    switch (v->type) {
+    case ASSAY_STRING:
+        if (v->len > 0)
+            return csv_put_string(p, v->s, v->len, w->safe);
+        break;
+    case ASSAY_INTEGER: {
+        char *e = tmp + 24, *q = e;
+        uint64_t u = v->i < 0 ? 0 - (uint64_t)v->i : (uint64_t)v->i;
+        do {
+            *--q = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v->i < 0)
+            *--q = '-';
+        memcpy(p, q, (size_t)(e - q));
+        return p + (e - q);
+    }
+    case ASSAY_NUMBER:
+        asy_format_double(v->d, tmp, sizeof tmp);
+        n = strlen(tmp);
+        memcpy(p, tmp, n);
+        return p + n;
+    case ASSAY_BOOLEAN:
+        n = v->i ? 4 : 5;
+        memcpy(p, v->i ? "true" : "false", n);
+        return p + n;
+    case ASSAY_NIL:
+        break;
+    default:
+        return p;
+    }
+    if (w->ncols == 1) { /* nil or "": a lone empty field reads as no row */
+        memcpy(p, "\"\"", 2);
+        return p + 2;
+    }
+    return p;
+}
+
+static int csv_row(asy_csvout *w, const assay_value *vals)
+{
+    size_t need = 1;
+    for (int k = 0; k < w->ncols; k++) {
+        size_t b = csv_bound(&vals[k]);
+        if (need > SIZE_MAX / 2 - b)
+            return -1;
+        need += b + 1;
+    }
+    if (asy_buf_reserve(&w->scratch, need) < 0)
         return -1;
-    size_t room = 2 * n + 2;
-    if (asy_buf_reserve(out, room) < 0)
-        return -1;
-    size_t w = csv_write(out->data + out->len, room, s, n);
-    if (w > room)
-        return -1;
-    out->len += w;
-    out->data[out->len] = '\0';
+    char *start = w->scratch.data + w->scratch.len, *p = start;
+    for (int k = 0; k < w->ncols; k++) {
+        if (k)
+            *p++ = ',';
+        p = csv_put(w, p, &vals[k]);
+    }
+    *p++ = '\n';
+    w->scratch.len += (size_t)(p - start);
+    w->scratch.data[w->scratch.len] = '\0';
     return 0;
 }
 
-static int csv_text(asy_buf *out, const char *s, size_t n)
-{
-    if (needs_quotes(s, n))
-        return put_quoted(out, s, n);
-    return asy_buf_append(out, s, n);
-}
-
-/* A string cell, with the safe-mode prefix when it applies. */
-static int csv_string(asy_buf *out, const char *s, size_t n, int safe)
-{
-    if (!(safe && needs_prefix(s, n)))
-        return csv_text(out, s, n);
-    asy_buf tmp = ASY_BUF_INIT;
-    int r = -1;
-    if (asy_buf_putc(&tmp, '\'') == 0 && asy_buf_append(&tmp, s, n) == 0)
-        r = csv_text(out, tmp.data, tmp.len);
-    asy_buf_free(&tmp);
-    return r;
-}
-
-static int csv_cell(asy_csvout *w, const assay_value *v)
-{
-    if (v->type == ASSAY_STRING && v->len > 0)
-        return csv_string(&w->scratch, v->s, v->len, w->safe);
-    if (w->ncols == 1 && (v->type == ASSAY_STRING || v->type == ASSAY_NIL))
-        return asy_buf_puts(&w->scratch, "\"\"");
-    return asy_value_text(v, &w->scratch);
-}
 
 /* ===================================================================== */
 /* TSV                                                                   */
@@ -394,13 +459,12 @@ static int flush_scratch(asy_csvout *w)
 /* Format one row (CSV/TSV) of values into the scratch buffer. */
 static int sep_row(asy_csvout *w, const assay_value *vals)
 {
-    char sep = w->fmt == ASY_FMT_TSV ? '\t' : ',';
+    if (w->fmt == ASY_FMT_CSV)
+        return csv_row(w, vals);
     for (int k = 0; k < w->ncols; k++) {
-        if (k && asy_buf_putc(&w->scratch, sep) < 0)
+        if (k && asy_buf_putc(&w->scratch, '\t') < 0)
             return -1;
-        int r = w->fmt == ASY_FMT_TSV ? tsv_cell(w, &vals[k])
-                                      : csv_cell(w, &vals[k]);
-        if (r < 0)
+        if (tsv_cell(w, &vals[k]) < 0)
             return -1;
     }
     return asy_buf_putc(&w->scratch, '\n');

@@ -9,6 +9,9 @@
 #include <strings.h>
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "quote.h"
 
@@ -666,16 +669,40 @@ static int cold8(const unsigned char *p)
     return !((z | x) & high);
 }
 
+/* The first byte at or after i (< pe) that is " ' or not ASCII (every
+ * hot byte is one), 16 bytes a step; i itself when fewer remain. */
+static size_t skip_cold(const unsigned char *t, size_t i, size_t pe)
+{
+#ifdef __SSE2__
+    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\'');
+    while (pe - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i q = _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq));
+        unsigned mask = (unsigned)(_mm_movemask_epi8(q) | _mm_movemask_epi8(v));
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#else
+    (void)t;
+    (void)pe;
+#endif
+    return i;
+}
+
 static void scan_para(scan *s, size_t ps, size_t pe)
 {
     const unsigned char *t = s->t;
     s->ps = ps;
     s->pe = t + pe;
     for (size_t i = ps; i < pe && !s->oom;) {
+        i = skip_cold(t, i, pe);
         if (pe - i >= 8 && cold8(t + i)) {
             i += 8;
             continue;
         }
+        if (i >= pe)
+            break;
         if (!hot[t[i]]) {
             i++;
             continue;

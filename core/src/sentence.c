@@ -37,6 +37,9 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "sentence.h"
 
@@ -46,6 +49,10 @@
  * U+FFFD of length 1, so scanning always advances. */
 static int32_t cp_at(const char *t, size_t i, size_t e, size_t *n)
 {
+    if ((unsigned char)t[i] < 0x80) {
+        *n = 1;
+        return (unsigned char)t[i];
+    }
     int32_t c;
     utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t + i,
                                           (utf8proc_ssize_t)(e - i), &c);
@@ -68,7 +75,9 @@ static size_t prev_char(const char *t, size_t lo, size_t i)
 
 static int is_ws(int32_t c)
 {
-    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 ||
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    return c == 0x85 ||
            c == 0xFEFF || utf8proc_category(c) == UTF8PROC_CATEGORY_ZS ||
            c == 0x2028 || c == 0x2029;
 }
@@ -119,23 +128,31 @@ static int dash_at(const char *t, size_t p, size_t e)
 
 static int is_upper(int32_t c)
 {
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
     utf8proc_category_t k = utf8proc_category(c);
     return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LT;
 }
 
 static int is_lower(int32_t c)
 {
+    if (c < 0x80)
+        return c >= 'a' && c <= 'z';
     return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
 }
 
 static int is_letter(int32_t c)
 {
+    if (c < 0x80)
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
     utf8proc_category_t k = utf8proc_category(c);
     return k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO;
 }
 
 static int is_digit(int32_t c)
 {
+    if (c < 0x80)
+        return c >= '0' && c <= '9';
     return utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
 }
 
@@ -143,6 +160,9 @@ static int is_digit(int32_t c)
  * apostrophes, hyphens and the dots of "U.S.". */
 static int is_wordch(int32_t c)
 {
+    if (c < 0x80)
+        return is_letter(c) || is_digit(c) || c == '\'' || c == '-' ||
+               c == '.';
     utf8proc_category_t k = utf8proc_category(c);
     return (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_ND) ||
            c == '\'' || c == 0x2019 || c == '-' || c == '.';
@@ -451,6 +471,64 @@ static void read_run(cand *c)
     c->k = p;
 }
 
+/* The first byte at or after p that may start a terminal mark: ". ! ?"
+ * or the lead byte of a three-byte one (U+2026, U+203C, U+2047–2049:
+ * E2; U+3002: E3; U+FF01, U+FF0E, U+FF1F: EF). Continuation bytes never
+ * equal these, so skipping byte by byte finds the same candidates as
+ * decoding every character, at a fraction of the cost. */
+static const unsigned char CANDIDATE[256] = {
+    ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1};
+
+/* 1 if one of the 8 bytes at u is . ! ? or not ASCII (exact: the
+ * zero-byte test below has no false negatives, and a positive only sends
+ * the 8 bytes to the byte-wise check). */
+static int may_hold(const unsigned char *u)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    uint64_t v;
+    memcpy(&v, u, 8);
+    uint64_t a = v ^ (ones * '.'), b = v ^ (ones * '!'), c = v ^ (ones * '?');
+    return (((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | v) &
+           high ? 1 : 0;
+}
+
+static size_t next_candidate(const char *t, size_t p, size_t e)
+{
+    const unsigned char *u = (const unsigned char *)t;
+#ifdef __SSE2__
+    /* 16 bytes a step: the first . ! ? or non-ASCII byte, then the exact
+     * test on that byte */
+    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'),
+                  qm = _mm_set1_epi8('?');
+    while (p + 16 <= e) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + p));
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+            _mm_cmpeq_epi8(v, qm));
+        unsigned mask = (unsigned)(_mm_movemask_epi8(hit) |
+                                   _mm_movemask_epi8(v));
+        if (!mask) {
+            p += 16;
+            continue;
+        }
+        p += (size_t)__builtin_ctz(mask);
+        if (CANDIDATE[u[p]])
+            return p;
+        p++;
+    }
+#endif
+    for (;;) {
+        while (p + 8 <= e && !may_hold(u + p))
+            p += 8;
+        size_t stop = e - p > 8 ? p + 8 : e;
+        for (; p < stop; p++)
+            if (CANDIDATE[u[p]])
+                return p;
+        if (p >= e)
+            return e;
+    }
+}
+
 int asy_sentences_news_range(const char *text, size_t start, size_t end,
                              const asy_abbrevs *ab, asy_span **spans,
                              size_t *n, size_t *cap, asy_error *err)
@@ -459,6 +537,9 @@ int asy_sentences_news_range(const char *text, size_t start, size_t end,
     cand c = {text, start, end, start, 0, 0, 0, 0, 0, 0, 0, 0, ab};
     size_t len;
     for (size_t p = start; p < end;) {
+        p = next_candidate(text, p, end);
+        if (p >= end)
+            break;
         if (!is_terminal(cp_at(text, p, end, &len))) {
             p += len;
             continue;

@@ -75,6 +75,46 @@ static char *sub(const char *s, size_t a, size_t b)
 
 /* ==== word lists ======================================================= */
 
+/* Keys of every length 1..63, found in any ASCII case whether the word
+ * stands alone (room = its length) or inside a longer text (loaded eight
+ * bytes at a time); non-ASCII bytes are compared as they are. */
+static void test_lex_lengths(void **state)
+{
+    (void)state;
+    asy_qlex *lx = asy_qlex_new();
+    char w[80], up[80], text[160];
+    for (size_t n = 1; n < 64; n++) {
+        for (size_t i = 0; i < n; i++)
+            w[i] = (char)('a' + (i * 7 + n) % 26);
+        assert_int_equal(asy_qlex_add(lx, ASY_QL_TITLE, w, n), ASSAY_OK);
+    }
+    assert_int_equal(asy_qlex_add(lx, ASY_QL_MALE, "\xC3\xA9mile", 6),
+                     ASSAY_OK);
+    for (size_t n = 1; n < 64; n++) {
+        for (size_t i = 0; i < n; i++) {
+            w[i] = (char)('a' + (i * 7 + n) % 26);
+            up[i] = (char)(w[i] - 32);
+        }
+        assert_int_equal(asy_qlex_get(lx, w, n), ASY_QL_TITLE);
+        memset(text, 'z', sizeof text);
+        memcpy(text + 3, up, n);
+        assert_int_equal(asy_qlex_get_in(lx, text + 3, n, sizeof text - 3),
+                         ASY_QL_TITLE);
+        assert_int_equal(asy_qlex_get_in(lx, text + 3, n, n), ASY_QL_TITLE);
+        /* one byte more or less is another word */
+        assert_int_equal(asy_qlex_get_in(lx, text + 3, n + 1,
+                                         sizeof text - 3) & ASY_QL_TITLE,
+                         0);
+        if (n > 1)
+            assert_int_equal(asy_qlex_get(lx, w, n - 1) & ASY_QL_TITLE, 0);
+    }
+    assert_int_equal(asy_qlex_get(lx, "\xC3\xA9MILE", 6), ASY_QL_MALE);
+    assert_int_equal(asy_qlex_get(lx, "\xC3\x89mile", 6), 0); /* É: not folded */
+    assert_int_equal(asy_qlex_get(lx, w, 64), 0); /* too long for a key */
+    assert_int_equal(asy_qlex_get(lx, w, 0), 0);
+    asy_qlex_free(lx);
+}
+
 static void test_lex(void **state)
 {
     (void)state;
@@ -449,6 +489,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lex),
+        cmocka_unit_test(test_lex_lengths),
         cmocka_unit_test(test_quote_speaker_cue),
         cmocka_unit_test(test_quote_cue_speaker_title),
         cmocka_unit_test(test_interrupted),

@@ -101,6 +101,46 @@ static void test_csv_cells(void **state)
     CELL_EQ(C, 0, B(0), "false\n");
 }
 
+/* A special byte at every position of strings long enough for the
+ * eight-bytes-at-a-time scan (and in the tail it leaves): quoted exactly
+ * when one is there; a quote inside is doubled. */
+static void test_csv_special_anywhere(void **state)
+{
+    (void)state;
+    const char specials[] = {',', '"', '\r', '\n'};
+    char s[41], want[100];
+    for (size_t k = 0; k < sizeof specials; k++)
+        for (size_t pos = 0; pos < 40; pos++) {
+            memset(s, 'a', 40);
+            s[40] = '\0';
+            s[pos] = specials[k];
+            assay_value v = {.type = ASSAY_STRING, .s = s, .len = 40};
+            int dq = specials[k] == '"';
+            snprintf(want, sizeof want, "\"%.*s%s%s\"\n", (int)pos, s,
+                     dq ? "\"\"" : (char[]){specials[k], 0}, s + pos + 1);
+            char *got = cell(ASY_FMT_CSV, 0, v);
+            assert_string_equal(got, want);
+            free(got);
+        }
+    char plain[41];
+    memset(plain, 'b', 40);
+    plain[40] = '\0';
+    for (size_t n = 0; n <= 40; n++) { /* no special byte: written raw */
+        assay_value v = {.type = ASSAY_STRING, .s = plain, .len = n};
+        char *got = cell(ASY_FMT_CSV, 0, v);
+        snprintf(want, sizeof want, "%s%.*s\n", n ? "" : "\"\"", (int)n,
+                 plain);
+        assert_string_equal(got, want);
+        free(got);
+    }
+    /* non-ASCII bytes and the high bit do not count as special */
+    CELL_EQ(ASY_FMT_CSV, 0, S("\xE2\x80\x9Cquoted\xE2\x80\x9D said the mayor"),
+            "\xE2\x80\x9Cquoted\xE2\x80\x9D said the mayor\n");
+    /* safe-mode prefix and quoting together, long string */
+    CELL_EQ(ASY_FMT_CSV, 1, S("=HYPERLINK(\"http://x\") and more text"),
+            "\"'=HYPERLINK(\"\"http://x\"\") and more text\"\n");
+}
+
 static void test_csv_rows(void **state)
 {
     (void)state;
@@ -286,6 +326,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_double), cmocka_unit_test(test_csv_cells),
+        cmocka_unit_test(test_csv_special_anywhere),
         cmocka_unit_test(test_csv_rows),      cmocka_unit_test(test_safe_mode),
         cmocka_unit_test(test_tsv),           cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_parse),
