@@ -79,6 +79,49 @@ static void dot_decimal(char *s)
 }
 
 /*
+ * Fast exact path for the common "a few decimals" value (rates, shares):
+ * when d is m / 10^k for an integer m of at most 15 digits and k <= 4,
+ * that decimal is the only one of <= 15 significant digits reading back
+ * as d (DBL_DIG = 15), so it is what the search below would find, and %g
+ * would print it in fixed notation (|d| >= 1e-4, not integral).
+ * Returns 0 when d is not such a value.
+ */
+static int few_decimals(double d, char *buf, size_t size)
+{
+    static const double p10[] = {1, 10, 100, 1000, 10000};
+    if (!(fabs(d) < 1e10) || size < 32)
+        return 0;
+    for (int k = 1; k <= 4; k++) {
+        double m = nearbyint(d * p10[k]);
+        if (m / p10[k] != d)
+            continue;
+        uint64_t v = (uint64_t)fabs(m);
+        char tmp[32], *p = tmp + sizeof tmp;
+        int w = k;
+        while (w > 0 && v % 10 == 0) { /* no trailing zeros */
+            v /= 10;
+            w--;
+        }
+        if (w == 0)
+            return 0; /* integral after all: not this path */
+        for (int i = 0; i < w; i++, v /= 10)
+            *--p = (char)('0' + v % 10);
+        *--p = '.';
+        do {
+            *--p = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        if (d < 0)
+            *--p = '-';
+        size_t n = (size_t)(tmp + sizeof tmp - p);
+        memcpy(buf, p, n);
+        buf[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/*
  * Shortest "%.{p}g" (p in 1..17) that strtod()s back to d. Rounding to p+1
  * digits is never farther from d than rounding to p digits, so "p digits
  * round-trip" is monotone in p and a binary search finds the shortest
@@ -103,6 +146,8 @@ void asy_format_double(double d, char *buf, size_t size)
         snprintf(buf, size, "%.0f", d);
         return;
     }
+    if (few_decimals(d, buf, size))
+        return;
     char tmp[40];
     int lo = 1, hi = 17;
     while (lo < hi) {

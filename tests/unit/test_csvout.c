@@ -322,10 +322,48 @@ static void test_peer_python_bom(void **state)
     peer_check(1);
 }
 
+/* Values with a few decimals (rates such as per_1000) take a shortcut in
+ * asy_format_double; it must print what the shortest-round-trip search
+ * prints, here recomputed the slow way for 200,000 values m / 10^k. */
+static void shortest_g(double d, char *out, size_t size)
+{
+    for (int p = 1; p <= 17; p++) {
+        snprintf(out, size, "%.*g", p, d);
+        if (strtod(out, NULL) == d)
+            return;
+    }
+}
+
+static void test_format_few_decimals(void **state)
+{
+    (void)state;
+    static const double p10[] = {1, 10, 100, 1000, 10000, 100000};
+    unsigned x = 7;
+    char got[64], want[64];
+    for (int i = 0; i < 200000; i++) {
+        x = x * 1103515245u + 12345u;
+        double m = (double)((x >> 4) % 100000000u) * ((x & 1) ? -1 : 1);
+        double d = m / p10[(x >> 1) % 6];
+        if (d == (double)(long long)d)
+            continue; /* integers take the %.0f path */
+        asy_format_double(d, got, sizeof got);
+        shortest_g(d, want, sizeof want);
+        if (strcmp(got, want) != 0)
+            fail_msg("%.17g: got %s, want %s", d, got, want);
+    }
+    asy_format_double(0.0005, got, sizeof got);
+    assert_string_equal(got, "0.0005");
+    asy_format_double(-12.5, got, sizeof got);
+    assert_string_equal(got, "-12.5");
+    asy_format_double(0.1 + 0.2, got, sizeof got);
+    assert_string_equal(got, "0.30000000000000004");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_format_double), cmocka_unit_test(test_csv_cells),
+        cmocka_unit_test(test_format_double),
+        cmocka_unit_test(test_format_few_decimals), cmocka_unit_test(test_csv_cells),
         cmocka_unit_test(test_csv_special_anywhere),
         cmocka_unit_test(test_csv_rows),      cmocka_unit_test(test_safe_mode),
         cmocka_unit_test(test_tsv),           cmocka_unit_test(test_jsonl),
