@@ -2,11 +2,19 @@
  * sha256.c — SHA-256 after FIPS 180-4 (sections 4.1.2, 4.2.2, 5.1.1,
  * 6.2): 64-byte blocks, big-endian words, length padding. Checked against
  * the NIST example vectors in tests/unit/test_sha256.c. Portable C (no
- * SHA-NI): the rounds are unrolled, see compress().
+ * SHA-NI): the rounds are unrolled, see compress(). When assay is built
+ * with OpenSSL's libcrypto (ASSAY_HAVE_LIBCRYPTO), the one-shot helpers,
+ * which hash a run manifest's inputs, use its SHA-256 instead: it runs on
+ * the CPU's vector units (2-4x this code here). The streaming API stays
+ * ours; the tests check that both give the same digests.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifdef ASSAY_HAVE_LIBCRYPTO
+#include <openssl/evp.h>
+#endif
 
 #include "sha256.h"
 
@@ -162,13 +170,70 @@ void asy_sha256_hex(const unsigned char d[ASY_SHA256_BYTES],
     out[2 * ASY_SHA256_BYTES] = '\0';
 }
 
+/* The digest behind the one-shot helpers: libcrypto's when it is built in
+ * and starts, else ours. */
+typedef struct digest {
+#ifdef ASSAY_HAVE_LIBCRYPTO
+    EVP_MD_CTX *md;
+#endif
+    asy_sha256 own;
+    int failed; /* libcrypto refused data: the digest cannot be trusted */
+} digest;
+
+static void digest_init(digest *g)
+{
+    g->failed = 0;
+    asy_sha256_init(&g->own);
+#ifdef ASSAY_HAVE_LIBCRYPTO
+    g->md = EVP_MD_CTX_new();
+    if (g->md && EVP_DigestInit_ex(g->md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(g->md);
+        g->md = NULL;
+    }
+#endif
+}
+
+static void digest_update(digest *g, const void *data, size_t len)
+{
+#ifdef ASSAY_HAVE_LIBCRYPTO
+    if (g->md) {
+        g->failed |= EVP_DigestUpdate(g->md, data, len) != 1;
+        g->own.total += len; /* the size is still ours to report */
+        return;
+    }
+#endif
+    asy_sha256_update(&g->own, data, len);
+}
+
+/* 0, or -1 when libcrypto failed on the way. */
+static int digest_final(digest *g, unsigned char d[ASY_SHA256_BYTES])
+{
+#ifdef ASSAY_HAVE_LIBCRYPTO
+    if (g->md) {
+        unsigned int n = 0;
+        g->failed |= EVP_DigestFinal_ex(g->md, d, &n) != 1
+                     || n != ASY_SHA256_BYTES;
+        EVP_MD_CTX_free(g->md);
+        g->md = NULL;
+        return g->failed ? -1 : 0;
+    }
+#endif
+    asy_sha256_final(&g->own, d);
+    return 0;
+}
+
 void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX])
 {
-    asy_sha256 c;
+    digest g;
     unsigned char d[ASY_SHA256_BYTES];
-    asy_sha256_init(&c);
-    asy_sha256_update(&c, data, len);
-    asy_sha256_final(&c, d);
+    digest_init(&g);
+    digest_update(&g, data, len);
+    if (digest_final(&g, d) < 0) { /* libcrypto failed: ours */
+        asy_sha256 c;
+        asy_sha256_init(&c);
+        asy_sha256_update(&c, data, len);
+        asy_sha256_final(&c, d);
+    }
     asy_sha256_hex(d, out);
 }
 
@@ -182,25 +247,31 @@ int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
         asy_error_at(err, path, -1, -1);
         return ASSAY_E_IO;
     }
-    asy_sha256 c;
-    asy_sha256_init(&c);
+    digest g;
+    digest_init(&g);
     unsigned char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        asy_sha256_update(&c, buf, n);
+        digest_update(&g, buf, n);
     int bad = ferror(f);
     int saved = errno;
     fclose(f);
+    unsigned long long total = g.own.total;
+    unsigned char d[ASY_SHA256_BYTES];
+    if (digest_final(&g, d) < 0 && !bad) {
+        asy_error_set(err, ASSAY_E_IO, "cannot hash '%s': libcrypto's "
+                      "SHA-256 failed", path);
+        asy_error_at(err, path, -1, -1);
+        return ASSAY_E_IO;
+    }
     if (bad) {
         asy_error_set(err, ASSAY_E_IO, "cannot read '%s': %s", path,
                       asy_errno_text(saved));
-        asy_error_at(err, path, -1, (long long)c.total);
+        asy_error_at(err, path, -1, (long long)total);
         return ASSAY_E_IO;
     }
-    unsigned char d[ASY_SHA256_BYTES];
     if (size)
-        *size = c.total;
-    asy_sha256_final(&c, d);
+        *size = total;
     asy_sha256_hex(d, out);
     return ASSAY_OK;
 }

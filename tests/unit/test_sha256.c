@@ -11,10 +11,19 @@
 #include "sha256.h"
 #include "testutil.h"
 
+/* Both implementations: asy_sha256_buf (libcrypto's SHA-256 when assay
+ * was built with it) and the streaming API (always ours). */
 static void check(const char *msg, size_t len, const char *want)
 {
     char hex[ASY_SHA256_HEX];
+    unsigned char d[ASY_SHA256_BYTES];
     asy_sha256_buf(msg, len, hex);
+    assert_string_equal(hex, want);
+    asy_sha256 c;
+    asy_sha256_init(&c);
+    asy_sha256_update(&c, msg, len);
+    asy_sha256_final(&c, d);
+    asy_sha256_hex(d, hex);
     assert_string_equal(hex, want);
 }
 
@@ -110,6 +119,26 @@ static void test_file(void **state)
     snprintf(missing, sizeof missing, "%s/nope", dir);
     assert_int_equal(asy_sha256_file(missing, hex, &size, &err), ASSAY_E_IO);
     assert_non_null(strstr(err.message, "nope"));
+    /* A file of several read chunks: the file helper (libcrypto when
+     * built in) against the streaming API. */
+    size_t big = 300001;
+    unsigned char *data = malloc(big);
+    assert_non_null(data);
+    for (size_t i = 0; i < big; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    char *bpath = tu_write(dir, "big.bin", data, big);
+    unsigned char d[ASY_SHA256_BYTES];
+    char want[ASY_SHA256_HEX];
+    asy_sha256 c;
+    asy_sha256_init(&c);
+    asy_sha256_update(&c, data, big);
+    asy_sha256_final(&c, d);
+    asy_sha256_hex(d, want);
+    assert_int_equal(asy_sha256_file(bpath, hex, &size, NULL), ASSAY_OK);
+    assert_int_equal(size, big);
+    assert_string_equal(hex, want);
+    free(bpath);
+    free(data);
     tu_rmtree(dir);
     free(path);
     free(dir);
