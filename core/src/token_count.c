@@ -11,8 +11,8 @@
  * are loaded, folded and hashed 16 bytes at a time, without a copy; other
  * words go through asy_tok_normalise first. Words longer than 16 bytes
  * (after normalising) skip the tally and go to the counters directly. The
- * tally stops growing at 256 KB (a text of some 30,000 words); a longer
- * text drains it and starts over, and from then on the docs counter's
+ * tally stops growing at 1 MB (16,384 distinct words); a text with more
+ * drains it and starts over, and from then on the docs counter's
  * per-round stamp keeps each word to one count per text.
  */
 #include <stdlib.h>
@@ -25,7 +25,7 @@
 #define INLINE_MAX 16 /* longest key tallied inline */
 #define FILL 64       /* segments fetched per asy_wb_fill call */
 #define FIRST_CAP 1024 /* most tally slots to start with (32 KB) */
-#define MAX_CAP 8192   /* most tally slots (256 KB): a longer text spills */
+#define MAX_CAP 32768  /* most tally slots (1 MB): a longer text spills */
 
 typedef struct entry {
     uint64_t key[2]; /* key bytes, zero padded */

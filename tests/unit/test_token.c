@@ -398,7 +398,7 @@ static void test_count_random(void **state)
     memset(&e, 0, sizeof e);
     asy_stemmer *st = asy_stemmer_available() ? asy_stemmer_new("english", &e)
                                               : NULL;
-    static char text[200000];
+    static char text[1 << 20];
     unsigned x = 99;
     for (int round = 0; round < 24; round++) {
         asy_tok_opts o = {round & 1 ? ASY_TOK_LOWER : 0,
@@ -410,11 +410,13 @@ static void test_count_random(void **state)
         asy_counter *want = asy_counter_new(), *wdf = asy_counter_new(),
                     *counts = asy_counter_new(), *df = asy_counter_new();
         for (int d = 0; d < 3; d++) {
-            size_t n = 0, words = round % 4 == 3 ? 20000 : 300;
+            /* every fourth round: > 16,384 distinct words (the tally
+             * spills) */
+            size_t n = 0, words = round % 4 == 3 ? 80000 : 300;
             for (size_t w = 0; w < words; w++) {
                 x = x * 1103515245u + 12345u;
                 if ((x >> 16) % 4 == 0) /* a word of its own: many distinct */
-                    n += (size_t)snprintf(text + n, 32, "w%uz ", x % 50000);
+                    n += (size_t)snprintf(text + n, 32, "w%uz ", x % 400000);
                 else
                     n += (size_t)snprintf(text + n, 64, "%s ",
                                           vocab[(x >> 16) % nv]);
