@@ -59,15 +59,12 @@ return {
   end,
 
   finish = function(ctx, out)
-    local o, stop, n = ctx.options, ctx.stop, 0
-    -- each() walks by count (descending), then word: the order is stable.
-    for word, count in ctx.state.counts:each() do
-      if count < o.min_count then break end
-      if not (stop[word] or stop[word:lower()]) then
-        out:row{ word = word, count = count, docs = ctx.state.docs:get(word) }
-        n = n + 1
-        if o.top > 0 and n >= o.top then break end
-      end
-    end
+    local o = ctx.options
+    -- One row per word, by count (descending) then word, written from C:
+    -- the word, its count and its document count. Stop words are left out
+    -- (compared case-folded when lower=false kept the case).
+    ctx.state.counts:rows(out, { min_count = o.min_count, top = o.top,
+                                 also = { ctx.state.docs },
+                                 skip = ctx.stop, fold = not o.lower })
   end,
 }

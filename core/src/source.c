@@ -29,14 +29,16 @@ struct asy_source {
     asy_error error;    /* sticky failure, reported by every later read */
     asy_buf line;       /* getline's result */
     long long lineno, line_off;
+    size_t size_hint;   /* the file's size on disk (0: unknown) */
 };
 
 /* ==================================================================== */
 /* Opening                                                              */
 /* ==================================================================== */
 
-static int open_fd(const char *path, asy_error *err)
+static int open_fd(const char *path, size_t *size_hint, asy_error *err)
 {
+    *size_hint = 0;
     if (strcmp(path, "-") == 0) {
         /* dup so that gzclose() never closes the process's stdin. */
         int fd = dup(0);
@@ -62,6 +64,8 @@ static int open_fd(const char *path, asy_error *err)
                             "files inside it");
         return -1;
     }
+    if (S_ISREG(st.st_mode) && st.st_size > 0)
+        *size_hint = (size_t)st.st_size;
     return fd;
 }
 
@@ -73,7 +77,7 @@ int asy_source_open(asy_source **out, const char *path, asy_error *err)
         asy_source_close(s);
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     }
-    int fd = open_fd(path, err);
+    int fd = open_fd(path, &s->size_hint, err);
     if (fd < 0) {
         asy_source_close(s);
         return ASSAY_E_IO;
@@ -190,11 +194,19 @@ int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
                         asy_error *err)
 {
     size_t start = out->len;
+    /* Room for the whole file (its size on disk, plus a little to see the
+     * end) at once, so that the buffer is not copied as it grows. */
+    size_t first = s->size_hint && (!max || s->size_hint <= max)
+                       ? s->size_hint + 4096 : CHUNK;
+    if (asy_buf_reserve(out, first) < 0)
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading "
+                             "'%s'", s->path);
     for (;;) {
-        if (asy_buf_reserve(out, CHUNK) < 0)
+        if (out->cap - out->len < 4096 && asy_buf_reserve(out, CHUNK) < 0)
             return asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading "
                                  "'%s'", s->path);
-        long long k = asy_source_read(s, out->data + out->len, CHUNK, err);
+        long long k = asy_source_read(s, out->data + out->len,
+                                      out->cap - out->len - 1, err);
         if (k < 0)
             return ASSAY_E_IO;
         if (k == 0)

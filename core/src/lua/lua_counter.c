@@ -242,6 +242,129 @@ static int counter_each(lua_State *L)
     return 1;
 }
 
+/* ---- rows ------------------------------------------------------------- */
+
+#define MAX_ALSO 8
+
+static lua_Integer optint(lua_State *L, int opts, const char *name,
+                          lua_Integer dflt)
+{
+    if (lua_isnoneornil(L, opts))
+        return dflt;
+    lua_getfield(L, opts, name);
+    lua_Integer v = lua_isnil(L, -1) ? dflt : luaL_checkinteger(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Push opts[name] if it is a non-empty table, else nothing; 1 if pushed. */
+static int opt_table(lua_State *L, int opts, const char *name)
+{
+    if (lua_isnoneornil(L, opts) || lua_getfield(L, opts, name) == LUA_TNIL) {
+        if (!lua_isnoneornil(L, opts))
+            lua_pop(L, 1);
+        return 0;
+    }
+    luaL_argexpected(L, lua_istable(L, -1), opts, "a table for option");
+    lua_pushnil(L);
+    if (!lua_next(L, -2)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pop(L, 2);
+    return 1;
+}
+
+/* Is key (or, with fold, its case-folded form) a key of the table at
+ * skip? */
+static int skipped(lua_State *L, int skip, const char *key, size_t len,
+                   int fold)
+{
+    lua_pushlstring(L, key, len);
+    int hit = lua_rawget(L, skip) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (hit || !fold)
+        return hit;
+    static const asy_tok_opts lower = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
+    const char *w;
+    size_t n;
+    int r = asy_tok_normalise(asy_lua_tokscratch(L), &lower, key, len,
+                              ASY_WB_WORD, &w, &n);
+    if (r < 0)
+        nomem(L);
+    if (r == 0 || (n == len && memcmp(w, key, len) == 0))
+        return 0;
+    lua_pushlstring(L, w, n);
+    hit = lua_rawget(L, skip) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return hit;
+}
+
+/* c:rows(out [, {min_count = 1, top = 0, also = {counter, ...}, skip =
+ * set, fold = false}]) -> rows written. A frequency table written straight
+ * from C into the Output out, by count descending then key, without a Lua
+ * table or string per row: the columns are the key, its count, then its
+ * count in each counter of `also` (out must declare exactly that many).
+ * The table ends at the first count below min_count; top > 0 keeps the
+ * first top rows; keys found in `skip` (a set such as stop words; with
+ * fold = true also their case-folded form) are left out. */
+static int counter_rows(lua_State *L)
+{
+    Counter *k = tocounter(L, 1);
+    const asy_output_def *def = asy_lua_out_def(L, 2);
+    if (!lua_isnoneornil(L, 3))
+        luaL_checktype(L, 3, LUA_TTABLE);
+    lua_Integer min_count = optint(L, 3, "min_count", 1);
+    lua_Integer top = optint(L, 3, "top", 0);
+    int fold = optbool(L, 3, "fold", 0);
+    asy_counter *also[MAX_ALSO];
+    int nalso = 0;
+    if (opt_table(L, 3, "also")) {
+        lua_getfield(L, 3, "also");
+        lua_Integer m = luaL_len(L, -1);
+        if (m > MAX_ALSO)
+            return luaL_error(L, "rows: at most %d counters in also", MAX_ALSO);
+        for (lua_Integer i = 1; i <= m; i++) {
+            lua_rawgeti(L, -1, i);
+            also[nalso++] = tocounter(L, lua_gettop(L))->c;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    int skip = 0;
+    if (opt_table(L, 3, "skip")) {
+        lua_getfield(L, 3, "skip");
+        skip = lua_gettop(L);
+    }
+    if (def->ncols != 2 + nalso)
+        return luaL_error(L, "rows: output '%s' has %d columns; rows writes "
+                          "the key, the count and %d from also", def->name,
+                          def->ncols, nalso);
+    size_t n;
+    asy_counter_entry *e = sorted(L, k, 0, &n); /* pushed, kept alive */
+    assay_value vals[2 + MAX_ALSO];
+    memset(vals, 0, sizeof vals);
+    lua_Integer rows = 0;
+    for (size_t i = 0; i < n && e[i].count >= min_count; i++) {
+        if (skip && skipped(L, skip, e[i].key, e[i].len, fold))
+            continue;
+        vals[0].type = ASSAY_STRING;
+        vals[0].s = e[i].key;
+        vals[0].len = e[i].len;
+        vals[1].type = ASSAY_INTEGER;
+        vals[1].i = e[i].count;
+        for (int j = 0; j < nalso; j++) {
+            vals[2 + j].type = ASSAY_INTEGER;
+            vals[2 + j].i = asy_counter_get(also[j], e[i].key, e[i].len);
+        }
+        asy_lua_out_emit(L, 2, vals, 2 + nalso);
+        if (++rows == top)
+            break;
+    }
+    lua_pushinteger(L, rows);
+    return 1;
+}
+
 static int counter_total(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)asy_counter_total(tocounter(L, 1)->c));
@@ -283,6 +406,7 @@ void asy_lua_counter_open(lua_State *L)
         {"add_words", counter_add_words},
         {"merge", counter_merge}, {"top", counter_top},
         {"each", counter_each},   {"total", counter_total},
+        {"rows", counter_rows},
         {NULL, NULL}};
     static const luaL_Reg meta[] = {{"__len", counter_len},
                                     {"__tostring", counter_tostring},

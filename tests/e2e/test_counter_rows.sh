@@ -1,0 +1,61 @@
+#!/bin/bash
+# test_counter_rows.sh — counter:rows(out, opts): a frequency table written
+# from C, checked byte for byte on a small corpus: the order (count
+# descending, then key bytewise), the `also` column, min_count, top, skip
+# with and without case folding, and the error for a wrong column count.
+source "$(dirname "$0")/lib.sh"
+
+mkdir -p "$T/in"
+printf 'The cat saw the Cat. the end\n' > "$T/in/a.txt"
+printf 'Stra\xc3\x9fe cat dog\n' > "$T/in/b.txt"
+cat > "$T/rows.lua" <<'LUA'
+return {
+  name = "rows",
+  columns = { "key", "count", "docs" },
+  options = { top = 0, min_count = 1, fold = false, skip = "" },
+  init = function() return { c = assay.counter(), d = assay.counter() } end,
+  document = function(doc, ctx)
+    ctx.state.c:add_words(doc, { lower = false }, ctx.state.d)
+  end,
+  finish = function(ctx, out)
+    local o, skip = ctx.options, {}
+    for w in o.skip:gmatch("%S+") do skip[w] = true end
+    ctx.state.c:rows(out, { top = o.top, min_count = o.min_count,
+                            also = { ctx.state.d }, skip = skip,
+                            fold = o.fold })
+  end,
+}
+LUA
+
+run_rows() { # NAME OPTIONS...
+  local name=$1; shift
+  assay run "$T/rows.lua" "$T/in" -q -j 1 "$@" > "$T/$name.csv"
+}
+
+run_rows all
+printf 'key,count,docs\ncat,2,2\nthe,2,1\nCat,1,1\nStra\xc3\x9fe,1,1\nThe,1,1\ndog,1,1\nend,1,1\nsaw,1,1\n' > "$T/want_all.csv"
+expect_same "$T/want_all.csv" "$T/all.csv" "rows: count descending, key bytewise, docs from also"
+
+run_rows top -O top=3
+head -4 "$T/want_all.csv" > "$T/want_top.csv"
+expect_same "$T/want_top.csv" "$T/top.csv" "rows: top=3 keeps the first three"
+
+run_rows min -O min_count=2
+head -3 "$T/want_all.csv" > "$T/want_min.csv"
+expect_same "$T/want_min.csv" "$T/min.csv" "rows: min_count=2 ends the table"
+
+run_rows raw -O skip="the strasse"
+printf 'key,count,docs\ncat,2,2\nCat,1,1\nStra\xc3\x9fe,1,1\nThe,1,1\ndog,1,1\nend,1,1\nsaw,1,1\n' > "$T/want_raw.csv"
+expect_same "$T/want_raw.csv" "$T/raw.csv" "rows: skip compares keys as they are"
+
+run_rows fold -O skip="the strasse" -O fold=true
+printf 'key,count,docs\ncat,2,2\nCat,1,1\ndog,1,1\nend,1,1\nsaw,1,1\n' > "$T/want_fold.csv"
+expect_same "$T/want_fold.csv" "$T/fold.csv" "rows: fold=true also skips case-folded matches (The, Straße)"
+
+sed 's/columns = { "key", "count", "docs" }/columns = { "key", "count" }/' \
+  "$T/rows.lua" > "$T/rows2.lua"
+expect_exit 3 "rows: output with too few columns fails the run" -- \
+  assay run "$T/rows2.lua" "$T/in" -q -j 1 -o "$T/o2"
+expect_grep "has 2 columns" "$T/err" "rows: the error names the column count"
+
+finish
