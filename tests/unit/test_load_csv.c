@@ -13,55 +13,6 @@
 #include "testutil.h"
 #include "tu_collect.h"
 
-static char *dir;
-
-static int setup(void **st)
-{
-    (void)st;
-    dir = tu_mkdtemp();
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
-typedef struct run {
-    asy_doc *docs[16];
-    int n;
-    int status;
-    tu_collect c;
-    asy_error err;
-} run;
-
-static void read_docs(run *r, const char *path, const asy_input_opts *o)
-{
-    asy_report rep = tu_report(&r->c);
-    asy_reader *rd;
-    r->n = 0;
-    r->status = asy_reader_open(&rd, path, o, &rep, &r->err);
-    if (r->status < 0)
-        return;
-    asy_doc *d;
-    while ((r->status = asy_reader_next(rd, &d, &r->err)) == 1) {
-        assert_true(r->n < 16);
-        r->docs[r->n++] = d;
-    }
-    asy_reader_close(rd);
-}
-
-static void run_free(run *r)
-{
-    for (int i = 0; i < r->n; i++)
-        asy_doc_free(r->docs[i]);
-    r->n = 0;
-    asy_buf_free(&r->c.log);
-}
-
 static const char *meta(const asy_doc *d, const char *k)
 {
     const asy_meta_entry *e = asy_meta_get(&d->meta, k);
@@ -73,7 +24,7 @@ static const char *meta(const asy_doc *d, const char *k)
 static void test_basic(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "a.csv",
+    char *p = tu_write_str(tu_dir, "a.csv",
         "\xEF\xBB\xBFid,date,title,text\r\n"
         "a1,2024-07-02,\"Hello, world\",\"She said \"\"hi\"\".\"\r\n"
         "\r\n"
@@ -81,8 +32,8 @@ static void test_basic(void **st)
         "a3,,T3,plain\r\n");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 3);
     asy_doc *d = r.docs[0];
@@ -101,14 +52,14 @@ static void test_basic(void **st)
     assert_string_equal(r.docs[2]->id, "a3");
     assert_string_equal(r.docs[2]->text, "plain");
     assert_int_equal(r.c.skips + r.c.warns, 0);
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
 static void test_field_count_and_stray_quote(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "b.csv",
+    char *p = tu_write_str(tu_dir, "b.csv",
         "id,text\n"
         "r1,one\n"
         "r2,two,extra\n"        /* record 2, line 3 */
@@ -118,8 +69,8 @@ static void test_field_count_and_stray_quote(void **st)
         "r6,six\n");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 3);
     assert_string_equal(r.docs[0]->text, "one");
@@ -132,18 +83,18 @@ static void test_field_count_and_stray_quote(void **st)
         "skip|%1$s|%1$s#6|record 5 (line 6)|3 fields, header has 2\n", p) > 0);
     assert_string_equal(tu_log(&r.c), expect);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
 static void test_missing_text_column(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "c.csv", "id,body\nx,y\n");
+    char *p = tu_write_str(tu_dir, "c.csv", "id,body\nx,y\n");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, ASSAY_E_PARSE);
     char *expect = NULL;
     assert_true(asprintf(&expect, "'%s' has no column 'text'; its header has "
@@ -152,21 +103,21 @@ static void test_missing_text_column(void **st)
     assert_string_equal(r.err.hint, "set text_field to the column holding the text");
     assert_int_equal(r.err.line, 1);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
     /* ...and with the right text_field it reads */
     o.text_field = "body";
-    read_docs(&r, p, &o);
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 1);
     assert_string_equal(r.docs[0]->text, "y");
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
 static void test_unterminated_quote(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "u.csv",
+    char *p = tu_write_str(tu_dir, "u.csv",
         "id,text\n"
         "a,ok\n"
         "b,\"never closed\n"
@@ -174,8 +125,8 @@ static void test_unterminated_quote(void **st)
         "d,lost too\n");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 1);
     assert_string_equal(r.docs[0]->id, "a");
@@ -185,7 +136,7 @@ static void test_unterminated_quote(void **st)
         "to 5 were read as one record and skipped\n", p) > 0);
     assert_string_equal(tu_log(&r.c), expect);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
@@ -197,12 +148,12 @@ static void test_size_cap_recovers(void **st)
     for (int i = 0; i < 30; i++)
         asy_buf_puts(&b, "filler line that keeps the quoted field growing\n");
     asy_buf_puts(&b, "end\"\nz,after\n");
-    char *p = tu_write(dir, "big.csv", b.data, b.len);
+    char *p = tu_write(tu_dir, "big.csv", b.data, b.len);
     asy_input_opts o;
     asy_input_opts_default(&o);
     o.max_doc_bytes = 500;
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     /* The cap trips part-way through the open field; the lines after it
      * are parsed afresh (each a 1-field record, reported), then "z". */
@@ -217,7 +168,7 @@ static void test_size_cap_recovers(void **st)
     assert_int_equal(r.n, 1);
     assert_string_equal(r.docs[0]->id, "z");
     assert_string_equal(r.docs[0]->text, "after");
-    run_free(&r);
+    tu_run_free(&r);
     asy_buf_free(&b);
     free(p);
 }
@@ -229,11 +180,11 @@ static void test_nul_and_invalid(void **st)
                         "n1,x,bad\0text\n"
                         "n2,caf\xE9,good\n"
                         "n3,ok,fine\xFF\n";
-    char *p = tu_write(dir, "n.csv", data, sizeof data - 1);
+    char *p = tu_write(tu_dir, "n.csv", data, sizeof data - 1);
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 2);
     assert_string_equal(meta(r.docs[0], "note"), "caf\xEF\xBF\xBD");
@@ -246,59 +197,59 @@ static void test_nul_and_invalid(void **st)
         p) > 0);
     assert_string_equal(tu_log(&r.c), expect);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
     o.invalid_utf8 = ASY_UTF8_FAIL;
-    read_docs(&r, p, &o);
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, ASSAY_E_ENCODING);
     assert_int_equal(r.n, 0);
     assert_string_equal(r.err.doc_id, "n2");
-    run_free(&r);
+    tu_run_free(&r);
     o.invalid_utf8 = ASY_UTF8_REPLACE;
     o.latin1 = 1;
-    read_docs(&r, p, &o);
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.n, 2);
     assert_string_equal(meta(r.docs[0], "note"), "caf\xC3\xA9");
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
 static void test_empty_header_only_gzip_tsv(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "e.csv", "");
+    char *p = tu_write_str(tu_dir, "e.csv", "");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 0);
     assert_int_equal(r.c.warns, 1);
     assert_non_null(strstr(tu_log(&r.c), "empty file"));
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
-    p = tu_write_str(dir, "h.csv", "id,text\n");
-    read_docs(&r, p, &o);
+    p = tu_write_str(tu_dir, "h.csv", "id,text\n");
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 0);
     assert_int_equal(r.c.warns + r.c.skips, 0);
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
     const char *csv = "text,id\n\"gz, text\",g1\n";
-    p = tu_write_gz(dir, "g.csv.gz", csv, strlen(csv));
-    read_docs(&r, p, &o);
+    p = tu_write_gz(tu_dir, "g.csv.gz", csv, strlen(csv));
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.n, 1);
     assert_string_equal(r.docs[0]->text, "gz, text");
     assert_string_equal(r.docs[0]->id, "g1");
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
-    p = tu_write_str(dir, "t.tsv", "id\ttext\tsrc\nt1\thas, commas\tx\nt2\t\"quoted\ttab\"\ty\n");
-    read_docs(&r, p, &o);
+    p = tu_write_str(tu_dir, "t.tsv", "id\ttext\tsrc\nt1\thas, commas\tx\nt2\t\"quoted\ttab\"\ty\n");
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 2);
     assert_string_equal(r.docs[0]->text, "has, commas");
     assert_string_equal(meta(r.docs[0], "src"), "x");
     assert_string_equal(r.docs[1]->text, "quoted\ttab");
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
@@ -309,7 +260,7 @@ static void test_many_records_stream(void **st)
     asy_buf_puts(&b, "id,text\n");
     for (int i = 0; i < 2000; i++)
         asy_buf_printf(&b, "r%d,\"text %d\nsecond line\"\n", i, i);
-    char *p = tu_write_gz(dir, "many.csv.gz", b.data, b.len);
+    char *p = tu_write_gz(tu_dir, "many.csv.gz", b.data, b.len);
     asy_input_opts o;
     asy_input_opts_default(&o);
     tu_collect c;
@@ -347,5 +298,5 @@ int main(void)
         cmocka_unit_test(test_empty_header_only_gzip_tsv),
         cmocka_unit_test(test_many_records_stream),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

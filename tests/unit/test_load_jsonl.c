@@ -15,54 +15,6 @@
 #include "testutil.h"
 #include "tu_collect.h"
 
-static char *dir;
-
-static int setup(void **st)
-{
-    (void)st;
-    dir = tu_mkdtemp();
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
-typedef struct run {
-    asy_doc *docs[16];
-    int n;
-    int status;
-    tu_collect c;
-    asy_error err;
-} run;
-
-static void read_docs(run *r, const char *path, const asy_input_opts *o)
-{
-    asy_report rep = tu_report(&r->c);
-    asy_reader *rd;
-    r->n = 0;
-    r->status = asy_reader_open(&rd, path, o, &rep, &r->err);
-    if (r->status < 0)
-        return;
-    asy_doc *d;
-    while ((r->status = asy_reader_next(rd, &d, &r->err)) == 1) {
-        assert_true(r->n < 16);
-        r->docs[r->n++] = d;
-    }
-    asy_reader_close(rd);
-}
-
-static void run_free(run *r)
-{
-    for (int i = 0; i < r->n; i++)
-        asy_doc_free(r->docs[i]);
-    asy_buf_free(&r->c.log);
-}
-
 static const asy_meta_entry *meta(const asy_doc *d, const char *k)
 {
     const asy_meta_entry *e = asy_meta_get(&d->meta, k);
@@ -73,7 +25,7 @@ static const asy_meta_entry *meta(const asy_doc *d, const char *k)
 static void test_fields(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "a.jsonl",
+    char *p = tu_write_str(tu_dir, "a.jsonl",
         "{\"id\":\"art-1\",\"date\":\"2024-07-02\",\"title\":\"T\",\"text\":\"Hello\\r\\nworld\","
         "\"n\":3,\"x\":1.5,\"ok\":true,\"no\":false,\"nil\":null,\"tags\":[\"a\",1],"
         "\"o\":{\"k\":\"v\"}}\n"
@@ -82,8 +34,8 @@ static void test_fields(void **st)
         "{\"text\":\"third\"}");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 3);
     asy_doc *d = r.docs[0];
@@ -113,14 +65,14 @@ static void test_fields(void **st)
     assert_string_equal(r.docs[2]->id, id3); /* 1-based line of the record */
     free(id3);
     assert_int_equal(r.c.skips + r.c.warns, 0);
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
 static void test_escapes_duplicates_numbers(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "e.jsonl",
+    char *p = tu_write_str(tu_dir, "e.jsonl",
         "{\"text\":\"It\\u2019s \\\"q\\\"\\r\\nend\\ud83d\\ude00\",\"id\":\"d1\"}\n"
         "{\"text\":\"\\ufeffBOM first\",\"id\":\"d2\"}\r\n"
         "{\"id\":\"d3\",\"text\":\"first\",\"n\":1,\"text\":\"second\",\"n\":2}\n"
@@ -134,8 +86,8 @@ static void test_escapes_duplicates_numbers(void **st)
         "{\"text\":\"caf\xC3\xA9\", \"t\":tru}\n");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 4);
     assert_string_equal(r.docs[0]->id, "d1");
@@ -169,36 +121,36 @@ static void test_escapes_duplicates_numbers(void **st)
         p) > 0);
     assert_string_equal(tu_log(&r.c), expect);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
 static void test_custom_fields(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "c.ndjson",
+    char *p = tu_write_str(tu_dir, "c.ndjson",
         "{\"body\":\"B\",\"key\":\"k1\",\"published\":\"2020-01-01\",\"text\":\"other\"}\n");
     asy_input_opts o;
     asy_input_opts_default(&o);
     o.text_field = "body";
     o.id_field = "key";
     o.date_field = "published";
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.n, 1);
     assert_string_equal(r.docs[0]->id, "k1");
     assert_string_equal(r.docs[0]->text, "B");
     assert_string_equal(meta(r.docs[0], "date")->str, "2020-01-01");
     assert_string_equal(meta(r.docs[0], "text")->str, "other");
     assert_null(asy_meta_get(&r.docs[0]->meta, "published"));
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
 static void test_malformed_lines(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "m.jsonl",
+    char *p = tu_write_str(tu_dir, "m.jsonl",
         "{\"text\":\"good1\"}\n"
         "{\"text\":\"trunc\n"                 /* 2: truncated */
         "[1,2]\n"                             /* 3: not an object */
@@ -208,8 +160,8 @@ static void test_malformed_lines(void **st)
         "{\"text\":\"good2\"}\n");
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 2);
     assert_string_equal(r.docs[0]->text, "good1");
@@ -225,7 +177,7 @@ static void test_malformed_lines(void **st)
         p) > 0);
     assert_string_equal(tu_log(&r.c), expect);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
@@ -235,11 +187,11 @@ static void test_raw_nul_and_invalid_utf8(void **st)
     const char data[] = "{\"text\":\"ok\"}\n"
                         "{\"text\":\"a\0b\"}\n"          /* raw NUL at byte 24 */
                         "{\"text\":\"caf\xE9\",\"id\":\"i3\"}\n"; /* bad at 41 */
-    char *p = tu_write(dir, "n.jsonl", data, sizeof data - 1);
+    char *p = tu_write(tu_dir, "n.jsonl", data, sizeof data - 1);
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 2);
     assert_string_equal(r.docs[1]->text, "caf\xEF\xBF\xBD");
@@ -251,28 +203,28 @@ static void test_raw_nul_and_invalid_utf8(void **st)
         p) > 0);
     assert_string_equal(tu_log(&r.c), expect);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
 
     o.invalid_utf8 = ASY_UTF8_SKIP;
-    read_docs(&r, p, &o);
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.n, 1);
     assert_non_null(strstr(tu_log(&r.c), "|line 3, byte 41|invalid UTF-8 at byte 41\n"));
-    run_free(&r);
+    tu_run_free(&r);
 
     o.invalid_utf8 = ASY_UTF8_FAIL;
-    read_docs(&r, p, &o);
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, ASSAY_E_ENCODING);
     assert_int_equal(r.n, 1);
     assert_non_null(strstr(r.err.message, p));
     assert_non_null(strstr(r.err.message, "line 3, byte 41"));
-    run_free(&r);
+    tu_run_free(&r);
 
     o.invalid_utf8 = ASY_UTF8_REPLACE;
     o.latin1 = 1;
-    read_docs(&r, p, &o);
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.n, 2);
     assert_string_equal(r.docs[1]->text, "caf\xC3\xA9");
-    run_free(&r);
+    tu_run_free(&r);
     free(p);
 }
 
@@ -284,12 +236,12 @@ static void test_long_line_and_gzip(void **st)
     for (int i = 0; i < 5000; i++)
         asy_buf_puts(&b, "0123456789");
     asy_buf_puts(&b, "\"}\n{\"text\":\"third\"}\n");
-    char *p = tu_write_gz(dir, "long.jsonl.gz", b.data, b.len);
+    char *p = tu_write_gz(tu_dir, "long.jsonl.gz", b.data, b.len);
     asy_input_opts o;
     asy_input_opts_default(&o);
     o.max_doc_bytes = 1000;
-    run r;
-    read_docs(&r, p, &o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 2);
     assert_string_equal(r.docs[0]->text, "first");
@@ -300,12 +252,12 @@ static void test_long_line_and_gzip(void **st)
                          "read it\n", p) > 0);
     assert_string_equal(tu_log(&r.c), expect);
     free(expect);
-    run_free(&r);
+    tu_run_free(&r);
     o.max_doc_bytes = 0; /* no limit: the long one is read */
-    read_docs(&r, p, &o);
+    tu_read_docs(&r, p, &o);
     assert_int_equal(r.n, 3);
     assert_int_equal(r.docs[1]->len, 50000);
-    run_free(&r);
+    tu_run_free(&r);
     asy_buf_free(&b);
     free(p);
 }
@@ -313,19 +265,19 @@ static void test_long_line_and_gzip(void **st)
 static void test_empty_and_ids_in_dir(void **st)
 {
     (void)st;
-    free(tu_write_str(dir, "j/empty.jsonl", ""));
-    free(tu_write_str(dir, "j/sub/r.jsonl", "\n{\"text\":\"t\"}\n"));
+    free(tu_write_str(tu_dir, "j/empty.jsonl", ""));
+    free(tu_write_str(tu_dir, "j/sub/r.jsonl", "\n{\"text\":\"t\"}\n"));
     char *root = NULL;
-    assert_true(asprintf(&root, "%s/j", dir) > 0);
+    assert_true(asprintf(&root, "%s/j", tu_dir) > 0);
     asy_input_opts o;
     asy_input_opts_default(&o);
-    run r;
-    read_docs(&r, root, &o);
+    tu_run r;
+    tu_read_docs(&r, root, &o);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n, 1);
     assert_string_equal(r.docs[0]->id, "sub/r.jsonl#2");
     assert_int_equal(r.c.skips + r.c.warns, 0);
-    run_free(&r);
+    tu_run_free(&r);
     free(root);
 }
 
@@ -340,5 +292,5 @@ int main(void)
         cmocka_unit_test(test_long_line_and_gzip),
         cmocka_unit_test(test_empty_and_ids_in_dir),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -13,23 +13,6 @@
 #include "testutil.h"
 #include "tu_collect.h"
 
-static char *dir;
-
-static int setup(void **st)
-{
-    (void)st;
-    dir = tu_mkdtemp();
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 /* Open path, read one document (or none), check the end, close. */
 static asy_doc *load_one(const char *path, const asy_input_opts *o,
                          tu_collect *c, int *status)
@@ -53,7 +36,7 @@ static asy_doc *load_one(const char *path, const asy_input_opts *o,
 static void test_basic_and_newlines(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "a.txt", "\xEF\xBB\xBFTitle\r\n\r\nBody\rend");
+    char *p = tu_write_str(tu_dir, "a.txt", "\xEF\xBB\xBFTitle\r\n\r\nBody\rend");
     asy_input_opts o;
     asy_input_opts_default(&o);
     tu_collect c;
@@ -73,7 +56,7 @@ static void test_basic_and_newlines(void **st)
 static void test_header_conventions(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "h.md", "---\ntitle: Hi\n---\nText");
+    char *p = tu_write_str(tu_dir, "h.md", "---\ntitle: Hi\n---\nText");
     asy_input_opts o;
     asy_input_opts_default(&o);
     tu_collect c;
@@ -83,7 +66,7 @@ static void test_header_conventions(void **st)
     assert_string_equal(asy_meta_get(&d->meta, "title")->str, "Hi");
     asy_doc_free(d);
     free(p);
-    p = tu_write_gz(dir, "d.txt.gz", "date 1999-12-31\r\nParty.", 23);
+    p = tu_write_gz(tu_dir, "d.txt.gz", "date 1999-12-31\r\nParty.", 23);
     d = load_one(p, &o, &c, &status);
     assert_int_equal(status, 1);
     assert_string_equal(d->text, "Party.");
@@ -95,7 +78,7 @@ static void test_header_conventions(void **st)
 static void test_invalid_utf8_policies(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "bad.txt", "ok \xC3\x28 and \xFF.");
+    char *p = tu_write_str(tu_dir, "bad.txt", "ok \xC3\x28 and \xFF.");
     asy_input_opts o;
     asy_input_opts_default(&o);
     tu_collect c;
@@ -138,7 +121,7 @@ static void test_invalid_utf8_policies(void **st)
 static void test_latin1(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "l1.txt", "Caf\xE9 cr\xE8me \xA9");
+    char *p = tu_write_str(tu_dir, "l1.txt", "Caf\xE9 cr\xE8me \xA9");
     asy_input_opts o;
     asy_input_opts_default(&o);
     o.latin1 = 1;
@@ -154,7 +137,7 @@ static void test_latin1(void **st)
 static void test_binary_and_empty(void **st)
 {
     (void)st;
-    char *p = tu_write(dir, "bin.txt", "PK\x03\x04\0\0data", 10);
+    char *p = tu_write(tu_dir, "bin.txt", "PK\x03\x04\0\0data", 10);
     asy_input_opts o;
     asy_input_opts_default(&o);
     tu_collect c;
@@ -169,14 +152,14 @@ static void test_binary_and_empty(void **st)
     free(expect);
     free(p);
     asy_buf_free(&c.log);
-    p = tu_write_str(dir, "empty.txt", "");
+    p = tu_write_str(tu_dir, "empty.txt", "");
     d = load_one(p, &o, &c, &status);
     assert_int_equal(status, 1);
     assert_string_equal(d->text, "");
     assert_int_equal(d->len, 0);
     asy_doc_free(d);
     free(p);
-    p = tu_write_gz(dir, "empty.txt.gz", "", 0);
+    p = tu_write_gz(tu_dir, "empty.txt.gz", "", 0);
     d = load_one(p, &o, &c, &status);
     assert_int_equal(status, 1);
     assert_int_equal(d->len, 0);
@@ -190,7 +173,7 @@ static void test_too_big(void **st)
     size_t n = 300000;
     char *big = malloc(n);
     memset(big, 'a', n);
-    char *p = tu_write_gz(dir, "big.txt.gz", big, n);
+    char *p = tu_write_gz(tu_dir, "big.txt.gz", big, n);
     asy_input_opts o;
     asy_input_opts_default(&o);
     o.max_doc_bytes = 1000;
@@ -246,5 +229,5 @@ int main(void)
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_seed),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

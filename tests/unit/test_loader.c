@@ -15,27 +15,10 @@
 #include "testutil.h"
 #include "tu_collect.h"
 
-static char *dir;
-
-static int setup(void **st)
-{
-    (void)st;
-    dir = tu_mkdtemp();
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 static char *path_in(const char *name)
 {
     char *p = NULL;
-    assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+    assert_true(asprintf(&p, "%s/%s", tu_dir, name) > 0);
     return p;
 }
 
@@ -163,17 +146,17 @@ static void test_load_text_into_nul_and_size(void **st)
 
 static void make_tree(void)
 {
-    free(tu_write_str(dir, "corpus/b.txt", "B"));
-    free(tu_write_str(dir, "corpus/a.txt", "A"));
-    free(tu_write_str(dir, "corpus/B.md", "upper B"));
-    free(tu_write_str(dir, "corpus/sub/z.txt", "Z"));
-    free(tu_write_str(dir, "corpus/sub/deeper/y.txt", "Y"));
-    free(tu_write_str(dir, "corpus/a b.txt", "space"));
-    free(tu_write_str(dir, "corpus/.hidden.txt", "H"));
-    free(tu_write_str(dir, "corpus/.git/config.txt", "G"));
-    free(tu_write_str(dir, "corpus/notes.pdf", "%PDF"));
-    free(tu_write_str(dir, "corpus/recs.jsonl", "{\"id\":\"r1\",\"text\":\"R1\"}\n"));
-    free(tu_write_gz(dir, "corpus/sub/g.txt.gz", "GZ", 2));
+    free(tu_write_str(tu_dir, "corpus/b.txt", "B"));
+    free(tu_write_str(tu_dir, "corpus/a.txt", "A"));
+    free(tu_write_str(tu_dir, "corpus/B.md", "upper B"));
+    free(tu_write_str(tu_dir, "corpus/sub/z.txt", "Z"));
+    free(tu_write_str(tu_dir, "corpus/sub/deeper/y.txt", "Y"));
+    free(tu_write_str(tu_dir, "corpus/a b.txt", "space"));
+    free(tu_write_str(tu_dir, "corpus/.hidden.txt", "H"));
+    free(tu_write_str(tu_dir, "corpus/.git/config.txt", "G"));
+    free(tu_write_str(tu_dir, "corpus/notes.pdf", "%PDF"));
+    free(tu_write_str(tu_dir, "corpus/recs.jsonl", "{\"id\":\"r1\",\"text\":\"R1\"}\n"));
+    free(tu_write_gz(tu_dir, "corpus/sub/g.txt.gz", "GZ", 2));
 }
 
 static void test_dir_walk_order(void **st)
@@ -215,10 +198,10 @@ static void test_dir_walk_order(void **st)
 static void test_dir_sources_and_size(void **st)
 {
     (void)st;
-    free(tu_write_str(dir, "s/one.txt", "12345"));
-    free(tu_write_str(dir, "s/in/two.md", "123"));
-    free(tu_write_str(dir, "s/.skip.txt", "1234567"));
-    free(tu_write_str(dir, "s/x.bin", "1234567"));
+    free(tu_write_str(tu_dir, "s/one.txt", "12345"));
+    free(tu_write_str(tu_dir, "s/in/two.md", "123"));
+    free(tu_write_str(tu_dir, "s/.skip.txt", "1234567"));
+    free(tu_write_str(tu_dir, "s/x.bin", "1234567"));
     char *root = path_in("s");
     asy_input_opts o;
     asy_input_opts_default(&o);
@@ -251,8 +234,8 @@ static void test_dir_sources_and_size(void **st)
 static void test_symlinks_and_unreadable(void **st)
 {
     (void)st;
-    free(tu_write_str(dir, "l/real/r.txt", "R"));
-    free(tu_write_str(dir, "target.txt", "T"));
+    free(tu_write_str(tu_dir, "l/real/r.txt", "R"));
+    free(tu_write_str(tu_dir, "target.txt", "T"));
     char *root = path_in("l");
     char *p = path_in("l/link.txt");
     char *t = path_in("target.txt");
@@ -291,7 +274,7 @@ static void test_symlinks_and_unreadable(void **st)
 static void test_single_file_and_errors(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "README", "date 2024-01-02 Hello");
+    char *p = tu_write_str(tu_dir, "README", "date 2024-01-02 Hello");
     asy_input_opts o;
     asy_input_opts_default(&o);
     tu_collect c;
@@ -330,7 +313,7 @@ static void test_dir_in_place_of_file(void **st)
     assert_int_equal(mkdir(d, 0755), 0);
     assert_int_equal(mkdir(p, 0755), 0);
     free(d);
-    free(tu_write_str(dir, "d/ok.txt", "ok"));
+    free(tu_write_str(tu_dir, "d/ok.txt", "ok"));
     char *root = path_in("d");
     asy_input_opts o;
     asy_input_opts_default(&o);
@@ -347,8 +330,8 @@ static void test_dir_in_place_of_file(void **st)
 
 static void run_stdin(const char *content, int gz, const char *expect)
 {
-    char *p = gz ? tu_write_gz(dir, "stdin.gz", content, strlen(content))
-                 : tu_write_str(dir, "stdin.txt", content);
+    char *p = gz ? tu_write_gz(tu_dir, "stdin.gz", content, strlen(content))
+                 : tu_write_str(tu_dir, "stdin.txt", content);
     int saved = dup(0);
     assert_non_null(freopen(p, "rb", stdin));
     asy_input_opts o;
@@ -390,9 +373,9 @@ static void test_dir_empty_and_fatal_propagates(void **st)
     free(got);
     assert_int_equal(asy_input_size(e), 0);
     /* ASSAY_E_ENCODING under the fail policy ends the walk */
-    free(tu_write_str(dir, "enc/a.txt", "ok"));
-    free(tu_write_str(dir, "enc/b.txt", "bad \xFF"));
-    free(tu_write_str(dir, "enc/c.txt", "never read"));
+    free(tu_write_str(tu_dir, "enc/a.txt", "ok"));
+    free(tu_write_str(tu_dir, "enc/b.txt", "bad \xFF"));
+    free(tu_write_str(tu_dir, "enc/c.txt", "never read"));
     char *root = path_in("enc");
     o.invalid_utf8 = ASY_UTF8_FAIL;
     got = read_all_docs(root, &o, &c, &status);
@@ -419,5 +402,5 @@ int main(void)
         cmocka_unit_test(test_stdin_sniff),
         cmocka_unit_test(test_dir_empty_and_fatal_propagates),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

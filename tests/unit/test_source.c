@@ -13,23 +13,6 @@
 #include "source.h"
 #include "testutil.h"
 
-static char *dir;
-
-static int setup(void **st)
-{
-    (void)st;
-    dir = tu_mkdtemp();
-    return 0;
-}
-
-static int teardown(void **st)
-{
-    (void)st;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 static asy_source *open_ok(const char *path)
 {
     asy_source *s = NULL;
@@ -52,8 +35,8 @@ static void test_plain_and_gzip_same(void **st)
 {
     (void)st;
     const char *text = "line one\nline two\n";
-    char *p = tu_write_str(dir, "a.txt", text);
-    char *g = tu_write_gz(dir, "a.txt.gz", text, strlen(text));
+    char *p = tu_write_str(tu_dir, "a.txt", text);
+    char *g = tu_write_gz(tu_dir, "a.txt.gz", text, strlen(text));
     asy_source *s1 = open_ok(p), *s2 = open_ok(g);
     assert_false(asy_source_is_gzip(s1));
     assert_true(asy_source_is_gzip(s2));
@@ -78,14 +61,14 @@ static void test_open_errors(void **st)
     asy_source *s = (asy_source *)1;
     asy_error err;
     char missing[4096];
-    snprintf(missing, sizeof missing, "%s/nope.txt", dir);
+    snprintf(missing, sizeof missing, "%s/nope.txt", tu_dir);
     assert_int_equal(asy_source_open(&s, missing, &err), ASSAY_E_IO);
     assert_null(s);
     assert_int_equal(err.code, ASSAY_E_IO);
     assert_non_null(strstr(err.message, missing));
     assert_non_null(strstr(err.message, "No such file or directory"));
     assert_string_equal(err.file, missing);
-    assert_int_equal(asy_source_open(&s, dir, &err), ASSAY_E_IO);
+    assert_int_equal(asy_source_open(&s, tu_dir, &err), ASSAY_E_IO);
     assert_non_null(strstr(err.message, "is a directory"));
     assert_int_equal(asy_source_open(&s, missing, NULL), ASSAY_E_IO);
 }
@@ -99,12 +82,12 @@ static void test_corrupt_gzip(void **st)
     char *text = malloc(n);
     for (size_t i = 0; i < n; i++)
         text[i] = (char)('a' + (i * 7 + i / 13) % 26);
-    char *g = tu_write_gz(dir, "bad.gz", text, n);
+    char *g = tu_write_gz(tu_dir, "bad.gz", text, n);
     size_t gn;
     char *gz = tu_read(g, &gn);
     for (size_t i = gn / 2; i < gn / 2 + 16; i++)
         gz[i] ^= 0x5A;
-    free(tu_write(dir, "bad.gz", gz, gn));
+    free(tu_write(tu_dir, "bad.gz", gz, gn));
     asy_source *s = open_ok(g);
     asy_buf b = ASY_BUF_INIT;
     asy_error err;
@@ -117,9 +100,9 @@ static void test_corrupt_gzip(void **st)
     assert_int_equal(asy_source_read(s, &c, 1, &err), -1);
     asy_source_close(s);
     /* truncated: cut the gzip in half */
-    free(tu_write(dir, "trunc.gz", gz, gn / 2));
+    free(tu_write(tu_dir, "trunc.gz", gz, gn / 2));
     char *t = NULL;
-    assert_true(asprintf(&t, "%s/trunc.gz", dir) > 0);
+    assert_true(asprintf(&t, "%s/trunc.gz", tu_dir) > 0);
     s = open_ok(t);
     asy_buf_clear(&b);
     assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_E_IO);
@@ -135,7 +118,7 @@ static void test_corrupt_gzip(void **st)
 static void test_getline(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "l.txt", "first\r\nsecond\n\nlast no newline");
+    char *p = tu_write_str(tu_dir, "l.txt", "first\r\nsecond\n\nlast no newline");
     asy_source *s = open_ok(p);
     const char *line;
     size_t len;
@@ -165,7 +148,7 @@ static void test_getline(void **st)
 static void test_getline_limit_continues(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "m.txt", "short\nthis line is too long\nok\n");
+    char *p = tu_write_str(tu_dir, "m.txt", "short\nthis line is too long\nok\n");
     asy_source *s = open_ok(p);
     const char *line;
     size_t len;
@@ -184,7 +167,7 @@ static void test_getline_limit_continues(void **st)
     asy_source_close(s);
     free(p);
     /* exactly max bytes is allowed */
-    p = tu_write_str(dir, "e.txt", "0123456789\n");
+    p = tu_write_str(tu_dir, "e.txt", "0123456789\n");
     s = open_ok(p);
     assert_int_equal(asy_source_getline(s, &line, &len, 10, &err), 1);
     assert_int_equal(len, 10);
@@ -201,7 +184,7 @@ static void test_getline_50mb(void **st)
     memset(big, 'x', n);
     big[n / 2] = 'M';
     memcpy(big + n, "\nend\n", 5);
-    char *p = tu_write(dir, "big.txt", big, n + 5);
+    char *p = tu_write(tu_dir, "big.txt", big, n + 5);
     asy_source *s = open_ok(p);
     const char *line;
     size_t len;
@@ -227,7 +210,7 @@ static void test_getline_50mb(void **st)
 static void test_read_all_limit_and_peek(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "p.txt", "  {\"a\":1}\n");
+    char *p = tu_write_str(tu_dir, "p.txt", "  {\"a\":1}\n");
     asy_source *s = open_ok(p);
     const char *pk;
     assert_int_equal(asy_source_peek(s, &pk, 3), 3);
@@ -249,7 +232,7 @@ static void test_read_all_limit_and_peek(void **st)
 static void test_empty_and_gz_lines(void **st)
 {
     (void)st;
-    char *p = tu_write_str(dir, "empty.txt", "");
+    char *p = tu_write_str(tu_dir, "empty.txt", "");
     asy_source *s = open_ok(p);
     const char *line;
     size_t len;
@@ -260,7 +243,7 @@ static void test_empty_and_gz_lines(void **st)
     asy_source_close(s);
     free(p);
     const char *t = "x\ny\n";
-    p = tu_write_gz(dir, "l.gz", t, strlen(t));
+    p = tu_write_gz(tu_dir, "l.gz", t, strlen(t));
     s = open_ok(p);
     assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
     assert_string_equal(line, "x");
@@ -276,7 +259,7 @@ static void test_stdin(void **st)
 {
     (void)st;
     const char *t = "from stdin\n";
-    char *p = tu_write_gz(dir, "in.gz", t, strlen(t));
+    char *p = tu_write_gz(tu_dir, "in.gz", t, strlen(t));
     int saved = dup(0);
     assert_true(saved >= 0);
     assert_non_null(freopen(p, "rb", stdin));
@@ -308,5 +291,5 @@ int main(void)
         cmocka_unit_test(test_empty_and_gz_lines),
         cmocka_unit_test(test_stdin),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

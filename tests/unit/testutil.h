@@ -16,6 +16,12 @@
  * tu_rmtree(). Returns a static-lifetime malloc'd path. */
 char *tu_mkdtemp(void);
 void tu_rmtree(const char *path);
+/* A scratch directory shared by the tests of one cmocka group:
+ * tu_dir_setup (the group setup) creates it in tu_dir and
+ * tu_dir_teardown removes it with everything inside. */
+extern char *tu_dir;
+int tu_dir_setup(void **state);
+int tu_dir_teardown(void **state);
 /* Write len bytes to dir/name (creating subdirectories); returns the full
  * path (malloc'd). */
 char *tu_write(const char *dir, const char *name, const void *data,
