@@ -313,6 +313,23 @@ int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
     return add_hashed(c, key, len, h, n);
 }
 
+int asy_counter_add_batch(asy_counter *c, size_t n, const char *const *keys,
+                          const size_t *lens, const uint32_t *h,
+                          const int64_t *by)
+{
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(&c->tab[h[i] & c->mask]);
+    for (size_t i = 0; i < n; i++) { /* the buckets are arriving */
+        const char *rec = c->tab[h[i] & c->mask].rec;
+        if (rec)
+            __builtin_prefetch(rec);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (add_hashed(c, keys[i], lens[i], h[i], by ? by[i] : 1) < 0)
+            return -1;
+    return 0;
+}
+
 void asy_counter_prefetch(const asy_counter *c, uint32_t h)
 {
     __builtin_prefetch(&c->tab[h & c->mask]);

@@ -42,6 +42,14 @@ int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
 void asy_counter_prefetch(const asy_counter *c, uint32_t h);
 void asy_counter_prefetch_key(const asy_counter *c, uint32_t h);
 
+/* n calls of asy_counter_add_h in one: add by[i] (1 when by is NULL) to
+ * keys[i] (lens[i] bytes, hash h[i]), with the batch's buckets and then
+ * their records prefetched before the first add, so that the cache misses
+ * of a large table overlap. Returns 0, or -1 when out of memory (some of
+ * the batch may have been added). */
+int asy_counter_add_batch(asy_counter *c, size_t n, const char *const *keys,
+                          const size_t *lens, const uint32_t *h,
+                          const int64_t *by);
 /* Distinct counting (document frequencies) without a per-document set:
  * asy_counter_begin_distinct starts a round (one per document); within a
  * round asy_counter_add_distinct adds 1 to a key only the first time it

@@ -53,13 +53,13 @@ static inline size_t bucket(const uint64_t key[2], uint32_t len)
                        key[1] ^ 0xC2B2AE3D27D4EB4Full ^ len);
 }
 
-/* A table sized for a text of len bytes: about one slot per 8 bytes
- * (a short news article needs no growing), at least 64, at most
+/* A table sized for a text of len bytes: about one slot per 4 bytes
+ * (a news article of a few KB needs no growing), at least 64, at most
  * FIRST_CAP to start with. */
 static int tally_init(tally *t, size_t len)
 {
     size_t cap = 64;
-    while (cap < FIRST_CAP && cap < len / 8)
+    while (cap < FIRST_CAP && cap < len / 4)
         cap *= 2;
     t->tab = calloc(cap, sizeof *t->tab);
     t->order = malloc(cap / 2 * sizeof *t->order);
@@ -220,59 +220,60 @@ static inline int stage(staged *st, int i, const tally *t,
     return FAST;
 }
 
-#define BATCH 32 /* distinct words hashed and prefetched together */
+#define BATCH 64 /* distinct words hashed and prefetched together */
 
-/* Add 1 to the document frequency of a tallied word. Once a text has
- * spilled, a word may reach the counter twice, so the counter's per-round
- * stamp decides; otherwise each word comes once. 1 when counted, 0 when
- * already counted, -1 when out of memory. */
+/* Add 1 to the document frequency of a tallied word once the text has
+ * spilled: a word may then reach the counter twice, so the counter's
+ * per-round stamp decides. 1 when counted, 0 when already counted, -1
+ * when out of memory. */
 static int add_doc(sink *k, const char *w, size_t n, uint32_t h)
 {
-    if (!k->spilled)
-        return asy_counter_add_h(k->docs, w, n, h, 1) < 0 ? -1 : 1;
     if (begin(k) < 0)
         return -1;
     return asy_counter_add_distinct(k->docs, w, n, h);
 }
 
-/* Move the tally into the counters, a batch at a time: hash the whole
- * batch and prefetch its buckets, then the records those buckets point
- * to, then add, so that the batch's cache misses overlap. */
+/* Move the tally into the counters, a batch at a time (each batch's cache
+ * misses overlap inside asy_counter_add_batch). */
 static int drain(sink *k)
 {
     const tally *t = &k->t;
     size_t i = 0;
     while (i < t->used) {
-        const entry *b[BATCH];
-        uint32_t h[BATCH];
         char keys[BATCH][INLINE_MAX];
-        int nb = 0;
-        for (; i < t->used && nb < BATCH; i++) {
-            b[nb] = &t->tab[t->order[i]];
-            memcpy(keys[nb], b[nb]->key, INLINE_MAX);
-            h[nb] = asy_counter_hash(keys[nb], b[nb]->len);
-            if (k->counts)
-                asy_counter_prefetch(k->counts, h[nb]);
-            if (k->docs)
-                asy_counter_prefetch(k->docs, h[nb]);
-            nb++;
+        const char *kp[BATCH];
+        size_t kl[BATCH];
+        uint32_t h[BATCH];
+        int64_t by[BATCH];
+        size_t nb = 0;
+        for (; i < t->used && nb < BATCH; i++, nb++) {
+            const entry *e = &t->tab[t->order[i]];
+            memcpy(keys[nb], e->key, INLINE_MAX);
+            kp[nb] = keys[nb];
+            kl[nb] = e->len;
+            h[nb] = asy_counter_hash(keys[nb], e->len);
+            by[nb] = (int64_t)e->count;
         }
-        for (int j = 0; j < nb; j++) { /* the buckets are arriving */
-            if (k->counts)
-                asy_counter_prefetch_key(k->counts, h[j]);
-            if (k->docs)
-                asy_counter_prefetch_key(k->docs, h[j]);
-        }
-        for (int j = 0; j < nb; j++) {
-            size_t len = b[j]->len;
-            if (k->counts && asy_counter_add_h(k->counts, keys[j], len, h[j],
-                                               (int64_t)b[j]->count) < 0)
+        if (k->counts &&
+            asy_counter_add_batch(k->counts, nb, kp, kl, h, by) < 0)
+            return -1;
+        size_t docs = nb; /* distinct words newly counted in docs */
+        if (k->docs && !k->spilled) {
+            if (asy_counter_add_batch(k->docs, nb, kp, kl, h, NULL) < 0)
                 return -1;
-            int r = k->docs ? add_doc(k, keys[j], len, h[j]) : 1;
-            if (r < 0)
-                return -1;
-            k->counted += k->counts ? b[j]->count : (size_t)r;
+        } else if (k->docs) {
+            docs = 0;
+            for (size_t j = 0; j < nb; j++) {
+                int r = add_doc(k, kp[j], kl[j], h[j]);
+                if (r < 0)
+                    return -1;
+                docs += (size_t)r;
+            }
         }
+        for (size_t j = 0; j < nb && k->counts; j++)
+            k->counted += (size_t)by[j];
+        if (!k->counts)
+            k->counted += docs;
     }
     return 0;
 }

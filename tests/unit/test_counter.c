@@ -298,6 +298,43 @@ static void test_distinct(void **state)
     asy_counter_free(c);
 }
 
+/* asy_counter_add_batch equals one asy_counter_add_h per key, also when
+ * the table grows in the middle of a batch and with by = NULL. */
+static void test_add_batch(void **state)
+{
+    (void)state;
+    asy_counter *a = asy_counter_new(), *b = asy_counter_new();
+    char keys[300][16];
+    const char *kp[300];
+    size_t kl[300];
+    uint32_t h[300];
+    int64_t by[300];
+    for (int round = 0; round < 40; round++) {
+        size_t n = (size_t)(round * 7 % 300) + 1;
+        for (size_t i = 0; i < n; i++) {
+            kl[i] = (size_t)snprintf(keys[i], sizeof keys[i], "k%zu",
+                                     (i * 31 + (size_t)round * 17) % 997);
+            kp[i] = keys[i];
+            h[i] = asy_counter_hash(kp[i], kl[i]);
+            by[i] = (int64_t)(i % 5) - 1;
+            assert_int_equal(asy_counter_add_h(a, kp[i], kl[i], h[i],
+                                               round % 2 ? by[i] : 1), 0);
+        }
+        assert_int_equal(asy_counter_add_batch(b, n, kp, kl, h,
+                                               round % 2 ? by : NULL), 0);
+    }
+    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(a, &x), 0);
+    assert_int_equal(asy_counter_save(b, &y), 0);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    assert_int_equal(asy_counter_total(a), asy_counter_total(b));
+    asy_buf_free(&x);
+    asy_buf_free(&y);
+    asy_counter_free(a);
+    asy_counter_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_sorted),    cmocka_unit_test(test_merge),
         cmocka_unit_test(test_save_load), cmocka_unit_test(test_load_rejects),
         cmocka_unit_test(test_million),   cmocka_unit_test(test_distinct),
+        cmocka_unit_test(test_add_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
