@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "utf8.h"
 
@@ -255,6 +258,17 @@ static int already_clean(const unsigned char *s, size_t len)
     if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
         return 0;
     while (i < len) {
+#if defined(__SSE2__)
+        /* 16 plain bytes (no high bit, NUL or CR) a step */
+        while (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+            if (_mm_movemask_epi8(_mm_or_si128(v, bad)))
+                break;
+            i += 16;
+        }
+#endif
         if (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);

@@ -182,6 +182,43 @@ static void test_clean_empty(void **st)
     free(o);
 }
 
+/* One special byte at every position of a 70-byte run of ASCII (so on
+ * either side of each 8- and 16-byte step of the no-change check): a CR
+ * becomes LF, a NUL is reported where it is, an é stays as it is. The
+ * owned form gives the same text. */
+static void test_clean_every_position(void **state)
+{
+    (void)state;
+    for (size_t p = 0; p < 70; p++) {
+        char in[72];
+        memset(in, 'a', 70);
+        char *out;
+        size_t n;
+        asy_clean_report r;
+        in[p] = '\r';
+        assert_int_equal(asy_text_clean(in, 70, 0, &out, &n, &r), 0);
+        assert_int_equal(n, 70);
+        assert_int_equal(out[p], '\n');
+        free(out);
+        in[p] = '\0';
+        assert_int_equal(asy_text_clean(in, 70, 0, &out, &n, &r), 0);
+        assert_int_equal(r.first_nul, (long long)p);
+        free(out);
+        if (p + 1 < 70) {
+            in[p] = (char)0xC3;
+            in[p + 1] = (char)0xA9;
+            char *own = malloc(71);
+            assert_non_null(own);
+            memcpy(own, in, 70);
+            assert_int_equal(asy_text_clean_owned(own, 70, 0, &out, &n, &r), 0);
+            assert_int_equal(n, 70);
+            assert_int_equal(r.invalid, 0);
+            assert_memory_equal(out, in, 70);
+            free(out);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_clean_nul),
         cmocka_unit_test(test_clean_latin1),
         cmocka_unit_test(test_clean_empty),
+        cmocka_unit_test(test_clean_every_position),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
