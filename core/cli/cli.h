@@ -23,4 +23,29 @@ int cmd_report(int argc, char **argv);
 struct assay_engine;
 int cli_fail(const struct assay_engine *e);
 
+/* ---- engine_opts.c: long options that are engine settings ---- */
+enum { CLI_RUN = 1, CLI_REPORT = 2 }; /* the commands taking an option */
+enum { CLI_OPT_BASE = 256 };          /* getopt codes of the table */
+
+typedef struct cli_engine_opt {
+    const char *name;    /* --name */
+    int has_arg;         /* no_argument: the setting is "true" */
+    const char *key;     /* assay_engine_set key; NULL for --errors */
+    unsigned commands;   /* CLI_RUN | CLI_REPORT */
+    int changes_results; /* recorded as a setting in run manifests */
+} cli_engine_opt;
+
+/* Fill opts (room entries) with a command's own options (`own`, ended by
+ * a NULL name) and then the engine options it takes, ended by a NULL
+ * name; getopt_long returns CLI_OPT_BASE + i for the table's entry i.
+ * Returns the number of options. */
+struct option;
+int cli_options(struct option *opts, int room, const struct option *own,
+                unsigned command);
+/* The engine option with getopt code `code`, or NULL. */
+const cli_engine_opt *cli_engine_opt_of(int code);
+/* Apply it to the engine: 0, or the exit code after printing the error. */
+int cli_apply_engine_opt(struct assay_engine *e, const cli_engine_opt *o,
+                         const char *arg);
+
 #endif

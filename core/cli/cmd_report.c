@@ -59,63 +59,46 @@ typedef struct rep_args {
     int list, quiet, progress, trust, help;
 } rep_args;
 
-static const struct option long_opts[] = {
+/* The options of `report` itself; the engine settings come from
+ * engine_opts.c (cli_options). */
+static const struct option own_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"option", required_argument, NULL, 'O'},
     {"threads", required_argument, NULL, 'j'},
     {"list", no_argument, NULL, 'l'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
-    {"errors", required_argument, NULL, 1},
-    {"text-field", required_argument, NULL, 2},
-    {"id-field", required_argument, NULL, 3},
-    {"date-field", required_argument, NULL, 4},
-    {"encoding", required_argument, NULL, 5},
-    {"plugin-path", required_argument, NULL, 6},
     {"script-path", required_argument, NULL, 7},
-    {"trust", no_argument, NULL, 8},
     {"progress", no_argument, NULL, 9},
     {NULL, 0, NULL, 0}};
 
-static int set_or_fail(assay_engine *e, const char *k, const char *v)
-{
-    return assay_engine_set(e, k, v) < 0 ? cli_fail(e) : 0;
-}
-
-/* Settings passed straight to the engine; returns an exit code or 0. */
-static int engine_setting(assay_engine *e, int opt, const char *arg)
-{
-    switch (opt) {
-    case 'j': return set_or_fail(e, "threads", arg);
-    case 1: return assay_engine_set_errors_file(e, arg) < 0 ? cli_fail(e) : 0;
-    case 2: return set_or_fail(e, "text_field", arg);
-    case 3: return set_or_fail(e, "id_field", arg);
-    case 4: return set_or_fail(e, "date_field", arg);
-    case 5: return set_or_fail(e, "encoding", arg);
-    case 6: return set_or_fail(e, "plugin_path", arg);
-    case 8: return set_or_fail(e, "trust", "true");
-    default: return 0;
-    }
-}
-
 static int parse_args(assay_engine *e, int argc, char **argv, rep_args *a)
 {
+    struct option opts[64];
     int opt, rc;
+    cli_options(opts, 64, own_opts, CLI_REPORT);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:O:j:lqh", long_opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:O:j:lqh", opts, NULL)) != -1) {
+        const cli_engine_opt *o = cli_engine_opt_of(opt);
         switch (opt) {
         case 'o': a->outdir = optarg; break;
         case 'O': a->options[a->noptions++] = optarg; break;
         case 'l': a->list = 1; break;
         case 'q': a->quiet = 1; break;
         case 'h': a->help = 1; break;
+        case 'j':
+            if (assay_engine_set(e, "threads", optarg) < 0)
+                return cli_fail(e);
+            break;
         case 7: a->script_path = optarg; break;
         case 9: a->progress = 1; break;
         case '?': report_usage(stderr); return EXIT_USAGE;
         default:
-            if (opt == 8)
+            if (!o)
+                return EXIT_USAGE;
+            if (o->key && strcmp(o->key, "trust") == 0)
                 a->trust = 1;
-            if ((rc = engine_setting(e, opt, optarg)) != 0)
+            if ((rc = cli_apply_engine_opt(e, o, optarg)) != 0)
                 return rc;
         }
     }

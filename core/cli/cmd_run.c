@@ -120,55 +120,15 @@ static int is_plugin(const char *arg, char **dirs)
     return p != NULL;
 }
 
-static int set_or_fail(assay_engine *e, const char *k, const char *v)
-{
-    return assay_engine_set(e, k, v) < 0 ? cli_fail(e) : 0;
-}
-
-/* Engine settings from long options; returns an exit code or 0. */
-static int engine_setting(assay_engine *e, int opt, const char *arg)
-{
-    switch (opt) {
-    case 'j': return set_or_fail(e, "threads", arg);
-    case 1: return set_or_fail(e, "format", arg);
-    case 2: return set_or_fail(e, "bom", "true");
-    case 3: return set_or_fail(e, "safe_csv", "true");
-    case 4: return set_or_fail(e, "text_field", arg);
-    case 5: return set_or_fail(e, "id_field", arg);
-    case 6: return set_or_fail(e, "date_field", arg);
-    case 7: return set_or_fail(e, "encoding", arg);
-    case 8: return set_or_fail(e, "invalid_utf8", arg);
-    case 9: return set_or_fail(e, "max_doc_bytes", arg);
-    case 10: return set_or_fail(e, "plugin_path", arg);
-    case 11: return set_or_fail(e, "trust", "true");
-    case 12: return set_or_fail(e, "mem_limit_mb", arg);
-    case 13: return set_or_fail(e, "instr_limit", arg);
-    case 14: return assay_engine_set_errors_file(e, arg) < 0 ? cli_fail(e) : 0;
-    default: return EXIT_USAGE;
-    }
-}
-
-static const struct option long_opts[] = {
+/* The options of `run` itself; the engine settings come from
+ * engine_opts.c (cli_options). */
+static const struct option own_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"option", required_argument, NULL, 'O'},
     {"plugin", required_argument, NULL, 'p'},
     {"threads", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
-    {"format", required_argument, NULL, 1},
-    {"bom", no_argument, NULL, 2},
-    {"safe-csv", no_argument, NULL, 3},
-    {"text-field", required_argument, NULL, 4},
-    {"id-field", required_argument, NULL, 5},
-    {"date-field", required_argument, NULL, 6},
-    {"encoding", required_argument, NULL, 7},
-    {"invalid-utf8", required_argument, NULL, 8},
-    {"max-doc-bytes", required_argument, NULL, 9},
-    {"plugin-path", required_argument, NULL, 10},
-    {"trust", no_argument, NULL, 11},
-    {"mem-limit", required_argument, NULL, 12},
-    {"instr-limit", required_argument, NULL, 13},
-    {"errors", required_argument, NULL, 14},
     {"manifest", required_argument, NULL, 20},
     {"no-manifest", no_argument, NULL, 21},
     {"manifest-only", no_argument, NULL, 22},
@@ -191,34 +151,45 @@ static int workflow_option(run_args *a, int opt, const char *arg)
     }
 }
 
+/* An engine setting from the shared table; --format also picks the
+ * file extension the summary names. */
+static int engine_option(assay_engine *e, run_args *a, int opt,
+                         const char *arg)
+{
+    const cli_engine_opt *o = cli_engine_opt_of(opt);
+    if (!o)
+        return EXIT_USAGE;
+    a->nsettings += o->changes_results;
+    if (strcmp(o->name, "format") == 0)
+        a->ext = strcmp(arg, "tsv") == 0     ? ".tsv"
+                 : strcmp(arg, "jsonl") == 0 ? ".jsonl"
+                                             : ".csv";
+    return cli_apply_engine_opt(e, o, arg);
+}
+
 static int parse_args(assay_engine *e, int argc, char **argv, run_args *a)
 {
+    struct option opts[64];
     int opt, rc;
+    cli_options(opts, 64, own_opts, CLI_RUN);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:O:p:j:qh", long_opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:O:p:j:qh", opts, NULL)) != -1) {
         switch (opt) {
         case 'o': a->outdir = optarg; break;
         case 'O': a->options[a->noptions++] = optarg; break;
         case 'p': a->plugins[a->nplugins++] = optarg; break;
         case 'q': a->quiet = 1; break;
-        case 1:
-            a->nsettings++;
-            a->ext = strcmp(optarg, "tsv") == 0     ? ".tsv"
-                     : strcmp(optarg, "jsonl") == 0 ? ".jsonl"
-                                                    : ".csv";
-            if ((rc = engine_setting(e, opt, optarg)) != 0)
-                return rc;
+        case 'j':
+            a->threads = optarg;
+            if (assay_engine_set(e, "threads", optarg) < 0)
+                return cli_fail(e);
             break;
         case 'h': run_usage(stdout); return -1;
         case '?': run_usage(stderr); return EXIT_USAGE;
         default:
             if (workflow_option(a, opt, optarg))
                 break;
-            if (opt == 'j')
-                a->threads = optarg;
-            else if (opt != 11 && opt != 14) /* --trust, --errors */
-                a->nsettings++;
-            if ((rc = engine_setting(e, opt, optarg)) != 0)
+            if ((rc = engine_option(e, a, opt, optarg)) != 0)
                 return rc;
         }
     }
