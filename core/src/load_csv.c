@@ -43,10 +43,7 @@ typedef struct record {
 } record;
 
 typedef struct csv_state {
-    asy_source *src;
-    char *display;
-    const asy_input_opts *o;
-    const asy_report *rep;
+    asy_load_base b; /* first: see loader_int.h */
     struct csv_parser p;
     unsigned char delim;
     record cur;
@@ -176,10 +173,10 @@ static int drop_current(csv_state *s, const char *why)
 {
     char where[96], id[1200];
     long long line = s->rec_start >= 0 ? s->rec_start
-                                       : asy_source_lineno(s->src);
+                                       : asy_source_lineno(s->b.src);
     where_rec(where, sizeof where, s->nrec++, line);
-    snprintf(id, sizeof id, "%s#%lld", s->display, line);
-    asy_report_skip(s->rep, asy_source_path(s->src), id, where, "%s", why);
+    snprintf(id, sizeof id, "%s#%lld", s->b.display, line);
+    asy_report_skip(s->b.rep, asy_source_path(s->b.src), id, where, "%s", why);
     return reset_parser(s);
 }
 
@@ -196,7 +193,7 @@ static int finish(csv_state *s, asy_error *err)
         char why[200];
         snprintf(why, sizeof why, "unterminated quoted field: lines %lld to "
                  "%lld were read as one record and skipped",
-                 s->rec_start, asy_source_lineno(s->src));
+                 s->rec_start, asy_source_lineno(s->b.src));
         if (drop_current(s, why) < 0)
             return nomem(err);
         return 0;
@@ -210,7 +207,7 @@ static int too_long(csv_state *s, asy_error *err)
     char why[200];
     snprintf(why, sizeof why, "record is larger than max_doc_bytes (%zu), "
              "perhaps an unbalanced quote; raise max_doc_bytes if it is "
-             "genuine", s->o->max_doc_bytes);
+             "genuine", s->b.o->max_doc_bytes);
     asy_error_clear(err);
     return drop_current(s, why) < 0 ? nomem(err) : 0;
 }
@@ -258,8 +255,8 @@ static int feed_line(csv_state *s, asy_error *err)
 {
     const char *line;
     size_t len;
-    size_t max = s->o->max_doc_bytes;
-    int rc = asy_source_getline(s->src, &line, &len, max, err);
+    size_t max = s->b.o->max_doc_bytes;
+    int rc = asy_source_getline(s->b.src, &line, &len, max, err);
     if (rc == ASSAY_E_LIMIT)
         return too_long(s, err) < 0 ? ASSAY_E_NOMEM : 1;
     if (rc < 0)
@@ -267,7 +264,7 @@ static int feed_line(csv_state *s, asy_error *err)
     if (rc == 0)
         return finish(s, err) < 0 ? ASSAY_E_NOMEM : 0;
     if (s->rec_start < 0 && !is_blank(line, len))
-        s->rec_start = asy_source_lineno(s->src);
+        s->rec_start = asy_source_lineno(s->b.src);
     if (fast_line(s, line, len))
         return s->oom ? nomem(err) : 1;
     if (csv_parse(&s->p, line, len, on_field, on_record, s) != len ||
@@ -311,12 +308,12 @@ static int take_header(csv_state *s, record *h)
         return -1;
     s->nhead = h->n;
     for (size_t i = 0; i < h->n; i++)
-        if (asy_text_clean(h->f[i], h->len[i], s->o->latin1, &s->head[i],
+        if (asy_text_clean(h->f[i], h->len[i], s->b.o->latin1, &s->head[i],
                            NULL, NULL) < 0)
             return -1;
-    s->text_col = find_col(s, s->o->text_field);
-    s->id_col = find_col(s, s->o->id_field);
-    s->date_col = find_col(s, s->o->date_field);
+    s->text_col = find_col(s, s->b.o->text_field);
+    s->id_col = find_col(s, s->b.o->id_field);
+    s->date_col = find_col(s, s->b.o->date_field);
     return 0;
 }
 
@@ -325,9 +322,9 @@ static int missing_text(csv_state *s, asy_error *err)
     asy_buf cols = ASY_BUF_INIT;
     for (size_t i = 0; i < s->nhead && cols.len < 400; i++)
         asy_buf_printf(&cols, "%s'%s'", i ? ", " : "", s->head[i]);
-    const char *path = asy_source_path(s->src);
+    const char *path = asy_source_path(s->b.src);
     asy_error_set(err, ASSAY_E_PARSE, "'%s' has no column '%s'; its header "
-                  "has %s", path, s->o->text_field,
+                  "has %s", path, s->b.o->text_field,
                   cols.data ? cols.data : "no columns");
     asy_error_at(err, path, 1, -1);
     asy_error_hint(err, "set text_field to the column holding the text");
@@ -342,7 +339,7 @@ static int read_header(csv_state *s, asy_error *err)
     if (rc < 0)
         return rc;
     if (rc == 0) {
-        asy_report_warn(s->rep, asy_source_path(s->src), s->display, "",
+        asy_report_warn(s->b.rep, asy_source_path(s->b.src), s->b.display, "",
                         "empty file: no header, no documents");
         return 0;
     }
@@ -371,9 +368,7 @@ static void csv_close_state(void *st)
         free(s->head[i]);
     free(s->head);
     csv_free(&s->p);
-    asy_source_close(s->src);
-    free(s->display);
-    free(s);
+    asy_load_state_free(s);
 }
 
 static int open_delim(void **state, asy_source *src, const char *display,
@@ -381,19 +376,14 @@ static int open_delim(void **state, asy_source *src, const char *display,
                       unsigned char delim, asy_error *err)
 {
     *state = NULL;
-    csv_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->display = strdup(display)) ||
-        csv_init(&s->p, CSV_APPEND_NULL) != 0) {
-        if (s)
-            free(s->display);
-        free(s);
-        asy_source_close(src);
+    csv_state *s = asy_load_state_new(sizeof *s, src, display, o, rep, err);
+    if (!s)
+        return ASSAY_E_NOMEM;
+    if (csv_init(&s->p, CSV_APPEND_NULL) != 0) {
+        asy_load_state_free(s);
         return nomem(err);
     }
     csv_set_delim(&s->p, delim);
-    s->src = src;
-    s->o = o;
-    s->rep = rep;
     s->delim = delim;
     s->rec_start = -1;
     int rc = read_header(s, err);
@@ -431,7 +421,7 @@ static int load_field(csv_state *s, asy_doc *d, const record *r, size_t i,
 {
     char prefix[700];
     snprintf(prefix, sizeof prefix, "%s, field '%s'", where, s->head[i]);
-    return asy_load_text_into(d, r->f[i], r->len[i], s->o, s->rep, 0, prefix,
+    return asy_load_text_into(d, r->f[i], r->len[i], s->b.o, s->b.rep, 0, prefix,
                               err);
 }
 
@@ -475,14 +465,14 @@ static int make_doc(csv_state *s, const record *r, asy_doc **out,
 {
     char where[96], id[1200];
     where_rec(where, sizeof where, r->recno, r->line);
-    snprintf(id, sizeof id, "%s#%lld", s->display, r->line);
+    snprintf(id, sizeof id, "%s#%lld", s->b.display, r->line);
     if (r->n != s->nhead) {
-        asy_report_skip(s->rep, asy_source_path(s->src), id, where,
+        asy_report_skip(s->b.rep, asy_source_path(s->b.src), id, where,
                         "%zu field%s, header has %zu", r->n,
                         r->n == 1 ? "" : "s", s->nhead);
         return 0;
     }
-    asy_doc *d = asy_doc_new(id, asy_source_path(s->src));
+    asy_doc *d = asy_doc_new(id, asy_source_path(s->b.src));
     if (!d)
         return nomem(err);
     int rc = fill_doc(s, d, r, where, err);

@@ -14,11 +14,8 @@
 #include "loader_int.h"
 
 typedef struct jsonl_state {
-    asy_source *src;
-    char *display;
-    const asy_input_opts *o;
+    asy_load_base b;           /* first: see loader_int.h */
     asy_input_opts field_opts; /* the line is decoded once: no latin1 here */
-    const asy_report *rep;
     asy_jsonl_record rec;      /* parser buffers, reused line after line */
 } jsonl_state;
 
@@ -27,32 +24,22 @@ static const char *const jsonl_ext[] = {".jsonl", ".ndjson", NULL};
 static void jsonl_close(void *st)
 {
     jsonl_state *s = st;
-    if (!s)
-        return;
-    asy_source_close(s->src);
-    asy_jsonl_free(&s->rec);
-    free(s->display);
-    free(s);
+    if (s)
+        asy_jsonl_free(&s->rec);
+    asy_load_state_free(s);
 }
 
 static int jsonl_open(void **state, asy_source *src, const char *display,
                       const asy_input_opts *o, const asy_report *rep,
                       asy_error *err)
 {
-    *state = NULL;
-    jsonl_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->display = strdup(display))) {
-        free(s);
-        asy_source_close(src);
-        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-    }
-    s->src = src;
-    s->o = o;
+    jsonl_state *s = asy_load_state_new(sizeof *s, src, display, o, rep, err);
+    *state = s;
+    if (!s)
+        return ASSAY_E_NOMEM;
     s->field_opts = *o;
     s->field_opts.latin1 = 0;
-    s->rep = rep;
     asy_jsonl_init(&s->rec);
-    *state = s;
     return ASSAY_OK;
 }
 
@@ -83,7 +70,7 @@ typedef struct rec {
 
 static const char *src_path(const rec *r)
 {
-    return asy_source_path(r->s->src);
+    return asy_source_path(r->s->b.src);
 }
 
 static int set_id(asy_doc *d, const asy_jsonl_member *v)
@@ -115,7 +102,7 @@ static int set_meta(const rec *r, asy_doc *d, const char *key,
     switch (v->type) {
     case ASY_JSON_STRING:
         if (v->flags & ASY_JSON_STR_NUL) {
-            asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
+            asy_report_skip(r->s->b.rep, src_path(r), d->id, r->where,
                             "binary content (NUL character in field '%s')",
                             key);
             return 1;
@@ -138,7 +125,7 @@ static int set_meta(const rec *r, asy_doc *d, const char *key,
 
 static int fill_meta(const rec *r, asy_doc *d)
 {
-    const asy_input_opts *o = r->s->o;
+    const asy_input_opts *o = r->s->b.o;
     const asy_jsonl_record *jr = &r->s->rec;
     for (size_t i = 0; i < jr->n; i++) {
         const asy_jsonl_member *v = &jr->members[i];
@@ -178,24 +165,24 @@ static int take_field_text(const rec *r, asy_doc *d,
     }
     char prefix[300];
     snprintf(prefix, sizeof prefix, "%s, field '%s'", r->where,
-             r->s->o->text_field);
+             r->s->b.o->text_field);
     return asy_load_text_into(d, t->str, t->len, &r->s->field_opts,
-                              r->s->rep, 0, prefix, err);
+                              r->s->b.rep, 0, prefix, err);
 }
 
 /* The text field: present, a string, then through the shared policy. */
 static int load_field_text(const rec *r, asy_doc *d, asy_error *err)
 {
-    const char *tf = r->s->o->text_field;
+    const char *tf = r->s->b.o->text_field;
     const asy_jsonl_member *t = asy_jsonl_get(&r->s->rec, tf);
     if (!t) {
-        asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
+        asy_report_skip(r->s->b.rep, src_path(r), d->id, r->where,
                         "no field '%s' (set text_field to the field "
                         "holding the text)", tf);
         return 0;
     }
     if (t->type != ASY_JSON_STRING) {
-        asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
+        asy_report_skip(r->s->b.rep, src_path(r), d->id, r->where,
                         "field '%s' is %s, not a string", tf,
                         type_name(t->type));
         return 0;
@@ -212,17 +199,17 @@ static int parse_record(const rec *r, asy_doc *d, asy_error *err)
     if (p < 0)
         return nomem(err);
     if (p == 0) {
-        asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
+        asy_report_skip(r->s->b.rep, src_path(r), d->id, r->where,
                         "malformed JSON at column %d: %s", jr->column,
                         jr->message);
         return 0;
     }
     if (jr->type != ASY_JSON_OBJECT) {
-        asy_report_skip(r->s->rep, src_path(r), d->id, r->where,
+        asy_report_skip(r->s->b.rep, src_path(r), d->id, r->where,
                         "not a JSON object (got %s)", type_name(jr->type));
         return 0;
     }
-    if (set_id(d, asy_jsonl_get(jr, r->s->o->id_field)) < 0)
+    if (set_id(d, asy_jsonl_get(jr, r->s->b.o->id_field)) < 0)
         return nomem(err);
     int m = fill_meta(r, d);
     return m < 0 ? nomem(err) : m > 0 ? 0 : load_field_text(r, d, err);
@@ -231,18 +218,18 @@ static int parse_record(const rec *r, asy_doc *d, asy_error *err)
 static int record(jsonl_state *s, const char *line, size_t len,
                   asy_doc **out, asy_error *err)
 {
-    rec r = {s, asy_source_lineno(s->src), ""};
+    rec r = {s, asy_source_lineno(s->b.src), ""};
     snprintf(r.where, sizeof r.where, "line %lld", r.line);
     char id[1200];
-    snprintf(id, sizeof id, "%s#%lld", s->display, r.line);
-    asy_doc *d = asy_doc_new(id, asy_source_path(s->src));
+    snprintf(id, sizeof id, "%s#%lld", s->b.display, r.line);
+    asy_doc *d = asy_doc_new(id, asy_source_path(s->b.src));
     if (!d)
         return nomem(err);
     /* The whole line goes through the shared cleaning first: NUL bytes,
      * invalid UTF-8 (jansson would reject it outright) and Latin-1 are
      * handled with file byte offsets before JSON parsing. */
-    int rc = asy_load_text_into(d, line, len, s->o, s->rep,
-                                asy_source_line_offset(s->src), r.where, err);
+    int rc = asy_load_text_into(d, line, len, s->b.o, s->b.rep,
+                                asy_source_line_offset(s->b.src), r.where, err);
     if (rc > 0)
         rc = parse_record(&r, d, err);
     if (rc <= 0) {
@@ -272,15 +259,15 @@ static int jsonl_next(void *st, asy_doc **out, asy_error *err)
     for (;;) {
         const char *line;
         size_t len;
-        int rc = asy_source_getline(s->src, &line, &len, s->o->max_doc_bytes,
+        int rc = asy_source_getline(s->b.src, &line, &len, s->b.o->max_doc_bytes,
                                     err);
         if (rc == ASSAY_E_LIMIT) {
-            long long l = asy_source_lineno(s->src);
+            long long l = asy_source_lineno(s->b.src);
             char id[1200], where[64];
-            snprintf(id, sizeof id, "%s#%lld", s->display, l);
+            snprintf(id, sizeof id, "%s#%lld", s->b.display, l);
             snprintf(where, sizeof where, "line %lld", l);
-            asy_report_too_big(s->rep, asy_source_path(s->src), id, where,
-                               -1, s->o->max_doc_bytes);
+            asy_report_too_big(s->b.rep, asy_source_path(s->b.src), id, where,
+                               -1, s->b.o->max_doc_bytes);
             asy_error_clear(err);
             continue;
         }

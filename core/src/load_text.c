@@ -12,10 +12,7 @@
 #include "loader_int.h"
 
 typedef struct text_state {
-    asy_source *src;
-    char *display;
-    const asy_input_opts *o;
-    const asy_report *rep;
+    asy_load_base b; /* first: see loader_int.h */
     int done;
 } text_state;
 
@@ -23,30 +20,16 @@ static const char *const text_ext[] = {".txt", ".md", ".text", NULL};
 
 static void text_close(void *st)
 {
-    text_state *s = st;
-    if (!s)
-        return;
-    asy_source_close(s->src);
-    free(s->display);
-    free(s);
+    asy_load_state_free(st);
 }
 
 static int text_open(void **state, asy_source *src, const char *display,
                      const asy_input_opts *o, const asy_report *rep,
                      asy_error *err)
 {
-    *state = NULL;
-    text_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->display = strdup(display))) {
-        free(s);
-        asy_source_close(src);
-        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-    }
-    s->src = src;
-    s->o = o;
-    s->rep = rep;
-    *state = s;
-    return ASSAY_OK;
+    *state = asy_load_state_new(sizeof(text_state), src, display, o, rep,
+                                err);
+    return *state ? ASSAY_OK : ASSAY_E_NOMEM;
 }
 
 /* Read the rest of an over-sized stream to learn its size for the
@@ -62,11 +45,11 @@ static long long drain(asy_source *src, long long have)
 
 static int read_body(text_state *s, asy_buf *raw, asy_error *err)
 {
-    int rc = asy_source_read_all(s->src, raw, s->o->max_doc_bytes, err);
+    int rc = asy_source_read_all(s->b.src, raw, s->b.o->max_doc_bytes, err);
     if (rc == ASSAY_E_LIMIT) {
-        long long size = drain(s->src, (long long)raw->len);
-        asy_report_too_big(s->rep, asy_source_path(s->src), s->display, "",
-                           size, s->o->max_doc_bytes);
+        long long size = drain(s->b.src, (long long)raw->len);
+        asy_report_too_big(s->b.rep, asy_source_path(s->b.src), s->b.display, "",
+                           size, s->b.o->max_doc_bytes);
         asy_error_clear(err);
         return 0;
     }
@@ -82,16 +65,16 @@ static int text_next(void *st, asy_doc **out, asy_error *err)
     s->done = 1;
     asy_buf raw = ASY_BUF_INIT;
     int rc = read_body(s, &raw, err);
-    asy_doc *d = rc > 0 ? asy_doc_new(s->display, asy_source_path(s->src))
+    asy_doc *d = rc > 0 ? asy_doc_new(s->b.display, asy_source_path(s->b.src))
                         : NULL;
     if (rc > 0 && !d)
         rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     if (rc > 0 && raw.data) { /* the document takes the buffer */
-        rc = asy_load_text_owned(d, raw.data, raw.len, s->o, s->rep, 0, "",
+        rc = asy_load_text_owned(d, raw.data, raw.len, s->b.o, s->b.rep, 0, "",
                                  err);
         raw = (asy_buf)ASY_BUF_INIT;
     } else if (rc > 0)
-        rc = asy_load_text_into(d, "", 0, s->o, s->rep, 0, "", err);
+        rc = asy_load_text_into(d, "", 0, s->b.o, s->b.rep, 0, "", err);
     asy_buf_free(&raw);
     if (rc > 0 && asy_doc_parse_header(d) < 0)
         rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");

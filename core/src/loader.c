@@ -60,6 +60,33 @@ void asy_input_opts_default(asy_input_opts *o)
 /* Reporting                                                            */
 /* ==================================================================== */
 
+void *asy_load_state_new(size_t size, asy_source *src, const char *display,
+                         const asy_input_opts *o, const asy_report *rep,
+                         asy_error *err)
+{
+    asy_load_base *b = calloc(1, size);
+    if (!b || !(b->display = strdup(display))) {
+        free(b);
+        asy_source_close(src);
+        asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    b->src = src;
+    b->o = o;
+    b->rep = rep;
+    return b;
+}
+
+void asy_load_state_free(void *state)
+{
+    asy_load_base *b = state;
+    if (!b)
+        return;
+    asy_source_close(b->src);
+    free(b->display);
+    free(b);
+}
+
 char *asy_strdup0(const char *s)
 {
     return s ? strdup(s) : NULL;

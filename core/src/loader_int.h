@@ -23,6 +23,25 @@ void asy_report_too_big(const asy_report *rep, const char *source,
                         const char *doc_id, const char *where,
                         long long size, size_t max);
 
+/* What every format's state starts with: the source it owns, the name
+ * used in messages, and the borrowed options and report. */
+typedef struct asy_load_base {
+    asy_source *src;
+    char *display;
+    const asy_input_opts *o;
+    const asy_report *rep;
+} asy_load_base;
+
+/* A zeroed format state of `size` bytes whose first member is an
+ * asy_load_base, filled in; the state owns src from then on. NULL (src
+ * closed, err set to ASSAY_E_NOMEM) when out of memory. */
+void *asy_load_state_new(size_t size, asy_source *src, const char *display,
+                         const asy_input_opts *o, const asy_report *rep,
+                         asy_error *err);
+/* Close the state's source and free its name and the state (NULL: no-op).
+ * A format frees its own members first. */
+void asy_load_state_free(void *state);
+
 /* strdup that returns NULL for NULL. */
 char *asy_strdup0(const char *s);
 
