@@ -287,13 +287,14 @@ static ALWAYS size_t block_sparse(asy_wb_iter *it, const bmask *m,
     unsigned last = 63u - (unsigned)__builtin_clzll(b);
     uint64_t ws = (b | 1u) & pick & ((1ull << last) - 1);
     size_t k = 0, base = it->pos, cbase = it->cpos;
+    const unsigned want = it->mask; /* out[] may alias *it: keep a copy */
     while (ws && k < room) {
         unsigned a = (unsigned)__builtin_ctzll(ws); /* a < last <= 62 */
         unsigned e = (unsigned)__builtin_ctzll(b & ~((2ull << a) - 1));
         unsigned kind = block_kind(m, s, a, e);
         out[k] = (asy_wb_seg){base + a, base + e, cbase + cp_at(m, a),
                               cbase + cp_at(m, e), (asy_wb_kind)kind};
-        k += (it->mask >> kind) & 1;
+        k += (want >> kind) & 1;
         ws &= ws - 1;
     }
     /* Resume at the first segment not yet looked at. */
@@ -319,13 +320,14 @@ static ALWAYS size_t block(asy_wb_iter *it, asy_wb_seg *out, size_t room,
     if (!(it->mask & ASY_WB_KIND(ASY_WB_SPACE)))
         return block_sparse(it, &m, b, ~m.ws, out, room);
     size_t k = 0, base = it->pos, cbase = it->cpos, ca = cbase;
+    const unsigned want = it->mask; /* out[] may alias *it: keep a copy */
     unsigned a = 0;
     while (b && k < room) {
         unsigned e = (unsigned)__builtin_ctzll(b);
         unsigned kind = block_kind(&m, s, a, e);
         size_t ce = cbase + cp_at(&m, e); /* segments tile the window */
         out[k] = (asy_wb_seg){base + a, base + e, ca, ce, (asy_wb_kind)kind};
-        k += (it->mask >> kind) & 1;
+        k += (want >> kind) & 1;
         a = e;
         ca = ce;
         b &= b - 1;
