@@ -68,7 +68,7 @@ int main(int argc, char **argv)
     int64_t m = 0;
     for (size_t i = 0; i < asy_dict_ncategories(d); i++)
         m += c[i];
-    printf("matcher: %.1f MB/s (%.2f s CPU, %lld words, %lld matches)\n",
+    printf("matcher: %.1f MB/s (%.3f s CPU, %lld words, %lld matches)\n",
            (double)n / 1e6 / (t1 - t0), t1 - t0, (long long)total,
            (long long)m);
     printf("tokenizer alone: %.1f MB/s (%lld tokens)\n",

@@ -185,18 +185,37 @@ static int is_ascii(const char *s, size_t n)
     return 1;
 }
 
+/* A free slot for hash h in the bucketed fast table (open addressing
+ * over buckets: the next bucket when one is full). */
+static size_t fast_slot(const asy_dict *d, uint64_t h)
+{
+    for (size_t b = (size_t)(h >> d->fshift);; b = (b + 1) & d->fastmask)
+        for (unsigned i = 0; i < ASY_DICT_FWAY; i++)
+            if (!(d->ftag[b] >> (16 * i) & 0xffff)) {
+                d->ftag[b] |= (uint64_t)asy_dict_ftag(h) << (16 * i);
+                return b * ASY_DICT_FWAY + i;
+            }
+}
+
 /* The table of every short ASCII key of d->words with its final answer
  * for a one-token match (exact entry, else best glob), so that most
  * tokens need one probe of a small table and no per-thread cache. */
 static int build_fast(asy_dict *d)
 {
-    size_t cap = 16;
-    while (cap < d->words.n * 4) /* load <= 1/4: misses end quickly */
-        cap *= 2;
-    if (!(d->fast = calloc(cap, sizeof *d->fast)) ||
-        !(d->ftag = calloc(cap, sizeof *d->ftag)))
+    size_t nb = 2;
+    unsigned bits = 1;
+    /* load <= 1/8 (1/4 past 64K slots): buckets are rarely full */
+    size_t want = d->words.n * (d->words.n <= 8192 ? 8 : 4);
+    while (nb * ASY_DICT_FWAY < want) {
+        nb *= 2;
+        bits++;
+    }
+    if (!(d->fast = calloc(nb * ASY_DICT_FWAY + 1, sizeof *d->fast)) ||
+        !(d->ftag = calloc(nb, sizeof *d->ftag)))
         return -1;
-    d->fastmask = cap - 1;
+    d->fastmask = nb - 1;
+    d->fshift = 64 - bits;
+    d->fast[nb * ASY_DICT_FWAY] = (dict_fslot){0, 0, 0, -1, -1, 0}; /* miss */
     for (size_t i = 0; i < d->words.cap; i++) {
         const asy_shash_slot *w = &d->words.slots[i];
         const char *k = d->words.arena.data + w->off;
@@ -208,11 +227,7 @@ static int build_fast(asy_dict *d)
         memcpy(b, k, w->len);
         memcpy(&k0, b, 8);
         memcpy(&k1, b + 8, 8);
-        uint64_t h = asy_dict_fhash(k0, k1, w->len);
-        size_t j = h & d->fastmask;
-        while (d->ftag[j])
-            j = (j + 1) & d->fastmask;
-        d->ftag[j] = asy_dict_ftag(h);
+        size_t j = fast_slot(d, asy_dict_fhash(k0, k1, w->len));
         int32_t best = w->exact >= 0 ? w->exact
                                      : asy_dict_best_glob(d, k, w->len);
         int32_t lead = w->tok >= 0 && /* a phrase starts with it */

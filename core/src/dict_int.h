@@ -71,17 +71,19 @@ typedef struct dict_fslot {
 } dict_fslot;
 
 #define ASY_DICT_FAST_MAX 16 /* longest key in the fast table, in bytes */
+#define ASY_DICT_FWAY 4      /* slots per bucket of the fast table */
 
+/* One multiply: the bucket is taken from the top bits of the product
+ * (which depend on every key bit), the tag from bits 32..47. */
 static inline uint64_t asy_dict_fhash(uint64_t k0, uint64_t k1, size_t n)
 {
-    uint64_t h = (k0 ^ (k1 * 0x9E3779B97F4A7C15ull) ^ n) *
-                 0xbf58476d1ce4e5b9ull;
-    return h ^ (h >> 29);
+    uint64_t x = k0 ^ (k1 << 29 | k1 >> 35) ^ (uint64_t)n << 58;
+    return x * 0x9E3779B97F4A7C15ull;
 }
 
 static inline uint16_t asy_dict_ftag(uint64_t h)
 {
-    return (uint16_t)(h >> 48 | 1);
+    return (uint16_t)(h >> 32 | 1);
 }
 
 /* Bit of the glob pre-filter for the first k (<= 4) bytes of a key, given
@@ -150,10 +152,13 @@ struct asy_dict {
 
     /* fast path for ASCII tokens of <= ASY_DICT_FAST_MAX bytes, built
      * when the dictionary does not stem (NULL otherwise) */
-    dict_fslot *fast;
-    uint16_t *ftag;     /* per slot: 0 empty, else asy_dict_ftag(hash); a
-                           miss mostly reads only this small array */
-    size_t fastmask;    /* slots - 1 */
+    dict_fslot *fast;   /* buckets * ASY_DICT_FWAY slots, then one miss
+                           slot (len 0, no entry) */
+    uint64_t *ftag;     /* per bucket: the 16-bit tags of its slots (0
+                           empty, else asy_dict_ftag(hash)); a probe
+                           compares the four at once */
+    size_t fastmask;    /* buckets - 1 */
+    unsigned fshift;    /* bucket = hash >> fshift */
     /* Pre-filter of one-token globs for words not in `fast`: a word can
      * only match a prefix glob when the hash bit of its first gpre_k
      * bytes is set in gpre (likewise suffixes, last gsuf_k bytes); gany

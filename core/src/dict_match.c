@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dict_int.h"
 #include "token.h"
 #include "wordbreak.h"
@@ -30,6 +34,11 @@ typedef struct wtok {
  * dictionary changes. */
 #define CACHE_MAX 65536
 
+#define GC_BITS 11 /* glob answers remembered per thread: 2048 */
+#define GC_SIZE (1u << GC_BITS)
+
+#define SPARE 8 /* counters for misses past the entries' (fast_run) */
+
 struct asy_dict_scratch {
     wtok *w;
     asy_wb_seg *seg;
@@ -44,6 +53,12 @@ struct asy_dict_scratch {
     int64_t *hits;
     int32_t *touched;
     size_t ntouched, nhits;
+    /* one batch of tokens looked up before the window sees them */
+    struct bkey { uint64_t w0, w1; uint32_t n, ok; } bk[BATCH];
+    wtok bt[BATCH];
+    /* glob answers of recent words outside the fast table, direct-mapped
+     * by their fast hash (len 0 = empty); emptied with the cache */
+    struct gslot { uint64_t k0, k1; uint32_t len; int32_t glob; } gc[GC_SIZE];
 };
 
 asy_dict_scratch *asy_dict_scratch_new(void)
@@ -219,27 +234,87 @@ static inline uint64_t lower8(uint64_t w)
     return w | ((ge_a & ~gt_z & HIGH) >> 2);
 }
 
-/* Can the word b[0..n) (folded, not in the fast table, zero-padded to 24
- * bytes) match a glob? */
-static int may_glob(const asy_dict *d, const char *b, size_t n)
+/* Can the word w0 w1 (folded, not in the fast table, zero-padded, n
+ * bytes) match a glob? Both filters are tested without branching on the
+ * text: a word passes either about as often as not. */
+static inline int may_glob_w(const asy_dict *d, uint64_t w0, uint64_t w1,
+                             size_t n)
 {
-    uint32_t v;
+    unsigned pre = 0, suf = 0;
     if (d->gany)
         return 1;
-    if (d->gpre && n >= (size_t)d->gpre_k) {
-        memcpy(&v, b, 4);
-        uint32_t x = asy_dict_fbit(v, d->gpre_k);
-        if (d->gpre[x >> 3] >> (x & 7) & 1)
-            return 1;
+    if (d->gpre) {
+        uint32_t x = asy_dict_fbit((uint32_t)w0, d->gpre_k);
+        pre = (n >= (size_t)d->gpre_k) & (d->gpre[x >> 3] >> (x & 7));
     }
-    if (d->gsuf && n >= (size_t)d->gsuf_k) {
-        memcpy(&v, b + n - (size_t)d->gsuf_k, 4); /* n <= 16: in bounds */
+    if (d->gsuf) {
+        size_t at = n >= (size_t)d->gsuf_k ? n - (size_t)d->gsuf_k : 0;
+#if defined(__SIZEOF_INT128__)
+        unsigned __int128 key = (unsigned __int128)w1 << 64 | w0;
+        uint32_t v = (uint32_t)(key >> (8 * at));
+#else
+        uint32_t v = (uint32_t)(at >= 8 ? w1 >> (8 * (at - 8))
+                                : at ? w0 >> (8 * at) | w1 << (64 - 8 * at)
+                                     : w0);
+#endif
         uint32_t x = asy_dict_fbit(v, d->gsuf_k);
-        if (d->gsuf[x >> 3] >> (x & 7) & 1)
-            return 1;
+        suf = (n >= (size_t)d->gsuf_k) & (d->gsuf[x >> 3] >> (x & 7));
     }
-    return 0;
+    return (int)((pre | suf) & 1);
 }
+
+#define L16 0x0001000100010001ull
+#define H16 0x8000800080008000ull
+
+/* The 16-bit lanes of x that are zero (the lowest flagged lane always is;
+ * lanes above a zero one may be flagged falsely). */
+static inline uint64_t zero16(uint64_t x)
+{
+    return (x - L16) & ~x & H16;
+}
+
+/* Every slot of the chain of h, for the rare probes the one-bucket test
+ * cannot settle (a full bucket, or two tags alike). */
+static const dict_fslot *fprobe_slow(const asy_dict *d, uint64_t h,
+                                     uint64_t k0, uint64_t k1, size_t n)
+{
+    uint64_t tag = asy_dict_ftag(h);
+    for (size_t b = (size_t)(h >> d->fshift);; b = (b + 1) & d->fastmask) {
+        uint64_t tw = d->ftag[b];
+        for (unsigned i = 0; i < ASY_DICT_FWAY; i++) {
+            const dict_fslot *f = &d->fast[b * ASY_DICT_FWAY + i];
+            if ((tw >> (16 * i) & 0xffff) == tag && f->k0 == k0 &&
+                f->k1 == k1 && f->len == n)
+                return f;
+        }
+        if (zero16(tw))
+            return &d->fast[(d->fastmask + 1) * ASY_DICT_FWAY];
+    }
+}
+
+/* The fast table's slot for key (k0, k1, n), or its miss slot: the four
+ * tags of one bucket compared at once; most misses end there. */
+static inline const dict_fslot *fprobe(const asy_dict *d, uint64_t k0,
+                                       uint64_t k1, size_t n)
+{
+    uint64_t h = asy_dict_fhash(k0, k1, n);
+    size_t b = (size_t)(h >> d->fshift);
+    uint64_t tw = d->ftag[b];
+    for (uint64_t m = zero16(tw ^ asy_dict_ftag(h) * L16); m; m &= m - 1) {
+        const dict_fslot *f =
+            &d->fast[b * ASY_DICT_FWAY + (size_t)__builtin_ctzll(m) / 16];
+        if (f->k0 == k0 && f->k1 == k1 && f->len == n)
+            return f;
+    }
+    if (__builtin_expect(!zero16(tw), 0)) /* full bucket: the chain */
+        return fprobe_slow(d, h, k0, k1, n);
+    return &d->fast[(d->fastmask + 1) * ASY_DICT_FWAY];
+}
+
+/* The low k bytes of a word (k <= 8). */
+static const uint64_t keep[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffffull, 0xffffffffffull,
+    0xffffffffffffull, 0xffffffffffffffull, ~0ull};
 
 /* An ASCII token of <= 16 bytes against the compiled table: 1 done, 0 not
  * eligible (use push_slow), -1 no memory. */
@@ -249,43 +324,38 @@ static int push_fast(const asy_dict *d, asy_dict_scratch *s, const char *text,
     size_t n = g->end - g->start;
     if (n > ASY_DICT_FAST_MAX)
         return 0;
-    static const uint64_t keep[9] = { /* the low k bytes of a word */
-        0, 0xff, 0xffff, 0xffffff, 0xffffffffull, 0xffffffffffull,
-        0xffffffffffffull, 0xffffffffffffffull, ~0ull};
-    union { char c[24]; uint64_t w[3]; } b = {{0}};
-    if (g->start + 16 <= tlen) { /* one unaligned load, then mask */
+    uint64_t w0, w1;
+    if (__builtin_expect(g->start + 16 <= tlen, 1)) { /* load, then mask */
         size_t n0 = n < 8 ? n : 8;
-        memcpy(b.c, text + g->start, 16);
-        b.w[0] &= keep[n0];
-        b.w[1] &= keep[n - n0];
-    } else
-        memcpy(b.c, text + g->start, n);
-    if ((b.w[0] | b.w[1]) & HIGH)
+        memcpy(&w0, text + g->start, 8);
+        memcpy(&w1, text + g->start + 8, 8);
+        w0 &= keep[n0];
+        w1 &= keep[n - n0];
+    } else {
+        char c[16] = {0};
+        memcpy(c, text + g->start, n);
+        memcpy(&w0, c, 8);
+        memcpy(&w1, c + 8, 8);
+    }
+    if ((w0 | w1) & HIGH)
         return 0;
-    b.w[0] = lower8(b.w[0]);
-    b.w[1] = lower8(b.w[1]);
+    w0 = lower8(w0);
+    w1 = lower8(w1);
     if (s->keepnorm) {
-        if (asy_buf_append(&s->norm, b.c, n) < 0)
+        uint64_t c[2] = {w0, w1};
+        if (asy_buf_append(&s->norm, (const char *)c, n) < 0)
             return -1;
         t->nlen = n;
     }
-    uint64_t h = asy_dict_fhash(b.w[0], b.w[1], n);
-    uint16_t tag = asy_dict_ftag(h);
-    const uint16_t *ftag = d->ftag;
-    size_t mask = d->fastmask;
-    t->tok = t->best = -1;
-    t->lead = 0;
-    for (size_t j = h & mask; ftag[j]; j = (j + 1) & mask) {
-        const dict_fslot *f = &d->fast[j];
-        if (ftag[j] == tag && f->k0 == b.w[0] && f->k1 == b.w[1] &&
-            f->len == n) {
-            t->tok = f->tok;
-            t->best = f->best;
-            t->lead = f->lead;
-            return 1;
-        }
-    }
-    if (may_glob(d, b.c, n)) { /* not a dictionary word: globs only */
+    const dict_fslot *f = fprobe(d, w0, w1, n);
+    t->tok = f->tok;
+    t->best = f->best;
+    t->lead = f->lead;
+    if (f->len == 0 && may_glob_w(d, w0, w1, n)) {
+        /* not a dictionary word: globs only */
+        union { char c[24]; uint64_t w[3]; } b = {{0}};
+        b.w[0] = w0;
+        b.w[1] = w1;
         asy_shash_slot *c = cached(d, s, b.c, n);
         if (!c)
             return -1;
@@ -302,6 +372,110 @@ static int lookup(const asy_dict *d, asy_dict_scratch *s, const char *text,
     t->nlen = 0;
     int r = d->fast ? push_fast(d, s, text, tlen, g, t) : 0;
     return r ? (r > 0 ? 0 : -1) : push_slow(d, s, text, g, t);
+}
+
+/* The keys of a batch of tokens: each folded into two words (zero-padded)
+ * and flagged ok when the fast table can answer it (ASCII, <= 16 bytes).
+ * A loop of its own, without branches on the text, so that the
+ * processor overlaps many tokens. */
+#if defined(__SSE2__)
+static void batch_keys(asy_dict_scratch *s, const char *text, size_t tlen,
+                       const asy_wb_seg *g, size_t cnt)
+{
+    static const unsigned char ones[32] = { /* 16 x 0xff, then 16 x 0 */
+        255, 255, 255, 255, 255, 255, 255, 255,
+        255, 255, 255, 255, 255, 255, 255, 255};
+    const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1),
+                  sp = _mm_set1_epi8(0x20);
+    for (size_t i = 0; i < cnt; i++) {
+        size_t n = g[i].end - g[i].start, nn = n < 16 ? n : 16;
+        __m128i v;
+        if (__builtin_expect(g[i].start + 16 <= tlen, 1))
+            v = _mm_loadu_si128((const __m128i *)(text + g[i].start));
+        else {
+            char c[16] = {0};
+            memcpy(c, text + g[i].start, nn);
+            v = _mm_loadu_si128((const __m128i *)c);
+        }
+        v = _mm_and_si128(v,
+                          _mm_loadu_si128((const __m128i *)(ones + 16 - nn)));
+        int high = _mm_movemask_epi8(v); /* bytes >= 0x80 */
+        __m128i up =
+            _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1));
+        v = _mm_or_si128(v, _mm_and_si128(up, sp));
+        s->bk[i] = (struct bkey){(uint64_t)_mm_cvtsi128_si64(v),
+                                 (uint64_t)_mm_cvtsi128_si64(
+                                     _mm_unpackhi_epi64(v, v)),
+                                 (uint32_t)n,
+                                 n <= ASY_DICT_FAST_MAX && !high};
+    }
+}
+#else
+static void batch_keys(asy_dict_scratch *s, const char *text, size_t tlen,
+                       const asy_wb_seg *g, size_t cnt)
+{
+    for (size_t i = 0; i < cnt; i++) {
+        size_t n = g[i].end - g[i].start;
+        uint64_t w0, w1;
+        if (__builtin_expect(g[i].start + 16 <= tlen, 1)) {
+            memcpy(&w0, text + g[i].start, 8);
+            memcpy(&w1, text + g[i].start + 8, 8);
+        } else {
+            char c[16] = {0};
+            memcpy(c, text + g[i].start, n < 16 ? n : 16);
+            memcpy(&w0, c, 8);
+            memcpy(&w1, c + 8, 8);
+        }
+        size_t n0 = n < 8 ? n : 8, n1 = n < 16 ? n - n0 : 8;
+        w0 &= keep[n0];
+        w1 &= keep[n1];
+        s->bk[i] = (struct bkey){lower8(w0), lower8(w1), (uint32_t)n,
+                                 n <= ASY_DICT_FAST_MAX && !((w0 | w1) & HIGH)};
+    }
+}
+#endif
+
+/* The best glob for the ASCII word of key k (not a dictionary word),
+ * remembered in the thread's small direct-mapped table. */
+static int32_t fast_glob(const asy_dict *d, asy_dict_scratch *s,
+                         const struct bkey *k)
+{
+    uint64_t h = asy_dict_fhash(k->w0, k->w1, k->n);
+    struct gslot *g = &s->gc[h >> (64 - GC_BITS)];
+    if (g->len == k->n && g->k0 == k->w0 && g->k1 == k->w1)
+        return g->glob;
+    union { char c[24]; uint64_t w[3]; } b = {{0}};
+    b.w[0] = k->w0;
+    b.w[1] = k->w1;
+    *g = (struct gslot){k->w0, k->w1, k->n,
+                        asy_dict_best_glob(d, b.c, k->n)};
+    return g->glob;
+}
+
+/* Look up a batch of tokens into s->bt (fast table, else the general
+ * path); only when the folded text is not kept. */
+static int batch_lookup(const asy_dict *d, asy_dict_scratch *s,
+                        const char *text, const asy_wb_seg *g, size_t cnt)
+{
+    int globs = d->gany || d->gpre || d->gsuf;
+    for (size_t i = 0; i < cnt; i++) {
+        wtok *t = &s->bt[i];
+        const struct bkey *k = &s->bk[i];
+        t->noff = s->norm.len;
+        t->nlen = 0;
+        if (__builtin_expect(!k->ok, 0)) {
+            if (push_slow(d, s, text, &g[i], t) < 0)
+                return -1;
+            continue;
+        }
+        const dict_fslot *f = fprobe(d, k->w0, k->w1, k->n);
+        t->tok = f->tok;
+        t->best = f->best;
+        t->lead = f->lead;
+        if (globs && f->len == 0 && may_glob_w(d, k->w0, k->w1, k->n))
+            t->best = fast_glob(d, s, k); /* not a word: globs only */
+    }
+    return 0;
 }
 
 /* ===== matching at one position ============================================ */
@@ -397,6 +571,7 @@ static int adopt(const asy_dict *d, asy_dict_scratch *s)
     if (s->owner == d->generation)
         return 0;
     asy_shash_free(&s->cache);
+    memset(s->gc, 0, sizeof s->gc);
     asy_stemmer_free(s->stem); /* a stemmer for this dictionary */
     s->stem = d->stem_lang ? asy_stemmer_new(d->stem_lang, NULL) : NULL;
     if (d->stem_lang && !s->stem)
@@ -404,7 +579,7 @@ static int adopt(const asy_dict *d, asy_dict_scratch *s)
     free(s->hits);
     free(s->touched);
     s->nhits = d->nentries;
-    s->hits = calloc(s->nhits + 1, sizeof *s->hits);
+    s->hits = calloc(s->nhits + SPARE, sizeof *s->hits);
     s->touched = malloc((s->nhits + 1) * sizeof *s->touched);
     s->ntouched = 0;
     if (!s->hits || !s->touched)
@@ -438,6 +613,30 @@ static int found(asy_dict_scratch *s, const walk *w, const asy_wb_seg *a,
     return 0;
 }
 
+/* Counting with nothing pending: the batch's tokens from i on decided at
+ * once, up to the first that may start a phrase; returns its index (cnt:
+ * none). No branch on hit or miss: a miss counts into one of SPARE
+ * counters past the entries (several, so that consecutive misses do not
+ * wait on each other's increment), which are never listed as touched. */
+static size_t fast_run(asy_dict_scratch *s, size_t i, size_t cnt)
+{
+    const wtok *bt = s->bt;
+    int64_t *hits = s->hits;
+    int32_t *touched = s->touched;
+    size_t nt = s->ntouched, spare = s->nhits;
+    for (; i < cnt && !bt[i].lead; i++) {
+        /* best, or a spare counter when best is -1 (masks, not a
+         * branch: the compiler would make the ?: one) */
+        size_t miss = (size_t)(int64_t)(bt[i].best >> 31);
+        size_t id = ((size_t)(uint32_t)bt[i].best & ~miss) |
+                    ((spare + (i & (SPARE - 1))) & miss);
+        touched[nt] = (int32_t)id;
+        nt += (hits[id]++ == 0) & (id < spare);
+    }
+    s->ntouched = nt;
+    return i;
+}
+
 /* Decide at window position pos: the longest entry starting there. */
 static int step(const asy_dict *d, asy_dict_scratch *s, const walk *w)
 {
@@ -466,10 +665,25 @@ static int feed(const asy_dict *d, asy_dict_scratch *s, asy_wb_iter *it,
     size_t first = s->n, got = asy_wb_fill(it, s->seg + first, BATCH);
     w->nw += (int64_t)got;
     *more = got > 0;
+    int batched = d->fast && !s->keepnorm;
+    if (batched) {
+        batch_keys(s, text, tlen, s->seg + first, got);
+        if (batch_lookup(d, s, text, s->seg + first, got) < 0)
+            return ASSAY_E_NOMEM;
+    }
+    int runs = batched && !w->fn && !w->phroot;
     for (size_t k = first; k < first + got; k++) {
         wtok t;
         int rc = 0;
-        if (lookup(d, s, text, tlen, &s->seg[k], &t) < 0)
+        if (runs && s->pos == s->n) {
+            size_t j = first + fast_run(s, k - first, got);
+            w->base += j - k;
+            if ((k = j) == first + got)
+                break;
+        }
+        if (batched)
+            t = s->bt[k - first];
+        else if (lookup(d, s, text, tlen, &s->seg[k], &t) < 0)
             return ASSAY_E_NOMEM;
         if (s->pos == s->n && !t.lead && !w->phroot) {
             if (t.best >= 0)

@@ -516,6 +516,77 @@ static void test_fast_path_differential(void **state)
     }
 }
 
+/* A random lower-case word of 1..maxlen letters (deterministic rand). */
+static void rand_word(char *w, int maxlen)
+{
+    int n = 1 + rand() % maxlen;
+    for (int i = 0; i < n; i++)
+        w[i] = (char)('a' + rand() % 26);
+    w[n] = '\0';
+}
+
+/* A dictionary of 1,500 words with prefix and suffix globs and phrases,
+ * against text of its words (some upper-cased) and 2,500 other words:
+ * the fast table has full buckets (probes that follow the chain) and the
+ * per-thread glob memory has collisions; matches and counts must equal
+ * the reference scan's. */
+static void test_fast_path_large(void **state)
+{
+    (void)state;
+    enum { NW = 1500, NO = 2500, NT = 2500 };
+    static char dw[NW][20], ow[NO][20];
+    asy_buf csv = ASY_BUF_INIT, text = ASY_BUF_INIT;
+    srand(777);
+    for (int i = 0; i < NW; i++) {
+        rand_word(dw[i], 12);
+        asy_buf_printf(&csv, "c%d,%s\n", i % 3, dw[i]);
+    }
+    for (int i = 0; i < NO; i++)
+        rand_word(ow[i], 18);
+    for (int i = 0; i < 30; i++) { /* prefix, suffix globs; phrases */
+        asy_buf_printf(&csv, "c%d,%.2s*\n", i % 3, ow[i]);
+        asy_buf_printf(&csv, "c%d,*%s\n", i % 3, ow[i] + strlen(ow[i]) / 2);
+        asy_buf_printf(&csv, "c%d,\"%s %s\"\n", i % 3, dw[i], dw[i + 1]);
+    }
+    for (int i = 0; i < NT; i++) {
+        int r = rand() % 10;
+        char w[20];
+        strcpy(w, r < 4 ? dw[rand() % NW] : ow[rand() % NO]);
+        if (r == 0)
+            for (char *c = w; *c; c++)
+                *c = (char)(*c - 'a' + 'A');
+        asy_buf_printf(&text, "%s%s", w, i % 7 ? " " : ", ");
+    }
+    asy_dict *d = load("big.csv", csv.data);
+    asy_buf want = ASY_BUF_INIT, got = ASY_BUF_INIT;
+    ref_scan(d, text.data, &want);
+    asy_dict_scratch *s = asy_dict_scratch_new();
+    for (int pass = 0; pass < 2; pass++) { /* fresh and warm thread memory */
+        asy_buf_clear(&got);
+        assert_int_equal(asy_dict_scan(d, s, text.data, text.len, on_list,
+                                       &got, NULL), 0);
+        assert_string_equal(want.data, got.data);
+        int64_t c[3] = {0}, per[3] = {0}, nw;
+        assert_int_equal(asy_dict_count(d, s, text.data, text.len, 0, c, NULL,
+                                        &nw), 0);
+        assert_int_equal(nw, NT);
+        for (const char *p = got.data; *p; p = strchr(p, ' ') + 1) {
+            asy_dict_entry_info e;
+            asy_dict_entry(d, strtoul(p, NULL, 10), &e);
+            for (int k = 0; k < e.ncats; k++)
+                per[e.cats[k]]++; /* flat categories: distinct */
+        }
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(c[i], per[i]);
+    }
+    asy_dict_scratch_free(s);
+    asy_dict_free(d);
+    asy_buf_free(&csv);
+    asy_buf_free(&text);
+    asy_buf_free(&want);
+    asy_buf_free(&got);
+}
+
 /* Words at the very end of the text and of 8, 16 and 17 bytes: the fast
  * path loads 16 bytes only when they are inside the text. */
 static void test_fast_path_edges(void **state)
@@ -558,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_lint),
         cmocka_unit_test(test_fast_path_differential),
         cmocka_unit_test(test_fast_path_edges),
+        cmocka_unit_test(test_fast_path_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
