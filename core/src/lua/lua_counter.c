@@ -312,6 +312,7 @@ static int counter_rows(lua_State *L)
 {
     Counter *k = tocounter(L, 1);
     const asy_output_def *def = asy_lua_out_def(L, 2);
+    asy_lua_output *out = asy_lua_out_check(L, 2);
     if (!lua_isnoneornil(L, 3))
         luaL_checktype(L, 3, LUA_TTABLE);
     lua_Integer min_count = optint(L, 3, "min_count", 1);
@@ -357,7 +358,7 @@ static int counter_rows(lua_State *L)
             vals[2 + j].type = ASSAY_INTEGER;
             vals[2 + j].i = asy_counter_get(also[j], e[i].key, e[i].len);
         }
-        asy_lua_out_emit(L, 2, vals, 2 + nalso);
+        asy_lua_out_emit_to(L, out, vals, 2 + nalso);
         if (++rows == top)
             break;
     }

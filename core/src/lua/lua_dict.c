@@ -380,6 +380,7 @@ static int dict_rows(lua_State *L)
     if (!doc)
         return luaL_typeerror(L, 2, ASY_DOC_MT);
     const asy_output_def *def = asy_lua_out_def(L, 3);
+    asy_lua_output *out = asy_lua_out_check(L, 3);
     int level = (int)optlevel(L, 4), n, nrows = 0;
     int64_t words;
     int64_t *c = count(L, k, 2, level, &words);
@@ -411,7 +412,7 @@ static int dict_rows(lua_State *L)
             }
             v[j] = x;
         }
-        asy_lua_out_emit(L, 3, v, def->ncols);
+        asy_lua_out_emit_to(L, out, v, def->ncols);
         nrows++;
     }
     lua_pushinteger(L, (lua_Integer)words);

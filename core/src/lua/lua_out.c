@@ -11,20 +11,25 @@
 #include "lua_state.h"
 #include "lua_types.h"
 
-typedef struct Output {
+typedef struct asy_lua_output {
     asy_lua_sink *sink;
     uint64_t call; /* the callback this view belongs to */
     const asy_lua_outputs *outs;
     int output;    /* index into outs->defs */
 } Output;
 
-static Output *live(lua_State *L, int idx)
+/* Still bound to the running callback? */
+static Output *check_call(lua_State *L, Output *o)
 {
-    Output *o = luaL_checkudata(L, idx, ASY_OUTPUT_MT);
     if (!o->sink->rb || o->sink->call != o->call)
         luaL_error(L, "output '%s' used after its callback returned",
                    o->outs->defs[o->output].name);
     return o;
+}
+
+static Output *live(lua_State *L, int idx)
+{
+    return check_call(L, luaL_checkudata(L, idx, ASY_OUTPUT_MT));
 }
 
 /* Push "a, b, c" from n names. */
@@ -178,14 +183,24 @@ const asy_output_def *asy_lua_out_def(lua_State *L, int idx)
     return &o->outs->defs[o->output];
 }
 
-void asy_lua_out_emit(lua_State *L, int idx, const assay_value *vals, int n)
+asy_lua_output *asy_lua_out_check(lua_State *L, int idx)
 {
-    Output *o = live(L, idx);
-    const asy_output_def *def = &o->outs->defs[o->output];
+    return live(L, idx);
+}
+
+void asy_lua_out_emit_to(lua_State *L, asy_lua_output *o,
+                         const assay_value *vals, int n)
+{
+    const asy_output_def *def = &check_call(L, o)->outs->defs[o->output];
     if (n != def->ncols)
         luaL_error(L, "output '%s' has %d columns, not %d", def->name,
                    def->ncols, n);
     pack_row(L, o, o->output, vals, n);
+}
+
+void asy_lua_out_emit(lua_State *L, int idx, const assay_value *vals, int n)
+{
+    asy_lua_out_emit_to(L, live(L, idx), vals, n);
 }
 
 /* out:row(t) or out:row("name", t) */

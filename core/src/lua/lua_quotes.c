@@ -601,6 +601,7 @@ static int quote_rows(lua_State *L)
         return luaL_error(L, "assay.quote_rows: output '%s' has %d columns, "
                              "not the %d of assay.quote_columns()",
                           def->name, def->ncols, (int)NCOLS);
+    asy_lua_output *out = asy_lua_out_check(L, 3);
     asy_doc *d;
     asy_attrs *r = run_doc(L, &d);
     assay_value v[NCOLS];
@@ -613,7 +614,7 @@ static int quote_rows(lua_State *L)
         int pushed;
         fill_vals(v, &cm, r, i, conf);
         v[17] = segments_val(L, &cm, r, &r->a[i], seg, &pushed);
-        asy_lua_out_emit(L, 3, v, NCOLS);
+        asy_lua_out_emit_to(L, out, v, NCOLS);
         if (pushed)
             lua_pop(L, 1);
     }

@@ -131,6 +131,14 @@ const asy_output_def *asy_lua_out_def(lua_State *L, int idx);
  * counts against the memory cap). Raises when n differs from the
  * declared column count or when out of memory. */
 void asy_lua_out_emit(lua_State *L, int idx, const assay_value *vals, int n);
+/* For a binding that writes many rows in one call: the Output at idx,
+ * checked once (raises as asy_lua_out_emit would), and the same emission
+ * through that handle without looking the userdata's type up again. The
+ * handle is valid while the Output stays on the stack. */
+typedef struct asy_lua_output asy_lua_output;
+asy_lua_output *asy_lua_out_check(lua_State *L, int idx);
+void asy_lua_out_emit_to(lua_State *L, asy_lua_output *o,
+                         const assay_value *vals, int n);
 
 /* ---- lua_assay.c ---- */
 /* Build the shared `assay` module (C functions + prelude) in the registry.
