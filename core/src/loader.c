@@ -204,12 +204,15 @@ static int take_cleaned(asy_doc *d, char *text, size_t n,
     return 1;
 }
 
-int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
-                       const asy_input_opts *o, const asy_report *rep,
-                       long long base_offset, const char *where_prefix,
-                       asy_error *err)
+/* asy_load_text_into and _owned: `owned` is raw when the caller hands
+ * the buffer over, else NULL. */
+static int load_text(asy_doc *d, char *owned, const char *raw, size_t len,
+                     const asy_input_opts *o, const asy_report *rep,
+                     long long base_offset, const char *where_prefix,
+                     asy_error *err)
 {
     if (o->max_doc_bytes && len > o->max_doc_bytes) {
+        free(owned);
         asy_report_too_big(rep, d->source, d->id, where_prefix,
                            (long long)len, o->max_doc_bytes);
         return 0;
@@ -217,11 +220,22 @@ int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
     char *text;
     size_t n;
     asy_clean_report cr;
-    if (asy_text_clean(raw, len, o->latin1, &text, &n, &cr) < 0)
+    int rc = owned ? asy_text_clean_owned(owned, len, o->latin1, &text, &n, &cr)
+                   : asy_text_clean(raw, len, o->latin1, &text, &n, &cr);
+    if (rc < 0)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory cleaning "
                              "document '%s'", d->id);
     return take_cleaned(d, text, n, &cr, o, rep, base_offset, where_prefix,
                         err);
+}
+
+int asy_load_text_into(asy_doc *d, const char *raw, size_t len,
+                       const asy_input_opts *o, const asy_report *rep,
+                       long long base_offset, const char *where_prefix,
+                       asy_error *err)
+{
+    return load_text(d, NULL, raw, len, o, rep, base_offset, where_prefix,
+                     err);
 }
 
 int asy_load_text_owned(asy_doc *d, char *raw, size_t len,
@@ -229,22 +243,9 @@ int asy_load_text_owned(asy_doc *d, char *raw, size_t len,
                         long long base_offset, const char *where_prefix,
                         asy_error *err)
 {
-    if (o->max_doc_bytes && len > o->max_doc_bytes) {
-        free(raw);
-        asy_report_too_big(rep, d->source, d->id, where_prefix,
-                           (long long)len, o->max_doc_bytes);
-        return 0;
-    }
-    char *text;
-    size_t n;
-    asy_clean_report cr;
-    if (asy_text_clean_owned(raw, len, o->latin1, &text, &n, &cr) < 0)
-        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory cleaning "
-                             "document '%s'", d->id);
-    return take_cleaned(d, text, n, &cr, o, rep, base_offset, where_prefix,
-                        err);
+    return load_text(d, raw, raw, len, o, rep, base_offset, where_prefix,
+                     err);
 }
-
 
 /* ==================================================================== */
 /* Directory listing                                                    */
