@@ -386,13 +386,24 @@ AVX512 static size_t fill_avx512(asy_wb_iter *it, asy_wb_seg *out, size_t cap)
 /* The highest level tests allow (asy_wb_simd); the CPU may offer less. */
 static atomic_int simd_cap = ASY_WB_SIMD_AVX512;
 
+/* What the CPU offers, found once (every thread finds the same value, so
+ * a race only repeats the work). __builtin_cpu_init makes the answer
+ * safe however early the library is first called. */
+static atomic_int cpu_cached = -1;
+
 static int cpu_level(void)
 {
+    int level = atomic_load_explicit(&cpu_cached, memory_order_relaxed);
+    if (level >= 0)
+        return level;
+    level = HAVE_SSE2 ? ASY_WB_SIMD_SSE2 : ASY_WB_SIMD_NONE;
 #if HAVE_AVX512
+    __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
-        return ASY_WB_SIMD_AVX512;
+        level = ASY_WB_SIMD_AVX512;
 #endif
-    return HAVE_SSE2 ? ASY_WB_SIMD_SSE2 : ASY_WB_SIMD_NONE;
+    atomic_store_explicit(&cpu_cached, level, memory_order_relaxed);
+    return level;
 }
 
 int asy_wb_simd(int max_level)
