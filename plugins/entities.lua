@@ -33,12 +33,9 @@ return {
   end,
 
   finish = function(ctx, out)
-    local o, docs, n = ctx.options, ctx.state.docs, 0
-    for name, count in ctx.state.counts:each() do
-      if count < o.min_count then break end
-      out:row{ entity = name, count = count, docs = docs:get(name) }
-      n = n + 1
-      if o.top > 0 and n >= o.top then break end
-    end
+    -- entity, count, docs by count (descending) then name, written from C
+    ctx.state.counts:rows(out, { min_count = ctx.options.min_count,
+                                 top = ctx.options.top,
+                                 also = { ctx.state.docs } })
   end,
 }

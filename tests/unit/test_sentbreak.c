@@ -46,28 +46,7 @@ static int check_case(const bt_case *c)
 static void test_unicode_file(void **state)
 {
     (void)state;
-    FILE *f = fopen(SB_TEST_FILE, "r");
-    if (!f)
-        TU_SKIP(SB_TEST_FILE " absent (install unicode-data)");
-    char line[8192];
-    static bt_case c;
-    long lineno = 0, cases = 0, failed = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        int r = bt_parse(line, &c);
-        assert_int_not_equal(r, -1);
-        if (r == 0)
-            continue;
-        cases++;
-        if (!check_case(&c) && failed++ < 10)
-            print_message("SentenceBreakTest.txt:%ld fails: %s", lineno,
-                          line);
-    }
-    fclose(f);
-    print_message("SentenceBreakTest.txt: %ld/%ld cases pass\n",
-                  cases - failed, cases);
-    assert_true(cases >= 500);
-    assert_int_equal(failed, 0);
+    bt_run_file(SB_TEST_FILE, check_case, 500);
 }
 
 static void test_news(void **state)

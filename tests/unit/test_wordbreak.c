@@ -52,30 +52,7 @@ static int check_case(const bt_case *c)
 static void test_unicode_file(void **state)
 {
     (void)state;
-    FILE *f = fopen(WB_TEST_FILE, "r");
-    if (!f)
-        TU_SKIP(WB_TEST_FILE " absent (install unicode-data)");
-    char line[8192];
-    static bt_case c;
-    long lineno = 0, cases = 0, failed = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        int r = bt_parse(line, &c);
-        assert_int_not_equal(r, -1);
-        if (r == 0)
-            continue;
-        cases++;
-        if (!check_case(&c)) {
-            if (failed++ < 10)
-                print_message("WordBreakTest.txt:%ld fails: %s", lineno,
-                              line);
-        }
-    }
-    fclose(f);
-    print_message("WordBreakTest.txt: %ld/%ld cases pass\n", cases - failed,
-                  cases);
-    assert_true(cases >= 1800);
-    assert_int_equal(failed, 0);
+    bt_run_file(WB_TEST_FILE, check_case, 1800);
 }
 
 static void test_news_words(void **state)

@@ -79,4 +79,36 @@ static int bt_parse(const char *line, bt_case *c)
     return any ? 1 : 0;
 }
 
+/* Check every case of the test file at path with check (1 = the case
+ * passes), print the tally and the first ten failures, and assert that at
+ * least min_cases cases were read and none failed. Skips visibly when the
+ * file is absent (unicode-data not installed). Needs cmocka (testutil.h)
+ * included first. */
+static void bt_run_file(const char *path, int (*check)(const bt_case *),
+                        long min_cases)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        print_message("[  SKIPPED ] %s absent (install unicode-data)\n", path);
+        skip();
+    }
+    char line[8192];
+    static bt_case c;
+    long lineno = 0, cases = 0, failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        int r = bt_parse(line, &c);
+        assert_int_not_equal(r, -1);
+        if (r == 0)
+            continue;
+        cases++;
+        if (!check(&c) && failed++ < 10)
+            print_message("%s:%ld fails: %s", path, lineno, line);
+    }
+    fclose(f);
+    print_message("%s: %ld/%ld cases pass\n", path, cases - failed, cases);
+    assert_true(cases >= min_cases);
+    assert_int_equal(failed, 0);
+}
+
 #endif
