@@ -268,6 +268,8 @@ static int already_clean(const unsigned char *s, size_t len)
                 break;
             i += 16;
         }
+        if (i == len) /* the 16-byte steps reached the end exactly */
+            break;
 #endif
         if (i + 8 <= len) {
             uint64_t w;

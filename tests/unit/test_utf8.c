@@ -219,6 +219,35 @@ static void test_clean_every_position(void **state)
     }
 }
 
+/* Clean input of every length up to 80 bytes (ending on and off the
+ * 8- and 16-byte steps of the no-change check, with and without a
+ * non-ASCII letter) is handed back as it is by the owned form: the same
+ * buffer, not a cleaned copy. The buffer's spare byte is a NUL, which the
+ * check must not read as part of the text. */
+static void test_clean_owned_keeps_clean_text(void **state)
+{
+    (void)state;
+    for (size_t len = 1; len <= 80; len++) {
+        for (int accent = 0; accent < 2 && (!accent || len >= 2); accent++) {
+            char *own = malloc(len + 1);
+            assert_non_null(own);
+            memset(own, 'a', len);
+            if (accent)
+                memcpy(own + len / 2 - (len / 2 ? 1 : 0), "\xC3\xA9", 2);
+            own[len] = '\0';
+            char *out;
+            size_t n;
+            asy_clean_report r;
+            assert_int_equal(asy_text_clean_owned(own, len, 0, &out, &n, &r),
+                             0);
+            assert_ptr_equal(out, own);
+            assert_int_equal(n, len);
+            assert_int_equal(r.invalid, 0);
+            free(out);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_clean_latin1),
         cmocka_unit_test(test_clean_empty),
         cmocka_unit_test(test_clean_every_position),
+        cmocka_unit_test(test_clean_owned_keeps_clean_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
