@@ -128,6 +128,37 @@ static void set_failure(asy_source *s, long long at)
     s->failed = 1;
 }
 
+/* gzread up to n bytes into dst (the read-ahead or, for a large read,
+ * the caller's buffer: zlib then reads plain data with read(2) straight
+ * into it). Returns the count, 0 at end, -1 on failure (sticky). */
+static long long pull(asy_source *s, char *dst, size_t n)
+{
+    if (s->failed)
+        return -1;
+    if (s->eof)
+        return 0;
+    long long at = s->consumed + (long long)(s->len - s->pos);
+    int k = gzread(s->gz, dst, (unsigned)(n < (1u << 30) ? n : (1u << 30)));
+    if (!s->started) {
+        s->started = 1;
+        s->is_gzip = !gzdirect(s->gz);
+    }
+    if (k < 0) {
+        set_failure(s, at);
+        return -1;
+    }
+    if (k == 0) {
+        int zerr = Z_OK;
+        gzerror(s->gz, &zerr);
+        if (zerr != Z_OK) { /* e.g. Z_BUF_ERROR: truncated gzip */
+            set_failure(s, at);
+            return -1;
+        }
+        s->eof = 1;
+    }
+    return k;
+}
+
 /* Refill the read-ahead with at least one more byte unless at end.
  * Keeps unconsumed bytes (moved to the front). Returns 1, 0 at end, -1. */
 static int fill(asy_source *s)
@@ -143,25 +174,9 @@ static int fill(asy_source *s)
     }
     if (s->len == CHUNK)
         return 1;
-    int k = gzread(s->gz, s->buf + s->len, (unsigned)(CHUNK - s->len));
-    if (!s->started) {
-        s->started = 1;
-        s->is_gzip = !gzdirect(s->gz);
-    }
-    if (k < 0) {
-        set_failure(s, s->consumed + (long long)s->len);
-        return -1;
-    }
-    if (k == 0) {
-        int zerr = Z_OK;
-        gzerror(s->gz, &zerr);
-        if (zerr != Z_OK) { /* e.g. Z_BUF_ERROR: truncated gzip */
-            set_failure(s, s->consumed + (long long)s->len);
-            return -1;
-        }
-        s->eof = 1;
-        return 0;
-    }
+    long long k = pull(s, s->buf + s->len, CHUNK - s->len);
+    if (k <= 0)
+        return (int)k;
     s->len += (size_t)k;
     return 1;
 }
@@ -174,6 +189,14 @@ static int fail_out(asy_source *s, asy_error *err)
 
 long long asy_source_read(asy_source *s, void *buf, size_t n, asy_error *err)
 {
+    if (s->pos == s->len && n >= CHUNK) { /* large: no read-ahead copy */
+        long long k = pull(s, buf, n);
+        if (k < 0)
+            fail_out(s, err);
+        else
+            s->consumed += k;
+        return k;
+    }
     if (s->pos == s->len) {
         int r = fill(s);
         if (r < 0) {

@@ -55,6 +55,41 @@ static void test_plain_and_gzip_same(void **st)
     free(g);
 }
 
+/* Large reads (which bypass the read-ahead) after a peek and a small
+ * read, plain and gzip: every byte arrives once, in order. */
+static void test_large_reads_after_peek(void **st)
+{
+    (void)st;
+    size_t n = 1500000;
+    char *text = malloc(n);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + (i * 7 + i / 13 + i / 70001) % 26);
+    char *p = tu_write(tu_dir, "large.txt", text, n);
+    char *g = tu_write_gz(tu_dir, "large.txt.gz", text, n);
+    const char *paths[2] = {p, g};
+    for (int k = 0; k < 2; k++) {
+        asy_source *s = open_ok(paths[k]);
+        const char *head;
+        assert_int_equal(asy_source_peek(s, &head, 100), 100);
+        assert_memory_equal(head, text, 100);
+        char small[10];
+        asy_error err;
+        assert_int_equal(asy_source_read(s, small, 10, &err), 10);
+        assert_memory_equal(small, text, 10);
+        size_t got;
+        char *rest = slurp(s, &got);
+        assert_int_equal(got, n - 10);
+        assert_memory_equal(rest, text + 10, n - 10);
+        assert_int_equal(asy_source_read(s, small, 10, &err), 0);
+        free(rest);
+        asy_source_close(s);
+    }
+    free(p);
+    free(g);
+    free(text);
+}
+
 static void test_open_errors(void **st)
 {
     (void)st;
@@ -288,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_getline_limit_continues),
         cmocka_unit_test(test_getline_50mb),
         cmocka_unit_test(test_read_all_limit_and_peek),
+        cmocka_unit_test(test_large_reads_after_peek),
         cmocka_unit_test(test_empty_and_gz_lines),
         cmocka_unit_test(test_stdin),
     };
