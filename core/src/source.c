@@ -2,7 +2,9 @@
  * source.c — byte streams over a file descriptor through zlib's gz* layer,
  * which reads gzip and plain data alike (gzip is recognised by its magic
  * bytes), plus a line reader for arbitrarily long lines with a length cap.
- * Offsets are in the uncompressed stream.
+ * A regular file that does not start with the gzip magic is read with
+ * read(2) alone, without zlib's buffers and their copy. Offsets are in the
+ * uncompressed stream.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,7 +23,8 @@
 
 struct asy_source {
     char *path;
-    gzFile gz;
+    gzFile gz;          /* NULL: a plain regular file read from fd */
+    int fd;
     char *buf;          /* read-ahead: bytes buf[pos..len) not consumed */
     size_t pos, len;
     long long consumed; /* uncompressed bytes handed out so far */
@@ -36,9 +39,11 @@ struct asy_source {
 /* Opening                                                              */
 /* ==================================================================== */
 
-static int open_fd(const char *path, size_t *size_hint, asy_error *err)
+static int open_fd(const char *path, size_t *size_hint, int *regular,
+                   asy_error *err)
 {
     *size_hint = 0;
+    *regular = 0;
     if (strcmp(path, "-") == 0) {
         /* dup so that gzclose() never closes the process's stdin. */
         int fd = dup(0);
@@ -66,6 +71,7 @@ static int open_fd(const char *path, size_t *size_hint, asy_error *err)
     }
     if (S_ISREG(st.st_mode) && st.st_size > 0)
         *size_hint = (size_t)st.st_size;
+    *regular = S_ISREG(st.st_mode);
     return fd;
 }
 
@@ -73,15 +79,29 @@ int asy_source_open(asy_source **out, const char *path, asy_error *err)
 {
     *out = NULL;
     asy_source *s = calloc(1, sizeof *s);
+    if (s)
+        s->fd = -1; /* nothing to close yet */
     if (!s || !(s->path = strdup(path)) || !(s->buf = malloc(CHUNK))) {
         asy_source_close(s);
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     }
-    int fd = open_fd(path, &s->size_hint, err);
+    int regular;
+    int fd = open_fd(path, &s->size_hint, &regular, err);
+    s->fd = fd;
     if (fd < 0) {
         asy_source_close(s);
         return ASSAY_E_IO;
     }
+    unsigned char magic[2];
+    if (regular && pread(fd, magic, 2, 0) != 2)
+        magic[0] = 0; /* shorter than the magic (or unreadable: read says) */
+    if (regular && !(magic[0] == 0x1f && magic[1] == 0x8b)) {
+        s->started = 1; /* plain: no zlib */
+        asy_error_clear(&s->error);
+        *out = s;
+        return ASSAY_OK;
+    }
+    s->fd = -1; /* zlib owns it now */
     s->gz = gzdopen(fd, "rb");
     if (!s->gz) {
         close(fd);
@@ -100,6 +120,8 @@ void asy_source_close(asy_source *s)
         return;
     if (s->gz)
         gzclose(s->gz);
+    else if (s->fd >= 0)
+        close(s->fd);
     asy_buf_free(&s->line);
     free(s->buf);
     free(s->path);
@@ -112,8 +134,8 @@ void asy_source_close(asy_source *s)
 
 static void set_failure(asy_source *s, long long at)
 {
-    int zerr = Z_OK;
-    const char *msg = gzerror(s->gz, &zerr);
+    int zerr = Z_ERRNO;
+    const char *msg = s->gz ? gzerror(s->gz, &zerr) : NULL;
     if (zerr == Z_ERRNO)
         asy_error_set(&s->error, ASSAY_E_IO, "read error on '%s': %s",
                       s->path, asy_errno_text(errno));
@@ -138,7 +160,18 @@ static long long pull(asy_source *s, char *dst, size_t n)
     if (s->eof)
         return 0;
     long long at = s->consumed + (long long)(s->len - s->pos);
-    int k = gzread(s->gz, dst, (unsigned)(n < (1u << 30) ? n : (1u << 30)));
+    if (n > (1u << 30))
+        n = 1u << 30;
+    if (!s->gz) {
+        ssize_t k;
+        while ((k = read(s->fd, dst, n)) < 0 && errno == EINTR)
+            ;
+        if (k < 0)
+            set_failure(s, at);
+        s->eof = k == 0;
+        return k;
+    }
+    int k = gzread(s->gz, dst, (unsigned)n);
     if (!s->started) {
         s->started = 1;
         s->is_gzip = !gzdirect(s->gz);

@@ -90,6 +90,26 @@ static void test_large_reads_after_peek(void **st)
     free(text);
 }
 
+/* Files shorter than the gzip magic, or starting with half of it, are
+ * plain text and come back byte for byte. */
+static void test_short_files_are_plain(void **st)
+{
+    (void)st;
+    const char *bodies[3] = {"x", "\x1f", "\x1fx"};
+    for (int k = 0; k < 3; k++) {
+        char *p = tu_write_str(tu_dir, "short.txt", bodies[k]);
+        asy_source *s = open_ok(p);
+        assert_false(asy_source_is_gzip(s));
+        size_t n;
+        char *got = slurp(s, &n);
+        assert_int_equal(n, strlen(bodies[k]));
+        assert_memory_equal(got, bodies[k], n);
+        free(got);
+        asy_source_close(s);
+        free(p);
+    }
+}
+
 static void test_open_errors(void **st)
 {
     (void)st;
@@ -324,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_getline_50mb),
         cmocka_unit_test(test_read_all_limit_and_peek),
         cmocka_unit_test(test_large_reads_after_peek),
+        cmocka_unit_test(test_short_files_are_plain),
         cmocka_unit_test(test_empty_and_gz_lines),
         cmocka_unit_test(test_stdin),
     };
