@@ -381,8 +381,10 @@ static void assert_same_counter(const asy_counter *a, const asy_counter *b)
 /* asy_tok_count against asy_tokenize_ex on random texts: words of 15, 16
  * and 17 bytes (the inline key limit), forms that fold to the same ASCII
  * word from non-ASCII text (KELVIN SIGN -> k, the fi ligature under NFKC),
- * texts with thousands of distinct words (the per-text tally grows), and
- * each combination of options. */
+ * texts with more distinct words than the per-text tally holds (it spills
+ * and words come back within one text), counters read between texts,
+ * document counts alone, the counts returned, and each combination of
+ * options. */
 static void test_count_random(void **state)
 {
     (void)state;
@@ -408,7 +410,8 @@ static void test_count_random(void **state)
         if (round % 5 == 0)
             o.flags |= ASY_TOK_NFKC;
         asy_counter *want = asy_counter_new(), *wdf = asy_counter_new(),
-                    *counts = asy_counter_new(), *df = asy_counter_new();
+                    *counts = asy_counter_new(), *df = asy_counter_new(),
+                    *only = asy_counter_new();
         for (int d = 0; d < 3; d++) {
             /* every fourth round: > 16,384 distinct words (the tally
              * spills) */
@@ -423,13 +426,21 @@ static void test_count_random(void **state)
             }
             dfref r = {asy_counter_new(), wdf};
             size_t counted;
+            int64_t before = asy_counter_total(want);
             assert_int_equal(asy_tokenize_ex(text, n, &o, add_cb, want), 0);
             assert_int_equal(asy_tokenize_ex(text, n, &o, df_cb, &r), 0);
-            asy_counter_free(r.seen);
             assert_int_equal(asy_tok_count(text, n, &o, counts, df, &counted), 0);
+            assert_int_equal(counted, asy_counter_total(want) - before);
+            assert_int_equal(asy_tok_count(text, n, &o, NULL, only, &counted), 0);
+            assert_int_equal(counted, asy_counter_size(r.seen));
+            asy_counter_free(r.seen);
+            if (d == 1 && round % 2) /* read between texts */
+                assert_int_equal(asy_counter_size(counts), asy_counter_size(want));
         }
         assert_same_counter(want, counts);
         assert_same_counter(wdf, df);
+        assert_same_counter(wdf, only);
+        asy_counter_free(only);
         asy_counter_free(want);
         asy_counter_free(wdf);
         asy_counter_free(counts);
@@ -437,6 +448,46 @@ static void test_count_random(void **state)
     }
     asy_stemmer_free(st);
     asy_stopwords_free(sw);
+}
+
+/* Counting into the same counts with another docs counter, or with none,
+ * freeing one counter before the other, merging and saving: every word is
+ * seen where it was counted. */
+static void test_count_cache_pairs(void **state)
+{
+    (void)state;
+    const char *a = "the cat sat on the mat", *b = "The dog and the cat";
+    asy_counter *counts = asy_counter_new(), *d1 = asy_counter_new(),
+                *d2 = asy_counter_new(), *sum = asy_counter_new();
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
+    size_t k;
+    assert_int_equal(asy_tok_count(a, strlen(a), &o, counts, d1, &k), 0);
+    assert_int_equal(k, 6);
+    assert_int_equal(asy_tok_count(b, strlen(b), &o, counts, d2, &k), 0);
+    assert_int_equal(asy_counter_get(counts, "the", 3), 4);
+    assert_int_equal(asy_counter_get(d1, "the", 3), 1);
+    assert_int_equal(asy_counter_get(d2, "the", 3), 1);
+    assert_int_equal(asy_counter_get(d2, "mat", 3), 0);
+    assert_int_equal(asy_tok_count(a, strlen(a), &o, counts, d2, &k), 0);
+    asy_counter_free(d2);
+    assert_int_equal(asy_tok_count(b, strlen(b), &o, counts, NULL, &k), 0);
+    assert_int_equal(asy_counter_merge(sum, counts), 0);
+    assert_int_equal(asy_counter_get(sum, "the", 3), 8);
+    assert_int_equal(asy_counter_get(sum, "cat", 3), 4);
+    assert_int_equal(asy_counter_total(counts), 22);
+    assert_int_equal(asy_tok_count(a, strlen(a), &o, counts, d1, &k), 0);
+    asy_buf saved = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(d1, &saved), 0);
+    asy_counter *back = asy_counter_new();
+    assert_true(asy_counter_load(back, saved.data, saved.len) > 0);
+    assert_int_equal(asy_counter_get(back, "mat", 3), 2);
+    assert_int_equal(asy_counter_get(back, "the", 3), 2);
+    asy_buf_free(&saved);
+    asy_counter_free(counts);
+    assert_int_equal(asy_counter_get(d1, "on", 2), 2);
+    asy_counter_free(d1);
+    asy_counter_free(back);
+    asy_counter_free(sum);
 }
 
 int main(void)
@@ -453,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_stemming),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_count_random),
+        cmocka_unit_test(test_count_cache_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
