@@ -668,14 +668,38 @@ static int merge_states(assay_engine *e)
     return rc;
 }
 
+/* finish's rows as they come, 256 KB at a time, when they go to the
+ * output files: those are committed only if the whole run succeeds, so a
+ * finish that fails half-way leaves nothing behind anyway. (Rows for a
+ * row callback wait for the end of finish, as document rows do.) */
+#define FINISH_SPILL (256u * 1024u)
+
+typedef struct finishing {
+    assay_engine *e;
+    int plugin;
+} finishing;
+
+static int spill_finish(void *ud, const asy_rowbuf *rows)
+{
+    finishing *f = ud;
+    return deliver_rows(f->e, rows, f->plugin, NULL);
+}
+
 static int run_finish(assay_engine *e)
 {
     asy_rowbuf rows = ASY_ROWBUF_INIT;
+    finishing f = {e, 0};
     int rc = ASSAY_OK;
+    if (!e->row_fn) {
+        rows.spill = spill_finish;
+        rows.spill_ud = &f;
+        rows.spill_at = FINISH_SPILL;
+    }
     for (int p = 0; p < e->nplugins && rc == ASSAY_OK; p++) {
         if (!e->plugins[p].def.has_finish)
             continue;
         asy_rowbuf_clear(&rows);
+        f.plugin = p;
         rc = asy_rt_finish(e->rts[0], p, &rows, &e->err);
         if (rc == ASSAY_OK && deliver_rows(e, &rows, p, NULL) < 0)
             rc = e->fatal ? e->fatal : ASSAY_E_USAGE;

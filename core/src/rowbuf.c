@@ -84,6 +84,11 @@ int asy_rowbuf_add(asy_rowbuf *rb, int output, const assay_value *vals,
     rb->buf.len += need;
     rb->buf.data[rb->buf.len] = '\0';
     rb->nrows++;
+    if (rb->spill && rb->buf.len >= rb->spill_at) {
+        if (rb->spill(rb->spill_ud, rb) < 0)
+            return -1;
+        asy_rowbuf_clear(rb);
+    }
     return 0;
 }
 

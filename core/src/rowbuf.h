@@ -16,12 +16,18 @@
 typedef struct asy_rowbuf {
     asy_buf buf;
     size_t nrows;
+    /* Optional (finish, whose rows can be delivered as they come): once
+     * the buffer holds spill_at bytes, asy_rowbuf_add hands its rows to
+     * spill and empties it, so a large table never waits whole in memory. */
+    int (*spill)(void *ud, const struct asy_rowbuf *rb);
+    void *spill_ud;
+    size_t spill_at;
 } asy_rowbuf;
 
-#define ASY_ROWBUF_INIT {ASY_BUF_INIT, 0}
+#define ASY_ROWBUF_INIT {ASY_BUF_INIT, 0, NULL, NULL, 0}
 
 /* Append a row for plugin-local output `output` (copies strings).
- * Returns 0 or -1 when out of memory. */
+ * Returns 0, or -1 when out of memory or when spill failed. */
 int asy_rowbuf_add(asy_rowbuf *rb, int output, const assay_value *vals,
                    int n);
 void asy_rowbuf_clear(asy_rowbuf *rb);

@@ -388,6 +388,59 @@ static void test_commit_all_or_nothing(void **state)
     free(dir);
 }
 
+/* finish writing a table far larger than its row buffer (rows go to the
+ * files as they come): every row arrives, in order; and when finish fails
+ * after writing most of them, no output is committed at all. */
+static void test_finish_rows_stream(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    for (int fail = 0; fail < 2; fail++) {
+        char out[4096], src[512];
+        snprintf(out, sizeof out, "%s/out%d", dir, fail);
+        snprintf(src, sizeof src,
+                 "return { name = 'big',\n"
+                 "  outputs = { {name = 't', columns = {'i', 's'}} },\n"
+                 "  document = function(doc, ctx, out) end,\n"
+                 "  finish = function(ctx, out)\n"
+                 "    for i = 1, 60000 do out.t:row{i, 'row ' .. i} end\n"
+                 "    %s\n"
+                 "  end }", fail ? "error('late failure')" : "");
+        assay_engine *e = NULL;
+        assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+        assay_engine_set_message_callback(e, quiet, NULL);
+        assert_int_equal(assay_engine_load_plugin_string(e, "big.lua", src, NULL),
+                         ASSAY_OK);
+        assert_int_equal(assay_engine_set_output_dir(e, out), ASSAY_OK);
+        assert_int_equal(assay_engine_begin(e), ASSAY_OK);
+        assert_int_equal(assay_engine_add_document(e, "d", "text", 4, NULL,
+                                                   NULL, 0), ASSAY_OK);
+        int rc = assay_engine_end(e);
+        char path[4200];
+        snprintf(path, sizeof path, "%s/t.csv", out);
+        size_t n = 0;
+        char *csv = tu_read(path, &n);
+        if (!fail) {
+            assert_int_equal(rc, 0);
+            assert_non_null(csv);
+            int lines = 0;
+            for (size_t k = 0; k < n; k++)
+                lines += csv[k] == '\n';
+            assert_int_equal(lines, 60001);
+            assert_non_null(strstr(csv, "i,s\n1,row 1\n2,row 2\n"));
+            assert_non_null(strstr(csv, "\n59999,row 59999\n60000,row 60000\n"));
+        } else {
+            assert_true(rc < 0);
+            assert_non_null(strstr(assay_last_error(e)->message, "late failure"));
+            assert_null(csv);
+        }
+        free(csv);
+        assay_engine_free(e);
+    }
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_misuse),
         cmocka_unit_test(test_files_and_errors),
         cmocka_unit_test(test_commit_all_or_nothing),
+        cmocka_unit_test(test_finish_rows_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
