@@ -167,23 +167,36 @@ static int counter_merge(lua_State *L)
     return 1;
 }
 
-/* Sorted entries in a Lua-owned buffer (freed by the GC even if pushing
- * the results raises); NULL with *n = 0 when empty. */
+#define ENTRIES_MT "assay.counter.entries"
+
+/* The sorted entries of a call, freed by the GC even if pushing the
+ * results raises (a box, so that the array is not copied). */
+typedef struct entries {
+    asy_counter_entry *e;
+} entries;
+
+static int entries_gc(lua_State *L)
+{
+    entries *b = luaL_checkudata(L, 1, ENTRIES_MT);
+    free(b->e);
+    b->e = NULL;
+    return 0;
+}
+
+/* Sorted entries, owned by a box pushed on the stack; NULL with *n = 0
+ * when empty. */
 static asy_counter_entry *sorted(lua_State *L, Counter *k, int by_key,
                                  size_t *n)
 {
     *n = 0;
-    if (asy_counter_size(k->c) == 0) {
-        lua_pushnil(L);
+    entries *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->e = NULL;
+    luaL_setmetatable(L, ENTRIES_MT);
+    if (asy_counter_size(k->c) == 0)
         return NULL;
-    }
-    asy_counter_entry *e = asy_counter_sorted(k->c, by_key, n);
-    if (!e)
+    if (!(b->e = asy_counter_sorted(k->c, by_key, n)))
         nomem(L);
-    asy_counter_entry *copy = lua_newuserdatauv(L, *n * sizeof *e, 0);
-    memcpy(copy, e, *n * sizeof *e);
-    free(e);
-    return copy;
+    return b->e;
 }
 
 /* c:top(n) -> { {key, count}, ... } */
@@ -414,5 +427,9 @@ void asy_lua_counter_open(lua_State *L)
                                     {"__gc", counter_gc},
                                     {NULL, NULL}};
     asy_lua_newclass(L, ASY_COUNTER_MT, methods, meta);
+    lua_pop(L, 1);
+    luaL_newmetatable(L, ENTRIES_MT);
+    lua_pushcfunction(L, entries_gc);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 }
