@@ -440,18 +440,112 @@ static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
     return (alen > blen) - (alen < blen);
 }
 
-static int cmp_key(const void *pa, const void *pb)
+static int cmp_key(const asy_counter_entry *a, const asy_counter_entry *b)
 {
-    const asy_counter_entry *a = pa, *b = pb;
     return key_cmp(a->key, a->len, b->key, b->len);
 }
 
-static int cmp_count(const void *pa, const void *pb)
+static int cmp_count(const asy_counter_entry *a, const asy_counter_entry *b)
 {
-    const asy_counter_entry *a = pa, *b = pb;
     if (a->count != b->count)
         return a->count > b->count ? -1 : 1;
     return key_cmp(a->key, a->len, b->key, b->len);
+}
+
+/*
+ * Sorting in place: glibc's qsort is a merge sort with a scratch copy of
+ * the whole array, which at the end of a large count (sorting for the
+ * output rows) was the peak of the run's memory. Introsort instead:
+ * quicksort on a median of three, insertion sort for short runs, heap
+ * sort when the partitions go too deep (never quadratic). Keys are
+ * distinct, so both orders are total and the result is unique.
+ */
+typedef int (*entry_cmp)(const asy_counter_entry *, const asy_counter_entry *);
+
+static void swap_e(asy_counter_entry *a, asy_counter_entry *b)
+{
+    asy_counter_entry t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void insertion_sort(asy_counter_entry *e, size_t n, entry_cmp cmp)
+{
+    for (size_t i = 1; i < n; i++) {
+        asy_counter_entry x = e[i];
+        size_t j = i;
+        for (; j > 0 && cmp(&x, &e[j - 1]) < 0; j--)
+            e[j] = e[j - 1];
+        e[j] = x;
+    }
+}
+
+static void sift_down(asy_counter_entry *e, size_t root, size_t n,
+                      entry_cmp cmp)
+{
+    for (size_t c; (c = 2 * root + 1) < n; root = c) {
+        if (c + 1 < n && cmp(&e[c], &e[c + 1]) < 0)
+            c++;
+        if (cmp(&e[root], &e[c]) >= 0)
+            return;
+        swap_e(&e[root], &e[c]);
+    }
+}
+
+static void heap_sort(asy_counter_entry *e, size_t n, entry_cmp cmp)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(e, i, n, cmp);
+    for (size_t i = n; i-- > 1;) {
+        swap_e(&e[0], &e[i]);
+        sift_down(e, 0, i, cmp);
+    }
+}
+
+/* Hoare's partition around the median of e[0], e[n/2], e[n-1] (n > 16):
+ * returns k with e[0..k) <= pivot <= e[k..n), 0 < k < n. */
+static size_t partition(asy_counter_entry *e, size_t n, entry_cmp cmp)
+{
+    size_t m = n / 2;
+    if (cmp(&e[m], &e[0]) < 0)
+        swap_e(&e[m], &e[0]);
+    if (cmp(&e[n - 1], &e[m]) < 0) {
+        swap_e(&e[n - 1], &e[m]);
+        if (cmp(&e[m], &e[0]) < 0)
+            swap_e(&e[m], &e[0]);
+    }
+    asy_counter_entry pivot = e[m];
+    size_t i = 0, j = n - 1;
+    for (;;) {
+        while (cmp(&e[i], &pivot) < 0)
+            i++;
+        while (cmp(&pivot, &e[j]) < 0)
+            j--;
+        if (i >= j)
+            return j + 1;
+        swap_e(&e[i++], &e[j--]);
+    }
+}
+
+static void sort_entries(asy_counter_entry *e, size_t n, entry_cmp cmp,
+                         int depth)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            heap_sort(e, n, cmp);
+            return;
+        }
+        size_t k = partition(e, n, cmp);
+        if (k < n - k) { /* recurse on the smaller side: O(log n) stack */
+            sort_entries(e, k, cmp, depth);
+            e += k;
+            n -= k;
+        } else {
+            sort_entries(e + k, n - k, cmp, depth);
+            n = k;
+        }
+    }
+    insertion_sort(e, n, cmp);
 }
 
 asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
@@ -469,7 +563,10 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
         if (s->rec)
             e[m++] = (asy_counter_entry){slot_key(s), s->len, *slot_count(s)};
     }
-    qsort(e, m, sizeof *e, by_key ? cmp_key : cmp_count);
+    int depth = 0;
+    for (size_t k = m; k > 1; k >>= 1)
+        depth += 2;
+    sort_entries(e, m, by_key ? cmp_key : cmp_count, depth);
     *n = m;
     return e;
 }

@@ -265,6 +265,62 @@ static void test_million(void **state)
     asy_counter_free(c);
 }
 
+/* The reference orders, for qsort. */
+static int ref_key(const void *pa, const void *pb)
+{
+    const asy_counter_entry *a = pa, *b = pb;
+    int r = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+    return r ? r : (a->len > b->len) - (a->len < b->len);
+}
+
+static int ref_count(const void *pa, const void *pb)
+{
+    const asy_counter_entry *a = pa, *b = pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return ref_key(pa, pb);
+}
+
+/* The sorted views against qsort with the documented orders, for sizes
+ * around the insertion-sort cut-off and beyond, with many tied counts,
+ * keys that are prefixes of each other, counts already in order and in
+ * reverse (the quicksort's bad cases). */
+static void test_sorted_orders(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 2, 15, 16, 17, 33, 100, 1000, 20000};
+    unsigned x = 7;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        for (int shape = 0; shape < 4; shape++) {
+            asy_counter *c = asy_counter_new();
+            char k[32];
+            for (size_t i = 0; i < sizes[si]; i++) {
+                x = x * 1103515245u + 12345u;
+                int n = snprintf(k, sizeof k, "%u", (x >> 8) % 100000 + (unsigned)i * 100000u);
+                n -= shape == 3 ? (int)(i % 3) : 0; /* prefixes */
+                int64_t by = shape == 0 ? (int64_t)((x >> 20) % 5)
+                             : shape == 1 ? (int64_t)i : (int64_t)(sizes[si] - i);
+                assert_int_equal(asy_counter_add(c, k, (size_t)n, by + 1), 0);
+            }
+            for (int by_key = 0; by_key < 2; by_key++) {
+                size_t n;
+                asy_counter_entry *e = asy_counter_sorted(c, by_key, &n);
+                assert_int_equal(n, asy_counter_size(c));
+                asy_counter_entry *ref = malloc(n * sizeof *ref);
+                memcpy(ref, e, n * sizeof *ref);
+                qsort(ref, n, sizeof *ref, by_key ? ref_key : ref_count);
+                for (size_t i = 0; i < n; i++) {
+                    assert_ptr_equal(e[i].key, ref[i].key);
+                    assert_int_equal(e[i].count, ref[i].count);
+                }
+                free(ref);
+                free(e);
+            }
+            asy_counter_free(c);
+        }
+    }
+}
+
 /* Distinct rounds (document frequencies): a key counts once per round,
  * stamps survive the table growing, and the precomputed-hash add agrees
  * with the plain one. */
@@ -343,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_save_load), cmocka_unit_test(test_load_rejects),
         cmocka_unit_test(test_million),   cmocka_unit_test(test_distinct),
         cmocka_unit_test(test_add_batch),
+        cmocka_unit_test(test_sorted_orders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
