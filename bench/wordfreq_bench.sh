@@ -12,7 +12,8 @@
 #   re.findall, and `wc -w` as a floor.
 # Text: PolNeAR train+dev texts and LitBank novel openings repeated into
 # $TMPDIR to MB megabytes (10^6 bytes). Then peak memory of wordfreq over
-# MEM_MB megabytes (/usr/bin/time -v) against its final table size.
+# MEM_MB megabytes (/usr/bin/time -v) against its final table size, in both
+# shapes: ~2 MB plain-text files and ~4 KB JSON Lines documents.
 #   bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
 # Prints MB/s by wall clock and by CPU time (user + sys), the figure that
 # holds on a shared machine.
@@ -108,10 +109,14 @@ cmp -s "$W/out1/wordfreq.csv" "$W/out2/wordfreq.csv" && echo "-j 1 and -j 2 outp
 
 # ---- peak memory over MEM_MB vs the final table --------------------------
 if [ "$MEM_MB" -gt 0 ]; then
-  [ -d "$W/text$MEM_MB.d" ] || make_text "$MEM_MB" "$W/text$MEM_MB"
+  [ -d "$W/text$MEM_MB.d" ] && [ -s "$W/text$MEM_MB.jsonl" ] ||
+    make_text "$MEM_MB" "$W/text$MEM_MB" 1
   /usr/bin/time -v "$ASSAY" run wordfreq "$W/text$MEM_MB.d" -j 1 -q \
     --no-manifest -o "$W/outm" 2>"$W/time.txt"
   peak=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/time.txt")
+  /usr/bin/time -v "$ASSAY" run wordfreq "$W/text$MEM_MB.jsonl" -j 1 -q \
+    --no-manifest -o "$W/outmj" 2>"$W/timej.txt"
+  peakj=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/timej.txt")
   # final table: the bytes of wordfreq's two counters (counts, docs) as
   # counter.c lays them out: 16-byte slots, capacity the power of two >= 64
   # keeping load <= 0.7, plus one 8-aligned arena record (count, key, NUL)
@@ -126,8 +131,10 @@ print(2 * (cap * 16 + arena) + cap * 4)
 PY
 )
   base=$(/usr/bin/time -f %M "$ASSAY" run wordfreq "$root/examples/corpus" -q -o "$W/outb" 2>&1 >/dev/null | tail -1)
-  echo "peak RSS over $MEM_MB MB: ${peak} KB; distinct words: $(( $(wc -l < "$W/outm/wordfreq.csv") - 1 ));" \
+  echo "peak RSS over $MEM_MB MB: ${peak} KB as ~2 MB text files, ${peakj} KB as ~4 KB JSON Lines documents;" \
+       "distinct words: $(( $(wc -l < "$W/outm/wordfreq.csv") - 1 ));" \
        "final table (2 counters): $((table / 1024)) KB; process baseline (tiny corpus): ${base} KB;" \
-       "peak / table = $(echo "$peak*1024/$table" | bc -l | cut -c1-5);" \
-       "(peak - baseline) / table = $(echo "($peak-$base)*1024/$table" | bc -l | cut -c1-5)"
+       "peak / table = $(echo "$peak*1024/$table" | bc -l | cut -c1-5) (files)," \
+       "$(echo "$peakj*1024/$table" | bc -l | cut -c1-5) (JSON Lines);" \
+       "(peak - baseline) / table = $(echo "($peak-$base)*1024/$table" | bc -l | cut -c1-5) (files)"
 fi
