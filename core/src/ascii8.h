@@ -29,14 +29,16 @@ static inline void asy_load16(const char *s, size_t n, const char *end,
                               uint64_t w[2])
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the low k bytes of a word, k = 0..8: masks from a table, so that
+     * word lengths (which vary from one word to the next) steer no branch */
+    static const uint64_t keep[9] = {
+        0, 0xff, 0xffff, 0xffffff, 0xffffffffull, 0xffffffffffull,
+        0xffffffffffffull, 0xffffffffffffffull, ~0ull};
     if (end - s >= 16) {
+        size_t n0 = n < 8 ? n : 8;
         memcpy(w, s, 16);
-        if (n < 8) {
-            w[0] &= (1ull << (8 * n)) - 1;
-            w[1] = 0;
-        } else if (n < 16) {
-            w[1] &= (1ull << (8 * (n - 8))) - 1;
-        }
+        w[0] &= keep[n0];
+        w[1] &= keep[n - n0];
         return;
     }
 #else
