@@ -18,12 +18,12 @@ static const cli_engine_opt table[] = {
     {"id-field", required_argument, "id_field", CLI_RUN | CLI_REPORT, 1},
     {"date-field", required_argument, "date_field", CLI_RUN | CLI_REPORT, 1},
     {"encoding", required_argument, "encoding", CLI_RUN | CLI_REPORT, 1},
-    {"invalid-utf8", required_argument, "invalid_utf8", CLI_RUN, 1},
-    {"max-doc-bytes", required_argument, "max_doc_bytes", CLI_RUN, 1},
+    {"invalid-utf8", required_argument, "invalid_utf8", CLI_RUN | CLI_REPORT, 1},
+    {"max-doc-bytes", required_argument, "max_doc_bytes", CLI_RUN | CLI_REPORT, 1},
     {"plugin-path", required_argument, "plugin_path", CLI_RUN | CLI_REPORT, 1},
     {"trust", no_argument, "trust", CLI_RUN | CLI_REPORT, 0},
-    {"mem-limit", required_argument, "mem_limit_mb", CLI_RUN, 1},
-    {"instr-limit", required_argument, "instr_limit", CLI_RUN, 1},
+    {"mem-limit", required_argument, "mem_limit_mb", CLI_RUN | CLI_REPORT, 1},
+    {"instr-limit", required_argument, "instr_limit", CLI_RUN | CLI_REPORT, 1},
     {"errors", required_argument, NULL, CLI_RUN | CLI_REPORT, 0},
 };
 

@@ -84,6 +84,13 @@ expect_exit 0 "a copied script runs by path" -- assay report "$T/corpus/mine.lua
 expect_grep 'My timeline: international' "$T/mine/report.html" "the copy's change shows"
 expect_grep '^trade,' "$T/mine/topic_terms.csv" "-O PLUGIN.KEY reaches the plugin"
 
+# input limits, as for assay run
+expect_exit 1 "report with --max-doc-bytes skips the larger documents" -- assay report news "$CORPUS" -o "$T/lim" -q --max-doc-bytes 2000
+expect_grep "larger than max_doc_bytes (2000)" "$T/err" "the skip names the limit"
+expect_grep '"max_doc_bytes": "2000"\|"max_doc_bytes": 2000' "$T/lim/manifest.json" "the manifest records the limit"
+printf '{"id":"bad","text":"caf\xe9 ok"}\n' > "$T/corpus/latin.jsonl"
+expect_exit 1 "report with --invalid-utf8 skip" -- assay report news "$T/corpus/latin.jsonl" -o "$T/inv" -q --invalid-utf8 skip
+
 # errors
 expect_exit 2 "unknown report" -- assay report nosuch "$CORPUS"
 expect_grep "unknown report 'nosuch'" "$T/err" "the error names the report"
