@@ -7,11 +7,12 @@ loops over characters in Lua; stop words are removed from the final table
 only, which costs nothing per token.
 ]]
 
--- The stop-word option is "" (none), "english" (bundled list) or a file
--- with one word per line ("#" starts a comment).
+-- The stop-word option is "" or "none" (none), "english" (bundled list)
+-- or a file with one word per line ("#" starts a comment); a relative path
+-- is looked for in the working directory too (assay.read_lines).
 local function load_stopwords(spec)
   local set = {}
-  if spec == "" then return set end
+  if spec == "" or spec == "none" then return set end
   local path = spec
   if not spec:find("[/.]") then
     path = assay.data_path("stopwords/" .. spec .. ".txt")

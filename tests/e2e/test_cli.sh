@@ -35,6 +35,17 @@ expect_grep "wrote $T/wf/wordfreq.csv" "$T/err" "summary names the CSV"
 expect_exit 0 "wordfreq to stdout" -- assay run wordfreq "$CORPUS" -O stopwords=english -O top=40 -q
 expect_same "$EXPECTED/wordfreq_corpus_top40.csv" "$T/out" "stdout equals the file output"
 [ ! -s "$T/err" ] && pass "--quiet prints nothing on stderr" || fail "--quiet printed: $(cat "$T/err")"
+# a stop-word file given relative to the working directory, bare or "./"
+printf 'the\n# a comment\nand\n' > "$T/mystop.txt"
+(cd "$T" && "$ASSAY_BIN" run wordfreq "$CORPUS" -O stopwords=mystop.txt -O top=2 -q > "$T/st1.csv" 2> "$T/st1.err")
+expect_grep '^to,22,3$' "$T/st1.csv" "stopwords=FILE relative to the working directory (the, and removed)"
+if grep -q '^the,' "$T/st1.csv"; then fail "the stop words were not removed"; else pass "the stop words were removed"; fi
+(cd "$T" && "$ASSAY_BIN" run wordfreq "$CORPUS" -O stopwords=./mystop.txt -O top=2 -q > "$T/st2.csv")
+expect_same "$T/st1.csv" "$T/st2.csv" "stopwords=./FILE reads the same file"
+expect_exit 0 "stopwords=none" -- assay run wordfreq "$CORPUS" -O stopwords=none -O top=1 -q
+expect_grep '^the,' "$T/out" "stopwords=none removes nothing"
+expect_exit 3 "a missing stop-word file" -- assay run wordfreq "$CORPUS" -O stopwords=nosuch.txt -q
+expect_grep "nosuch.txt: not found (looked next to the plugin, in the plugin directories and in the working directory)" "$T/err" "the error says where it looked"
 
 # tsv and jsonl formats carry the same rows
 expect_exit 0 "tsv" -- assay run wordfreq "$CORPUS" -O top=5 --format tsv -q

@@ -658,8 +658,9 @@ static void test_assay_module(void **state)
     assert_int_equal(asy_rt_add_plugin(rt, &def, &err), ASSAY_OK);
     char *rows = finish_rows(rt);
     assert_string_equal(rows, "0:lines|4\n0:3|\n0:4|gamma\n0:file|from the plugin dirs\n"
-                              "0:nil|absent.txt: not found next to the plugin or in the "
-                              "plugin directories\n0:path|true\n0:version|true\n"
+                              "0:nil|absent.txt: not found (looked next to the plugin, in "
+                              "the plugin directories and in the working "
+                              "directory)\n0:path|true\n0:version|true\n"
                               "0:lua|Lua 5.4.4\n0:spairs|true,1,2,a,b\n"
                               "0:merge_add|3,4,1,new\n");
     free(rows);

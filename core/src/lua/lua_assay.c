@@ -70,12 +70,15 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Push the first existing candidate for rel: itself when absolute, else
- * the plugin's directory, then each plugin directory. Returns 0 (and
- * pushes nothing) when none exists. */
+/* Push the first existing candidate for rel: itself when absolute or
+ * explicitly relative ("./x", "../x": the working directory, as a path a
+ * researcher types in -O), else the plugin's directory, then each plugin
+ * directory, then the working directory. Returns 0 (and pushes nothing)
+ * when none exists. */
 static int resolve(lua_State *L, const char *rel)
 {
-    if (rel[0] == '/') {
+    if (rel[0] == '/' || strncmp(rel, "./", 2) == 0 ||
+        strncmp(rel, "../", 3) == 0) {
         if (!exists(rel))
             return 0;
         lua_pushstring(L, rel);
@@ -101,7 +104,10 @@ static int resolve(lua_State *L, const char *rel)
         lua_pop(L, 2);
     }
     lua_pop(L, 2);
-    return 0;
+    if (!exists(rel)) /* last: the working directory */
+        return 0;
+    lua_pushstring(L, rel);
+    return 1;
 }
 
 /* assay.data_path(rel) -> path or nil */
@@ -120,8 +126,9 @@ static int slurp(lua_State *L, const char *rel)
     struct stat st;
     if (!resolve(L, rel)) {
         lua_pushnil(L);
-        lua_pushfstring(L, "%s: not found next to the plugin or in the "
-                        "plugin directories", rel);
+        lua_pushfstring(L, "%s: not found (looked next to the plugin, in "
+                        "the plugin directories and in the working "
+                        "directory)", rel);
         return 2;
     }
     const char *path = lua_tostring(L, -1);
