@@ -24,14 +24,14 @@ struct assay_engine;
 int cli_fail(const struct assay_engine *e);
 
 /* ---- engine_opts.c: long options that are engine settings ---- */
-enum { CLI_RUN = 1, CLI_REPORT = 2 }; /* the commands taking an option */
+enum { CLI_RUN = 1, CLI_REPORT = 2, CLI_DICT = 4 }; /* the commands taking an option */
 enum { CLI_OPT_BASE = 256 };          /* getopt codes of the table */
 
 typedef struct cli_engine_opt {
     const char *name;    /* --name */
     int has_arg;         /* no_argument: the setting is "true" */
     const char *key;     /* assay_engine_set key; NULL for --errors */
-    unsigned commands;   /* CLI_RUN | CLI_REPORT */
+    unsigned commands;   /* CLI_RUN | CLI_REPORT | CLI_DICT */
     int changes_results; /* recorded as a setting in run manifests */
 } cli_engine_opt;
 

@@ -4,6 +4,7 @@
  * globs, words hiding globs), and with a corpus, how often each category
  * matches (documents and matches per category) using the engine.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +15,25 @@
 
 static void dict_usage(FILE *f)
 {
-    fputs("usage: assay dict lint FILE [CORPUS...] [--format FMT] [-j N]\n"
+    fputs("usage: assay dict lint FILE [CORPUS...] [options]\n"
           "\n"
           "Check a topic dictionary (.csv .tsv .dic .dicx .yml .lc3 .lcd .cat)\n"
           "and print one line per finding: duplicate entries, entries that can\n"
           "never match, globs nested in other globs, exact words that take\n"
           "tokens away from a glob of other categories. With CORPUS inputs,\n"
           "also print per category the documents and matches found.\n"
+          "\n"
+          "options:\n"
+          "      --format FMT        the dictionary's format when its extension\n"
+          "                          does not say (csv tsv dic dicx yaml lc3 cat)\n"
+          "  -j, --threads N         worker threads for the coverage pass\n"
+          "      --text-field NAME   JSONL/CSV field with the text (default: text)\n"
+          "      --id-field NAME     JSONL/CSV field with the id (default: id)\n"
+          "      --date-field NAME   JSONL/CSV field with the date (default: date)\n"
+          "      --encoding ENC      utf-8 (default) or latin-1\n"
+          "      --invalid-utf8 P    replace (default), skip or fail\n"
+          "      --max-doc-bytes N   skip larger documents\n"
+          "\n"
           "Exit status: 0 clean, 1 findings, 2 usage, 3 unreadable dictionary.\n",
           f);
 }
@@ -68,8 +81,17 @@ static int on_row(void *ud, const assay_row *row)
     return 0;
 }
 
+#define MAX_SETTINGS 16
+
+/* The corpus options given (engine settings for the coverage pass). */
+typedef struct settings {
+    const cli_engine_opt *opt[MAX_SETTINGS];
+    const char *arg[MAX_SETTINGS];
+    int n;
+} settings;
+
 static int coverage(const char *path, const char *format, const char *threads,
-                    char **inputs, int ninputs)
+                    const settings *set, char **inputs, int ninputs)
 {
     assay_engine *e = NULL;
     int zero = 0, rc = EXIT_OK;
@@ -82,6 +104,8 @@ static int coverage(const char *path, const char *format, const char *threads,
         (threads && assay_engine_set(e, "threads", threads) < 0) ||
         assay_engine_set_row_callback(e, on_row, &zero) < 0)
         rc = cli_fail(e);
+    for (int i = 0; i < set->n && rc == EXIT_OK; i++)
+        rc = cli_apply_engine_opt(e, set->opt[i], set->arg[i]);
     for (int i = 0; i < ninputs && rc == EXIT_OK; i++)
         if (assay_engine_add_input(e, inputs[i]) < 0)
             rc = cli_fail(e);
@@ -115,43 +139,67 @@ static int lint(const char *path, const char *format)
     return n;
 }
 
+static const struct option own_opts[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"threads", required_argument, NULL, 'j'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* Options of `dict lint` (argv[0] is "lint"); the operands are left in
+ * argv[optind..argc). 0, or the exit status of a usage error. */
+static int parse(int argc, char **argv, const char **format,
+                 const char **threads, settings *set, int *help)
+{
+    struct option opts[64];
+    int opt;
+    cli_options(opts, 64, own_opts, CLI_DICT);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+        const cli_engine_opt *o = cli_engine_opt_of(opt);
+        switch (opt) {
+        case 'f': *format = optarg; break;
+        case 'j': *threads = optarg; break;
+        case 'h': *help = 1; break;
+        default:
+            if (!o || set->n == MAX_SETTINGS) {
+                dict_usage(stderr);
+                return EXIT_USAGE;
+            }
+            set->opt[set->n] = o;
+            set->arg[set->n++] = optarg;
+        }
+    }
+    return 0;
+}
+
 int cmd_dict(int argc, char **argv)
 {
-    const char *format = NULL, *threads = NULL, *file = NULL;
-    char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-    int ninputs = 0, rc;
-    if (!inputs)
-        return EXIT_FATAL;
+    const char *format = NULL, *threads = NULL;
+    settings set = {{NULL}, {NULL}, 0};
     if (argc < 2 || strcmp(argv[1], "lint") != 0) {
-        dict_usage(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
-        free(inputs);
-        return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
+        int help = argc >= 2 && !strcmp(argv[1], "--help");
+        dict_usage(help ? stdout : stderr);
+        return help ? EXIT_OK : EXIT_USAGE;
     }
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc)
-            format = argv[++i];
-        else if (!strcmp(argv[i], "-j") && i + 1 < argc)
-            threads = argv[++i];
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    int help = 0;
+    int rc = parse(argc - 1, argv + 1, &format, &threads, &set, &help);
+    if (rc || help) {
+        if (help)
             dict_usage(stdout);
-            free(inputs);
-            return EXIT_OK;
-        } else if (!file)
-            file = argv[i];
-        else
-            inputs[ninputs++] = argv[i];
+        return rc;
     }
-    if (!file) {
+    int first = optind + 1; /* in argv */
+    if (first >= argc) {
         dict_usage(stderr);
-        free(inputs);
         return EXIT_USAGE;
     }
+    const char *file = argv[first];
     int n = lint(file, format);
     rc = n < 0 ? EXIT_FATAL : n > 0 ? 1 : EXIT_OK;
-    if (n >= 0 && ninputs) {
-        int c = coverage(file, format, threads, inputs, ninputs);
+    if (n >= 0 && argc - first > 1) {
+        int c = coverage(file, format, threads, &set, argv + first + 1,
+                         argc - first - 1);
         rc = c != EXIT_OK ? c : rc;
     }
-    free(inputs);
     return rc;
 }

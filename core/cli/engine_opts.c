@@ -1,8 +1,9 @@
 /*
  * engine_opts.c — the long options that are engine settings, one table for
  * `assay run` and `assay report`: each names its assay_engine_set key, the
- * commands that take it, and whether it changes results (run manifests
- * record those). The commands append the table to their own options.
+ * commands that take it (run, report, dict lint's coverage pass), and
+ * whether it changes results (run manifests record those). The commands
+ * append the table to their own options.
  */
 #include <getopt.h>
 #include <stddef.h>
@@ -14,12 +15,12 @@ static const cli_engine_opt table[] = {
     {"format", required_argument, "format", CLI_RUN, 1},
     {"bom", no_argument, "bom", CLI_RUN, 1},
     {"safe-csv", no_argument, "safe_csv", CLI_RUN, 1},
-    {"text-field", required_argument, "text_field", CLI_RUN | CLI_REPORT, 1},
-    {"id-field", required_argument, "id_field", CLI_RUN | CLI_REPORT, 1},
-    {"date-field", required_argument, "date_field", CLI_RUN | CLI_REPORT, 1},
-    {"encoding", required_argument, "encoding", CLI_RUN | CLI_REPORT, 1},
-    {"invalid-utf8", required_argument, "invalid_utf8", CLI_RUN | CLI_REPORT, 1},
-    {"max-doc-bytes", required_argument, "max_doc_bytes", CLI_RUN | CLI_REPORT, 1},
+    {"text-field", required_argument, "text_field", CLI_RUN | CLI_REPORT | CLI_DICT, 1},
+    {"id-field", required_argument, "id_field", CLI_RUN | CLI_REPORT | CLI_DICT, 1},
+    {"date-field", required_argument, "date_field", CLI_RUN | CLI_REPORT | CLI_DICT, 1},
+    {"encoding", required_argument, "encoding", CLI_RUN | CLI_REPORT | CLI_DICT, 1},
+    {"invalid-utf8", required_argument, "invalid_utf8", CLI_RUN | CLI_REPORT | CLI_DICT, 1},
+    {"max-doc-bytes", required_argument, "max_doc_bytes", CLI_RUN | CLI_REPORT | CLI_DICT, 1},
     {"plugin-path", required_argument, "plugin_path", CLI_RUN | CLI_REPORT, 1},
     {"trust", no_argument, "trust", CLI_RUN | CLI_REPORT, 0},
     {"mem-limit", required_argument, "mem_limit_mb", CLI_RUN | CLI_REPORT, 1},

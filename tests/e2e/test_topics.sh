@@ -63,6 +63,14 @@ expect_grep "^a  *4  *5$" "$T/out" "lint: coverage (documents, matches) of categ
 expect_exit 3 "dict lint of a malformed file" -- assay dict lint "$D/bad.csv"
 expect_grep "bad.csv:2:" "$T/err" "lint error names file and line"
 expect_exit 2 "dict without a subcommand is a usage error" -- assay dict
+# coverage on a CSV corpus whose text column is not "text"
+printf 'id,body\nd1,Energy prices and oil.\nd2,Nothing to see.\n' > "$D/body.csv"
+printf 'energy,energ*\nenergy,oil\ntrade,trade\n' > "$D/small.csv"
+expect_exit 0 "dict lint coverage with --text-field" -- assay dict lint "$D/small.csv" "$D/body.csv" --text-field body -j 1
+expect_grep "^energy  *1  *2$" "$T/out" "lint coverage reads the body column"
+expect_grep "^(all documents)  *2  *2$" "$T/out" "lint coverage counts both documents"
+expect_exit 2 "dict lint with an unknown option" -- assay dict lint "$D/small.csv" --bogus
+expect_grep "unrecognized option '--bogus'" "$T/err" "the unknown option is named, not read as an input"
 
 check_csvs
 echo "$PASSES passed, $FAILS failed"
