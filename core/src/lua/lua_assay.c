@@ -70,15 +70,13 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Push the first existing candidate for rel: itself when absolute or
- * explicitly relative ("./x", "../x": the working directory, as a path a
- * researcher types in -O), else the plugin's directory, then each plugin
- * directory, then the working directory. Returns 0 (and pushes nothing)
- * when none exists. */
+/* Push the first existing candidate for rel: itself when absolute, else
+ * the plugin's directory, then each plugin directory, then the working
+ * directory (so that a file a researcher names in -O is found as typed).
+ * Returns 0 (and pushes nothing) when none exists. */
 static int resolve(lua_State *L, const char *rel)
 {
-    if (rel[0] == '/' || strncmp(rel, "./", 2) == 0 ||
-        strncmp(rel, "../", 3) == 0) {
+    if (rel[0] == '/') {
         if (!exists(rel))
             return 0;
         lua_pushstring(L, rel);
