@@ -47,5 +47,8 @@ const cli_engine_opt *cli_engine_opt_of(int code);
 /* Apply it to the engine: 0, or the exit code after printing the error. */
 int cli_apply_engine_opt(struct assay_engine *e, const cli_engine_opt *o,
                          const char *arg);
+/* The flag (without "--") of the engine setting a library message names
+ * by its key, or NULL. */
+const char *cli_flag_for(const char *text);
 
 #endif

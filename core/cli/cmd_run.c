@@ -103,6 +103,11 @@ int cli_fail(const struct assay_engine *e)
     fputc('\n', stderr);
     if (info->hint[0])
         fprintf(stderr, "  hint: %s\n", info->hint);
+    const char *flag = cli_flag_for(info->message);
+    if (!flag)
+        flag = cli_flag_for(info->hint);
+    if (flag)
+        fprintf(stderr, "  (on the command line: --%s)\n", flag);
     return info->code == ASSAY_E_USAGE ? EXIT_USAGE : EXIT_FATAL;
 }
 

@@ -7,6 +7,7 @@
  */
 #include <getopt.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "assay.h"
 #include "cli.h"
@@ -56,4 +57,21 @@ int cli_apply_engine_opt(struct assay_engine *e, const cli_engine_opt *o,
     int rc = o->key ? assay_engine_set(e, o->key, o->has_arg ? arg : "true")
                     : assay_engine_set_errors_file(e, arg);
     return rc < 0 ? cli_fail(e) : 0;
+}
+
+/* The command-line flag of an engine setting named in a library message
+ * ("... (mem_limit_mb)", "set text_field to ..."): the library speaks in
+ * setting keys, the CLI user types flags. NULL when none is named. */
+const char *cli_flag_for(const char *text)
+{
+    for (int i = 0; i < NTABLE; i++) {
+        const char *k = table[i].key;
+        const char *at = k && text ? strstr(text, k) : NULL;
+        size_t n = k ? strlen(k) : 0;
+        if (at && (at == text || at[-1] == ' ' || at[-1] == '(') &&
+            (at[n] == '\0' || at[n] == ')' || at[n] == ' ' ||
+             at[n] == ',' || at[n] == ';'))
+            return table[i].name;
+    }
+    return NULL;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "progress.h"
 
 void cli_format_duration(double seconds, char *buf, size_t size)
@@ -73,6 +74,9 @@ static void on_message(void *ud, const char *msg)
         fputs("\r\033[K", stderr);
     ui->shown = 0;
     fprintf(stderr, "assay: %s\n", msg);
+    const char *flag = cli_flag_for(msg);
+    if (flag) /* the library names settings by key; the user types flags */
+        fprintf(stderr, "  (on the command line: --%s)\n", flag);
 }
 
 void cli_progress_install(assay_engine *e, cli_progress *ui, int forced,
@@ -83,10 +87,10 @@ void cli_progress_install(assay_engine *e, cli_progress *ui, int forced,
     ui->tty = isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
     ui->on = forced || (!quiet && ui->tty && !(ci && *ci));
     ui->shown = 0;
+    assay_engine_set_message_callback(e, on_message, ui);
     if (!ui->on)
         return;
     /* In a pipe a line per second is plenty for a log. */
     assay_engine_set_progress_callback(e, on_progress, ui,
                                        ui->tty ? 250 : 1000);
-    assay_engine_set_message_callback(e, on_message, ui);
 }

@@ -62,6 +62,8 @@ PY
 expect_exit 1 "50 MB line over the size limit" -- \
   assay run wordfreq "$T/huge.jsonl" --max-doc-bytes 1000000 -q --errors "$T/huge-errors.csv"
 expect_grep "huge.jsonl" "$T/huge-errors.csv" "huge record reported"
+expect_grep "raise max_doc_bytes to read it" "$T/err" "the skip names the setting"
+expect_grep "^  (on the command line: --max-doc-bytes)$" "$T/err" "and the flag that sets it"
 expect_grep "^still,1,1" "$T/out" "record after the huge line is read"
 expect_exit 0 "50 MB line within the default limit" -- assay run wordfreq "$T/huge.jsonl" -q -O top=1
 expect_grep "^word,10000000,1" "$T/out" "50 MB document counted"
