@@ -21,18 +21,36 @@ local function resolve(spec)
         .. spec .. ".yml, .csv, ... in the plugin directories)", 0)
 end
 
+-- A date's year, month and day as strings: ISO 8601 ("2024-06-03", with
+-- or without a time after it), compact ("20240603"), or only "2024-06" /
+-- "2024"; nil for anything else ("03/06/2024" could be March or June).
+local function ymd(s)
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
+  if not y then y, m, d = s:match("^(%d%d%d%d)(%d%d)(%d%d)$") end
+  if not y then y, m = s:match("^(%d%d%d%d)%-(%d%d)$") end
+  if not y then y = s:match("^(%d%d%d%d)$") end
+  if m and (tonumber(m) < 1 or tonumber(m) > 12) then return nil end
+  if d and (tonumber(d) < 1 or tonumber(d) > 31) then return nil end
+  return y, m, d
+end
+
 -- The group key of a document for by=date|month|year|meta:FIELD ("" when
--- the document has no such value). Tabs would break the counter keys.
+-- the document has no such value), and false when it has a date this
+-- grouping cannot read (grouped under "" too, and reported at the end).
+-- Tabs would break the counter keys.
 local function group_key(doc, by)
   local v
   if by == "date" or by == "month" or by == "year" then
-    v = doc.date and tostring(doc.date) or ""
-    if by == "month" then v = v:sub(1, 7) elseif by == "year" then v = v:sub(1, 4) end
-  else
-    v = doc.meta[by:sub(6)]
-    v = v ~= nil and tostring(v) or ""
+    if doc.date == nil or tostring(doc.date) == "" then return "", true end
+    local y, m, d = ymd(tostring(doc.date))
+    if by == "year" and y then return y, true end
+    if by == "month" and m then return y .. "-" .. m, true end
+    if by == "date" and d then return y .. "-" .. m .. "-" .. d, true end
+    return "", false
   end
-  return (v:gsub("[\t\n]", " "))
+  v = doc.meta[by:sub(6)]
+  v = v ~= nil and tostring(v) or ""
+  return (v:gsub("[\t\n]", " ")), true
 end
 
 local floor = math.floor
@@ -73,14 +91,16 @@ return {
                                 { format = fmt, stem = o.stem ~= "" and o.stem or nil })
     ctx.cats = ctx.dict:categories(o.level)
     ctx.lv = { level = o.level }
-    return { counts = assay.counter(), words = assay.counter(), terms = assay.counter() }
+    return { counts = assay.counter(), words = assay.counter(), terms = assay.counter(),
+             undated = assay.counter() }
   end,
 
   document = function(doc, ctx, out)
     local o, d, st = ctx.options, ctx.dict, ctx.state
     if o.terms then d:add_terms(doc, st.terms, ctx.lv) end
     if o.by ~= "document" then
-      local key = group_key(doc, o.by)
+      local key, readable = group_key(doc, o.by)
+      if not readable then st.undated:add(tostring(doc.date)) end
       local words = d:count_into(doc, st.counts, { level = o.level, prefix = key .. "\t" })
       st.words:add(key, words)
       return
@@ -96,10 +116,18 @@ return {
     state.counts:merge(other.counts)
     state.words:merge(other.words)
     state.terms:merge(other.terms)
+    state.undated:merge(other.undated)
   end,
 
   finish = function(ctx, out)
     local o, st = ctx.options, ctx.state
+    if st.undated:total() > 0 then
+      local example = st.undated:top(1)[1][1]
+      assay.log(string.format("%d document(s) have a date that by=%s cannot read "
+        .. "(such as '%s'; dates are read as YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY): "
+        .. "they are counted under an empty %s", st.undated:total(), o.by, example,
+        o.by == "date" and "date" or o.by))
+    end
     if o.by ~= "document" then
       local dated = o.by == "date" or o.by == "month" or o.by == "year"
       for key, words in st.words:each("key") do

@@ -50,6 +50,20 @@ expect_grep "bad.csv:2: expected a category and a term" "$T/err" "the error name
 expect_exit 3 "an unknown bundled dictionary fails" -- assay run topics "$CORPUS" -o "$T/bad" -O dictionary=nosuch
 expect_grep "no bundled dictionary named 'nosuch'" "$T/err" "the error names the missing dictionary"
 
+# by=date|month|year read the date (ISO 8601 with or without a time, YYYYMMDD, YYYY-MM,
+# YYYY); other dates are grouped under an empty key and reported once
+printf '%s\n' '{"id":"a","date":"20240603","text":"trade and energy"}' \
+  '{"id":"b","date":"03/06/2024","text":"trade"}' \
+  '{"id":"c","date":"2024-06-03T10:00:00Z","text":"energy"}' \
+  '{"id":"d","text":"oil"}' '{"id":"e","date":"June 3, 2024","text":"trade"}' > "$D/dates.jsonl"
+expect_exit 0 "topics by=month on mixed dates" -- assay run topics "$D/dates.jsonl" -O by=month -o "$T/dates" -q -j 1
+expect_grep '^2024-06,2024-06,trade,1,250$' "$T/dates/topics.csv" "YYYYMMDD and an ISO time fall in 2024-06"
+expect_grep '^2024-06,2024-06,energy,2,500$' "$T/dates/topics.csv" "both 2024-06 documents counted"
+expect_grep '^,,trade,2,666.667$' "$T/dates/topics.csv" "unreadable and missing dates under the empty key"
+expect_grep "2 document(s) have a date that by=month cannot read (such as '03/06/2024'" "$T/err" "unreadable dates reported once"
+expect_exit 0 "topics by=date keeps the day of an ISO date-time" -- assay run topics "$D/dates.jsonl" -O by=date -o "$T/dates2" -q -j 2
+expect_grep '^2024-06-03,2024-06-03,energy,2,500$' "$T/dates2/topics.csv" "by=date groups 2024-06-03T10:00:00Z with 20240603"
+
 # dict lint
 expect_exit 0 "bundled international dictionary lints clean" -- assay dict lint "$SRC/plugins/dictionaries/international.yml"
 expect_exit 0 "bundled reuters dictionary lints clean" -- assay dict lint "$SRC/plugins/dictionaries/reuters.yml"
