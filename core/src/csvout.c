@@ -78,76 +78,83 @@ static void dot_decimal(char *s)
             *s = '.';
 }
 
+/* The decimal digits of u, written backwards ending at end; returns the
+ * first. */
+static char *digits_before(char *end, uint64_t u)
+{
+    do {
+        *--end = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    return end;
+}
+
 /*
  * Fast exact path for the common "a few decimals" value (rates, shares):
  * when d is m / 10^k for an integer m of at most 15 digits and k <= 4,
  * that decimal is the only one of <= 15 significant digits reading back
  * as d (DBL_DIG = 15), so it is what the search below would find, and %g
- * would print it in fixed notation (|d| >= 1e-4, not integral).
- * Returns 0 when d is not such a value.
+ * would print it in fixed notation (|d| >= 1e-4, not integral). One test
+ * at k = 4 covers every k <= 4: when m / 10^k reads back as d, d * 10^4
+ * rounds to m * 10^(4-k) (|d| < 1e10 keeps the error far below 0.5),
+ * which reads back as d too and prints the same digits once the trailing
+ * zeros go. Returns the length written at buf (room: 32), or 0 when d is
+ * not such a value.
  */
-static int few_decimals(double d, char *buf, size_t size)
+static size_t few_decimals(double d, char *buf)
 {
-    static const double p10[] = {1, 10, 100, 1000, 10000};
-    if (!(fabs(d) < 1e10) || size < 32)
+    if (!(fabs(d) < 1e10))
         return 0;
-    for (int k = 1; k <= 4; k++) {
-        double m = nearbyint(d * p10[k]);
-        if (m / p10[k] != d)
-            continue;
-        uint64_t v = (uint64_t)fabs(m);
-        char tmp[32], *p = tmp + sizeof tmp;
-        int w = k;
-        while (w > 0 && v % 10 == 0) { /* no trailing zeros */
-            v /= 10;
-            w--;
-        }
-        if (w == 0)
-            return 0; /* integral after all: not this path */
-        for (int i = 0; i < w; i++, v /= 10)
-            *--p = (char)('0' + v % 10);
-        *--p = '.';
-        do {
-            *--p = (char)('0' + v % 10);
-            v /= 10;
-        } while (v);
-        if (d < 0)
-            *--p = '-';
-        size_t n = (size_t)(tmp + sizeof tmp - p);
-        memcpy(buf, p, n);
-        buf[n] = '\0';
-        return 1;
-    }
-    return 0;
+    /* nearbyint(d * 1e4) without the library call: |d * 1e4| < 2^51, so
+     * adding and removing 1.5 * 2^52 rounds it to an integer in the
+     * current (nearest-even) mode */
+    double m = (d * 1e4 + 0x1.8p52) - 0x1.8p52;
+    if (m / 1e4 != d)
+        return 0;
+    uint64_t v = (uint64_t)fabs(m);
+    unsigned frac = (unsigned)(v % 10000);
+    if (frac == 0)
+        return 0; /* integral after all: not this path */
+    char tmp[32], *e = tmp + 24, *p = digits_before(e, v / 10000);
+    if (d < 0)
+        *--p = '-';
+    e[0] = '.';
+    e[1] = (char)('0' + frac / 1000);
+    e[2] = (char)('0' + frac / 100 % 10);
+    e[3] = (char)('0' + frac / 10 % 10);
+    e[4] = (char)('0' + frac % 10);
+    size_t n = (size_t)(e + 5 - p);
+    while (p[n - 1] == '0') /* no trailing zeros (frac != 0: stops) */
+        n--;
+    memcpy(buf, p, n);
+    return n;
 }
 
-/*
- * Shortest "%.{p}g" (p in 1..17) that strtod()s back to d. Rounding to p+1
- * digits is never farther from d than rounding to p digits, so "p digits
- * round-trip" is monotone in p and a binary search finds the shortest
- * (17 always round-trips for IEEE doubles). Integral values below 1e15 are
- * printed as plain integers ("100", "-0") where %g would pick an exponent
- * ("1e+02"); larger or tiny values keep %g's exponent form ("1e+20",
- * "1e-05"), which every CSV/JSON reader accepts.
- */
-void asy_format_double(double d, char *buf, size_t size)
+/* An integral |d| < 1e15 as "%.0f" prints it ("-0" for negative zero);
+ * returns the length written at buf (room: 24). */
+static size_t integral(double d, char *buf)
 {
-    if (size == 0)
-        return;
-    if (isnan(d)) {
-        snprintf(buf, size, "nan");
-        return;
-    }
-    if (isinf(d)) {
-        snprintf(buf, size, d < 0 ? "-inf" : "inf");
-        return;
-    }
-    if (d == floor(d) && fabs(d) < 1e15) {
-        snprintf(buf, size, "%.0f", d);
-        return;
-    }
-    if (few_decimals(d, buf, size))
-        return;
+    char tmp[24], *e = tmp + sizeof tmp;
+    char *p = digits_before(e, (uint64_t)fabs(d));
+    if (signbit(d))
+        *--p = '-';
+    memcpy(buf, p, (size_t)(e - p));
+    return (size_t)(e - p);
+}
+
+/* asy_format_double into buf (room: 40, which every form fits); returns
+ * the length, without a NUL. */
+static size_t format_double(double d, char *buf)
+{
+    if (isnan(d))
+        return (size_t)snprintf(buf, 40, "nan");
+    if (isinf(d))
+        return (size_t)snprintf(buf, 40, d < 0 ? "-inf" : "inf");
+    if (fabs(d) < 1e15 && (double)(int64_t)d == d) /* d == floor(d) */
+        return integral(d, buf);
+    size_t n = few_decimals(d, buf);
+    if (n)
+        return n;
     char tmp[40];
     int lo = 1, hi = 17;
     while (lo < hi) {
@@ -158,8 +165,31 @@ void asy_format_double(double d, char *buf, size_t size)
         else
             lo = mid + 1;
     }
-    snprintf(buf, size, "%.*g", lo, d);
+    int k = snprintf(buf, 40, "%.*g", lo, d);
     dot_decimal(buf);
+    return k > 0 ? (size_t)k : 0;
+}
+
+/*
+ * Shortest "%.{p}g" (p in 1..17) that strtod()s back to d. Rounding to p+1
+ * digits is never farther from d than rounding to p digits, so "p digits
+ * round-trip" is monotone in p and a binary search finds the shortest
+ * (17 always round-trips for IEEE doubles). Integral values below 1e15 are
+ * printed as plain integers ("100", "-0") where %g would pick an exponent
+ * ("1e+02"); larger or tiny values keep %g's exponent form ("1e+20",
+ * "1e-05"), which every CSV/JSON reader accepts. The text is cut to size - 1
+ * bytes like snprintf's.
+ */
+void asy_format_double(double d, char *buf, size_t size)
+{
+    char tmp[40];
+    if (size == 0)
+        return;
+    size_t n = format_double(d, tmp);
+    if (n > size - 1)
+        n = size - 1;
+    memcpy(buf, tmp, n);
+    buf[n] = '\0';
 }
 
 /* Decimal text of an int64 (no snprintf: this runs once per cell). */
@@ -250,26 +280,47 @@ static int needs_prefix(const char *s, size_t n)
  * Rules: see the file comment (quoting, the single-column "", safe
  * mode). */
 
-/* 1 if one of the bytes is , " CR or LF; eight bytes a step (the
- * zero-byte test has no false negatives and no false positives as a
- * whole-word answer). */
-static int has_special(const char *s, size_t n)
+/* Non-zero if one of the 8 bytes of v is , " CR or LF (the zero-byte
+ * test has no false negatives and no false positives as a whole-word
+ * answer). */
+static inline uint64_t special8(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v, a, b, c, d;
+    uint64_t a = v ^ (ones * ','), b = v ^ (ones * '"');
+    uint64_t c = v ^ (ones * '\r'), d = v ^ (ones * '\n');
+    return (((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
+            ((d - ones) & ~d)) & high;
+}
+
+/* 1 if one of the bytes is , " CR or LF; eight bytes a step, the last
+ * (partial) step overlapping the one before, and a string shorter than
+ * eight bytes read as two overlapping halves into one word (zero, the
+ * padding, is no special byte): no loop over single bytes. */
+static int has_special(const char *s, size_t n)
+{
+    uint64_t v = 0;
+    if (n < 8) {
+        if (n >= 4) {
+            uint32_t a, b;
+            memcpy(&a, s, 4);
+            memcpy(&b, s + n - 4, 4);
+            v = a | (uint64_t)b << 32;
+        } else if (n >= 2) {
+            uint16_t a, b;
+            memcpy(&a, s, 2);
+            memcpy(&b, s + n - 2, 2);
+            v = a | (uint64_t)b << 16;
+        } else if (n)
+            v = (unsigned char)s[0];
+        return special8(v) != 0;
+    }
+    for (size_t i = 0; i + 8 <= n; i += 8) {
         memcpy(&v, s + i, 8);
-        a = v ^ (ones * ','), b = v ^ (ones * '"');
-        c = v ^ (ones * '\r'), d = v ^ (ones * '\n');
-        if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
-             ((d - ones) & ~d)) & high)
+        if (special8(v))
             return 1;
     }
-    for (; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-            return 1;
-    return 0;
+    memcpy(&v, s + n - 8, 8);
+    return special8(v) != 0;
 }
 
 /* Bytes a cell may take: a string quoted with every byte doubled and a
@@ -324,11 +375,8 @@ static char *csv_put(const asy_csvout *w, char *p, const assay_value *v)
         memcpy(p, q, (size_t)(e - q));
         return p + (e - q);
     }
-    case ASSAY_NUMBER:
-        asy_format_double(v->d, tmp, sizeof tmp);
-        n = strlen(tmp);
-        memcpy(p, tmp, n);
-        return p + n;
+    case ASSAY_NUMBER: /* room: csv_bound's 40 */
+        return p + format_double(v->d, p);
     case ASSAY_BOOLEAN:
         n = v->i ? 4 : 5;
         memcpy(p, v->i ? "true" : "false", n);
@@ -489,11 +537,21 @@ static int json_row(asy_csvout *w, const assay_value *vals)
 /* The writer                                                            */
 /* ===================================================================== */
 
+/* One fwrite per row, without stdio's lock for a file of our own: a
+ * writer and its FILE belong to one thread at a time (the engine delivers
+ * rows from a single thread). stdout and stderr keep the lock, since
+ * other threads may print there. */
 static int flush_scratch(asy_csvout *w)
 {
-    size_t n = w->scratch.len;
+    size_t n = w->scratch.len, put;
     errno = 0;
-    if (n && fwrite(w->scratch.data, 1, n, w->fp) != n) {
+    if (!n)
+        return 0;
+    if (w->fp == stdout || w->fp == stderr)
+        put = fwrite(w->scratch.data, 1, n, w->fp);
+    else
+        put = fwrite_unlocked(w->scratch.data, 1, n, w->fp);
+    if (put != n) {
         if (errno == 0)
             errno = EIO;
         return -1;

@@ -257,7 +257,7 @@ static int build_filter(asy_dict *d, asy_dict_kind kind, uint8_t **bits,
         d->gany = 1;
         return 0;
     }
-    if (!(*bits = calloc(8192, 1)))
+    if (!(*bits = calloc((size_t)1 << ASY_DICT_GBITS, 1)))
         return -1;
     *kk = k;
     for (size_t i = 0; i < d->nentries; i++) {
@@ -269,8 +269,7 @@ static int build_filter(asy_dict *d, asy_dict_kind kind, uint8_t **bits,
                                                 : e->norm + 1 + lit - (size_t)k;
         uint32_t v = 0;
         memcpy(&v, p, (size_t)k);
-        uint32_t b = asy_dict_fbit(v, k);
-        (*bits)[b >> 3] |= (uint8_t)(1u << (b & 7));
+        (*bits)[asy_dict_fbit(v, k)] = 1;
     }
     return 0;
 }

@@ -86,12 +86,18 @@ static inline uint16_t asy_dict_ftag(uint64_t h)
     return (uint16_t)(h >> 32 | 1);
 }
 
-/* Bit of the glob pre-filter for the first k (<= 4) bytes of a key, given
- * as the little-endian-loaded 4 bytes v (bytes past k are masked off). */
+/* The glob pre-filters are byte maps of 1 << ASY_DICT_GBITS entries: a
+ * byte each rather than a bit, so that a test is one load (a false "may"
+ * only costs a look in the thread's glob cache). */
+#define ASY_DICT_GBITS 12
+
+/* Entry of the glob pre-filter for the first k (<= 4) bytes of a key,
+ * given as the little-endian-loaded 4 bytes v (bytes past k are masked
+ * off). */
 static inline uint32_t asy_dict_fbit(uint32_t v, int k)
 {
     v &= k >= 4 ? ~0u : (1u << (8 * k)) - 1;
-    return (v * 0x9E3779B1u) >> 16;
+    return (v * 0x9E3779B1u) >> (32 - ASY_DICT_GBITS);
 }
 
 /* ---- the dictionary ------------------------------------------------------ */
@@ -160,10 +166,11 @@ struct asy_dict {
     size_t fastmask;    /* buckets - 1 */
     unsigned fshift;    /* bucket = hash >> fshift */
     /* Pre-filter of one-token globs for words not in `fast`: a word can
-     * only match a prefix glob when the hash bit of its first gpre_k
-     * bytes is set in gpre (likewise suffixes, last gsuf_k bytes); gany
-     * when some glob needs the full test whatever the word. */
-    uint8_t *gpre, *gsuf; /* 8 KB bitmaps, NULL when no such globs */
+     * only match a prefix glob when the entry of its first gpre_k bytes
+     * is set in gpre (likewise suffixes, last gsuf_k bytes); gany when
+     * some glob needs the full test whatever the word. */
+    uint8_t *gpre, *gsuf; /* byte maps (ASY_DICT_GBITS), NULL when no
+                             such globs */
     int gpre_k, gsuf_k, gany;
 };
 

@@ -34,10 +34,9 @@ typedef struct wtok {
  * dictionary changes. */
 #define CACHE_MAX 65536
 
-#define GC_BITS 11 /* glob answers remembered per thread: 2048 */
+#define GC_BITS 12 /* glob answers remembered per thread: 4096 */
 #define GC_SIZE (1u << GC_BITS)
 
-#define SPARE 8 /* counters for misses past the entries' (fast_run) */
 
 struct asy_dict_scratch {
     wtok *w;
@@ -53,9 +52,6 @@ struct asy_dict_scratch {
     int64_t *hits;
     int32_t *touched;
     size_t ntouched, nhits;
-    /* one batch of tokens looked up before the window sees them */
-    struct bkey { uint64_t w0, w1; uint32_t n, ok; } bk[BATCH];
-    wtok bt[BATCH];
     /* glob answers of recent words outside the fast table, direct-mapped
      * by their fast hash (len 0 = empty); emptied with the cache */
     struct gslot { uint64_t k0, k1; uint32_t len; int32_t glob; } gc[GC_SIZE];
@@ -234,33 +230,63 @@ static inline uint64_t lower8(uint64_t w)
     return w | ((ge_a & ~gt_z & HIGH) >> 2);
 }
 
-/* Can the word w0 w1 (folded, not in the fast table, zero-padded, n
- * bytes) match a glob? Both filters are tested without branching on the
- * text: a word passes either about as often as not. */
-static inline int may_glob_w(const asy_dict *d, uint64_t w0, uint64_t w1,
-                             size_t n)
+/* 'A'..'Z' to lower case in 4 ASCII bytes at once. */
+static inline uint32_t lower4(uint32_t w)
 {
-    unsigned pre = 0, suf = 0;
-    if (d->gany)
-        return 1;
-    if (d->gpre) {
-        uint32_t x = asy_dict_fbit((uint32_t)w0, d->gpre_k);
-        pre = (n >= (size_t)d->gpre_k) & (d->gpre[x >> 3] >> (x & 7));
+    uint32_t ge_a = w + 0x01010101u * (0x80 - 'A');
+    uint32_t gt_z = w + 0x01010101u * (0x80 - 'Z' - 1);
+    return w | ((ge_a & ~gt_z & 0x80808080u) >> 2);
+}
+
+/* The glob pre-filters of a dictionary, read once per scan. */
+typedef struct gfilter {
+    const uint8_t *pre, *suf; /* NULL: not used */
+    uint32_t pmask, smask;    /* the low gpre_k / gsuf_k bytes */
+    unsigned sshift;          /* 8 * (4 - gsuf_k) */
+    size_t sk;
+    unsigned any;             /* every word is a candidate */
+} gfilter;
+
+static inline gfilter gfilter_of(const asy_dict *d)
+{
+    gfilter g = {NULL, NULL, 0, 0, 0, (size_t)d->gsuf_k,
+                 (unsigned)(d->gany != 0)};
+    if (!d->gany) {
+        g.pre = d->gpre;
+        g.suf = d->gsuf;
     }
-    if (d->gsuf) {
-        size_t at = n >= (size_t)d->gsuf_k ? n - (size_t)d->gsuf_k : 0;
-#if defined(__SIZEOF_INT128__)
-        unsigned __int128 key = (unsigned __int128)w1 << 64 | w0;
-        uint32_t v = (uint32_t)(key >> (8 * at));
-#else
-        uint32_t v = (uint32_t)(at >= 8 ? w1 >> (8 * (at - 8))
-                                : at ? w0 >> (8 * at) | w1 << (64 - 8 * at)
-                                     : w0);
-#endif
-        uint32_t x = asy_dict_fbit(v, d->gsuf_k);
-        suf = (n >= (size_t)d->gsuf_k) & (d->gsuf[x >> 3] >> (x & 7));
+    g.pmask = d->gpre_k >= 4 ? ~0u : (1u << (8 * d->gpre_k)) - 1;
+    g.smask = d->gsuf_k >= 4 ? ~0u : (1u << (8 * d->gsuf_k)) - 1;
+    g.sshift = d->gsuf_k >= 4 ? 0 : 8 * (4 - (unsigned)d->gsuf_k);
+    return g;
+}
+
+/* Can the ASCII word of n bytes ending at text[end) (folded key w0 ...,
+ * zero-padded; not in the fast table) match a glob? A filter entry is
+ * one load, and a false "yes" only costs a look in the glob cache, so the
+ * word's length is not tested: a word shorter than the prefix filter's
+ * bytes hashes its zero padding, a suffix shorter than gsuf_k is masked
+ * off. The suffix is read from the text (lower-cased) rather than
+ * shifted out of the key. */
+static inline unsigned may_glob_f(const gfilter *g, const char *text,
+                                  size_t end, uint64_t w0, size_t n)
+{
+    unsigned mg = g->any;
+    if (g->pre)
+        mg |= g->pre[(((uint32_t)w0 & g->pmask) * 0x9E3779B1u) >>
+                     (32 - ASY_DICT_GBITS)];
+    if (g->suf) {
+        uint32_t v;
+        if (__builtin_expect(end >= 4, 1)) {
+            memcpy(&v, text + end - 4, 4);
+            v = lower4(v >> g->sshift);
+        } else /* n < 4: the whole word is in w0 */
+            v = (uint32_t)(w0 >> (8 * (n >= g->sk ? n - g->sk : 0))) &
+                g->smask;
+        mg |= g->suf[(v * 0x9E3779B1u) >> (32 - ASY_DICT_GBITS)] &
+              (unsigned)(n >= g->sk);
     }
-    return (int)((pre | suf) & 1);
+    return mg;
 }
 
 #define L16 0x0001000100010001ull
@@ -292,12 +318,12 @@ static const dict_fslot *fprobe_slow(const asy_dict *d, uint64_t h,
     }
 }
 
-/* The fast table's slot for key (k0, k1, n), or its miss slot: the four
- * tags of one bucket compared at once; most misses end there. */
-static inline const dict_fslot *fprobe(const asy_dict *d, uint64_t k0,
-                                       uint64_t k1, size_t n)
+/* The fast table's slot for key (k0, k1, n) whose hash is h
+ * (asy_dict_fhash), or its miss slot: the four tags of one bucket
+ * compared at once; most misses end there. */
+static inline const dict_fslot *fprobe_h(const asy_dict *d, uint64_t h,
+                                         uint64_t k0, uint64_t k1, size_t n)
 {
-    uint64_t h = asy_dict_fhash(k0, k1, n);
     size_t b = (size_t)(h >> d->fshift);
     uint64_t tw = d->ftag[b];
     for (uint64_t m = zero16(tw ^ asy_dict_ftag(h) * L16); m; m &= m - 1) {
@@ -309,6 +335,12 @@ static inline const dict_fslot *fprobe(const asy_dict *d, uint64_t k0,
     if (__builtin_expect(!zero16(tw), 0)) /* full bucket: the chain */
         return fprobe_slow(d, h, k0, k1, n);
     return &d->fast[(d->fastmask + 1) * ASY_DICT_FWAY];
+}
+
+static inline const dict_fslot *fprobe(const asy_dict *d, uint64_t k0,
+                                       uint64_t k1, size_t n)
+{
+    return fprobe_h(d, asy_dict_fhash(k0, k1, n), k0, k1, n);
 }
 
 /* The low k bytes of a word (k <= 8). */
@@ -351,7 +383,8 @@ static int push_fast(const asy_dict *d, asy_dict_scratch *s, const char *text,
     t->tok = f->tok;
     t->best = f->best;
     t->lead = f->lead;
-    if (f->len == 0 && may_glob_w(d, w0, w1, n)) {
+    gfilter gf = gfilter_of(d);
+    if (f->len == 0 && may_glob_f(&gf, text, g->end, w0, n)) {
         /* not a dictionary word: globs only */
         union { char c[24]; uint64_t w[3]; } b = {{0}};
         b.w[0] = w0;
@@ -374,106 +407,92 @@ static int lookup(const asy_dict *d, asy_dict_scratch *s, const char *text,
     return r ? (r > 0 ? 0 : -1) : push_slow(d, s, text, g, t);
 }
 
-/* The keys of a batch of tokens: each folded into two words (zero-padded)
- * and flagged ok when the fast table can answer it (ASCII, <= 16 bytes).
- * A loop of its own, without branches on the text, so that the
- * processor overlaps many tokens. */
+/* The folded key of the token of segment g, zero-padded into two words;
+ * returns 0 when the fast table cannot answer it (a byte >= 0x80, or
+ * more than ASY_DICT_FAST_MAX bytes). No branch on the text. */
 #if defined(__SSE2__)
-static void batch_keys(asy_dict_scratch *s, const char *text, size_t tlen,
-                       const asy_wb_seg *g, size_t cnt)
+static inline int fkey(const char *text, size_t tlen, const asy_wb_seg *g,
+                       uint64_t *k0, uint64_t *k1)
 {
     static const unsigned char ones[32] = { /* 16 x 0xff, then 16 x 0 */
         255, 255, 255, 255, 255, 255, 255, 255,
         255, 255, 255, 255, 255, 255, 255, 255};
-    const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1),
-                  sp = _mm_set1_epi8(0x20);
-    for (size_t i = 0; i < cnt; i++) {
-        size_t n = g[i].end - g[i].start, nn = n < 16 ? n : 16;
-        __m128i v;
-        if (__builtin_expect(g[i].start + 16 <= tlen, 1))
-            v = _mm_loadu_si128((const __m128i *)(text + g[i].start));
-        else {
-            char c[16] = {0};
-            memcpy(c, text + g[i].start, nn);
-            v = _mm_loadu_si128((const __m128i *)c);
-        }
-        v = _mm_and_si128(v,
-                          _mm_loadu_si128((const __m128i *)(ones + 16 - nn)));
-        int high = _mm_movemask_epi8(v); /* bytes >= 0x80 */
-        __m128i up =
-            _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1));
-        v = _mm_or_si128(v, _mm_and_si128(up, sp));
-        s->bk[i] = (struct bkey){(uint64_t)_mm_cvtsi128_si64(v),
-                                 (uint64_t)_mm_cvtsi128_si64(
-                                     _mm_unpackhi_epi64(v, v)),
-                                 (uint32_t)n,
-                                 n <= ASY_DICT_FAST_MAX && !high};
+    size_t n = g->end - g->start, nn = n < 16 ? n : 16;
+    __m128i v;
+    if (__builtin_expect(g->start + 16 <= tlen, 1))
+        v = _mm_loadu_si128((const __m128i *)(text + g->start));
+    else {
+        char c[16] = {0};
+        memcpy(c, text + g->start, nn);
+        v = _mm_loadu_si128((const __m128i *)c);
     }
+    v = _mm_and_si128(v, _mm_loadu_si128((const __m128i *)(ones + 16 - nn)));
+    int high = _mm_movemask_epi8(v); /* bytes >= 0x80 */
+    __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                               _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+    v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+    *k0 = (uint64_t)_mm_cvtsi128_si64(v);
+    *k1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+    return (n <= ASY_DICT_FAST_MAX) & !high;
 }
 #else
-static void batch_keys(asy_dict_scratch *s, const char *text, size_t tlen,
-                       const asy_wb_seg *g, size_t cnt)
+static inline int fkey(const char *text, size_t tlen, const asy_wb_seg *g,
+                       uint64_t *k0, uint64_t *k1)
 {
-    for (size_t i = 0; i < cnt; i++) {
-        size_t n = g[i].end - g[i].start;
-        uint64_t w0, w1;
-        if (__builtin_expect(g[i].start + 16 <= tlen, 1)) {
-            memcpy(&w0, text + g[i].start, 8);
-            memcpy(&w1, text + g[i].start + 8, 8);
-        } else {
-            char c[16] = {0};
-            memcpy(c, text + g[i].start, n < 16 ? n : 16);
-            memcpy(&w0, c, 8);
-            memcpy(&w1, c + 8, 8);
-        }
-        size_t n0 = n < 8 ? n : 8, n1 = n < 16 ? n - n0 : 8;
-        w0 &= keep[n0];
-        w1 &= keep[n1];
-        s->bk[i] = (struct bkey){lower8(w0), lower8(w1), (uint32_t)n,
-                                 n <= ASY_DICT_FAST_MAX && !((w0 | w1) & HIGH)};
+    size_t n = g->end - g->start;
+    uint64_t w0, w1;
+    if (__builtin_expect(g->start + 16 <= tlen, 1)) {
+        memcpy(&w0, text + g->start, 8);
+        memcpy(&w1, text + g->start + 8, 8);
+    } else {
+        char c[16] = {0};
+        memcpy(c, text + g->start, n < 16 ? n : 16);
+        memcpy(&w0, c, 8);
+        memcpy(&w1, c + 8, 8);
     }
+    size_t n0 = n < 8 ? n : 8, n1 = n < 16 ? n - n0 : 8;
+    w0 &= keep[n0];
+    w1 &= keep[n1];
+    *k0 = lower8(w0);
+    *k1 = lower8(w1);
+    return (n <= ASY_DICT_FAST_MAX) & !((w0 | w1) & HIGH);
 }
 #endif
 
-/* The best glob for the ASCII word of key k (not a dictionary word),
- * remembered in the thread's small direct-mapped table. */
-static int32_t fast_glob(const asy_dict *d, asy_dict_scratch *s,
-                         const struct bkey *k)
+/* The best glob for an ASCII word outside the fast table (key k0 k1 of n
+ * bytes, hash h), computed and remembered in slot g of the thread's
+ * direct-mapped table. */
+static int32_t glob_fill(const asy_dict *d, struct gslot *g, uint64_t k0,
+                         uint64_t k1, size_t n)
 {
-    uint64_t h = asy_dict_fhash(k->w0, k->w1, k->n);
-    struct gslot *g = &s->gc[h >> (64 - GC_BITS)];
-    if (g->len == k->n && g->k0 == k->w0 && g->k1 == k->w1)
-        return g->glob;
     union { char c[24]; uint64_t w[3]; } b = {{0}};
-    b.w[0] = k->w0;
-    b.w[1] = k->w1;
-    *g = (struct gslot){k->w0, k->w1, k->n,
-                        asy_dict_best_glob(d, b.c, k->n)};
+    b.w[0] = k0;
+    b.w[1] = k1;
+    *g = (struct gslot){k0, k1, (uint32_t)n, asy_dict_best_glob(d, b.c, n)};
     return g->glob;
 }
 
-/* Look up a batch of tokens into s->bt (fast table, else the general
- * path); only when the folded text is not kept. */
-static int batch_lookup(const asy_dict *d, asy_dict_scratch *s,
-                        const char *text, const asy_wb_seg *g, size_t cnt)
+/* The answer for the token of segment g on the fast path (folded text
+ * not kept): key, fast table, and when the dictionary has globs the glob
+ * answer remembered for words outside the table. Branches only for the
+ * rare tokens that need the general path (non-ASCII, long) and for glob
+ * candidates. 0, or -1 when out of memory. */
+static inline __attribute__((always_inline)) int
+answer(const asy_dict *d, asy_dict_scratch *s, const char *text, size_t tlen,
+       const asy_wb_seg *g, int globs, wtok *t)
 {
-    int globs = d->gany || d->gpre || d->gsuf;
-    for (size_t i = 0; i < cnt; i++) {
-        wtok *t = &s->bt[i];
-        const struct bkey *k = &s->bk[i];
-        t->noff = s->norm.len;
-        t->nlen = 0;
-        if (__builtin_expect(!k->ok, 0)) {
-            if (push_slow(d, s, text, &g[i], t) < 0)
-                return -1;
-            continue;
-        }
-        const dict_fslot *f = fprobe(d, k->w0, k->w1, k->n);
-        t->tok = f->tok;
-        t->best = f->best;
-        t->lead = f->lead;
-        if (globs && f->len == 0 && may_glob_w(d, k->w0, k->w1, k->n))
-            t->best = fast_glob(d, s, k); /* not a word: globs only */
+    uint64_t k0, k1;
+    size_t n = g->end - g->start;
+    if (__builtin_expect(!fkey(text, tlen, g, &k0, &k1), 0))
+        return push_slow(d, s, text, g, t);
+    uint64_t h = asy_dict_fhash(k0, k1, n);
+    const dict_fslot *f = fprobe_h(d, h, k0, k1, n);
+    *t = (wtok){s->norm.len, 0, f->tok, f->best, f->lead};
+    gfilter gf = gfilter_of(d);
+    if (globs && f->len == 0 && may_glob_f(&gf, text, g->end, k0, n)) {
+        struct gslot *gs = &s->gc[h >> (64 - GC_BITS)];
+        t->best = gs->len == n && gs->k0 == k0 && gs->k1 == k1
+                      ? gs->glob : glob_fill(d, gs, k0, k1, n);
     }
     return 0;
 }
@@ -579,7 +598,7 @@ static int adopt(const asy_dict *d, asy_dict_scratch *s)
     free(s->hits);
     free(s->touched);
     s->nhits = d->nentries;
-    s->hits = calloc(s->nhits + SPARE, sizeof *s->hits);
+    s->hits = calloc(s->nhits ? s->nhits : 1, sizeof *s->hits);
     s->touched = malloc((s->nhits + 1) * sizeof *s->touched);
     s->ntouched = 0;
     if (!s->hits || !s->touched)
@@ -613,28 +632,87 @@ static int found(asy_dict_scratch *s, const walk *w, const asy_wb_seg *a,
     return 0;
 }
 
-/* Counting with nothing pending: the batch's tokens from i on decided at
- * once, up to the first that may start a phrase; returns its index (cnt:
- * none). No branch on hit or miss: a miss counts into one of SPARE
- * counters past the entries (several, so that consecutive misses do not
- * wait on each other's increment), which are never listed as touched. */
-static size_t fast_run(asy_dict_scratch *s, size_t i, size_t cnt)
+/* Count entry id (-1: none) into the hit counters, listing it as touched
+ * the first time. (A branch-free form, counting misses into spare
+ * counters, measured slower: most tokens miss, and the branch is cheap
+ * when it is predicted.) */
+#define COUNT(id_)                                                          \
+    do {                                                                    \
+        int32_t id2_ = (id_);                                               \
+        if (id2_ >= 0 && !hits[id2_]++)                                     \
+            touched[nt++] = id2_;                                           \
+    } while (0)
+
+/* Counting with nothing pending: the window's tokens k.. (up to end)
+ * looked up and counted at once, up to the first that may start a
+ * phrase, whose index is returned with its answer in *t (end: none).
+ * The fast path of answer() again, written for the hot loop: the
+ * dictionary's constants are read once, and nothing is stored per token
+ * but the count. *nomem set when out of memory. */
+static inline __attribute__((always_inline)) size_t
+run_count_g(const asy_dict *d, asy_dict_scratch *s, const char *text,
+            size_t tlen, size_t k, size_t end, wtok *t, int *nomem,
+            const int globs)
 {
-    const wtok *bt = s->bt;
+    const asy_wb_seg *seg = s->seg;
+    const dict_fslot *fast = d->fast,
+                     *none = fast + (d->fastmask + 1) * ASY_DICT_FWAY;
+    const gfilter gf = gfilter_of(d);
     int64_t *hits = s->hits;
     int32_t *touched = s->touched;
-    size_t nt = s->ntouched, spare = s->nhits;
-    for (; i < cnt && !bt[i].lead; i++) {
-        /* best, or a spare counter when best is -1 (masks, not a
-         * branch: the compiler would make the ?: one) */
-        size_t miss = (size_t)(int64_t)(bt[i].best >> 31);
-        size_t id = ((size_t)(uint32_t)bt[i].best & ~miss) |
-                    ((spare + (i & (SPARE - 1))) & miss);
-        touched[nt] = (int32_t)id;
-        nt += (hits[id]++ == 0) & (id < spare);
+    size_t nt = s->ntouched;
+    for (; k < end; k++) {
+        uint64_t k0, k1;
+        size_t n = seg[k].end - seg[k].start;
+        if (__builtin_expect(!fkey(text, tlen, &seg[k], &k0, &k1), 0)) {
+            if (push_slow(d, s, text, &seg[k], t) < 0) {
+                *nomem = 1;
+                break;
+            }
+            if (t->lead)
+                break;
+            COUNT(t->best);
+            continue;
+        }
+        uint64_t h = asy_dict_fhash(k0, k1, n);
+        const dict_fslot *f = fprobe_h(d, h, k0, k1, n);
+        if (__builtin_expect(f->lead, 0)) {
+            *t = (wtok){s->norm.len, 0, f->tok, f->best, f->lead};
+            break;
+        }
+        int32_t best = f->best;
+        if (globs && f == none && /* not a word: globs only */
+            may_glob_f(&gf, text, seg[k].end, k0, n)) {
+            struct gslot *gs = &s->gc[h >> (64 - GC_BITS)];
+            best = gs->len == n && gs->k0 == k0 && gs->k1 == k1
+                       ? gs->glob : glob_fill(d, gs, k0, k1, n);
+        }
+        COUNT(best);
     }
     s->ntouched = nt;
-    return i;
+    return k;
+}
+
+/* run_count_g for a dictionary with or without globs (two loops, so
+ * that the one without globs has no test for them). */
+static size_t run_count(const asy_dict *d, asy_dict_scratch *s,
+                        const char *text, size_t tlen, size_t k, size_t end,
+                        wtok *t, int *nomem)
+{
+    if (d->gany || d->gpre || d->gsuf)
+        return run_count_g(d, s, text, tlen, k, end, t, nomem, 1);
+    return run_count_g(d, s, text, tlen, k, end, t, nomem, 0);
+}
+
+/* The next token's answer (fast path, general path). */
+static int next_tok(const asy_dict *d, asy_dict_scratch *s, const char *text,
+                    size_t tlen, size_t k, int batched, wtok *t)
+{
+    if (!batched)
+        return lookup(d, s, text, tlen, &s->seg[k], t);
+    if (d->gany || d->gpre || d->gsuf)
+        return answer(d, s, text, tlen, &s->seg[k], 1, t);
+    return answer(d, s, text, tlen, &s->seg[k], 0, t);
 }
 
 /* Decide at window position pos: the longest entry starting there. */
@@ -666,24 +744,20 @@ static int feed(const asy_dict *d, asy_dict_scratch *s, asy_wb_iter *it,
     w->nw += (int64_t)got;
     *more = got > 0;
     int batched = d->fast && !s->keepnorm;
-    if (batched) {
-        batch_keys(s, text, tlen, s->seg + first, got);
-        if (batch_lookup(d, s, text, s->seg + first, got) < 0)
-            return ASSAY_E_NOMEM;
-    }
     int runs = batched && !w->fn && !w->phroot;
-    for (size_t k = first; k < first + got; k++) {
+    int nomem = 0;
+    size_t end = first + got;
+    for (size_t k = first; k < end; k++) {
         wtok t;
         int rc = 0;
-        if (runs && s->pos == s->n) {
-            size_t j = first + fast_run(s, k - first, got);
+        if (runs && s->pos == s->n) { /* t: the answer of token j */
+            size_t j = run_count(d, s, text, tlen, k, end, &t, &nomem);
+            if (nomem)
+                return ASSAY_E_NOMEM;
             w->base += j - k;
-            if ((k = j) == first + got)
+            if ((k = j) == end)
                 break;
-        }
-        if (batched)
-            t = s->bt[k - first];
-        else if (lookup(d, s, text, tlen, &s->seg[k], &t) < 0)
+        } else if (next_tok(d, s, text, tlen, k, batched, &t) < 0)
             return ASSAY_E_NOMEM;
         if (s->pos == s->n && !t.lead && !w->phroot) {
             if (t.best >= 0)

@@ -101,27 +101,29 @@ static void test_csv_cells(void **state)
     CELL_EQ(C, 0, B(0), "false\n");
 }
 
-/* A special byte at every position of strings long enough for the
- * eight-bytes-at-a-time scan (and in the tail it leaves): quoted exactly
- * when one is there; a quote inside is doubled. */
+/* A special byte at every position of strings of every length up to 40
+ * (short ones are read as two overlapping halves, long ones eight bytes
+ * at a time with an overlapping last step): quoted exactly when one is
+ * there; a quote inside is doubled. */
 static void test_csv_special_anywhere(void **state)
 {
     (void)state;
     const char specials[] = {',', '"', '\r', '\n'};
     char s[41], want[100];
     for (size_t k = 0; k < sizeof specials; k++)
-        for (size_t pos = 0; pos < 40; pos++) {
-            memset(s, 'a', 40);
-            s[40] = '\0';
-            s[pos] = specials[k];
-            assay_value v = {.type = ASSAY_STRING, .s = s, .len = 40};
-            int dq = specials[k] == '"';
-            snprintf(want, sizeof want, "\"%.*s%s%s\"\n", (int)pos, s,
-                     dq ? "\"\"" : (char[]){specials[k], 0}, s + pos + 1);
-            char *got = cell(ASY_FMT_CSV, 0, v);
-            assert_string_equal(got, want);
-            free(got);
-        }
+        for (size_t len = 1; len <= 40; len++)
+            for (size_t pos = 0; pos < len; pos++) {
+                memset(s, 'a', 40);
+                s[len] = '\0';
+                s[pos] = specials[k];
+                assay_value v = {.type = ASSAY_STRING, .s = s, .len = len};
+                int dq = specials[k] == '"';
+                snprintf(want, sizeof want, "\"%.*s%s%s\"\n", (int)pos, s,
+                         dq ? "\"\"" : (char[]){specials[k], 0}, s + pos + 1);
+                char *got = cell(ASY_FMT_CSV, 0, v);
+                assert_string_equal(got, want);
+                free(got);
+            }
     char plain[41];
     memset(plain, 'b', 40);
     plain[40] = '\0';

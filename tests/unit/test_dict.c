@@ -610,6 +610,28 @@ static void test_fast_path_edges(void **state)
     asy_dict_free(d);
 }
 
+/* The glob pre-filters read a word's last bytes from the text: short
+ * words at the very start of the text (fewer than four bytes before their
+ * end), after non-ASCII bytes, and upper-cased. */
+static void test_glob_filter_edges(void **state)
+{
+    (void)state;
+    asy_dict *d = load("g.csv", "d,*ab\ne,xy*\nf,word\n");
+    const char *texts[] = {"ab", "AB", "é ab", "zAB, cab", "b", "xyz",
+                           "Xy", "éé xY", "word ab"};
+    long long want_d[] = {1, 1, 1, 2, 0, 0, 0, 0, 1},
+              want_e[] = {0, 0, 0, 0, 0, 1, 1, 1, 0};
+    for (int i = 0; i < 9; i++) {
+        size_t n = strlen(texts[i]);
+        char *t = malloc(n + 1); /* exact size: ASan sees overreads */
+        memcpy(t, texts[i], n + 1);
+        assert_int_equal(count(d, t, 0, "d"), want_d[i]);
+        assert_int_equal(count(d, t, 0, "e"), want_e[i]);
+        free(t);
+    }
+    asy_dict_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -629,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_lint),
         cmocka_unit_test(test_fast_path_differential),
         cmocka_unit_test(test_fast_path_edges),
+        cmocka_unit_test(test_glob_filter_edges),
         cmocka_unit_test(test_fast_path_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

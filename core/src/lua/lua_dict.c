@@ -20,6 +20,9 @@ typedef struct Dict {
     asy_dict_scratch *s; /* this state's matcher memory */
     long long charged;
     int *lvcats;         /* categories counted at level lvlevel (rows) */
+    size_t *lvlen;       /* their paths' lengths */
+    int64_t *counts;     /* per-category counts of the last text */
+    size_t ncounts;
     int nlv, lvlevel;    /* lvlevel -1: not computed */
 } Dict;
 
@@ -37,9 +40,14 @@ static int dict_gc(lua_State *L)
     asy_dict_free(k->d);
     asy_dict_scratch_free(k->s);
     free(k->lvcats);
+    free(k->lvlen);
+    free(k->counts);
     k->d = NULL;
     k->s = NULL;
     k->lvcats = NULL;
+    k->lvlen = NULL;
+    k->counts = NULL;
+    k->ncounts = 0;
     asy_lstate_charge(L, -k->charged);
     k->charged = 0;
     return 0;
@@ -130,12 +138,13 @@ static void from_table(lua_State *L, asy_dict *d, int idx, const char *path,
 
 /* ===== construction ======================================================= */
 
-/* Account the dictionary's memory (roughly: entries and categories) against
- * the state's cap. */
+/* Account the dictionary's memory (roughly: entries and categories, and
+ * about 200 KB of matcher memory: token window, glob cache) against the
+ * state's cap. */
 static void charge(lua_State *L, Dict *k)
 {
     long long now = (long long)(asy_dict_nentries(k->d) * 160 +
-                                asy_dict_ncategories(k->d) * 64 + 70000);
+                                asy_dict_ncategories(k->d) * 64 + 200000);
     long long delta = now - k->charged;
     k->charged = now;
     if (asy_lstate_charge(L, delta) < 0)
@@ -220,13 +229,22 @@ static lua_Integer optlevel(lua_State *L, int opts)
     return v;
 }
 
-/* Per-category counts in Lua-owned memory (freed by the GC on error). */
+/* Per-category counts of a text, in the Dict's own array (reused from
+ * text to text instead of a new userdata each time: valid until the
+ * next call). */
 static int64_t *count(lua_State *L, Dict *k, int textidx, int level,
                       int64_t *words)
 {
     size_t len, nc = asy_dict_ncategories(k->d);
     const char *text = totext(L, textidx, &len);
-    int64_t *c = lua_newuserdatauv(L, (nc ? nc : 1) * sizeof *c, 0);
+    if (k->ncounts < (nc ? nc : 1)) {
+        free(k->counts);
+        k->ncounts = 0;
+        if (!(k->counts = malloc((nc ? nc : 1) * sizeof *k->counts)))
+            luaL_error(L, "not enough memory");
+        k->ncounts = nc ? nc : 1;
+    }
+    int64_t *c = k->counts;
     memset(c, 0, (nc ? nc : 1) * sizeof *c);
     if (asy_dict_count(k->d, k->s, text, len, level, c, NULL, words) != 0)
         luaL_error(L, "not enough memory");
@@ -240,8 +258,8 @@ static int dict_match(lua_State *L)
     Dict *k = todict(L, 1);
     int level = (int)optlevel(L, 3);
     int64_t words;
-    int64_t *c = count(L, k, 2, level, &words); /* ... C */
-    lua_newtable(L);                            /* ... C t */
+    int64_t *c = count(L, k, 2, level, &words);
+    lua_newtable(L);                            /* ... t */
     for (size_t i = 0; i < asy_dict_ncategories(k->d); i++) {
         if (!c[i])
             continue;
@@ -293,9 +311,11 @@ static const int *level_cats(lua_State *L, Dict *k, int level, int *n)
     size_t nc = asy_dict_ncategories(k->d);
     if (k->lvlevel != level || !k->lvcats) {
         free(k->lvcats);
+        free(k->lvlen);
         k->lvlevel = -1;
         k->lvcats = malloc((nc ? nc : 1) * 2 * sizeof *k->lvcats);
-        if (!k->lvcats)
+        k->lvlen = malloc((nc ? nc : 1) * sizeof *k->lvlen);
+        if (!k->lvcats || !k->lvlen)
             luaL_error(L, "not enough memory");
         int *inner = k->lvcats + nc; /* 1: has a child after it */
         memset(inner, 0, (nc ? nc : 1) * sizeof *inner);
@@ -309,6 +329,7 @@ static const int *level_cats(lua_State *L, Dict *k, int level, int *n)
             int depth = asy_dict_category_depth(k->d, (int)i);
             if (level > 0 && !(depth == level || (depth < level && !inner[i])))
                 continue;
+            k->lvlen[k->nlv] = strlen(asy_dict_category_path(k->d, (int)i));
             k->lvcats[k->nlv++] = (int)i;
         }
         k->lvlevel = level;
@@ -387,31 +408,33 @@ static int dict_rows(lua_State *L)
     const int *cats = level_cats(L, k, level, &n);
     if (def->ncols > 64)
         return luaL_error(L, "d:rows: too many columns");
+    /* the row's cells that are the same for every category, once; the
+     * columns of the others */
     assay_value v[64], date = doc_date(L, doc);
-    unsigned char role[64];
-    for (int j = 0; j < def->ncols; j++)
-        role[j] = (unsigned char)column_role(def->columns[j]);
-    size_t idlen = strlen(doc->id);
+    int topic = -1, cnt = -1, per = -1;
+    for (int j = 0; j < def->ncols; j++) {
+        v[j] = (assay_value){ASSAY_NIL, 0, 0, NULL, 0};
+        switch (column_role(def->columns[j])) {
+        case C_ID: v[j] = (assay_value){ASSAY_STRING, 0, 0, doc->id,
+                                        strlen(doc->id)}; break;
+        case C_DATE: v[j] = date; break;
+        case C_TOPIC: topic = j; break;
+        case C_COUNT: cnt = j; break;
+        case C_RATE: per = j; break;
+        default: break;
+        }
+    }
     for (int i = 0; i < n; i++) {
         int64_t m = c[cats[i]];
         if (!m)
             continue;
-        const char *topic = asy_dict_category_path(k->d, cats[i]);
-        for (int j = 0; j < def->ncols; j++) {
-            assay_value x = {ASSAY_NIL, 0, 0, NULL, 0};
-            switch (role[j]) {
-            case C_ID: x = (assay_value){ASSAY_STRING, 0, 0, doc->id, idlen};
-                break;
-            case C_DATE: x = date; break;
-            case C_TOPIC: x = (assay_value){ASSAY_STRING, 0, 0, topic,
-                                            strlen(topic)}; break;
-            case C_COUNT: x = (assay_value){ASSAY_INTEGER, m, 0, NULL, 0};
-                break;
-            case C_RATE: x = rate(m, words); break;
-            default: break;
-            }
-            v[j] = x;
-        }
+        if (topic >= 0) /* columns are unique (checked at load) */
+            v[topic] = (assay_value){ASSAY_STRING, 0, 0,
+                asy_dict_category_path(k->d, cats[i]), k->lvlen[i]};
+        if (cnt >= 0)
+            v[cnt] = (assay_value){ASSAY_INTEGER, m, 0, NULL, 0};
+        if (per >= 0)
+            v[per] = rate(m, words);
         asy_lua_out_emit_to(L, out, v, def->ncols);
         nrows++;
     }
