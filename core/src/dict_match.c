@@ -797,7 +797,7 @@ static int scan(const asy_dict *d, asy_dict_scratch *s, const char *text,
     int more = 1, rc = 0;
     s->n = s->pos = 0;
     asy_buf_clear(&s->norm);
-    asy_wb_init(&it, text, len, ASY_WB_WORDLIKE);
+    asy_wb_init(&it, text, len, ASY_WB_WORDLIKE | (fn ? 0 : ASY_WB_BYTES_ONLY));
     while (rc == 0 && more)
         rc = feed(d, s, &it, text, len, &w, &more);
     while (rc == 0 && s->pos < s->n) /* the text's last tokens */

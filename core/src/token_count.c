@@ -300,7 +300,8 @@ static int tally_text(sink *k, const char *text, size_t len,
     const char *end = text + len;
     size_t got;
     int rc = st ? 0 : -1;
-    asy_wb_init(&it, text, len, o->kinds ? o->kinds : ASY_WB_WORDLIKE);
+    asy_wb_init(&it, text, len,
+                (o->kinds ? o->kinds : ASY_WB_WORDLIKE) | ASY_WB_BYTES_ONLY);
     while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
         for (size_t i = 0; i < got; i++)
             st->state[i] = (uint8_t)stage(st, (int)i, &k->t, o,

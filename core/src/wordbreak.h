@@ -51,6 +51,10 @@ typedef enum asy_wb_kind {
 #define ASY_WB_NOSPACE (ASY_WB_ALL & ~ASY_WB_KIND(ASY_WB_SPACE))
 #define ASY_WB_WORDLIKE                                 /* ICU's "words" */ \
     (ASY_WB_KIND(ASY_WB_WORD) | ASY_WB_KIND(ASY_WB_NUMBER))
+/* Or-ed into a mask by callers that read only byte offsets (counting):
+ * asy_wb_fill may then leave cstart and cend at 0 instead of counting code
+ * points for every segment. */
+#define ASY_WB_BYTES_ONLY 0x100u
 
 typedef struct asy_wb_seg {
     size_t start, end;   /* byte offsets, end-exclusive */

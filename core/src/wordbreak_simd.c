@@ -281,7 +281,7 @@ static ALWAYS void block_advance(asy_wb_iter *it, const bmask *m, unsigned j)
  * ~ws: about half of them). */
 static ALWAYS size_t block_sparse(asy_wb_iter *it, const bmask *m,
                                   uint64_t b, uint64_t pick,
-                                  asy_wb_seg *out, size_t room)
+                                  asy_wb_seg *out, size_t room, int cp)
 {
     const unsigned char *s = it->text + it->pos;
     unsigned last = 63u - (unsigned)__builtin_clzll(b);
@@ -292,8 +292,10 @@ static ALWAYS size_t block_sparse(asy_wb_iter *it, const bmask *m,
         unsigned a = (unsigned)__builtin_ctzll(ws); /* a < last <= 62 */
         unsigned e = (unsigned)__builtin_ctzll(b & ~((2ull << a) - 1));
         unsigned kind = block_kind(m, s, a, e);
-        out[k] = (asy_wb_seg){base + a, base + e, cbase + cp_at(m, a),
-                              cbase + cp_at(m, e), (asy_wb_kind)kind};
+        out[k] = (asy_wb_seg){base + a, base + e,
+                              cp ? cbase + cp_at(m, a) : 0,
+                              cp ? cbase + cp_at(m, e) : 0,
+                              (asy_wb_kind)kind};
         k += (want >> kind) & 1;
         ws &= ws - 1;
     }
@@ -315,10 +317,13 @@ static ALWAYS size_t block(asy_wb_iter *it, asy_wb_seg *out, size_t room,
     uint64_t b = boundaries(&m);
     if (!b)
         return (size_t)-1;
-    if (!(it->mask & ~(unsigned)ASY_WB_WORDLIKE))
-        return block_sparse(it, &m, b, m.aln, out, room);
-    if (!(it->mask & ASY_WB_KIND(ASY_WB_SPACE)))
-        return block_sparse(it, &m, b, ~m.ws, out, room);
+    unsigned kinds = it->mask & ASY_WB_ALL;
+    int cp = !(it->mask & ASY_WB_BYTES_ONLY); /* one loop each */
+    if (!(kinds & ~(unsigned)ASY_WB_WORDLIKE))
+        return cp ? block_sparse(it, &m, b, m.aln, out, room, 1)
+                  : block_sparse(it, &m, b, m.aln, out, room, 0);
+    if (!(kinds & ASY_WB_KIND(ASY_WB_SPACE)))
+        return block_sparse(it, &m, b, ~m.ws, out, room, cp);
     size_t k = 0, base = it->pos, cbase = it->cpos, ca = cbase;
     const unsigned want = it->mask; /* out[] may alias *it: keep a copy */
     unsigned a = 0;
