@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "dict_int.h"
+#include "utf8.h"
 
 /* ===== helpers ============================================================ */
 
@@ -212,9 +213,29 @@ static int load_into(asy_dict *d, const char *name, const char *format,
     return ASSAY_E_USAGE;
 }
 
+/* Dictionary files must be UTF-8: an entry in another encoding (a
+ * Latin-1 LIWC file, say) would load and then never match. */
+static int check_utf8(const char *name, const char *data, size_t len,
+                      asy_error *err)
+{
+    size_t bad;
+    if (asy_utf8_valid(data, len, &bad))
+        return ASSAY_OK;
+    long line = 1;
+    for (size_t i = 0; i < bad; i++)
+        line += data[i] == '\n';
+    return asy_dict_parse_error(
+        err, name, line, "save the dictionary as UTF-8 (for a Latin-1 or "
+        "Windows-1252 file: iconv -f windows-1252 -t utf-8 FILE > NEW)",
+        "byte %zu (0x%02X) is not UTF-8", bad + 1,
+        (unsigned)(unsigned char)data[bad]);
+}
+
 asy_dict *asy_dict_load_mem(const char *name, const char *format,
                             const char *data, size_t len, asy_error *err)
 {
+    if (check_utf8(name, data, len, err) != ASSAY_OK)
+        return NULL;
     if (!format && !(format = guess(name))) {
         asy_error_set(err, ASSAY_E_USAGE, "%s: cannot tell the dictionary "
                       "format from the file name", name);

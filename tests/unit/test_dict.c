@@ -295,6 +295,16 @@ static void test_unknown_format(void **st)
     (void)st;
     assert_non_null(strstr(load_error("x.docx", "a"),
                            "cannot tell the dictionary format"));
+    /* a Latin-1 entry would load and never match: refused where it is,
+     * in every format */
+    assert_string_equal(load_error("lat.csv", "energy,oil\nenergy,\xe9nergie\n"),
+                        "lat.csv:2: byte 19 (0xE9) is not UTF-8\n  hint: save the "
+                        "dictionary as UTF-8 (for a Latin-1 or Windows-1252 "
+                        "file: iconv -f windows-1252 -t utf-8 FILE > NEW)");
+    assert_non_null(strstr(load_error("lat.dic", "%\n1\tenergy\n%\n\xe9nergie\t1\n"),
+                           "lat.dic:4: byte 14 (0xE9) is not UTF-8"));
+    assert_non_null(strstr(load_error("lat.yml", "energy:\n  - \xe9nergie\n"),
+                           "lat.yml:2:"));
     asy_error err;
     assert_null(asy_dict_load("/nonexistent/x.csv", NULL, &err));
     assert_int_equal(err.code, ASSAY_E_IO);
