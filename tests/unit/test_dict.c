@@ -370,6 +370,22 @@ static void test_lint(void **st)
     assert_non_null(strstr(buf, "shadow: entry 'energy' (b) shadows glob "
                                 "'energ*' (a)"));
     asy_dict_free(d);
+    /* globs of different shapes whose fixed letters meet in a word; a
+     * prefix and a suffix glob that only meet end to end are left alone */
+    d = load("x.csv", "a,energ*\nb,*ergy\nc,c?t\nd,ca*\ne,*ism\nf,*n\xc3\xa9" "e\n"
+                      "g,ann\xc3\xa9*\n");
+    buf[0] = '\0';
+    assert_int_equal(asy_dict_lint(d, on_lint, buf), 3);
+    assert_non_null(strstr(buf, "x.csv:1:overlap: glob 'energ*' overlaps glob "
+                                "'*ergy': both match words such as 'energy', "
+                                "which count for 'energ*' only"));
+    assert_non_null(strstr(buf, "x.csv:3:overlap: glob 'c?t' overlaps glob "
+                                "'ca*': both match words such as 'cat'"));
+    assert_non_null(strstr(buf, "x.csv:6:overlap: glob '*n\xc3\xa9" "e' overlaps "
+                                "glob 'ann\xc3\xa9*': both match words such as "
+                                "'ann\xc3\xa9" "e'"));
+    assert_null(strstr(buf, "*ism"));
+    asy_dict_free(d);
 }
 
 /* ===== the fast path against a naive reference ============================== */
