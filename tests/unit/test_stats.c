@@ -10,7 +10,14 @@
  *    coincidence: -2 log λ for two binomials, computed here by hand from
  *    his formula (eq. for H(p;k,n)) and compared with the 4-cell G².
  *  - Rayson & Garside (2000), Comparing corpora using frequency profiling:
- *    keyness contingency table a, b, c - a, d - b.
+ *    keyness contingency table a, b, c - a, d - b; and worked examples by
+ *    the same author: Paul Rayson's answer on the Corpora list (18 Jan
+ *    2002, "statistics in learner English"), a learner and a native
+ *    corpus of 1,000,000 words each, LL rounded to whole numbers: keep 348
+ *    vs 99 -> 147, keeping 9 vs 32 -> 14, keeps 15 vs 14 -> 0, kept 21 vs
+ *    25 -> 0, the lemma 392 vs 170 -> 90; and the worked example of
+ *    Lancaster's log-likelihood calculator (UCREL LL wizard): 52 in 50,000
+ *    tokens vs 57 in 75,000 -> LL +2.65 (more frequent in corpus 1).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -100,6 +107,29 @@ static asy_counter *table(const char *const *kv, const int *n)
     return c;
 }
 
+/* The published LL values above, to their printed precision. */
+static void test_keyness_published(void **state)
+{
+    (void)state;
+    static const struct { int64_t a, b; double ll; } rayson[] = {
+        {348, 99, 147}, {9, 32, -14}, {15, 14, 0}, {21, 25, 0}, {392, 170, 90}};
+    asy_keyness k;
+    for (size_t i = 0; i < sizeof rayson / sizeof rayson[0]; i++) {
+        assert_int_equal(asy_stats_keyness(rayson[i].a, rayson[i].b, 1000000,
+                                           1000000, &k), 0);
+        /* printed rounded to zero decimals, the sign from the word list */
+        assert_float_equal(fabs(k.g2), fabs(rayson[i].ll), 0.5);
+        assert_true(rayson[i].ll == 0 || (k.g2 > 0) == (rayson[i].ll > 0));
+    }
+    assert_int_equal(asy_stats_keyness(52, 57, 50000, 75000, &k), 0);
+    assert_float_equal(k.g2, 2.65, 0.005);
+    /* the M&S "most powerful" G2 (table 5.12 prints 1291.42; exact
+     * arithmetic gives 1291.32, the book's rounding of its logs) */
+    asy_assoc s;
+    assert_int_equal(asy_stats_bigram(150, 12593, 932, NYT, &s), 0);
+    assert_float_equal(s.g2, 1291.42, 0.15);
+}
+
 static void test_tables(void **state)
 {
     (void)state;
@@ -156,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_manning_schutze),
         cmocka_unit_test(test_g2_is_dunning),
         cmocka_unit_test(test_keyness),
+        cmocka_unit_test(test_keyness_published),
         cmocka_unit_test(test_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
