@@ -2,12 +2,14 @@
 collocations — bigram collocations scored by pointwise mutual information,
 t-score and log-likelihood (Dunning 1993) over a 2x2 contingency table:
 c(w1 w2), c(w1), c(w2) and N, the number of words. Counting and scoring
-run in C (assay.ngrams, assay.collocations); bigrams stay inside sentences.
+run in C (assay.ngrams, assay.collocations); a pair is two words adjacent
+in the text (a number left out with numbers=false keeps its neighbours
+apart) and, by default, inside one sentence.
 ]]
 
 return {
   name = "collocations",
-  version = "1.0",
+  version = "1.1",
   summary = "Bigram collocations: MI, t-score and log-likelihood, sorted",
   options = {
     min_count = 3,             -- bigrams seen fewer times are not scored

@@ -1,8 +1,11 @@
 --[[
 ngrams — word n-grams (n = 2..5) over a corpus: how often each sequence of
 n words occurs and in how many documents. Words are UAX #29 words, case
-folded; n-grams are counted in C (assay.ngrams) and, by default, never
-span two sentences (news-mode sentence splitting).
+folded; an n-gram joins only words adjacent in the text (a number left
+out with numbers=false ends the chain) and, by default, never spans two
+sentences (news-mode sentence splitting). Counting and the final table
+run in C (assay.ngram_table, assay.ngram_rows): one counter holds each
+n-gram once with both its count and its document count.
 ]]
 
 -- "2", "2..4" or "2-4" -> nmin, nmax
@@ -19,7 +22,7 @@ end
 
 return {
   name = "ngrams",
-  version = "1.0",
+  version = "1.1",
   summary = "Word n-grams (n = 2..5): occurrences and documents containing each",
   options = {
     n = "2",           -- size, or a range "2..5"
@@ -37,26 +40,19 @@ return {
     ctx.opts = { nmin = ctx.nmin, nmax = ctx.nmax, lower = o.lower,
                  numbers = o.numbers, sentences = o.sentences,
                  abbreviations = assay.data_path("data/abbreviations/en.txt") }
-    return { counts = assay.counter(), docs = assay.counter() }
+    return { grams = assay.counter() }   -- packed: count + 2^32 * docs
   end,
 
   document = function(doc, ctx)
-    assay.ngrams(doc, ctx.state.counts, ctx.state.docs, ctx.opts)
+    assay.ngram_table(doc, ctx.state.grams, ctx.opts)
   end,
 
   merge = function(state, other)
-    state.counts:merge(other.counts)
-    state.docs:merge(other.docs)
+    state.grams:merge(other.grams)
   end,
 
-  finish = function(ctx, out)
-    local o, docs, n = ctx.options, ctx.state.docs, 0
-    for gram, count in ctx.state.counts:each() do   -- count desc, then key
-      if count < o.min_count then break end
-      local _, spaces = gram:gsub(" ", "")
-      out:row{ ngram = gram, n = spaces + 1, count = count, docs = docs:get(gram) }
-      n = n + 1
-      if o.top > 0 and n >= o.top then break end
-    end
+  finish = function(ctx, out)               -- count desc, then n-gram
+    local o = ctx.options
+    assay.ngram_rows(ctx.state.grams, out, { min_count = o.min_count, top = o.top })
   end,
 }

@@ -62,7 +62,7 @@ static int push_word(asy_wordstream *ws, const asy_word *w)
 
 /* Append one segment as a word: its normalised form, then the record. */
 static int add_seg(asy_wordstream *ws, const char *text, const asy_wb_seg *s,
-                   unsigned flags, uint32_t sent)
+                   unsigned flags, uint32_t sent, uint32_t run)
 {
     size_t before = ws->norm.len;
     size_t n = s->end - s->start;
@@ -72,28 +72,44 @@ static int add_seg(asy_wordstream *ws, const char *text, const asy_wb_seg *s,
     if (rc < 0 || ws->norm.len - before > UINT32_MAX)
         return -1;
     asy_word w = {s->start, s->end, s->cstart, s->cend, before,
-                  (uint32_t)(ws->norm.len - before), sent};
+                  (uint32_t)(ws->norm.len - before), sent, run};
     return push_word(ws, &w);
+}
+
+/* Number segments are always asked for, even when they are not kept: a
+ * token left out must end the run, or "rose 5 pct" would give the bigram
+ * "rose pct", which is not in the text (quanteda's padding). Emoji,
+ * punctuation and symbols are separators, as in scikit-learn's token
+ * pattern; asking only for word-like kinds keeps asy_wb_fill's vector
+ * path. */
+#define SEEN_KINDS ASY_WB_WORDLIKE
+
+static int kept(const asy_wb_seg *s, unsigned flags)
+{
+    return s->kind == ASY_WB_WORD ||
+           (s->kind == ASY_WB_NUMBER && (flags & ASY_WS_NUMBERS));
 }
 
 int asy_wordstream_build(asy_wordstream *ws, const char *text, size_t len,
                          unsigned flags, const asy_span *sents,
                          size_t nsents)
 {
-    unsigned mask = ASY_WB_KIND(ASY_WB_WORD);
-    if (flags & ASY_WS_NUMBERS)
-        mask |= ASY_WB_KIND(ASY_WB_NUMBER);
     ws->n = 0;
     asy_buf_clear(&ws->norm);
     asy_wb_iter it;
     asy_wb_seg seg[64];
     size_t got, si = 0;
-    asy_wb_init(&it, text, len, mask);
+    uint32_t run = 0;
+    asy_wb_init(&it, text, len, SEEN_KINDS);
     while ((got = asy_wb_fill(&it, seg, 64)) > 0) {
         for (size_t k = 0; k < got; k++) {
+            if (!kept(&seg[k], flags)) {
+                run++;
+                continue;
+            }
             while (sents && si < nsents && sents[si].end <= seg[k].start)
                 si++;
-            if (add_seg(ws, text, &seg[k], flags, (uint32_t)si) < 0)
+            if (add_seg(ws, text, &seg[k], flags, (uint32_t)si, run) < 0)
                 return -1;
         }
     }
@@ -113,15 +129,32 @@ void asy_wordstream_free(asy_wordstream *ws)
 /* ===================================================================== */
 
 /* Per-document state: a local table, and the distinct keys in the order
- * first seen (length-prefixed), so document frequency needs no sort. */
+ * first seen (length-prefixed), so document frequency needs no sort. With
+ * a packed table, each occurrence goes straight into it instead: the
+ * local table only tells whether this document has seen the key. */
 typedef struct doc_grams {
     asy_counter *local;
     asy_buf firsts;
     asy_buf key;
+    asy_counter *packed; /* NULL: counts + docs through firsts */
 } doc_grams;
+
+/* One hash for both tables; the first sighting in the document also
+ * adds one document. */
+static int count_packed(doc_grams *g)
+{
+    uint32_t h = asy_counter_hash(g->key.data, g->key.len);
+    size_t before = asy_counter_size(g->local);
+    if (asy_counter_add_h(g->local, g->key.data, g->key.len, h, 1) < 0)
+        return -1;
+    int64_t by = asy_counter_size(g->local) > before ? 1 + ASY_NGRAM_DOC : 1;
+    return asy_counter_add_h(g->packed, g->key.data, g->key.len, h, by);
+}
 
 static int count_key(doc_grams *g)
 {
+    if (g->packed)
+        return count_packed(g);
     size_t before = asy_counter_size(g->local);
     if (asy_counter_add(g->local, g->key.data, g->key.len, 1) < 0)
         return -1;
@@ -140,7 +173,8 @@ static long grams_at(const asy_wordstream *ws, size_t i, int nmin, int nmax,
     asy_buf_clear(&g->key);
     for (int k = 1; k <= nmax && i + (size_t)k <= ws->n; k++) {
         const asy_word *w = &ws->w[i + (size_t)k - 1];
-        if (same_sentence && w->sent != ws->w[i].sent)
+        if (w->run != ws->w[i].run ||
+            (same_sentence && w->sent != ws->w[i].sent))
             break;
         if (w->nlen > UINT32_MAX - 64 - g->key.len)
             return -1;
@@ -190,13 +224,13 @@ int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
     return rc;
 }
 
-long asy_ngram_count(const asy_wordstream *ws, int nmin, int nmax,
-                     int same_sentence, asy_counter *counts,
-                     asy_counter *docs)
+static long count_doc(const asy_wordstream *ws, int nmin, int nmax,
+                      int same_sentence, asy_counter *counts,
+                      asy_counter *docs, asy_counter *packed)
 {
-    if (nmin < 1 || nmax > 5 || nmin > nmax || !counts)
+    if (nmin < 1 || nmax > 5 || nmin > nmax || !(counts || packed))
         return -1;
-    doc_grams g = {asy_counter_new(), ASY_BUF_INIT, ASY_BUF_INIT};
+    doc_grams g = {asy_counter_new(), ASY_BUF_INIT, ASY_BUF_INIT, packed};
     if (!g.local)
         return -1;
     long total = 0;
@@ -204,10 +238,134 @@ long asy_ngram_count(const asy_wordstream *ws, int nmin, int nmax,
         long c = grams_at(ws, i, nmin, nmax, same_sentence, &g);
         total = c < 0 ? -1 : total + c;
     }
-    if (total >= 0 && fold_firsts(&g, counts, docs) < 0)
+    if (total >= 0 && !packed && fold_firsts(&g, counts, docs) < 0)
         total = -1;
     asy_buf_free(&g.key);
     asy_buf_free(&g.firsts);
     asy_counter_free(g.local);
     return total;
+}
+
+long asy_ngram_count(const asy_wordstream *ws, int nmin, int nmax,
+                     int same_sentence, asy_counter *counts,
+                     asy_counter *docs)
+{
+    return counts ? count_doc(ws, nmin, nmax, same_sentence, counts, docs,
+                              NULL)
+                  : -1;
+}
+
+long asy_ngram_count_packed(const asy_wordstream *ws, int nmin, int nmax,
+                            int same_sentence, asy_counter *table)
+{
+    return table ? count_doc(ws, nmin, nmax, same_sentence, NULL, NULL,
+                             table)
+                 : -1;
+}
+
+/* ===================================================================== */
+/* Rows of a packed table                                                */
+/* ===================================================================== */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+#define SMALL_COUNT 65536u /* counts below this are bucketed directly */
+
+/* Counts of 2^16 and more: few rows, ordered by (inverted count, index)
+ * as one 64-bit number, into o[0..nbig). */
+static int order_big(const asy_ngram_rows *r, uint32_t *o, size_t nbig)
+{
+    uint64_t *big = malloc((nbig ? nbig : 1) * sizeof *big);
+    if (!big)
+        return -1;
+    for (size_t i = 0, b = 0; i < r->n; i++) {
+        int64_t c = ASY_NGRAM_COUNT(r->e[i].count);
+        if (c >= SMALL_COUNT)
+            big[b++] = (uint64_t)(UINT32_MAX - c) << 32 | (uint64_t)i;
+    }
+    qsort(big, nbig, sizeof *big, cmp_u64);
+    for (size_t b = 0; b < nbig; b++)
+        o[b] = (uint32_t)big[b];
+    free(big);
+    return 0;
+}
+
+/* The entries come sorted by key, so a stable counting sort by count
+ * (descending) gives count descending, then key ascending, with 4 bytes
+ * per row, no scratch copy and no string comparison. */
+static int order_rows(asy_ngram_rows *r)
+{
+    uint32_t *o = malloc((r->n ? r->n : 1) * sizeof *o);
+    size_t *at = calloc(SMALL_COUNT, sizeof *at), nbig = 0;
+    if (!o || !at)
+        goto fail;
+    for (size_t i = 0; i < r->n; i++) {
+        int64_t c = ASY_NGRAM_COUNT(r->e[i].count);
+        if (c >= SMALL_COUNT)
+            nbig++;
+        else
+            at[c]++;
+    }
+    for (size_t c = SMALL_COUNT, pos = nbig; c-- > 0;) { /* block starts */
+        size_t k = at[c];
+        at[c] = pos;
+        pos += k;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        int64_t c = ASY_NGRAM_COUNT(r->e[i].count);
+        if (c < SMALL_COUNT)
+            o[at[c]++] = (uint32_t)i;
+    }
+    if (nbig && order_big(r, o, nbig) < 0)
+        goto fail;
+    free(at);
+    r->order = o;
+    return 0;
+fail:
+    free(o);
+    free(at);
+    return -1;
+}
+
+/* Keep the rows of at least min_count, and give back the rest. */
+static void drop_rare(asy_ngram_rows *r, size_t m, int64_t min_count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (ASY_NGRAM_COUNT(r->e[i].count) >= min_count)
+            r->e[k++] = r->e[i];
+    r->n = k;
+    if (k < m && k > 0) {
+        asy_counter_entry *e = realloc(r->e, k * sizeof *e);
+        if (e) /* shrinking can only fail to give memory back */
+            r->e = e;
+    }
+}
+
+int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
+                         asy_ngram_rows *r)
+{
+    *r = (asy_ngram_rows){NULL, NULL, 0};
+    size_t m = 0;
+    if (asy_counter_size(table) == 0)
+        return 0;
+    if (!(r->e = asy_counter_sorted(table, 1, &m)))
+        return -1;
+    drop_rare(r, m, min_count);
+    if (r->n > UINT32_MAX || order_rows(r) < 0) {
+        asy_ngram_rows_free(r);
+        return -1;
+    }
+    return 0;
+}
+
+void asy_ngram_rows_free(asy_ngram_rows *r)
+{
+    free(r->e);
+    free(r->order);
+    *r = (asy_ngram_rows){NULL, NULL, 0};
 }

@@ -26,6 +26,8 @@ typedef struct asy_word {
     size_t noff;         /* offset of the normalised form in ws->norm */
     uint32_t nlen;       /* its length in bytes */
     uint32_t sent;       /* sentence index (0 when no sentences given) */
+    uint32_t run;        /* run index: grows at every token left out of the
+                            stream, so words of one run were adjacent */
 } asy_word;
 
 typedef struct asy_wordstream {
@@ -38,10 +40,13 @@ typedef struct asy_wordstream {
 
 /* Fill ws (cleared first, memory kept) with the word tokens of
  * text[0..len): UAX #29 segments of kind word (and number with
- * ASY_WS_NUMBERS). sents (may be NULL) are sorted byte spans; each word
- * is tagged with the index of the sentence containing its start (words
- * between sentences take the next one). Returns 0 or -1 when out of
- * memory. */
+ * ASY_WS_NUMBERS). A number left out (no ASY_WS_NUMBERS) ends a run
+ * (asy_word.run), so that no n-gram joins the words on either side of it;
+ * punctuation, symbols, emoji and white space are separators, not
+ * tokens, and end nothing. sents (may be NULL) are sorted
+ * byte spans; each word is tagged with the index of the sentence
+ * containing its start (words between sentences take the next one).
+ * Returns 0 or -1 when out of memory. */
 int asy_wordstream_build(asy_wordstream *ws, const char *text, size_t len,
                          unsigned flags, const asy_span *sents,
                          size_t nsents);
@@ -61,9 +66,10 @@ int asy_fold_append(asy_buf *out, const char *s, size_t n);
 /*
  * Count the n-grams of one document, nmin <= n <= nmax (1..5), into
  * counts (+1 per occurrence) and docs (+1 per distinct n-gram of this
- * document; may be NULL). With same_sentence, an n-gram never spans two
- * sentences. Returns the number of n-grams counted, or -1 when out of
- * memory (counters may then hold part of the document).
+ * document; may be NULL). An n-gram joins only words of one run (no
+ * dropped token between them) and, with same_sentence, of one sentence.
+ * Returns the number of n-grams counted, or -1 when out of memory
+ * (counters may then hold part of the document).
  */
 long asy_ngram_count(const asy_wordstream *ws, int nmin, int nmax,
                      int same_sentence, asy_counter *counts,
@@ -73,5 +79,35 @@ long asy_ngram_count(const asy_wordstream *ws, int nmin, int nmax,
  * counts, 1 per distinct key into docs (may be NULL). 0 or -1 (OOM). */
 int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
                        asy_counter *docs);
+
+/*
+ * Packed n-gram tables: one counter holds both numbers of an n-gram, its
+ * value being count + ASY_NGRAM_DOC * documents, so each key is stored
+ * once and counter merge / save / load work unchanged (sums of packed
+ * values stay packed). Limits: a count below 2^32 and fewer than 2^31
+ * documents per n-gram over the whole corpus.
+ */
+#define ASY_NGRAM_DOC ((int64_t)1 << 32)
+#define ASY_NGRAM_COUNT(v) ((int64_t)((uint64_t)(v) & 0xFFFFFFFFu))
+#define ASY_NGRAM_DOCS(v) ((int64_t)((uint64_t)(v) >> 32))
+
+/* asy_ngram_count into a packed table. Same return values. */
+long asy_ngram_count_packed(const asy_wordstream *ws, int nmin, int nmax,
+                            int same_sentence, asy_counter *table);
+
+/* The n-grams of a packed table with count >= min_count in output order
+ * (count descending, then key bytewise ascending): e[order[i]] is row i.
+ * Both arrays are malloc'd (free with asy_ngram_rows_free); the keys are
+ * the table's, valid until it changes. */
+typedef struct asy_ngram_rows {
+    asy_counter_entry *e; /* values still packed */
+    uint32_t *order;
+    size_t n;
+} asy_ngram_rows;
+
+/* 0, or -1 when out of memory or past 2^32 - 1 rows (r is then empty). */
+int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
+                         asy_ngram_rows *r);
+void asy_ngram_rows_free(asy_ngram_rows *r);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * test_ngram.c — the toolkit word stream (UAX #29 words, folding, sentence
- * tags, offsets) and n-gram counting: exact counts and document
- * frequencies, sentence boundaries, n ranges, and argument checks.
+ * tags, runs broken by dropped numbers, offsets) and n-gram counting:
+ * exact counts and document frequencies, sentence boundaries, n ranges,
+ * packed tables and their row order, and argument checks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,113 @@ static void test_five_grams(void **state)
     asy_wordstream_free(&ws);
 }
 
+/* The reviewer's sentence: with numbers left out, no n-gram may join the
+ * words around a number ("rose pct", "in to", "to billion" are not in the
+ * text). Punctuation is a separator, not a token: "dlrs" after "billion"
+ * still pairs, and a comma does not end a run. */
+static void test_dropped_numbers_break(void **state)
+{
+    (void)state;
+    const char *t = "Profits rose 5 pct in 1987 to 3.5 billion dlrs.";
+    asy_wordstream ws = ASY_WORDSTREAM_INIT;
+    asy_counter *c = asy_counter_new();
+    assert_int_equal(asy_wordstream_build(&ws, t, strlen(t), ASY_WS_LOWER,
+                                          NULL, 0), 0);
+    assert_int_equal(ws.n, 7);
+    assert_int_equal(ws.w[0].run, ws.w[1].run);
+    assert_true(ws.w[1].run != ws.w[2].run); /* "rose" | 5 | "pct" */
+    assert_int_equal(asy_ngram_count(&ws, 2, 3, 0, c, NULL), 3);
+    assert_int_equal(GET(c, "profits rose"), 1);
+    assert_int_equal(GET(c, "pct in"), 1);
+    assert_int_equal(GET(c, "billion dlrs"), 1);
+    assert_int_equal(GET(c, "rose pct"), 0);
+    assert_int_equal(GET(c, "in to"), 0);
+    assert_int_equal(GET(c, "to billion"), 0);
+    assert_int_equal(asy_counter_size(c), 3);
+    asy_counter_free(c);
+    c = asy_counter_new(); /* kept numbers join as words do */
+    assert_int_equal(asy_wordstream_build(&ws, t, strlen(t),
+                                          ASY_WS_LOWER | ASY_WS_NUMBERS,
+                                          NULL, 0), 0);
+    assert_int_equal(asy_ngram_count(&ws, 2, 2, 0, c, NULL), 9);
+    assert_int_equal(GET(c, "rose 5"), 1);
+    assert_int_equal(GET(c, "to 3.5"), 1);
+    asy_counter_free(c);
+    const char *u = "rail, port; e-mail (x) 12 vs 12.3 mln";
+    c = asy_counter_new();
+    assert_int_equal(asy_wordstream_build(&ws, u, strlen(u), 0, NULL, 0), 0);
+    assert_int_equal(asy_ngram_count(&ws, 2, 5, 0, c, NULL), 4 + 3 + 2 + 1);
+    assert_int_equal(GET(c, "rail port e mail x"), 1);
+    assert_int_equal(GET(c, "x vs"), 0);
+    assert_int_equal(GET(c, "vs mln"), 0);
+    asy_counter_free(c);
+    asy_wordstream_free(&ws);
+}
+
+#define PACK(count, docs) ((int64_t)(count) + ASY_NGRAM_DOC * (docs))
+
+/* One packed table carries count and documents; merging two tables (what
+ * -j N does) adds both; rows come count descending, then key ascending,
+ * with min_count applied before ordering. */
+static void test_packed_table_rows(void **state)
+{
+    (void)state;
+    asy_wordstream ws = ASY_WORDSTREAM_INIT;
+    asy_counter *t = asy_counter_new(), *u = asy_counter_new();
+    const char *a = "b a b a b a c", *b = "b a x";
+    assert_int_equal(asy_wordstream_build(&ws, a, strlen(a), 0, NULL, 0), 0);
+    assert_int_equal(asy_ngram_count_packed(&ws, 1, 2, 0, t), 7 + 6);
+    assert_int_equal(GET(t, "b a"), PACK(3, 1));
+    assert_int_equal(GET(t, "a"), PACK(3, 1));
+    assert_int_equal(asy_wordstream_build(&ws, b, strlen(b), 0, NULL, 0), 0);
+    assert_int_equal(asy_ngram_count_packed(&ws, 1, 2, 0, u), 3 + 2);
+    assert_int_equal(asy_counter_merge(t, u), 0);
+    assert_int_equal(ASY_NGRAM_COUNT(GET(t, "b a")), 4);
+    assert_int_equal(ASY_NGRAM_DOCS(GET(t, "b a")), 2);
+    asy_ngram_rows r;
+    assert_int_equal(asy_ngram_rows_build(t, 2, &r), 0);
+    static const char *const want[] = {"a", "b", "b a", "a b"};
+    static const int64_t counts[] = {4, 4, 4, 2};
+    assert_int_equal(r.n, 4);
+    for (size_t i = 0; i < r.n; i++) {
+        const asy_counter_entry *e = &r.e[r.order[i]];
+        assert_string_equal(e->key, want[i]);
+        assert_int_equal(ASY_NGRAM_COUNT(e->count), counts[i]);
+    }
+    assert_int_equal(ASY_NGRAM_DOCS(r.e[r.order[2]].count), 2);
+    asy_ngram_rows_free(&r);
+    assert_int_equal(asy_ngram_rows_build(u, 1, &r), 0);
+    assert_int_equal(r.n, 5);
+    assert_string_equal(r.e[r.order[0]].key, "a");
+    assert_string_equal(r.e[r.order[4]].key, "x");
+    asy_ngram_rows_free(&r);
+    assert_int_equal(asy_counter_size(u), 5);
+    asy_counter_free(t);
+    asy_counter_free(u);
+    t = asy_counter_new(); /* counts past 2^16 sort apart; ties by key */
+    assert_int_equal(asy_counter_add(t, "z", 1, PACK(70000, 3)), 0);
+    assert_int_equal(asy_counter_add(t, "big", 3, PACK(70000, 2)), 0);
+    assert_int_equal(asy_counter_add(t, "most", 4, PACK(1u << 31, 9)), 0);
+    assert_int_equal(asy_counter_add(t, "mid", 3, PACK(65535, 1)), 0);
+    assert_int_equal(asy_counter_add(t, "a", 1, PACK(2, 1)), 0);
+    assert_int_equal(asy_counter_add(t, "b", 1, PACK(1, 1)), 0);
+    assert_int_equal(asy_ngram_rows_build(t, 2, &r), 0);
+    static const char *const want2[] = {"most", "big", "z", "mid", "a"};
+    assert_int_equal(r.n, 5);
+    for (size_t i = 0; i < r.n; i++)
+        assert_string_equal(r.e[r.order[i]].key, want2[i]);
+    assert_int_equal(ASY_NGRAM_COUNT(r.e[r.order[0]].count), 1u << 31);
+    assert_int_equal(ASY_NGRAM_DOCS(r.e[r.order[0]].count), 9);
+    asy_ngram_rows_free(&r);
+    asy_counter_free(t);
+    t = asy_counter_new(); /* empty table: no rows, no allocation */
+    assert_int_equal(asy_ngram_rows_build(t, 1, &r), 0);
+    assert_int_equal(r.n, 0);
+    asy_ngram_rows_free(&r);
+    asy_counter_free(t);
+    asy_wordstream_free(&ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +223,8 @@ int main(void)
         cmocka_unit_test(test_sentence_bounds),
         cmocka_unit_test(test_bad_sizes),
         cmocka_unit_test(test_five_grams),
+        cmocka_unit_test(test_dropped_numbers_break),
+        cmocka_unit_test(test_packed_table_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

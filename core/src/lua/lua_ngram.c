@@ -1,9 +1,11 @@
 /*
  * lua_ngram.c — Lua side of the counting toolkit's counting half:
  * assay.ngrams (n-gram counts and document frequencies into counters),
- * assay.collocations and assay.keyness (score whole counters in C and
- * return sorted rows), assay.count_corpus (word counts of a second
- * corpus, for keyness against it). Every per-token loop runs in C.
+ * assay.ngram_table / ngram_rows (both numbers in one packed counter,
+ * rows written from C), assay.collocations and assay.keyness (score
+ * whole counters in C and return sorted rows), assay.count_corpus (word
+ * counts of a second corpus, for keyness against it). Every per-token
+ * loop runs in C.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "../loader.h"
 #include "../sentence.h"
 #include "../stats.h"
+#include "lua_state.h"
 #include "lua_toolkit.h"
 #include "lua_types.h"
 
@@ -20,6 +23,7 @@ static const char WSKEY = 0; /* registry: scratch word stream */
 static const char ABKEY = 0; /* registry: path -> loaded abbreviation box */
 #define WS_MT "assay.WordStream"
 #define AB_MT "assay.Abbreviations"
+#define ROWS_MT "assay.NgramRows"
 
 /* ===== shared helpers ================================================== */
 
@@ -159,33 +163,135 @@ static unsigned ws_flags(lua_State *L, int optidx, int numbers_dflt)
 
 /* ===== assay.ngrams ==================================================== */
 
+/* The words of the text at 1 for the n-gram options at optidx: sizes
+ * into *nmin, *nmax, sentence splitting into *sent. */
+static asy_wordstream *gram_words(lua_State *L, int optidx, int *nmin,
+                                  int *nmax, int *sent)
+{
+    size_t len;
+    const char *text = asy_lua_tk_text(L, 1, &len);
+    if (!lua_isnoneornil(L, optidx))
+        luaL_checktype(L, optidx, LUA_TTABLE);
+    lua_Integer n = asy_lua_tk_optint(L, optidx, "n", 2);
+    lua_Integer lo = asy_lua_tk_optint(L, optidx, "nmin", n);
+    lua_Integer hi = asy_lua_tk_optint(L, optidx, "nmax", lo > n ? lo : n);
+    if (lo < 1 || hi > 5 || lo > hi)
+        luaL_error(L, "n-gram sizes must satisfy 1 <= nmin <= nmax <= 5 "
+                   "(got %I..%I)", lo, hi);
+    *nmin = (int)lo;
+    *nmax = (int)hi;
+    *sent = asy_lua_tk_optbool(L, optidx, "sentences", 1);
+    return asy_lua_tk_words(L, text, len, ws_flags(L, optidx, 0), *sent,
+                            optidx);
+}
+
 /* assay.ngrams(doc_or_string, counts, docs_or_nil, {n = 2 | nmin, nmax,
  * lower = true, numbers = false, sentences = true, abbreviations = path})
  * -> number of n-grams counted */
 static int tk_ngrams(lua_State *L)
 {
-    size_t len;
-    const char *text = asy_lua_tk_text(L, 1, &len);
     asy_counter *counts = asy_lua_tk_counter(L, 2, 0);
     asy_counter *docs = asy_lua_tk_counter(L, 3, 1);
-    if (!lua_isnoneornil(L, 4))
-        luaL_checktype(L, 4, LUA_TTABLE);
-    lua_Integer n = asy_lua_tk_optint(L, 4, "n", 2);
-    lua_Integer nmin = asy_lua_tk_optint(L, 4, "nmin", n);
-    lua_Integer nmax = asy_lua_tk_optint(L, 4, "nmax", nmin > n ? nmin : n);
-    if (nmin < 1 || nmax > 5 || nmin > nmax)
-        return luaL_error(L, "n-gram sizes must satisfy 1 <= nmin <= nmax "
-                          "<= 5 (got %I..%I)", nmin, nmax);
-    int sent = asy_lua_tk_optbool(L, 4, "sentences", 1);
-    asy_wordstream *ws =
-        asy_lua_tk_words(L, text, len, ws_flags(L, 4, 0), sent, 4);
-    long got = asy_ngram_count(ws, (int)nmin, (int)nmax, sent, counts, docs);
+    int nmin, nmax, sent;
+    asy_wordstream *ws = gram_words(L, 4, &nmin, &nmax, &sent);
+    long got = asy_ngram_count(ws, nmin, nmax, sent, counts, docs);
     if (got < 0)
         return luaL_error(L, "not enough memory");
     asy_lua_counter_charge(L, 2);
     if (docs)
         asy_lua_counter_charge(L, 3);
     lua_pushinteger(L, got);
+    return 1;
+}
+
+/* assay.ngram_table(doc_or_string, table, opts) -> number of n-grams
+ * counted. Options as assay.ngrams; table is a counter whose values pack
+ * count and document count (ngram.h), for assay.ngram_rows. */
+static int tk_ngram_table(lua_State *L)
+{
+    asy_counter *table = asy_lua_tk_counter(L, 2, 0);
+    int nmin, nmax, sent;
+    asy_wordstream *ws = gram_words(L, 3, &nmin, &nmax, &sent);
+    long got = asy_ngram_count_packed(ws, nmin, nmax, sent, table);
+    if (got < 0)
+        return luaL_error(L, "not enough memory");
+    asy_lua_counter_charge(L, 2);
+    lua_pushinteger(L, got);
+    return 1;
+}
+
+/* The row arrays live in a userdata box, so a raise while writing frees
+ * them (and gives back their charge against the memory cap). */
+typedef struct rows_box {
+    asy_ngram_rows r;
+    long long charged;
+} rows_box;
+
+static int rows_gc(lua_State *L)
+{
+    rows_box *b = luaL_checkudata(L, 1, ROWS_MT);
+    asy_ngram_rows_free(&b->r);
+    asy_lstate_charge(L, -b->charged);
+    b->charged = 0;
+    return 0;
+}
+
+static const asy_ngram_rows *build_rows(lua_State *L, asy_counter *t,
+                                        lua_Integer min_count)
+{
+    rows_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    *b = (rows_box){{NULL, NULL, 0}, 0};
+    luaL_setmetatable(L, ROWS_MT);
+    if (asy_ngram_rows_build(t, min_count, &b->r) < 0)
+        luaL_error(L, "not enough memory (%I n-grams to sort)",
+                   (lua_Integer)asy_counter_size(t));
+    b->charged = (long long)(b->r.n * (sizeof *b->r.e + sizeof *b->r.order));
+    if (asy_lstate_charge(L, b->charged) < 0) /* __gc gives it back */
+        luaL_error(L, "not enough memory (%I n-grams to sort)",
+                   (lua_Integer)asy_counter_size(t));
+    return &b->r;
+}
+
+static void put_row(lua_State *L, asy_lua_output *o,
+                    const asy_counter_entry *e)
+{
+    int64_t words = 1; /* keys are words joined by single spaces */
+    for (size_t k = 0; k < e->len; k++)
+        words += e->key[k] == ' ';
+    assay_value v[4];
+    memset(v, 0, sizeof v);
+    v[0].type = ASSAY_STRING;
+    v[0].s = e->key;
+    v[0].len = e->len;
+    v[1].type = v[2].type = v[3].type = ASSAY_INTEGER;
+    v[1].i = words;
+    v[2].i = ASY_NGRAM_COUNT(e->count);
+    v[3].i = ASY_NGRAM_DOCS(e->count);
+    asy_lua_out_emit_to(L, o, v, 4);
+}
+
+/* assay.ngram_rows(table, out, {min_count = 1, top = 0}) -> rows written.
+ * Writes ngram, n, count, docs straight from C into the 4-column Output
+ * out, count descending then n-gram ascending, with no Lua table or
+ * string per row. */
+static int tk_ngram_rows(lua_State *L)
+{
+    asy_counter *t = asy_lua_tk_counter(L, 1, 0);
+    const asy_output_def *def = asy_lua_out_def(L, 2);
+    asy_lua_output *o = asy_lua_out_check(L, 2);
+    if (!lua_isnoneornil(L, 3))
+        luaL_checktype(L, 3, LUA_TTABLE);
+    lua_Integer minc = asy_lua_tk_optint(L, 3, "min_count", 1);
+    lua_Integer top = asy_lua_tk_optint(L, 3, "top", 0);
+    if (def->ncols != 4)
+        return luaL_error(L, "ngram_rows: output '%s' has %d columns; it "
+                          "writes 4 (ngram, n, count, docs)", def->name,
+                          def->ncols);
+    const asy_ngram_rows *r = build_rows(L, t, minc);
+    size_t n = top > 0 && (size_t)top < r->n ? (size_t)top : r->n;
+    for (size_t i = 0; i < n; i++)
+        put_row(L, o, &r->e[r->order[i]]);
+    lua_pushinteger(L, (lua_Integer)n);
     return 1;
 }
 
@@ -357,15 +463,19 @@ static int tk_count_corpus(lua_State *L)
 void asy_lua_toolkit_open(lua_State *L)
 {
     static const luaL_Reg fns[] = {{"ngrams", tk_ngrams},
+                                   {"ngram_table", tk_ngram_table},
+                                   {"ngram_rows", tk_ngram_rows},
                                    {"collocations", tk_collocations},
                                    {"keyness", tk_keyness},
                                    {"count_corpus", tk_count_corpus},
                                    {NULL, NULL}};
     static const luaL_Reg ws_meta[] = {{"__gc", ws_gc}, {NULL, NULL}};
     static const luaL_Reg ab_meta[] = {{"__gc", ab_gc}, {NULL, NULL}};
+    static const luaL_Reg rows_meta[] = {{"__gc", rows_gc}, {NULL, NULL}};
     asy_lua_newclass(L, WS_MT, NULL, ws_meta);
     asy_lua_newclass(L, AB_MT, NULL, ab_meta);
-    lua_pop(L, 2);
+    asy_lua_newclass(L, ROWS_MT, NULL, rows_meta);
+    lua_pop(L, 3);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &ABKEY);
     luaL_setfuncs(L, fns, 0);
