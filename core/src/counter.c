@@ -418,8 +418,13 @@ int asy_counter_merge(asy_counter *dst, const asy_counter *src)
         dst->total = sat_add(dst->total, dst->total);
         return 0;
     }
+    /* Visit src's slots in a scrambled order (an odd multiplier is a
+     * bijection modulo a power of two): in slot order the keys come sorted
+     * by their low hash bits, and a smaller dst growing mid-walk would
+     * take them as long runs of neighbouring buckets, each insert probing
+     * further than the last. */
     for (size_t k = 0; k <= src->mask; k++) {
-        const slot *s = &src->tab[k];
+        const slot *s = &src->tab[(k * 0x9E3779B97F4A7C15ull) & src->mask];
         if (s->rec && add_hashed(dst, slot_key(s), s->len, s->h32,
                                  *slot_count(s)) < 0)
             return -1;

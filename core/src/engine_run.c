@@ -650,21 +650,30 @@ int assay_engine_feed_input(assay_engine *e, const char *path)
 /* End: merge, finish, commit                                            */
 /* ===================================================================== */
 
-/* Fold every worker's plugin state into worker 0, in worker order. */
+/* Fold every worker's plugin state into worker 0, in worker order. A
+ * worker's states are saved (serialised) first and its runtime freed
+ * before they are merged, so that a large table (n-grams, a vocabulary) is
+ * not held live twice and as bytes at once. */
 static int merge_states(assay_engine *e)
 {
-    asy_buf buf = ASY_BUF_INIT;
-    int rc = ASSAY_OK;
+    asy_buf *bufs = calloc((size_t)e->nplugins, sizeof *bufs);
+    int rc = bufs ? ASSAY_OK
+                  : asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
     for (int w = 1; w < e->nworkers && rc == ASSAY_OK; w++) {
         for (int p = 0; p < e->nplugins && rc == ASSAY_OK; p++) {
-            asy_buf_clear(&buf);
-            rc = asy_rt_save_state(e->rts[w], p, &buf, &e->err);
-            if (rc == ASSAY_OK)
-                rc = asy_rt_merge_state(e->rts[0], p, buf.data ? buf.data : "",
-                                        buf.len, &e->err);
+            asy_buf_clear(&bufs[p]);
+            rc = asy_rt_save_state(e->rts[w], p, &bufs[p], &e->err);
         }
+        asy_rt_free(e->rts[w]); /* its work is in bufs now */
+        e->rts[w] = NULL;
+        for (int p = 0; p < e->nplugins && rc == ASSAY_OK; p++)
+            rc = asy_rt_merge_state(e->rts[0], p,
+                                    bufs[p].data ? bufs[p].data : "",
+                                    bufs[p].len, &e->err);
     }
-    asy_buf_free(&buf);
+    for (int p = 0; bufs && p < e->nplugins; p++)
+        asy_buf_free(&bufs[p]);
+    free(bufs);
     return rc;
 }
 
