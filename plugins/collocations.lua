@@ -23,6 +23,13 @@ return {
 
   init = function(ctx)
     local o = ctx.options
+    local sorts = { log_likelihood = true, mi = true, t_score = true, chi2 = true, count = true }
+    if not sorts[o.sort] then  -- before any counting, not at the end
+      error("option sort must be log_likelihood, mi, t_score, chi2 or count (got '"
+            .. o.sort .. "')", 0)
+    end
+    if o.min_count < 1 then error("option min_count must be >= 1", 0) end
+    if o.top < 0 then error("option top must be >= 0", 0) end
     ctx.opts = { lower = o.lower, numbers = o.numbers, sentences = o.sentences,
                  abbreviations = assay.data_path("data/abbreviations/en.txt") }
     return { uni = assay.counter(), bi = assay.counter() }

@@ -47,6 +47,11 @@ expect_grep '^the,' "$T/out" "stopwords=none removes nothing"
 expect_exit 3 "a missing stop-word file" -- assay run wordfreq "$CORPUS" -O stopwords=nosuch.txt -q
 expect_grep "nosuch.txt: not found (looked next to the plugin, in the plugin directories and in the working directory)" "$T/err" "the error says where it looked"
 
+# a bad option value fails in init(), before any document is read or any row written
+expect_exit 3 "collocations with an unknown sort" -- assay run collocations "$CORPUS" -O sort=bogus -q
+expect_grep "option sort must be log_likelihood, mi, t_score, chi2 or count (got 'bogus')" "$T/err" "the error lists the sorts"
+[ ! -s "$T/out" ] && pass "nothing on stdout" || fail "stdout has: $(head -2 "$T/out")"
+
 # tsv and jsonl formats carry the same rows
 expect_exit 0 "tsv" -- assay run wordfreq "$CORPUS" -O top=5 --format tsv -q
 [ "$(head -1 "$T/out")" = "$(printf 'word\tcount\tdocs')" ] && pass "tsv header" || fail "tsv header: $(head -1 "$T/out")"
