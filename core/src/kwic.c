@@ -1,221 +1,163 @@
 /*
- * kwic.c — keyword-in-context matching (see kwic.h). A pattern is a flat
- * list of alternatives, each a short list of word patterns stored in one
- * byte buffer; exact words compare with memcmp, globs with an iterative
- * star-backtracking matcher (linear in practice, no recursion).
+ * kwic.c — keyword in context (see kwic.h): a pattern becomes a one-category
+ * dictionary matched by dict.c, and each match gets a window of words found
+ * by binary search over the word stream's byte offsets.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "kwic.h"
 
-typedef struct wpat {
-    size_t off, len; /* bytes in pat->bytes */
-    int glob;        /* contains * or ? */
-} wpat;
-
-typedef struct alt {
-    size_t first, n; /* words pat->w[first..first+n) */
-} alt;
-
-struct asy_kwic_pat {
-    asy_buf bytes;
-    wpat *w;
-    size_t nw, capw;
-    alt *a;
-    size_t na, capa;
-};
-
 /* ===================================================================== */
-/* Globs                                                                 */
+/* Patterns                                                              */
 /* ===================================================================== */
 
-/* Length of the UTF-8 character at s[0] (1 for a stray byte). */
-static size_t ulen(const char *s, size_t n)
-{
-    unsigned char c = (unsigned char)s[0];
-    size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    return k <= n ? k : n;
-}
-
-int asy_glob_match(const char *g, size_t gn, const char *s, size_t n)
-{
-    size_t gi = 0, si = 0, star = (size_t)-1, mark = 0;
-    while (si < n) {
-        if (gi < gn && g[gi] == '*') {
-            star = ++gi; /* remember where the star's tail starts */
-            mark = si;
-        } else if (gi < gn && g[gi] == '?') {
-            gi++;
-            si += ulen(s + si, n - si);
-        } else if (gi < gn && g[gi] == s[si]) {
-            gi++;
-            si++;
-        } else if (star != (size_t)-1) {
-            gi = star; /* let the star swallow one more character */
-            mark += ulen(s + mark, n - mark);
-            si = mark;
-        } else
-            return 0;
-    }
-    while (gi < gn && g[gi] == '*')
-        gi++;
-    return gi == gn;
-}
-
-/* ===================================================================== */
-/* Compiling                                                             */
-/* ===================================================================== */
-
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 8;
-    void *p = realloc(*v, c * size);
-    if (!p)
-        return -1;
-    *v = p;
-    *cap = c;
-    return 0;
-}
-
-static int add_word(asy_kwic_pat *p, const char *s, size_t n, int fold)
-{
-    if (grow((void **)&p->w, &p->capw, p->nw + 1, sizeof *p->w) < 0)
-        return -1;
-    size_t off = p->bytes.len;
-    int rc = fold ? asy_fold_append(&p->bytes, s, n)
-                  : asy_buf_append(&p->bytes, s, n);
-    if (rc < 0)
-        return -1;
-    size_t len = p->bytes.len - off;
-    int glob = memchr(p->bytes.data + off, '*', len) ||
-               memchr(p->bytes.data + off, '?', len);
-    p->w[p->nw++] = (wpat){off, len, glob};
-    return 0;
-}
-
-static int is_sep(char c)
+static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* One alternative: words separated by white space. */
-static int add_alt(asy_kwic_pat *p, const char *s, size_t n, int fold)
+int asy_kwic_next(const char *spec, size_t len, size_t *pos, size_t *a,
+                  size_t *n)
 {
-    if (grow((void **)&p->a, &p->capa, p->na + 1, sizeof *p->a) < 0)
-        return -1;
-    size_t first = p->nw;
-    for (size_t i = 0; i < n;) {
-        while (i < n && is_sep(s[i]))
-            i++;
-        size_t j = i;
-        while (j < n && !is_sep(s[j]))
-            j++;
-        if (j > i && add_word(p, s + i, j - i, fold) < 0)
-            return -1;
-        i = j;
-    }
-    if (p->nw == first)
-        return 1; /* empty */
-    p->a[p->na++] = (alt){first, p->nw - first};
-    return 0;
+    size_t i = *pos, j = i;
+    if (i > len)
+        return 0;
+    while (j < len && spec[j] != '|' && spec[j] != ',')
+        j++;
+    *pos = j + 1;
+    while (i < j && is_space(spec[i]))
+        i++;
+    while (j > i && is_space(spec[j - 1]))
+        j--;
+    *a = i;
+    *n = j - i;
+    return 1;
 }
 
-int asy_kwic_compile(const char *spec, size_t len, int fold,
-                     asy_kwic_pat **out, asy_error *err)
+/* The first entry that can never match, or -1. */
+static long never_entry(const asy_dict *d)
 {
+    asy_dict_entry_info e;
+    for (size_t i = 0; i < asy_dict_nentries(d); i++)
+        if (asy_dict_entry(d, i, &e) == ASSAY_OK && e.kind == ASY_DICT_NEVER)
+            return (long)i;
+    return -1;
+}
+
+static int fail(asy_dict *d, asy_dict **out, int rc)
+{
+    asy_dict_free(d);
     *out = NULL;
-    asy_kwic_pat *p = calloc(1, sizeof *p);
-    if (!p)
+    return rc;
+}
+
+int asy_kwic_pattern(const char *spec, size_t len, asy_dict **out,
+                     asy_error *err)
+{
+    asy_dict *d = *out = asy_dict_new();
+    if (!d)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-    for (size_t i = 0; i <= len;) {
-        size_t j = i;
-        while (j < len && spec[j] != '|' && spec[j] != ',')
-            j++;
-        int rc = add_alt(p, spec + i, j - i, fold);
-        if (rc != 0) {
-            asy_kwic_free(p);
-            if (rc < 0)
-                return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-            return asy_error_set(err, ASSAY_E_USAGE,
-                                 "kwic pattern '%.*s': empty alternative at "
-                                 "byte %zu (use words or globs separated "
-                                 "by '|' or ',')", (int)len, spec, i);
-        }
-        i = j + 1;
+    int cat = asy_dict_category(d, "pattern", err), rc;
+    if (cat < 0)
+        return fail(d, out, cat);
+    size_t pos = 0, a, n;
+    while (asy_kwic_next(spec, len, &pos, &a, &n)) {
+        rc = n ? asy_dict_add(d, cat, spec + a, n, 1.0, NULL, 0, err)
+               : asy_error_set(err, ASSAY_E_USAGE,
+                               "kwic pattern '%.*s': empty alternative at "
+                               "byte %zu (use words, globs or phrases "
+                               "separated by '|' or ',')", (int)len, spec, a);
+        if (rc != ASSAY_OK)
+            return fail(d, out, rc);
     }
-    *out = p;
+    if ((rc = asy_dict_compile(d, err)) != ASSAY_OK)
+        return fail(d, out, rc);
+    long bad = never_entry(d);
+    if (bad >= 0) {
+        asy_dict_entry_info e;
+        asy_dict_entry(d, (size_t)bad, &e);
+        asy_error_set(err, ASSAY_E_USAGE,
+                      "kwic pattern: '%s' can never match: a word needs "
+                      "letters or digits, and a glob cannot span the "
+                      "punctuation words are split on (write 'oil-gas*' as "
+                      "the phrase 'oil gas*')", e.term);
+        return fail(d, out, ASSAY_E_USAGE);
+    }
     return ASSAY_OK;
 }
 
-void asy_kwic_free(asy_kwic_pat *p)
-{
-    if (!p)
-        return;
-    asy_buf_free(&p->bytes);
-    free(p->w);
-    free(p->a);
-    free(p);
-}
-
 /* ===================================================================== */
-/* Matching                                                              */
+/* Contexts                                                              */
 /* ===================================================================== */
 
-static int word_match(const asy_kwic_pat *p, const wpat *w,
-                      const asy_wordstream *ws, size_t i)
+/* Index of the first word starting at or after byte b. */
+static size_t first_from(const asy_wordstream *ws, size_t b)
 {
-    const char *s = asy_wordstream_norm(ws, i);
-    size_t n = ws->w[i].nlen;
-    const char *g = p->bytes.data + w->off;
-    if (!w->glob)
-        return n == w->len && memcmp(s, g, n) == 0;
-    return asy_glob_match(g, w->len, s, n);
+    size_t lo = 0, hi = ws->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ws->w[mid].start < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
-size_t asy_kwic_match_at(const asy_kwic_pat *p, const asy_wordstream *ws,
-                         size_t i)
+void asy_kwic_context(const asy_wordstream *ws, size_t start, size_t end,
+                      size_t window, asy_kwic_hit *h)
 {
-    size_t best = 0;
-    for (size_t k = 0; k < p->na; k++) {
-        const alt *a = &p->a[k];
-        if (a->n <= best || i + a->n > ws->n)
-            continue;
-        size_t j = 0;
-        while (j < a->n && word_match(p, &p->w[a->first + j], ws, i + j))
-            j++;
-        if (j == a->n)
-            best = a->n;
-    }
-    return best;
+    size_t first = first_from(ws, start);
+    size_t last = first_from(ws, end);
+    if (last < first)
+        last = first;
+    size_t lw = first > window ? first - window : 0;
+    size_t rw = ws->n - last > window ? last + window : ws->n;
+    h->first = first;
+    h->last = last;
+    h->left = lw < first ? ws->w[lw].start : start;
+    h->match = start;
+    h->right_start = end;
+    h->right_end = rw > last ? ws->w[rw - 1].end : end;
 }
 
-int asy_kwic_find(const asy_kwic_pat *p, const asy_wordstream *ws,
-                  size_t window, asy_kwic_hit **out, size_t *n)
+typedef struct finder {
+    const asy_wordstream *ws;
+    size_t window, cap, n;
+    asy_kwic_hit *hits;
+} finder;
+
+static int on_match(void *ud, const asy_dict_match *m)
 {
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    for (size_t i = 0; i < ws->n;) {
-        size_t m = asy_kwic_match_at(p, ws, i);
-        if (!m) {
-            i++;
-            continue;
-        }
-        if (grow((void **)out, &cap, *n + 1, sizeof **out) < 0) {
-            free(*out);
-            *out = NULL;
-            *n = 0;
-            return -1;
-        }
-        size_t lw = i > window ? i - window : 0;
-        size_t rw = i + m + window < ws->n ? i + m + window : ws->n;
-        (*out)[(*n)++] = (asy_kwic_hit){
-            i, i + m, ws->w[lw].start, ws->w[i].start,
-            ws->w[i + m - 1].end, ws->w[rw - 1].end};
-        i += m;
+    finder *f = ud;
+    if (f->n == f->cap) {
+        size_t c = f->cap ? f->cap * 2 : 16;
+        asy_kwic_hit *p = realloc(f->hits, c * sizeof *p);
+        if (!p)
+            return ASSAY_E_NOMEM;
+        f->hits = p;
+        f->cap = c;
     }
+    asy_kwic_hit *h = &f->hits[f->n++];
+    h->entry = m->entry;
+    h->cstart = m->cstart;
+    h->cend = m->cend;
+    asy_kwic_context(f->ws, m->start, m->end, f->window, h);
     return 0;
+}
+
+int asy_kwic_find(const asy_dict *d, asy_dict_scratch *s, const char *text,
+                  size_t len, const asy_wordstream *ws, size_t window,
+                  asy_kwic_hit **out, size_t *n)
+{
+    finder f = {ws, window, 0, 0, NULL};
+    int rc = asy_dict_scan(d, s, text, len, on_match, &f, NULL);
+    if (rc != ASSAY_OK || !f.n) {
+        free(f.hits);
+        f.hits = NULL;
+        f.n = 0;
+    }
+    *out = f.hits;
+    *n = f.n;
+    return rc == ASSAY_OK ? ASSAY_OK : ASSAY_E_NOMEM;
 }

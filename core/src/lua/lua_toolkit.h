@@ -1,8 +1,9 @@
 /*
  * lua_toolkit.h — the counting toolkit's Lua functions (assay.ngrams,
- * assay.collocations, assay.keyness, assay.count_corpus in lua_ngram.c;
- * assay.pattern / Pattern:kwic and assay.entities in lua_kwic.c) and the
- * helpers the two files share. Internal to core/src/lua/.
+ * assay.ngram_table/ngram_rows, assay.collocations, assay.keyness,
+ * assay.count_corpus in lua_ngram.c; assay.pattern, assay.kwic and
+ * assay.entities in lua_kwic.c) and the helpers the two files share.
+ * Internal to core/src/lua/.
  */
 #ifndef ASY_LUA_TOOLKIT_H
 #define ASY_LUA_TOOLKIT_H
@@ -11,8 +12,6 @@
 #include <lua.h>
 
 #include "../ngram.h"
-
-#define ASY_PATTERN_MT "assay.Pattern"
 
 /* Add the toolkit's functions to the module table on top of the stack
  * and register its metatables. */
