@@ -7,21 +7,10 @@ match text by the same rules (docs/plugins.md, "Entries and matching");
 matching and contexts run in C (assay.kwic).
 ]]
 
+-- Dictionary file extensions: a pattern that is a dictionary file name
+-- would silently match nothing.
 local EXTS = { ".yml", ".yaml", ".csv", ".tsv", ".dic", ".dicx", ".lc3", ".lcd", ".cat" }
 
--- A bundled name ("international") or a path (anything with / or .), as
--- topics.lua resolves it.
-local function resolve(spec)
-  if spec:find("[/.]") then return spec end
-  for _, ext in ipairs(EXTS) do
-    local p = assay.data_path("dictionaries/" .. spec .. ext)
-    if p then return p end
-  end
-  error("kwic: no bundled dictionary named '" .. spec .. "' (looked for dictionaries/"
-        .. spec .. ".yml, .csv, ... in the plugin directories)", 0)
-end
-
--- A pattern that is a dictionary file name would silently match nothing.
 local function looks_like_file(pattern)
   if pattern:find("[|,%s]") then return false end
   for _, ext in ipairs(EXTS) do
@@ -78,7 +67,7 @@ return {
     if o.pattern ~= "" then
       ctx.dict = assay.pattern(o.pattern, opts)
     else
-      ctx.dict = assay.dictionary(resolve(o.dictionary), opts)
+      ctx.dict = assay.dictionary(o.dictionary, opts)
       ctx.categories = true
     end
     ctx.opts = { window = o.window, level = o.level }

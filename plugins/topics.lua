@@ -8,19 +8,6 @@ lower case; entries are words, globs (energ*, *ism, c?t) and phrases
 counted once. See docs/plugins.md, "topics" and "Dictionaries".
 ]]
 
-local EXTS = { ".yml", ".yaml", ".csv", ".tsv", ".dic", ".dicx", ".lc3", ".lcd", ".cat" }
-
--- A bundled name ("international") or a path (anything with / or .).
-local function resolve(spec)
-  if spec:find("[/.]") then return spec end
-  for _, ext in ipairs(EXTS) do
-    local p = assay.data_path("dictionaries/" .. spec .. ext)
-    if p then return p end
-  end
-  error("no bundled dictionary named '" .. spec .. "' (looked for dictionaries/"
-        .. spec .. ".yml, .csv, ... in the plugin directories)", 0)
-end
-
 -- A date's year, month and day as strings: ISO 8601 ("2024-06-03", with
 -- or without a time after it), compact ("20240603"), or only "2024-06" /
 -- "2024"; nil for anything else ("03/06/2024" could be March or June).
@@ -87,7 +74,7 @@ return {
     check_by(o.by)
     if o.level < 0 then error("option level must be >= 0", 0) end
     local fmt = o.format ~= "" and o.format or nil
-    ctx.dict = assay.dictionary(resolve(o.dictionary),
+    ctx.dict = assay.dictionary(o.dictionary,
                                 { format = fmt, stem = o.stem ~= "" and o.stem or nil })
     ctx.cats = ctx.dict:categories(o.level)
     ctx.lv = { level = o.level }

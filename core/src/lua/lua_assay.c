@@ -182,6 +182,33 @@ static int assay_read_lines(lua_State *L)
     return 1;
 }
 
+/* assay.dictionary(name_or_path_or_table [, opts]): a bare name (no '/'
+ * or '.') is a bundled dictionary, dictionaries/NAME.EXT looked for like
+ * a data file; everything else is asy_lua_dict_new's. */
+static int assay_dictionary(lua_State *L)
+{
+    static const char *const exts[] = {".yml", ".yaml", ".csv", ".tsv",
+                                       ".dic", ".dicx", ".lc3", ".lcd",
+                                       ".cat"};
+    if (lua_type(L, 1) != LUA_TSTRING) /* (lua_tostring would convert) */
+        return asy_lua_dict_new(L);
+    const char *name = lua_tostring(L, 1);
+    if (strpbrk(name, "/.") || exists(name))
+        return asy_lua_dict_new(L);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        lua_pushfstring(L, "dictionaries/%s%s", name, exts[i]); /* rel */
+        if (resolve(L, lua_tostring(L, -1))) {                   /* rel path */
+            lua_replace(L, 1);
+            lua_pop(L, 1);
+            return asy_lua_dict_new(L);
+        }
+        lua_pop(L, 1);
+    }
+    return luaL_error(L, "no bundled dictionary named '%s' (looked for "
+                      "dictionaries/%s.yml, .csv, ... in the plugin "
+                      "directories)", name, name);
+}
+
 /* ===== module ========================================================== */
 
 static int load_prelude(lua_State *L)
@@ -221,7 +248,7 @@ void asy_lua_assay_push(lua_State *L, int pinfo)
     static const luaL_Reg bound[] = {
         {"log", asy_lua_assay_log},         {"read_file", assay_read_file},
         {"read_lines", assay_read_lines},   {"data_path", assay_data_path},
-        {NULL, NULL}};
+        {"dictionary", assay_dictionary},   {NULL, NULL}};
     pinfo = lua_absindex(L, pinfo);
     lua_newtable(L); /* A */
     lua_rawgetp(L, LUA_REGISTRYINDEX, &MODKEY); /* A M */
