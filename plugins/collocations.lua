@@ -9,7 +9,7 @@ apart) and, by default, inside one sentence.
 
 return {
   name = "collocations",
-  version = "1.1",
+  version = "1.2",
   summary = "Bigram collocations: MI, t-score and log-likelihood, sorted",
   options = {
     min_count = 3,             -- bigrams seen fewer times are not scored
@@ -19,7 +19,7 @@ return {
     numbers = false,
     sentences = true,          -- bigrams stay inside one sentence
   },
-  columns = { "w1", "w2", "count", "mi", "t_score", "log_likelihood" },
+  columns = { "w1", "w2", "count", "mi", "t_score", "log_likelihood", "chi2" },
 
   init = function(ctx)
     local o = ctx.options
@@ -54,7 +54,7 @@ return {
       { min_count = o.min_count, sort = o.sort, top = o.top })
     for _, r in ipairs(rows) do
       out:row{ w1 = r.w1, w2 = r.w2, count = r.count, mi = r.mi,
-               t_score = r.t_score, log_likelihood = r.log_likelihood }
+               t_score = r.t_score, log_likelihood = r.log_likelihood, chi2 = r.chi2 }
     end
   end,
 }

@@ -196,7 +196,7 @@ expect_same "$EXPECTED/toolkit_collocations_corpus.csv" "$T/coll.csv" "collocati
 assay run collocations "$SEED" -q -O min_count=2 -O top=10 > "$T/coll_seed.csv"
 expect_same "$EXPECTED/toolkit_collocations_seed.csv" "$T/coll_seed.csv" "collocations on the seed"
 # president/xi recomputed from wordfreq's counts (c1, c2, N = all words)
-# and ngrams' bigram count: MI, t-score and G2 (Dunning 1993).
+# and ngrams' bigram count: MI, t-score, G2 (Dunning 1993) and Pearson's chi2.
 assay run wordfreq "$CORPUS" -q > "$T/wf.csv"
 if python3 - "$T/wf.csv" "$T/ngrams.csv" "$T/coll.csv" <<'PY'
 import csv, math, sys
@@ -208,7 +208,8 @@ o = [c12, c1 - c12, c2 - c12, N - c1 - c2 + c12]
 e = [c1 * c2 / N, c1 * (N - c2) / N, (N - c1) * c2 / N, (N - c1) * (N - c2) / N]
 mi = math.log2(o[0] / e[0]); t = (o[0] - e[0]) / math.sqrt(o[0])
 g2 = 2 * sum(x * math.log(x / y) for x, y in zip(o, e) if x > 0)
-want = {"count": c12, "mi": mi, "t_score": t, "log_likelihood": g2}
+chi2 = sum((x - y) ** 2 / y for x, y in zip(o, e))
+want = {"count": c12, "mi": mi, "t_score": t, "log_likelihood": g2, "chi2": chi2}
 ok = all(abs(float(row[k]) - v) < 1e-9 * max(1, abs(v)) for k, v in want.items())
 if not ok: print("  recomputed", want, "got", row)
 sys.exit(0 if ok and (c12, c1, c2) == (9, 10, 9) else 1)
