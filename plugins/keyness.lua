@@ -50,7 +50,7 @@ end
 
 return {
   name = "keyness",
-  version = "1.1",
+  version = "1.2",
   summary = "Keywords of a target group vs a reference: log-likelihood, chi2, log ratio",
   options = {
     field = "",        -- metadata field choosing the target group
@@ -80,7 +80,10 @@ return {
     -- the reference is read once, by worker 0 (whose state the others
     -- merge into), before any document: a bad path fails the run now
     if o.reference ~= "" and ctx.worker == 0 then
-      local n, err = assay.count_corpus(o.reference, st.ref, ctx.opts)
+      -- read the way the run reads its input (--text-field, --encoding, ...)
+      local ropts = { lower = o.lower, numbers = o.numbers }
+      for k, v in pairs(ctx.input or {}) do ropts[k] = v end
+      local n, err = assay.count_corpus(o.reference, st.ref, ropts)
       if not n then error("keyness: reference corpus: " .. err, 0) end
       if n == 0 then error("keyness: reference corpus " .. o.reference .. " has no documents", 0) end
     end

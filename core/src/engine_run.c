@@ -362,7 +362,7 @@ static int new_runtimes(assay_engine *e)
     int rc = ASSAY_OK;
     for (int w = 0; w < e->nworkers && rc == ASSAY_OK; w++) {
         asy_rt_config cfg = {e->trust, e->mem_limit, e->instr_limit, w,
-                             e->nworkers, e->output_dir, dirs};
+                             e->nworkers, e->output_dir, dirs, &e->in};
         e->rts[w] = asy_rt_new(&cfg, &e->err);
         if (!e->rts[w]) {
             rc = e->err.code < 0 ? e->err.code : ASSAY_E_NOMEM;

@@ -166,6 +166,14 @@ expect_grep "no document has the metadata field 'nofield'" "$T/err" "keyness nam
 expect_exit 3 "keyness with a bad reference path" -- assay run keyness "$CORPUS" -q -O reference="$T/nonexistent"
 expect_grep "in init() of plugin keyness" "$T/err" "keyness checks the reference path in init"
 expect_grep "nonexistent" "$T/err" "keyness names the reference path"
+# the reference is read as the run reads its input (ctx.input): a CSV whose
+# text column is "body" for both sides
+printf 'id,body\nt1,Energy energy energy prices rose\nt2,Energy markets\n' > "$T/kt.csv"
+printf 'id,body\nr1,Trade and trade talks\nr2,Trade markets energy\n' > "$T/kr.csv"
+expect_exit 0 "keyness against a CSV reference with --text-field" -- \
+  assay run keyness "$T/kt.csv" -O reference="$T/kr.csv" --text-field body -O min_count=1 -q
+expect_grep '^energy,4,1,' "$T/out" "target and reference both read from the body column"
+expect_grep '^trade,0,3,-' "$T/out" "the reference's words counted"
 
 # ---- entities -----------------------------------------------------------------
 

@@ -411,11 +411,54 @@ static int tk_keyness(lua_State *L)
 
 /* Count the words of every document under path into c; returns the
  * number of documents, or -1 with err set. */
+/* A string option of the table at optidx, or NULL (the string stays in
+ * the table, which is on the stack for the whole call). */
+static const char *opt_str(lua_State *L, int optidx, const char *name)
+{
+    if (lua_isnoneornil(L, optidx))
+        return NULL;
+    lua_getfield(L, optidx, name);
+    const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (!v && !lua_isnil(L, -1))
+        luaL_error(L, "option '%s' must be a string", name);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* How count_corpus reads: the loader defaults, overridden by the fields of
+ * the options table at optidx that ctx.input has (text_field, id_field,
+ * date_field, encoding, invalid_utf8, max_doc_bytes). */
+static void input_opts(lua_State *L, int optidx, asy_input_opts *o)
+{
+    static const char *const pols[] = {"replace", "skip", "fail", NULL};
+    asy_input_opts_default(o);
+    const char *v;
+    if ((v = opt_str(L, optidx, "text_field")))
+        o->text_field = v;
+    if ((v = opt_str(L, optidx, "id_field")))
+        o->id_field = v;
+    if ((v = opt_str(L, optidx, "date_field")))
+        o->date_field = v;
+    if ((v = opt_str(L, optidx, "encoding")))
+        o->latin1 = strcmp(v, "latin-1") == 0 || strcmp(v, "latin1") == 0;
+    if ((v = opt_str(L, optidx, "invalid_utf8"))) {
+        int k = 0;
+        while (pols[k] && strcmp(pols[k], v) != 0)
+            k++;
+        if (!pols[k])
+            luaL_error(L, "invalid_utf8 must be replace, skip or fail");
+        o->invalid_utf8 = (asy_utf8_policy)k;
+    }
+    lua_Integer max = asy_lua_tk_optint(L, optidx, "max_doc_bytes", -1);
+    if (max >= 0)
+        o->max_doc_bytes = (size_t)max;
+}
+
 static long count_path(lua_State *L, const char *path, asy_counter *c,
                        unsigned flags, asy_error *err)
 {
     asy_input_opts o;
-    asy_input_opts_default(&o);
+    input_opts(L, 3, &o);
     asy_reader *r;
     if (asy_reader_open(&r, path, &o, NULL, err) != ASSAY_OK)
         return -1;
@@ -438,9 +481,11 @@ static long count_path(lua_State *L, const char *path, asy_counter *c,
     return st < 0 ? -1 : docs;
 }
 
-/* assay.count_corpus(path, counter, {lower = true, numbers = false}) ->
- * number of documents read, or nil, message. Reads any corpus format
- * assay reads (file or directory). */
+/* assay.count_corpus(path, counter, {lower = true, numbers = false,
+ * text_field, id_field, date_field, encoding, invalid_utf8, max_doc_bytes})
+ * -> number of documents read, or nil, message. Reads any corpus format
+ * assay reads (file or directory); the loader settings default to assay's
+ * defaults (pass ctx.input's to read as the run does). */
 static int tk_count_corpus(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);

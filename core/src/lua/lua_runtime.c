@@ -33,6 +33,8 @@ struct asy_rt {
     int trust;
     char **dirs;       /* copy of cfg->plugin_dirs */
     int worker, nworkers;
+    asy_input_opts input; /* ctx.input; its strings are copies (dirs-style) */
+    char *fields[3];      /* owned copies of input's field names */
     asy_lua_sink sink; /* Outputs point here: rt must not move */
     rtplugin **p;
     int np, cap;
@@ -122,6 +124,26 @@ static asy_lcall callinfo(rtplugin *p, const char *callback, asy_doc *doc)
 
 /* ===== creation ======================================================== */
 
+/* rt->input from the run's settings (or the defaults), with its own copies
+ * of the field names. 0, or -1 when out of memory. */
+static int copy_input(asy_rt *rt, const asy_input_opts *in)
+{
+    asy_input_opts_default(&rt->input);
+    if (!in)
+        return 0;
+    rt->input = *in;
+    const char *names[3] = {in->text_field, in->id_field, in->date_field};
+    for (int i = 0; i < 3; i++)
+        if (names[i] && !(rt->fields[i] = strdup(names[i])))
+            return -1;
+    asy_input_opts def;
+    asy_input_opts_default(&def);
+    rt->input.text_field = rt->fields[0] ? rt->fields[0] : def.text_field;
+    rt->input.id_field = rt->fields[1] ? rt->fields[1] : def.id_field;
+    rt->input.date_field = rt->fields[2] ? rt->fields[2] : def.date_field;
+    return 0;
+}
+
 static int init_main(lua_State *L)
 {
     asy_sandbox_init(L);
@@ -131,8 +153,9 @@ static int init_main(lua_State *L)
 asy_rt *asy_rt_new(const asy_rt_config *cfg, asy_error *err)
 {
     asy_rt *rt = calloc(1, sizeof *rt);
-    if (!rt || !(rt->dirs = strv_dup(cfg->plugin_dirs))) {
-        free(rt);
+    if (!rt || !(rt->dirs = strv_dup(cfg->plugin_dirs)) ||
+        copy_input(rt, cfg->input) < 0) {
+        asy_rt_free(rt);
         asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
         return NULL;
     }
@@ -180,6 +203,8 @@ void asy_rt_free(asy_rt *rt)
         free_plugin(rt->p[i]);
     free(rt->p);
     asy_strv_free(rt->dirs);
+    for (int i = 0; i < 3; i++)
+        free(rt->fields[i]);
     free(rt);
 }
 
@@ -231,10 +256,32 @@ static rtplugin *copy_plugin(const asy_plugin_def *def)
     return p;
 }
 
-/* ctx = {options, state = {}, plugin, worker, threads} */
+/* ctx.input: how the run reads its inputs, so that a plugin reading a
+ * corpus of its own (keyness's reference) reads it the same way. */
+static void push_input(lua_State *L, const asy_input_opts *in)
+{
+    static const char *const policies[] = {"replace", "skip", "fail"};
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, in->text_field);
+    lua_setfield(L, -2, "text_field");
+    lua_pushstring(L, in->id_field);
+    lua_setfield(L, -2, "id_field");
+    lua_pushstring(L, in->date_field);
+    lua_setfield(L, -2, "date_field");
+    lua_pushstring(L, in->latin1 ? "latin-1" : "utf-8");
+    lua_setfield(L, -2, "encoding");
+    unsigned pol = (unsigned)in->invalid_utf8;
+    lua_pushstring(L, pol < 3 ? policies[pol] : "replace");
+    lua_setfield(L, -2, "invalid_utf8");
+    lua_pushinteger(L, (lua_Integer)in->max_doc_bytes);
+    lua_setfield(L, -2, "max_doc_bytes");
+    lua_setfield(L, -2, "input");
+}
+
+/* ctx = {options, state = {}, plugin, worker, threads, input} */
 static void push_ctx(lua_State *L, asy_rt *rt, const asy_plugin_def *def)
 {
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     lua_createtable(L, 0, def->noptions);
     for (int i = 0; i < def->noptions; i++) {
         asy_lua_push_option(L, &def->options[i]);
@@ -249,6 +296,7 @@ static void push_ctx(lua_State *L, asy_rt *rt, const asy_plugin_def *def)
     lua_setfield(L, -2, "worker");
     lua_pushinteger(L, rt->nworkers);
     lua_setfield(L, -2, "threads");
+    push_input(L, &rt->input);
 }
 
 /* Set ctx.state = the value on top of the stack if it is not nil (pops). */

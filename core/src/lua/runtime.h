@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../doc.h"
+#include "../loader.h"
 #include "../plugin.h"
 #include "../rowbuf.h"
 #include "../status.h"
@@ -29,6 +30,8 @@ typedef struct asy_rt_config {
     int nworkers;          /* ctx.threads */
     const char *output_dir;/* where a trusted plugin may write, or NULL */
     char *const *plugin_dirs; /* for resolving dictionaries etc. */
+    const asy_input_opts *input; /* the run's input settings (ctx.input),
+                                    copied; NULL: the defaults */
 } asy_rt_config;
 
 asy_rt *asy_rt_new(const asy_rt_config *cfg, asy_error *err);
