@@ -392,10 +392,9 @@ static int add_literal(parsed *p, const char *s, size_t n)
     return 0;
 }
 
-static int add_element(parsed *p, const char *s, size_t n)
+/* One glob token of an entry. */
+static int add_glob(parsed *p, const char *s, size_t n)
 {
-    if (!memchr(s, '*', n) && !memchr(s, '?', n))
-        return add_literal(p, s, n);
     int lit;
     p->kind1 = glob_kind(s, n, &lit);
     if (!glob_is_token(s, n))
@@ -407,6 +406,42 @@ static int add_element(parsed *p, const char *s, size_t n)
     p->globs++;
     p->literal += lit;
     return 0;
+}
+
+/* A glob element the tokenizer would split ("oil-gas*", "co-operat*"):
+ * its word tokens, found with '*' and '?' read as letters, become the
+ * tokens of a phrase ("oil gas*"), as a literal "e-mail" becomes "e mail".
+ * Longer than the token buffer: it can never match. */
+static int split_glob(parsed *p, const char *s, size_t n)
+{
+    char buf[256];
+    if (n >= sizeof buf) {
+        p->never = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = s[i] == '*' || s[i] == '?' ? 'a' : s[i];
+    asy_wb_iter it;
+    asy_wb_seg seg;
+    int rc = 0, k = 0;
+    asy_wb_init(&it, buf, n, ASY_WB_WORDLIKE);
+    while (rc == 0 && asy_wb_next(&it, &seg)) {
+        const char *t = s + seg.start;
+        size_t tn = seg.end - seg.start;
+        rc = memchr(t, '*', tn) || memchr(t, '?', tn) ? add_glob(p, t, tn)
+                                                      : add_literal(p, t, tn);
+        k++;
+    }
+    if (!k)
+        p->never = 1;
+    return rc;
+}
+
+static int add_element(parsed *p, const char *s, size_t n)
+{
+    if (!memchr(s, '*', n) && !memchr(s, '?', n))
+        return add_literal(p, s, n);
+    return glob_is_token(s, n) ? add_glob(p, s, n) : split_glob(p, s, n);
 }
 
 /* Parse a term: fold it, split it at white space into elements, and each

@@ -78,9 +78,7 @@ int asy_kwic_pattern(const char *spec, size_t len, asy_dict **out,
         asy_dict_entry(d, (size_t)bad, &e);
         asy_error_set(err, ASSAY_E_USAGE,
                       "kwic pattern: '%s' can never match: a word needs "
-                      "letters or digits, and a glob cannot span the "
-                      "punctuation words are split on (write 'oil-gas*' as "
-                      "the phrase 'oil gas*')", e.term);
+                      "letters or digits", e.term);
         return fail(d, out, ASSAY_E_USAGE);
     }
     return ASSAY_OK;

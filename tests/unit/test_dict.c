@@ -121,6 +121,18 @@ static void test_words_and_globs(void **st)
                         "[cat=c?t] [cot=c?t] [Don’t=don't] [don't=don't] "
                         "[e-mail=e-mail]");
     asy_dict_free(d);
+    /* a glob across a hyphen is split like the text: the phrase "co operat*"
+     * (it was an entry that could never match) */
+    d = load("h.csv", "c,co-operat*\nc,self-*\n");
+    asy_dict_entry_info e;
+    assert_int_equal(asy_dict_entry(d, 0, &e), ASSAY_OK);
+    assert_string_equal(e.norm, "co operat*");
+    assert_int_equal(e.kind, ASY_DICT_PHRASE);
+    assert_string_equal(matches(d, "Co-operation, co operative, cooperate; "
+                                   "self-made"),
+                        "[Co-operation=co-operat*] [co operative=co-operat*] "
+                        "[self-made=self-*]");
+    asy_dict_free(d);
 }
 
 static void test_phrases_longest_match(void **st)
