@@ -8,8 +8,8 @@ The target is chosen by metadata (-O field=outlet -O target=X: documents
 whose meta.outlet is X; every other document is the reference), or the
 whole corpus is the target against a second corpus (-O reference=PATH,
 any file or directory assay reads, counted in init so that a bad path
-fails before the target is read; it is read with the default loader
-options: the plugin API does not pass --text-field etc. to plugins).
+fails before the target is read, and read as the run reads its input:
+--text-field, --encoding etc. come through ctx.input).
 ]]
 
 -- "a (3), b (2), ..." : the most frequent values of the field.

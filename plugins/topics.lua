@@ -8,18 +8,30 @@ lower case; entries are words, globs (energ*, *ism, c?t) and phrases
 counted once. See docs/plugins.md, "topics" and "Dictionaries".
 ]]
 
--- A date's year, month and day as strings: ISO 8601 ("2024-06-03", with
--- or without a time after it), compact ("20240603"), or only "2024-06" /
--- "2024"; nil for anything else ("03/06/2024" could be March or June).
+-- A date's year, month and day, year first: "2024-06-03", "2024/6/3" or
+-- "2024.06.03" (a time may follow after "T" or a space), "20240603",
+-- "2024-06" or "2024"; month and day zero-padded, nil where absent. A
+-- date that does not start with its year ("03/06/2024": March or June?)
+-- gives nil.
 local function ymd(s)
-  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
-  if not y then y, m, d = s:match("^(%d%d%d%d)(%d%d)(%d%d)$") end
-  if not y then y, m = s:match("^(%d%d%d%d)%-(%d%d)$") end
-  if not y then y = s:match("^(%d%d%d%d)$") end
-  if m and (tonumber(m) < 1 or tonumber(m) > 12) then return nil end
-  if d and (tonumber(d) < 1 or tonumber(d) > 31) then return nil end
-  return y, m, d
+  local y, m, d, rest = s:match("^(%d%d%d%d)[-/.](%d%d?)[-/.](%d%d?)(.*)$")
+  if y and rest ~= "" and not rest:find("^[Tt ]") then y = nil end
+  if not y then y, m, d, rest = s:match("^(%d%d%d%d)(%d%d)(%d%d)(.*)$") end
+  if y and rest ~= "" and not rest:find("^[Tt]") then y = nil end
+  if not y then y, m = s:match("^(%d%d%d%d)[-/.](%d%d?)$") end
+  if not y then y = s:match("^(%d%d%d%d)%f[%D]") end
+  if not y then return nil end
+  m, d = tonumber(m), tonumber(d)
+  if (m and (m < 1 or m > 12)) or (d and (d < 1 or d > 31)) then return nil end
+  return y, m and string.format("%02d", m), d and string.format("%02d", d)
 end
+
+-- What each grouping reads, for the message about dates it could not.
+local READS = {
+  date = "a day, year first (2024-06-03, 2024/6/3, 20240603; a time after it is ignored)",
+  month = "a month, year first (2024-06, 2024/6/3, 20240603, ...)",
+  year = "a date that starts with its 4-digit year",
+}
 
 -- The group key of a document for by=date|month|year|meta:FIELD ("" when
 -- the document has no such value), and false when it has a date this
@@ -78,8 +90,10 @@ return {
                                 { format = fmt, stem = o.stem ~= "" and o.stem or nil })
     ctx.cats = ctx.dict:categories(o.level)
     ctx.lv = { level = o.level }
+    -- undated: documents whose date by= could not read, and the first such
+    -- date in byte order (an example that does not depend on -j)
     return { counts = assay.counter(), words = assay.counter(), terms = assay.counter(),
-             undated = assay.counter() }
+             undated = 0, undated_example = nil }
   end,
 
   document = function(doc, ctx, out)
@@ -87,7 +101,11 @@ return {
     if o.terms then d:add_terms(doc, st.terms, ctx.lv) end
     if o.by ~= "document" then
       local key, readable = group_key(doc, o.by)
-      if not readable then st.undated:add(tostring(doc.date)) end
+      if not readable then
+        local v = tostring(doc.date)
+        st.undated = st.undated + 1
+        if not st.undated_example or v < st.undated_example then st.undated_example = v end
+      end
       local words = d:count_into(doc, st.counts, { level = o.level, prefix = key .. "\t" })
       st.words:add(key, words)
       return
@@ -103,17 +121,19 @@ return {
     state.counts:merge(other.counts)
     state.words:merge(other.words)
     state.terms:merge(other.terms)
-    state.undated:merge(other.undated)
+    state.undated = state.undated + other.undated
+    local ex = other.undated_example
+    if ex and (not state.undated_example or ex < state.undated_example) then
+      state.undated_example = ex
+    end
   end,
 
   finish = function(ctx, out)
     local o, st = ctx.options, ctx.state
-    if st.undated:total() > 0 then
-      local example = st.undated:top(1)[1][1]
+    if st.undated > 0 then
       assay.log(string.format("%d document(s) have a date that by=%s cannot read "
-        .. "(such as '%s'; dates are read as YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY): "
-        .. "they are counted under an empty %s", st.undated:total(), o.by, example,
-        o.by == "date" and "date" or o.by))
+        .. "(such as '%s'; by=%s reads %s): they are counted under an empty %s",
+        st.undated, o.by, st.undated_example, o.by, READS[o.by], o.by))
     end
     if o.by ~= "document" then
       local dated = o.by == "date" or o.by == "month" or o.by == "year"

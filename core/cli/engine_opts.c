@@ -59,19 +59,26 @@ int cli_apply_engine_opt(struct assay_engine *e, const cli_engine_opt *o,
     return rc < 0 ? cli_fail(e) : 0;
 }
 
-/* The command-line flag of an engine setting named in a library message
- * ("... (mem_limit_mb)", "set text_field to ..."): the library speaks in
- * setting keys, the CLI user types flags. NULL when none is named. */
+/* The command-line flag of an engine setting a library message names as
+ * a word of its own ("... (mem_limit_mb)", "set invalid_utf8=replace",
+ * "set text_field to ..."): the library speaks in setting keys, the CLI
+ * user types flags. Only keys with a '_' are looked for, so that ordinary
+ * words (format, bom, trust, encoding) never are; every occurrence is
+ * tried. NULL when none is named. */
 const char *cli_flag_for(const char *text)
 {
-    for (int i = 0; i < NTABLE; i++) {
+    for (int i = 0; text && i < NTABLE; i++) {
         const char *k = table[i].key;
-        const char *at = k && text ? strstr(text, k) : NULL;
-        size_t n = k ? strlen(k) : 0;
-        if (at && (at == text || at[-1] == ' ' || at[-1] == '(') &&
-            (at[n] == '\0' || at[n] == ')' || at[n] == ' ' ||
-             at[n] == ',' || at[n] == ';'))
-            return table[i].name;
+        if (!k || !strchr(k, '_')) /* every key worth a hint has a '_' */
+            continue;
+        size_t n = strlen(k);
+        for (const char *at = strstr(text, k); at; at = strstr(at + 1, k)) {
+            int before = at == text || at[-1] == '(' || at[-1] == ' ';
+            int after = at[n] == ')' || at[n] == '=' || at[n] == ' ' ||
+                        at[n] == ',' || at[n] == ';' || at[n] == '\0';
+            if (before && after)
+                return table[i].name;
+        }
     }
     return NULL;
 }

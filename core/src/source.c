@@ -261,8 +261,12 @@ int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
         if (out->cap - out->len < 4096 && asy_buf_reserve(out, CHUNK) < 0)
             return asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading "
                                  "'%s'", s->path);
-        long long k = asy_source_read(s, out->data + out->len,
-                                      out->cap - out->len - 1, err);
+        /* with a limit, never read more than one byte past it: a file
+         * over the limit must not fill a buffer twice its size first */
+        size_t room = out->cap - out->len - 1, got = out->len - start;
+        if (max && room > max - got + 1)
+            room = max - got + 1;
+        long long k = asy_source_read(s, out->data + out->len, room, err);
         if (k < 0)
             return ASSAY_E_IO;
         if (k == 0)

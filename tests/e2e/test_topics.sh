@@ -61,8 +61,11 @@ expect_grep '^2024-06,2024-06,trade,1,250$' "$T/dates/topics.csv" "YYYYMMDD and 
 expect_grep '^2024-06,2024-06,energy,2,500$' "$T/dates/topics.csv" "both 2024-06 documents counted"
 expect_grep '^,,trade,2,666.667$' "$T/dates/topics.csv" "unreadable and missing dates under the empty key"
 expect_grep "2 document(s) have a date that by=month cannot read (such as '03/06/2024'" "$T/err" "unreadable dates reported once"
+printf '%s\n' '{"id":"f","date":"2024/6/3","text":"trade"}' '{"id":"g","date":"2024-06-031","text":"trade"}' >> "$D/dates.jsonl"
 expect_exit 0 "topics by=date keeps the day of an ISO date-time" -- assay run topics "$D/dates.jsonl" -O by=date -o "$T/dates2" -q -j 2
-expect_grep '^2024-06-03,2024-06-03,energy,2,500$' "$T/dates2/topics.csv" "by=date groups 2024-06-03T10:00:00Z with 20240603"
+expect_grep "3 document(s) have a date that by=date cannot read (such as '03/06/2024'" "$T/err" "2024-06-031 is not a day; the example is the same for -j 2"
+expect_grep '^2024-06-03,2024-06-03,trade,2,' "$T/dates2/topics.csv" "2024/6/3 reads as 2024-06-03"
+expect_grep '^2024-06-03,2024-06-03,energy,2,400$' "$T/dates2/topics.csv" "by=date groups 2024-06-03T10:00:00Z, 20240603 and 2024/6/3"
 
 # dict lint
 expect_exit 0 "bundled international dictionary lints clean" -- assay dict lint "$SRC/plugins/dictionaries/international.yml"

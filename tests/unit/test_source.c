@@ -84,6 +84,14 @@ static void test_large_reads_after_peek(void **st)
         assert_int_equal(asy_source_read(s, small, 10, &err), 0);
         free(rest);
         asy_source_close(s);
+        /* over a limit: refused having read one byte past it, no more */
+        s = open_ok(paths[k]);
+        asy_buf b = ASY_BUF_INIT;
+        assert_int_equal(asy_source_read_all(s, &b, 100000, &err), ASSAY_E_LIMIT);
+        assert_int_equal(b.len, 100001);
+        assert_memory_equal(b.data, text, b.len);
+        asy_buf_free(&b);
+        asy_source_close(s);
     }
     free(p);
     free(g);

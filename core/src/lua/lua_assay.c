@@ -193,7 +193,7 @@ static int assay_dictionary(lua_State *L)
     if (lua_type(L, 1) != LUA_TSTRING) /* (lua_tostring would convert) */
         return asy_lua_dict_new(L);
     const char *name = lua_tostring(L, 1);
-    if (strpbrk(name, "/.") || exists(name))
+    if (strpbrk(name, "/.")) /* a path; "./NAME" for a file without a dot */
         return asy_lua_dict_new(L);
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         lua_pushfstring(L, "dictionaries/%s%s", name, exts[i]); /* rel */

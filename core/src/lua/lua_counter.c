@@ -173,6 +173,7 @@ static int counter_merge(lua_State *L)
  * results raises (a box, so that the array is not copied). */
 typedef struct entries {
     asy_counter_entry *e;
+    size_t charged; /* bytes charged to the memory cap */
 } entries;
 
 static int entries_gc(lua_State *L)
@@ -180,6 +181,8 @@ static int entries_gc(lua_State *L)
     entries *b = luaL_checkudata(L, 1, ENTRIES_MT);
     free(b->e);
     b->e = NULL;
+    asy_lstate_charge(L, -(long long)b->charged);
+    b->charged = 0;
     return 0;
 }
 
@@ -191,11 +194,18 @@ static asy_counter_entry *sorted(lua_State *L, Counter *k, int by_key,
     *n = 0;
     entries *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->e = NULL;
+    b->charged = 0;
     luaL_setmetatable(L, ENTRIES_MT);
     if (asy_counter_size(k->c) == 0)
         return NULL;
     if (!(b->e = asy_counter_sorted(k->c, by_key, n)))
         nomem(L);
+    /* the array is C memory the memory cap must see (the box gives the
+     * charge back when collected) */
+    b->charged = *n * sizeof *b->e;
+    if (asy_lstate_charge(L, (long long)b->charged) < 0)
+        luaL_error(L, "not enough memory (sorting a counter of %I keys)",
+                   (lua_Integer)*n);
     return b->e;
 }
 
