@@ -66,7 +66,7 @@ end
 
 return {
   name = "topics",
-  version = "1.0",
+  version = "1.1",
   summary = "Dictionary topic tallies per document or per date/month/year/field",
   options = {
     dictionary = "international", -- bundled name (plugins/dictionaries/NAME.*) or a file

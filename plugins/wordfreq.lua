@@ -29,7 +29,7 @@ end
 
 return {
   name = "wordfreq",
-  version = "1.0",
+  version = "1.1",
   summary = "Word frequencies: occurrences and documents containing each word",
   options = {
     lower = true,      -- Unicode case folding before counting
