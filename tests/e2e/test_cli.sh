@@ -17,7 +17,7 @@ expect_exit 2 "no arguments" -- assay
 
 # ---- plugins ---------------------------------------------------------------
 expect_exit 0 "plugins lists bundled plugins" -- assay plugins
-expect_grep "^wordfreq 1.0 — Word frequencies" "$T/out" "plugins shows wordfreq and summary"
+expect_grep "^wordfreq 1.1 — Word frequencies" "$T/out" "plugins shows wordfreq and summary"
 expect_grep "output wordfreq: word,count,docs" "$T/out" "plugins shows columns"
 expect_grep "option stopwords (string) = $" "$T/out" "plugins shows options"
 expect_grep "option top (integer) = 0" "$T/out" "plugins shows typed defaults"
