@@ -568,12 +568,19 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
         if (s->rec)
             e[m++] = (asy_counter_entry){slot_key(s), s->len, *slot_count(s)};
     }
-    int depth = 0;
-    for (size_t k = m; k > 1; k >>= 1)
-        depth += 2;
-    sort_entries(e, m, by_key ? cmp_key : cmp_count, depth);
+    asy_counter_sort(e, m, by_key, -1);
     *n = m;
     return e;
+}
+
+void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
+{
+    if (depth < 0) { /* the usual bound: 2 log2 n levels of partitions */
+        depth = 0;
+        for (size_t m = n; m > 1; m >>= 1)
+            depth += 2;
+    }
+    sort_entries(e, n, by_key ? cmp_key : cmp_count, depth);
 }
 
 /* ===================================================================== */

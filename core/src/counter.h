@@ -76,6 +76,10 @@ typedef struct asy_counter_entry {
  * until the counter changes), or NULL when empty/out of memory. */
 asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
                                       size_t *n);
+/* The sort behind it, in place, for entries with distinct keys: depth < 0
+ * bounds the quicksort at 2 log2 n levels before heap sort takes over;
+ * tests pass 0 to check the heap sort alone. */
+void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
 
 /* Serialise to / read from a portable byte string (appends to out).
  * asy_counter_load adds the entries into c; returns bytes consumed or -1

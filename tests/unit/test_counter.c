@@ -321,6 +321,41 @@ static void test_sorted_orders(void **state)
     }
 }
 
+/* The heap sort that takes over from a quicksort gone too deep, alone
+ * (depth 0), and a shallow mix of both, against qsort. */
+static void test_sort_fallback(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {17, 18, 100, 5000};
+    unsigned x = 3;
+    for (size_t si = 0; si < 4; si++) {
+        size_t n = sizes[si];
+        char (*keys)[16] = malloc(n * sizeof *keys);
+        asy_counter_entry *e = malloc(n * sizeof *e), *ref = malloc(n * sizeof *ref);
+        assert_non_null(keys);
+        assert_non_null(e);
+        assert_non_null(ref);
+        for (int depth = 0; depth < 3; depth += 2) {
+            for (int by_key = 0; by_key < 2; by_key++) {
+                for (size_t i = 0; i < n; i++) {
+                    x = x * 1103515245u + 12345u;
+                    int len = snprintf(keys[i], 16, "k%zu", (i * 7919) % n);
+                    e[i] = (asy_counter_entry){keys[i], (size_t)len,
+                                               (int64_t)((x >> 16) % 7)};
+                }
+                memcpy(ref, e, n * sizeof *e);
+                qsort(ref, n, sizeof *ref, by_key ? ref_key : ref_count);
+                asy_counter_sort(e, n, by_key, depth);
+                for (size_t i = 0; i < n; i++)
+                    assert_ptr_equal(e[i].key, ref[i].key);
+            }
+        }
+        free(keys);
+        free(e);
+        free(ref);
+    }
+}
+
 /* Distinct rounds (document frequencies): a key counts once per round,
  * stamps survive the table growing, and the precomputed-hash add agrees
  * with the plain one. */
@@ -400,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_million),   cmocka_unit_test(test_distinct),
         cmocka_unit_test(test_add_batch),
         cmocka_unit_test(test_sorted_orders),
+        cmocka_unit_test(test_sort_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
