@@ -1,6 +1,6 @@
 -- dict_spec.lua — assay.dictionary from Lua: a nested Lua table, match with
--- levels, matches (spans for auditing), count_into / add_terms into
--- counters, categories, and errors for bad tables and files.
+-- levels and weights, matches (spans for auditing), count_into / add_terms
+-- into counters, categories, and errors for bad tables and files.
 local T = load(assay.read_file("spec_helper.lua"), "@spec_helper.lua")()
 
 local TEXT = "Free trade and energy security: tariffs on solar panels. " ..
@@ -28,6 +28,20 @@ local function match(d)
   local top = d:match(TEXT, { level = 1 })
   T.eq(top.economy, 5, "economy at level 1")
   T.eq(top["economy/trade"], nil, "no leaf at level 1")
+end
+
+-- a weighted CSV dictionary (fixtures/weights.csv): d:match sums weights
+-- with weighted = true, an entry without one weighing 1
+local function weighted()
+  local d = assay.dictionary(assay.data_path("fixtures/weights.csv"))
+  local text = "good good great bad awful fine"
+  local w = d:match(text, { weighted = true })
+  T.eq(w.pos, 5, "weights summed: 1.5 + 1.5 + 2")
+  T.eq(w.neg, 0, "a weight of -1 and an entry without one (1)")
+  local c = d:match(text)
+  T.eq(c.pos, 3, "counts without weighted")
+  T.eq(c.neg, 2, "negative counts are counts")
+  T.raises(function() d:match(text, { weighted = "yes" }) end, "weighted")
 end
 
 local function matches(d)
@@ -71,6 +85,7 @@ return {
     local d = table_dict()
     match(d)
     matches(d)
+    weighted()
     counters(d, doc)
     errors()
     ctx.ran = true

@@ -251,19 +251,57 @@ static int64_t *count(lua_State *L, Dict *k, int textidx, int level,
     return c;
 }
 
-/* d:match(doc_or_string [, {level=N}]) -> {category = count, ...}, words.
- * Only categories with a non-zero count appear. */
+/* Is option `weighted` true in the table at opts? */
+static int optweighted(lua_State *L, int opts)
+{
+    if (lua_isnoneornil(L, opts))
+        return 0;
+    lua_getfield(L, opts, "weighted");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+        luaL_error(L, "option 'weighted' must be a boolean");
+    int on = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return on;
+}
+
+/* d:match(doc_or_string [, {level=N, weighted=false}]) ->
+ * {category = count, ...}, words. Only categories with a non-zero count
+ * appear. With weighted = true the values are the sums of the matched
+ * entries' weights (weighted dictionaries: CSV's third column, .dicx
+ * numbers, WordStat's); an entry without a weight weighs 1. */
 static int dict_match(lua_State *L)
 {
     Dict *k = todict(L, 1);
     int level = (int)optlevel(L, 3);
+    size_t nc = asy_dict_ncategories(k->d);
+    if (!optweighted(L, 3)) {
+        int64_t words;
+        int64_t *c = count(L, k, 2, level, &words);
+        lua_newtable(L); /* ... t */
+        for (size_t i = 0; i < nc; i++) {
+            if (!c[i])
+                continue;
+            lua_pushinteger(L, (lua_Integer)c[i]);
+            lua_setfield(L, -2, asy_dict_category_path(k->d, (int)i));
+        }
+        lua_pushinteger(L, (lua_Integer)words);
+        return 2;
+    }
+    /* weighted: counts and sums in Lua-owned memory (an error frees them) */
+    size_t len;
+    const char *text = totext(L, 2, &len);
+    int64_t *c = lua_newuserdatauv(L, (nc ? nc : 1) * sizeof *c, 0);
+    double *w = lua_newuserdatauv(L, (nc ? nc : 1) * sizeof *w, 0);
+    memset(c, 0, (nc ? nc : 1) * sizeof *c);
+    memset(w, 0, (nc ? nc : 1) * sizeof *w);
     int64_t words;
-    int64_t *c = count(L, k, 2, level, &words);
-    lua_newtable(L);                            /* ... t */
-    for (size_t i = 0; i < asy_dict_ncategories(k->d); i++) {
+    if (asy_dict_count(k->d, k->s, text, len, level, c, w, &words) != 0)
+        return luaL_error(L, "not enough memory");
+    lua_newtable(L); /* ... c w t */
+    for (size_t i = 0; i < nc; i++) {
         if (!c[i])
             continue;
-        lua_pushinteger(L, (lua_Integer)c[i]);
+        lua_pushnumber(L, w[i]);
         lua_setfield(L, -2, asy_dict_category_path(k->d, (int)i));
     }
     lua_pushinteger(L, (lua_Integer)words);
