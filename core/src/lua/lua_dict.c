@@ -233,7 +233,7 @@ static lua_Integer optlevel(lua_State *L, int opts)
  * text to text instead of a new userdata each time: valid until the
  * next call). */
 static int64_t *count(lua_State *L, Dict *k, int textidx, int level,
-                      int64_t *words)
+                      double *scores, int64_t *words)
 {
     size_t len, nc = asy_dict_ncategories(k->d);
     const char *text = totext(L, textidx, &len);
@@ -246,7 +246,7 @@ static int64_t *count(lua_State *L, Dict *k, int textidx, int level,
     }
     int64_t *c = k->counts;
     memset(c, 0, (nc ? nc : 1) * sizeof *c);
-    if (asy_dict_count(k->d, k->s, text, len, level, c, NULL, words) != 0)
+    if (asy_dict_count(k->d, k->s, text, len, level, c, scores, words) != 0)
         luaL_error(L, "not enough memory");
     return c;
 }
@@ -274,34 +274,21 @@ static int dict_match(lua_State *L)
     Dict *k = todict(L, 1);
     int level = (int)optlevel(L, 3);
     size_t nc = asy_dict_ncategories(k->d);
-    if (!optweighted(L, 3)) {
-        int64_t words;
-        int64_t *c = count(L, k, 2, level, &words);
-        lua_newtable(L); /* ... t */
-        for (size_t i = 0; i < nc; i++) {
-            if (!c[i])
-                continue;
-            lua_pushinteger(L, (lua_Integer)c[i]);
-            lua_setfield(L, -2, asy_dict_category_path(k->d, (int)i));
-        }
-        lua_pushinteger(L, (lua_Integer)words);
-        return 2;
+    double *w = NULL; /* weight sums, Lua-owned: an error frees them */
+    if (optweighted(L, 3)) {
+        w = lua_newuserdatauv(L, (nc ? nc : 1) * sizeof *w, 0);
+        memset(w, 0, (nc ? nc : 1) * sizeof *w);
     }
-    /* weighted: counts and sums in Lua-owned memory (an error frees them) */
-    size_t len;
-    const char *text = totext(L, 2, &len);
-    int64_t *c = lua_newuserdatauv(L, (nc ? nc : 1) * sizeof *c, 0);
-    double *w = lua_newuserdatauv(L, (nc ? nc : 1) * sizeof *w, 0);
-    memset(c, 0, (nc ? nc : 1) * sizeof *c);
-    memset(w, 0, (nc ? nc : 1) * sizeof *w);
     int64_t words;
-    if (asy_dict_count(k->d, k->s, text, len, level, c, w, &words) != 0)
-        return luaL_error(L, "not enough memory");
-    lua_newtable(L); /* ... c w t */
+    int64_t *c = count(L, k, 2, level, w, &words);
+    lua_newtable(L); /* ... t */
     for (size_t i = 0; i < nc; i++) {
         if (!c[i])
             continue;
-        lua_pushnumber(L, w[i]);
+        if (w)
+            lua_pushnumber(L, w[i]);
+        else
+            lua_pushinteger(L, (lua_Integer)c[i]);
         lua_setfield(L, -2, asy_dict_category_path(k->d, (int)i));
     }
     lua_pushinteger(L, (lua_Integer)words);
@@ -320,7 +307,7 @@ static int dict_count_into(lua_State *L)
     int level = (int)optlevel(L, 4);
     const char *prefix = optstring(L, 4, "prefix");
     int64_t words;
-    int64_t *c = count(L, k, 2, level, &words);
+    int64_t *c = count(L, k, 2, level, NULL, &words);
     luaL_Buffer b;
     for (size_t i = 0; i < asy_dict_ncategories(k->d); i++) {
         if (!c[i])
@@ -442,7 +429,7 @@ static int dict_rows(lua_State *L)
     asy_lua_output *out = asy_lua_out_check(L, 3);
     int level = (int)optlevel(L, 4), n, nrows = 0;
     int64_t words;
-    int64_t *c = count(L, k, 2, level, &words);
+    int64_t *c = count(L, k, 2, level, NULL, &words);
     const int *cats = level_cats(L, k, level, &n);
     if (def->ncols > 64)
         return luaL_error(L, "d:rows: too many columns");
