@@ -393,26 +393,26 @@ static char *csv_put(const asy_csvout *w, char *p, const assay_value *v)
     return p;
 }
 
-static int csv_row(asy_csvout *w, const assay_value *vals)
+static int csv_row(const asy_csvout *w, const assay_value *vals, asy_buf *b)
 {
     size_t need = 1;
     for (int k = 0; k < w->ncols; k++) {
-        size_t b = csv_bound(&vals[k]);
-        if (need > SIZE_MAX / 2 - b)
+        size_t c = csv_bound(&vals[k]);
+        if (need > SIZE_MAX / 2 - c)
             return -1;
-        need += b + 1;
+        need += c + 1;
     }
-    if (asy_buf_reserve(&w->scratch, need) < 0)
+    if (asy_buf_reserve(b, need) < 0)
         return -1;
-    char *start = w->scratch.data + w->scratch.len, *p = start;
+    char *start = b->data + b->len, *p = start;
     for (int k = 0; k < w->ncols; k++) {
         if (k)
             *p++ = ',';
         p = csv_put(w, p, &vals[k]);
     }
     *p++ = '\n';
-    w->scratch.len += (size_t)(p - start);
-    w->scratch.data[w->scratch.len] = '\0';
+    b->len += (size_t)(p - start);
+    b->data[b->len] = '\0';
     return 0;
 }
 
@@ -441,14 +441,13 @@ static int tsv_text(asy_buf *out, const char *s, size_t n)
     return asy_buf_append(out, s + run, n - run);
 }
 
-static int tsv_cell(asy_csvout *w, const assay_value *v)
+static int tsv_cell(const asy_csvout *w, const assay_value *v, asy_buf *b)
 {
     if (v->type != ASSAY_STRING)
-        return asy_value_text(v, &w->scratch);
-    if (w->safe && needs_prefix(v->s, v->len) &&
-        asy_buf_putc(&w->scratch, '\'') < 0)
+        return asy_value_text(v, b);
+    if (w->safe && needs_prefix(v->s, v->len) && asy_buf_putc(b, '\'') < 0)
         return -1;
-    return tsv_text(&w->scratch, v->s, v->len);
+    return tsv_text(b, v->s, v->len);
 }
 
 /* ===================================================================== */
@@ -520,9 +519,8 @@ static int json_value(asy_buf *out, const assay_value *v)
     }
 }
 
-static int json_row(asy_csvout *w, const assay_value *vals)
+static int json_row(const asy_csvout *w, const assay_value *vals, asy_buf *b)
 {
-    asy_buf *b = &w->scratch;
     for (int k = 0; k < w->ncols; k++) {
         const char *col = w->columns[k];
         if (asy_buf_putc(b, k ? ',' : '{') < 0 ||
@@ -541,16 +539,16 @@ static int json_row(asy_csvout *w, const assay_value *vals)
  * writer and its FILE belong to one thread at a time (the engine delivers
  * rows from a single thread). stdout and stderr keep the lock, since
  * other threads may print there. */
-static int flush_scratch(asy_csvout *w)
+static int put_row(asy_csvout *w, const char *data, size_t n)
 {
-    size_t n = w->scratch.len, put;
+    size_t put;
     errno = 0;
     if (!n)
         return 0;
     if (w->fp == stdout || w->fp == stderr)
-        put = fwrite(w->scratch.data, 1, n, w->fp);
+        put = fwrite(data, 1, n, w->fp);
     else
-        put = fwrite_unlocked(w->scratch.data, 1, n, w->fp);
+        put = fwrite_unlocked(data, 1, n, w->fp);
     if (put != n) {
         if (errno == 0)
             errno = EIO;
@@ -559,29 +557,40 @@ static int flush_scratch(asy_csvout *w)
     return 0;
 }
 
-/* Format one row (CSV/TSV) of values into the scratch buffer. */
-static int sep_row(asy_csvout *w, const assay_value *vals)
+/* Format one row (CSV/TSV) of values onto b. */
+static int sep_row(const asy_csvout *w, const assay_value *vals, asy_buf *b)
 {
     if (w->fmt == ASY_FMT_CSV)
-        return csv_row(w, vals);
+        return csv_row(w, vals, b);
     for (int k = 0; k < w->ncols; k++) {
-        if (k && asy_buf_putc(&w->scratch, '\t') < 0)
+        if (k && asy_buf_putc(b, '\t') < 0)
             return -1;
-        if (tsv_cell(w, &vals[k]) < 0)
+        if (tsv_cell(w, &vals[k], b) < 0)
             return -1;
     }
-    return asy_buf_putc(&w->scratch, '\n');
+    return asy_buf_putc(b, '\n');
+}
+
+int asy_csvout_format(const asy_csvout *w, const assay_value *vals,
+                      asy_buf *out)
+{
+    return w->fmt == ASY_FMT_JSONL ? json_row(w, vals, out)
+                                   : sep_row(w, vals, out);
 }
 
 int asy_csvout_row(asy_csvout *w, const assay_value *vals)
 {
     asy_buf_clear(&w->scratch);
-    int r = w->fmt == ASY_FMT_JSONL ? json_row(w, vals) : sep_row(w, vals);
-    if (r < 0) {
+    if (asy_csvout_format(w, vals, &w->scratch) < 0) {
         errno = ENOMEM;
         return -1;
     }
-    return flush_scratch(w);
+    return put_row(w, w->scratch.data, w->scratch.len);
+}
+
+int asy_csvout_raw(asy_csvout *w, const char *row, size_t n)
+{
+    return put_row(w, row, n);
 }
 
 static int write_header(asy_csvout *w, int bom)

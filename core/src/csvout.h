@@ -36,6 +36,14 @@ int asy_csvout_open(asy_csvout *w, FILE *fp, asy_fmt fmt, int bom, int safe,
                     const char *const *columns, int ncols);
 /* Write one row of exactly w->ncols values. Returns 0 or -1 (errno set). */
 int asy_csvout_row(asy_csvout *w, const assay_value *vals);
+/* The bytes asy_csvout_row would write for vals (w->ncols values),
+ * appended to out: 0, or -1 when out of memory. Reads only the writer's
+ * settings (format, safe mode, columns), which never change once it is
+ * open, so worker threads may format rows while another thread writes. */
+int asy_csvout_format(const asy_csvout *w, const assay_value *vals,
+                      asy_buf *out);
+/* Write a row formatted by asy_csvout_format (n bytes). 0 or -1 (errno). */
+int asy_csvout_raw(asy_csvout *w, const char *row, size_t n);
 /* Free the writer's memory (does not close fp). */
 void asy_csvout_free(asy_csvout *w);
 

@@ -47,6 +47,9 @@ struct asy_job {
 typedef struct plugin_slot {
     asy_plugin_def def;
     int first_sink;       /* index of its first output in e->sinks */
+    asy_sink **sinks;     /* e->sinks + first_sink while a run writes files
+                             (its rows are then formatted by the workers),
+                             else NULL */
     assay_plugin_info info;
     const char **out_names;
     int *out_ncols;

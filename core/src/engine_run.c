@@ -262,6 +262,27 @@ static void process_job(void *ud, int worker, asy_job *job)
 /* Delivery (calling thread, corpus order)                               */
 /* ===================================================================== */
 
+/* asy_rowbuf.format for a plugin whose outputs are files: the row in its
+ * output's format, on the worker thread (the writer's settings are fixed
+ * once the run has opened it). */
+static int format_row(void *ud, int output, const assay_value *vals, int n,
+                      asy_buf *out)
+{
+    const plugin_slot *ps = ud;
+    if (!ps->sinks || output < 0 || output >= ps->def.noutputs ||
+        n != ps->def.outputs[output].ncols)
+        return 0; /* typed, and checked again at delivery */
+    return asy_csvout_format(asy_sink_writer(ps->sinks[output]), vals, out) < 0
+               ? -1 : 1;
+}
+
+/* Rows of plugin p go formatted to its files when it has them. */
+static void bind_rows(assay_engine *e, asy_rowbuf *rows, int p)
+{
+    rows->format = e->plugins[p].sinks ? format_row : NULL;
+    rows->format_ud = &e->plugins[p];
+}
+
 static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
                         const char *doc_id)
 {
@@ -278,6 +299,15 @@ static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
         e->stats.rows_written++;
         if (ps->first_sink + out < e->out_nrows)
             e->out_rows[ps->first_sink + out]++;
+        asy_error err;
+        if (it.raw) { /* formatted by the worker (format_row) */
+            if (asy_sink_write_raw(e->sinks[ps->first_sink + out], it.raw,
+                                   it.rawlen, &err) < 0) {
+                set_fatal(e, &err);
+                return -1;
+            }
+            continue;
+        }
         if (e->row_fn) {
             assay_row row = {ps->def.name, od->name, doc_id, od->ncols,
                              (const char *const *)od->columns, e->vals};
@@ -287,7 +317,6 @@ static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
             }
             continue;
         }
-        asy_error err;
         if (asy_sink_write(e->sinks[ps->first_sink + out], e->vals, &err) < 0) {
             set_fatal(e, &err);
             return -1;
@@ -454,6 +483,7 @@ static int open_sinks(assay_engine *e)
             if (rc < 0)
                 return rc;
         }
+        e->plugins[p].sinks = e->sinks + e->plugins[p].first_sink;
     }
     return ASSAY_OK;
 }
@@ -532,6 +562,8 @@ static int push_doc(assay_engine *e, asy_doc *doc)
     }
     job->kind = JOB_DOC;
     job->nrows = e->nplugins;
+    for (int p = 0; p < e->nplugins; p++)
+        bind_rows(e, &job->rows[p], p);
     job->doc = doc;
     doc->seq = e->seq++;
     asy_pool_push(e->pool, job, 1);
@@ -708,6 +740,7 @@ static int run_finish(assay_engine *e)
         if (!e->plugins[p].def.has_finish)
             continue;
         asy_rowbuf_clear(&rows);
+        bind_rows(e, &rows, p);
         f.plugin = p;
         rc = asy_rt_finish(e->rts[0], p, &rows, &e->err);
         if (rc == ASSAY_OK && deliver_rows(e, &rows, p, NULL) < 0)
@@ -740,6 +773,8 @@ static void close_run(assay_engine *e, int commit)
     }
     free(e->sinks);
     e->sinks = NULL;
+    for (int p = 0; p < e->nplugins; p++)
+        e->plugins[p].sinks = NULL;
     /* The errors file is kept even when the run failed: it explains why. */
     if (e->errors_sink && asy_sink_commit(e->errors_sink, &err) < 0)
         set_fatal(e, &err);

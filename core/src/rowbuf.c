@@ -4,7 +4,9 @@
  * Layout per row: i32 output, u32 n, then n cells. A cell is a u8 type,
  * followed by an 8-byte payload (int64 for integers and booleans, double
  * for numbers), nothing for nil, or a u64 length + bytes + NUL for strings.
- * Nothing is aligned, so every multi-byte field goes through memcpy.
+ * Nothing is aligned, so every multi-byte field goes through memcpy. A
+ * formatted row (asy_rowbuf.format) is i32 output, u32 RAW, u64 length,
+ * then its bytes.
  */
 #include <stdint.h>
 #include <string.h>
@@ -60,11 +62,54 @@ static char *put_cell(char *p, const assay_value *v)
     }
 }
 
+#define RAW UINT32_MAX /* the cell count of a formatted row */
+
+/* The row once it is stored: spill when the buffer is full enough. */
+static int stored(asy_rowbuf *rb)
+{
+    rb->nrows++;
+    if (rb->spill && rb->buf.len >= rb->spill_at) {
+        if (rb->spill(rb->spill_ud, rb) < 0)
+            return -1;
+        asy_rowbuf_clear(rb);
+    }
+    return 0;
+}
+
+/* Store the row formatted, if rb->format takes it: 1, 0 (store it
+ * typed) or -1. */
+static int add_formatted(asy_rowbuf *rb, int output, const assay_value *vals,
+                         int n)
+{
+    size_t mark = rb->buf.len;
+    if (asy_buf_reserve(&rb->buf, 16) < 0)
+        return -1;
+    rb->buf.len += 16;
+    int r = rb->format(rb->format_ud, output, vals, n, &rb->buf);
+    if (r <= 0) {
+        rb->buf.len = mark;
+        rb->buf.data[mark] = '\0';
+        return r;
+    }
+    int32_t out = output;
+    uint32_t cnt = RAW;
+    uint64_t len = rb->buf.len - mark - 16;
+    char *p = put(rb->buf.data + mark, &out, 4);
+    p = put(p, &cnt, 4);
+    put(p, &len, 8);
+    return stored(rb) < 0 ? -1 : 1;
+}
+
 int asy_rowbuf_add(asy_rowbuf *rb, int output, const assay_value *vals,
                    int n)
 {
     if (n < 0 || (n > 0 && !vals))
         return -1;
+    if (rb->format) {
+        int r = add_formatted(rb, output, vals, n);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
     size_t need = 8;
     for (int k = 0; k < n; k++) {
         size_t c = cell_size(&vals[k]);
@@ -83,13 +128,7 @@ int asy_rowbuf_add(asy_rowbuf *rb, int output, const assay_value *vals,
         p = put_cell(p, &vals[k]);
     rb->buf.len += need;
     rb->buf.data[rb->buf.len] = '\0';
-    rb->nrows++;
-    if (rb->spill && rb->buf.len >= rb->spill_at) {
-        if (rb->spill(rb->spill_ud, rb) < 0)
-            return -1;
-        asy_rowbuf_clear(rb);
-    }
-    return 0;
+    return stored(rb);
 }
 
 void asy_rowbuf_clear(asy_rowbuf *rb)
@@ -108,6 +147,8 @@ void asy_rowbuf_iter_init(asy_rowbuf_iter *it, const asy_rowbuf *rb)
 {
     it->p = rb->buf.data;
     it->end = rb->buf.data ? rb->buf.data + rb->buf.len : NULL;
+    it->raw = NULL;
+    it->rawlen = 0;
 }
 
 /* Copy n bytes out of the iterator; 0 if the buffer is too short (which
@@ -155,9 +196,23 @@ int asy_rowbuf_next(asy_rowbuf_iter *it, int *output, assay_value *vals,
     uint32_t cnt;
     if (!it->p || it->p >= it->end)
         return 0;
+    it->raw = NULL;
     if (!take(it, &out, 4) || !take(it, &cnt, 4)) {
         it->p = it->end;
         return 0;
+    }
+    if (cnt == RAW) {
+        uint64_t len;
+        if (!take(it, &len, 8) || len > (uint64_t)(it->end - it->p)) {
+            it->p = it->end;
+            return 0;
+        }
+        it->raw = it->p;
+        it->rawlen = (size_t)len;
+        it->p += len;
+        *output = out;
+        *n = 0;
+        return 1;
     }
     int kept = 0;
     for (uint32_t k = 0; k < cnt; k++) {

@@ -22,9 +22,17 @@ typedef struct asy_rowbuf {
     int (*spill)(void *ud, const struct asy_rowbuf *rb);
     void *spill_ud;
     size_t spill_at;
+    /* Optional (rows bound for output files): format may append a row's
+     * final bytes to out and return 1, and the row is then kept as those
+     * bytes (a "formatted" row) instead of typed cells, so that a worker
+     * thread formats its own rows and the writing thread only copies
+     * them out. 0: keep the row typed; -1: out of memory. */
+    int (*format)(void *ud, int output, const assay_value *vals, int n,
+                  asy_buf *out);
+    void *format_ud;
 } asy_rowbuf;
 
-#define ASY_ROWBUF_INIT {ASY_BUF_INIT, 0, NULL, NULL, 0}
+#define ASY_ROWBUF_INIT {ASY_BUF_INIT, 0, NULL, NULL, 0, NULL, NULL}
 
 /* Append a row for plugin-local output `output` (copies strings).
  * Returns 0, or -1 when out of memory or when spill failed. */
@@ -35,11 +43,14 @@ void asy_rowbuf_free(asy_rowbuf *rb);
 
 typedef struct asy_rowbuf_iter {
     const char *p, *end;
+    const char *raw; /* after next(): a formatted row's bytes, else NULL */
+    size_t rawlen;
 } asy_rowbuf_iter;
 
 void asy_rowbuf_iter_init(asy_rowbuf_iter *it, const asy_rowbuf *rb);
 /* Next row: 1 and fills *output, vals[0..*n) (strings point into the
- * buffer; n is capped at maxvals), 0 at the end. */
+ * buffer; n is capped at maxvals), 0 at the end. A formatted row sets
+ * it->raw and it->rawlen instead, with *n = 0. */
 int asy_rowbuf_next(asy_rowbuf_iter *it, int *output, assay_value *vals,
                     int maxvals, int *n);
 

@@ -327,6 +327,19 @@ int asy_sink_write(asy_sink *s, const assay_value *vals, asy_error *err)
     return ASSAY_OK;
 }
 
+int asy_sink_write_raw(asy_sink *s, const char *row, size_t n, asy_error *err)
+{
+    if (asy_csvout_raw(&s->w, row, n) < 0)
+        return io_error(err, s->final, errno ? errno : EIO, "write");
+    s->rows++;
+    return ASSAY_OK;
+}
+
+const asy_csvout *asy_sink_writer(const asy_sink *s)
+{
+    return &s->w;
+}
+
 /* fflush + fsync + fclose (fclose only when the FILE is ours); returns 0
  * or an errno value. */
 static int close_fp(asy_sink *s)

@@ -19,21 +19,45 @@
 #define B(x) {.type = ASSAY_BOOLEAN, .i = (x)}
 #define NIL {.type = ASSAY_NIL}
 
-/* Output of header + rows (each of ncols values), as a malloc'd string. */
-static char *render(asy_fmt fmt, int bom, int safe, const char *const *cols,
-                    int ncols, const assay_value *rows, int nrows)
+/* Output of header + rows (each of ncols values), as a malloc'd string;
+ * raw: rows formatted apart (asy_csvout_format) and written as bytes
+ * (asy_csvout_raw), as worker threads do. */
+static char *render_as(int raw, asy_fmt fmt, int bom, int safe,
+                       const char *const *cols, int ncols,
+                       const assay_value *rows, int nrows)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
     assert_non_null(fp);
     asy_csvout w;
+    asy_buf b = ASY_BUF_INIT;
     assert_int_equal(asy_csvout_open(&w, fp, fmt, bom, safe, cols, ncols), 0);
-    for (int r = 0; r < nrows; r++)
-        assert_int_equal(asy_csvout_row(&w, rows + (size_t)r * ncols), 0);
+    for (int r = 0; r < nrows; r++) {
+        const assay_value *row = rows + (size_t)r * ncols;
+        if (!raw) {
+            assert_int_equal(asy_csvout_row(&w, row), 0);
+            continue;
+        }
+        asy_buf_clear(&b);
+        assert_int_equal(asy_csvout_format(&w, row, &b), 0);
+        assert_int_equal(asy_csvout_raw(&w, b.data, b.len), 0);
+    }
+    asy_buf_free(&b);
     asy_csvout_free(&w);
     assert_int_equal(fclose(fp), 0);
     return buf;
+}
+
+/* render_as both ways, which must agree byte for byte. */
+static char *render(asy_fmt fmt, int bom, int safe, const char *const *cols,
+                    int ncols, const assay_value *rows, int nrows)
+{
+    char *a = render_as(0, fmt, bom, safe, cols, ncols, rows, nrows);
+    char *b = render_as(1, fmt, bom, safe, cols, ncols, rows, nrows);
+    assert_string_equal(a, b);
+    free(b);
+    return a;
 }
 
 /* One cell, no header noise: the single-column output minus "h\n". */

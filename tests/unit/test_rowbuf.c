@@ -1,6 +1,7 @@
 /*
  * test_rowbuf.c — packing rows into one buffer and replaying them: every
- * value type, strings with NULs, capping at maxvals, clear and reuse.
+ * value type, strings with NULs, capping at maxvals, clear and reuse;
+ * rows kept formatted (asy_rowbuf.format) among typed ones, and spilled.
  */
 #include <math.h>
 #include <stdio.h>
@@ -120,12 +121,120 @@ static void test_many(void **state)
     asy_rowbuf_free(&rb);
 }
 
+/* A format callback: outputs 0 and 2 as "k=v" text, output 1 typed,
+ * output 9 out of memory. */
+static int fmt_kv(void *ud, int output, const assay_value *vals, int n,
+                  asy_buf *out)
+{
+    int *calls = ud;
+    (*calls)++;
+    if (output == 9)
+        return -1;
+    if (output == 1)
+        return 0;
+    for (int k = 0; k < n; k++)
+        if (asy_buf_printf(out, "%s%d=%lld", k ? "," : "", k,
+                           (long long)vals[k].i) < 0)
+            return -1;
+    return asy_buf_putc(out, '\n') < 0 ? -1 : 1;
+}
+
+static void test_formatted(void **state)
+{
+    (void)state;
+    int calls = 0;
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    rb.format = fmt_kv;
+    rb.format_ud = &calls;
+    assay_value v2[2] = {{.type = ASSAY_INTEGER, .i = 5},
+                         {.type = ASSAY_INTEGER, .i = -7}};
+    assert_int_equal(asy_rowbuf_add(&rb, 0, v2, 2), 0);
+    assert_int_equal(asy_rowbuf_add(&rb, 1, v2, 2), 0); /* kept typed */
+    assert_int_equal(asy_rowbuf_add(&rb, 2, v2, 1), 0);
+    size_t len = rb.buf.len;
+    assert_int_equal(asy_rowbuf_add(&rb, 9, v2, 2), -1);
+    assert_int_equal(rb.buf.len, len); /* the failed row left nothing */
+    assert_int_equal(rb.nrows, 3);
+    assert_int_equal(calls, 4);
+
+    asy_rowbuf_iter it;
+    assay_value v[4];
+    int out, n;
+    asy_rowbuf_iter_init(&it, &rb);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 4, &n), 1);
+    assert_int_equal(out, 0);
+    assert_int_equal(n, 0);
+    assert_non_null(it.raw);
+    assert_int_equal(it.rawlen, 9);
+    assert_memory_equal(it.raw, "0=5,1=-7\n", 9);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 4, &n), 1);
+    assert_null(it.raw);
+    assert_int_equal(out, 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[1].i, -7);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 4, &n), 1);
+    assert_int_equal(out, 2);
+    assert_int_equal(it.rawlen, 4);
+    assert_memory_equal(it.raw, "0=5\n", 4);
+    assert_int_equal(asy_rowbuf_next(&it, &out, v, 4, &n), 0);
+    asy_rowbuf_free(&rb);
+}
+
+/* Spilling hands over formatted rows intact, every row exactly once. */
+typedef struct spilled {
+    asy_buf text;
+    int rows;
+} spilled;
+
+static int take_spill(void *ud, const asy_rowbuf *rb)
+{
+    spilled *sp = ud;
+    asy_rowbuf_iter it;
+    assay_value v[2];
+    int out, n;
+    asy_rowbuf_iter_init(&it, rb);
+    while (asy_rowbuf_next(&it, &out, v, 2, &n)) {
+        assert_non_null(it.raw);
+        assert_int_equal(asy_buf_append(&sp->text, it.raw, it.rawlen), 0);
+        sp->rows++;
+    }
+    return 0;
+}
+
+static void test_formatted_spill(void **state)
+{
+    (void)state;
+    int calls = 0;
+    spilled sp = {ASY_BUF_INIT, 0};
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    rb.format = fmt_kv;
+    rb.format_ud = &calls;
+    rb.spill = take_spill;
+    rb.spill_ud = &sp;
+    rb.spill_at = 100;
+    asy_buf want = ASY_BUF_INIT;
+    for (int k = 0; k < 1000; k++) {
+        assay_value v = {.type = ASSAY_INTEGER, .i = k};
+        assert_int_equal(asy_rowbuf_add(&rb, 0, &v, 1), 0);
+        assert_int_equal(asy_buf_printf(&want, "0=%d\n", k), 0);
+    }
+    assert_int_equal(take_spill(&sp, &rb), 0); /* what is left */
+    assert_int_equal(sp.rows, 1000);
+    assert_int_equal(sp.text.len, want.len);
+    assert_memory_equal(sp.text.data, want.data, want.len);
+    asy_buf_free(&sp.text);
+    asy_buf_free(&want);
+    asy_rowbuf_free(&rb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_formatted),
+        cmocka_unit_test(test_formatted_spill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
