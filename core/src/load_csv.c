@@ -436,7 +436,20 @@ static int set_id(asy_doc *d)
     return d->text ? 0 : -1;
 }
 
-static int fill_doc(csv_state *s, asy_doc *d, const record *r,
+/* The text field, handed over to the document (no copy when it is
+ * clean UTF-8); the record no longer owns it. */
+static int take_text_field(csv_state *s, asy_doc *d, record *r, size_t i,
+                           const char *where, asy_error *err)
+{
+    char prefix[700];
+    snprintf(prefix, sizeof prefix, "%s, field '%s'", where, s->head[i]);
+    char *f = r->f[i];
+    r->f[i] = NULL;
+    return asy_load_text_owned(d, f, r->len[i], s->b.o, s->b.rep, 0, prefix,
+                               err);
+}
+
+static int fill_doc(csv_state *s, asy_doc *d, record *r,
                     const char *where, asy_error *err)
 {
     int rc = 1;
@@ -456,11 +469,11 @@ static int fill_doc(csv_state *s, asy_doc *d, const record *r,
             rc = nomem(err);
     }
     if (rc > 0)
-        rc = load_field(s, d, r, (size_t)s->text_col, where, err);
+        rc = take_text_field(s, d, r, (size_t)s->text_col, where, err);
     return rc;
 }
 
-static int make_doc(csv_state *s, const record *r, asy_doc **out,
+static int make_doc(csv_state *s, record *r, asy_doc **out,
                     asy_error *err)
 {
     char where[96], id[1200];
