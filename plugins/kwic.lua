@@ -7,13 +7,11 @@ match text by the same rules (docs/plugins.md, "Entries and matching");
 matching and contexts run in C (assay.kwic).
 ]]
 
--- Dictionary file extensions: a pattern that is a dictionary file name
--- would silently match nothing.
-local EXTS = { ".yml", ".yaml", ".csv", ".tsv", ".dic", ".dicx", ".lc3", ".lcd", ".cat" }
-
+-- A pattern that is a dictionary file name (assay.dictionary_extensions:
+-- .yml, .csv, .dic, ...) would silently match nothing.
 local function looks_like_file(pattern)
   if pattern:find("[|,%s]") then return false end
-  for _, ext in ipairs(EXTS) do
+  for _, ext in ipairs(assay.dictionary_extensions) do
     if pattern:sub(-#ext):lower() == ext then return true end
   end
   return false

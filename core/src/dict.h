@@ -66,6 +66,17 @@ int asy_dict_compile(asy_dict *d, asy_error *err);
 
 /* ---- loading ------------------------------------------------------------ */
 
+/* The dictionary file extensions, each with the format it implies, in the
+ * order a bundled dictionary's name is looked up (NAME.yml first; ".txt",
+ * read as LIWC, is never looked up: bundled = 0). Ends with {NULL, ...}.
+ * The one list behind format guessing, assay.dictionary(NAME) and
+ * assay.dictionary_extensions. */
+typedef struct asy_dict_ext {
+    const char *ext, *format;
+    int bundled;
+} asy_dict_ext;
+extern const asy_dict_ext asy_dict_exts[];
+
 /* Load a dictionary file; `format` is NULL (by extension: .csv .tsv .dic
  * .dicx .yml .yaml .lc3 .lcd .cat .txt) or one of "csv", "tsv", "liwc",
  * "dicx", "yaml", "lexicoder", "wordstat". Errors name the file and line.

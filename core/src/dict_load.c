@@ -174,20 +174,19 @@ int asy_dict_load_csv(asy_dict *d, const char *name, const char *data,
 
 /* ===== dispatch ============================================================== */
 
-static const struct {
-    const char *ext, *format;
-} by_ext[] = {{".csv", "csv"},      {".tsv", "tsv"},       {".dic", "liwc"},
-              {".dicx", "dicx"},    {".yml", "yaml"},      {".yaml", "yaml"},
-              {".lc3", "lexicoder"}, {".lcd", "lexicoder"}, {".cat", "wordstat"},
-              {".txt", "liwc"}};
+const asy_dict_ext asy_dict_exts[] = {
+    {".yml", "yaml", 1},      {".yaml", "yaml", 1}, {".csv", "csv", 1},
+    {".tsv", "tsv", 1},       {".dic", "liwc", 1},  {".dicx", "dicx", 1},
+    {".lc3", "lexicoder", 1}, {".lcd", "lexicoder", 1},
+    {".cat", "wordstat", 1},  {".txt", "liwc", 0},  {NULL, NULL, 0}};
 
 static const char *guess(const char *name)
 {
     size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof by_ext / sizeof *by_ext; i++) {
-        size_t e = strlen(by_ext[i].ext);
-        if (n > e && !strcasecmp(name + n - e, by_ext[i].ext))
-            return by_ext[i].format;
+    for (const asy_dict_ext *x = asy_dict_exts; x->ext; x++) {
+        size_t e = strlen(x->ext);
+        if (n > e && !strcasecmp(name + n - e, x->ext))
+            return x->format;
     }
     return NULL;
 }

@@ -4,6 +4,7 @@
  * files (messages name file and line), and the matcher: words, globs,
  * phrases, the longest-match overlap rule, counting at hierarchy levels.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,6 +321,36 @@ static void test_unknown_format(void **st)
     asy_error err;
     assert_null(asy_dict_load("/nonexistent/x.csv", NULL, &err));
     assert_int_equal(err.code, ASSAY_E_IO);
+}
+
+/* Every listed extension names a format the loader knows, in either case;
+ * bundled names are looked up YAML first. */
+static void test_extensions(void **st)
+{
+    (void)st;
+    assert_string_equal(asy_dict_exts[0].ext, ".yml");
+    int n = 0, bundled = 0;
+    for (const asy_dict_ext *x = asy_dict_exts; x->ext; x++, n++) {
+        char name[32], upper[32];
+        snprintf(name, sizeof name, "d%s", x->ext);
+        for (size_t i = 0; i <= strlen(name); i++)
+            upper[i] = (char)toupper((unsigned char)name[i]);
+        for (int k = 0; k < 2; k++) {
+            asy_error err;
+            asy_dict *d = asy_dict_load_mem(k ? upper : name, NULL, "", 0, &err);
+            if (d) { /* an empty file may load as an empty dictionary */
+                asy_dict_free(d);
+                continue;
+            }
+            char buf[2048];
+            const char *msg = asy_error_format(&err, buf, sizeof buf);
+            assert_null(strstr(msg, "cannot tell the dictionary format"));
+            assert_null(strstr(msg, "unknown dictionary format"));
+        }
+        bundled += x->bundled;
+    }
+    assert_int_equal(n, 10);
+    assert_int_equal(bundled, 9); /* all but .txt */
 }
 
 /* ===== stemming ============================================================ */
@@ -685,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_lexicoder),
         cmocka_unit_test(test_wordstat),
         cmocka_unit_test(test_unknown_format),
+        cmocka_unit_test(test_extensions),
         cmocka_unit_test(test_stem),
         cmocka_unit_test(test_lint),
         cmocka_unit_test(test_fast_path_differential),

@@ -13,6 +13,7 @@
 
 #include "lua_toolkit.h"
 #include "lua_quotes.h"
+#include "../dict.h"
 #include "lua_dict.h"
 #include "lua_types.h"
 
@@ -187,16 +188,15 @@ static int assay_read_lines(lua_State *L)
  * a data file; everything else is asy_lua_dict_new's. */
 static int assay_dictionary(lua_State *L)
 {
-    static const char *const exts[] = {".yml", ".yaml", ".csv", ".tsv",
-                                       ".dic", ".dicx", ".lc3", ".lcd",
-                                       ".cat"};
     if (lua_type(L, 1) != LUA_TSTRING) /* (lua_tostring would convert) */
         return asy_lua_dict_new(L);
     const char *name = lua_tostring(L, 1);
     if (strpbrk(name, "/.")) /* a path; "./NAME" for a file without a dot */
         return asy_lua_dict_new(L);
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-        lua_pushfstring(L, "dictionaries/%s%s", name, exts[i]); /* rel */
+    for (const asy_dict_ext *x = asy_dict_exts; x->ext; x++) {
+        if (!x->bundled)
+            continue;
+        lua_pushfstring(L, "dictionaries/%s%s", name, x->ext); /* rel */
         if (resolve(L, lua_tostring(L, -1))) {                   /* rel path */
             lua_replace(L, 1);
             lua_pop(L, 1);
@@ -237,6 +237,14 @@ void asy_lua_assay_open(lua_State *L)
     lua_setfield(L, -2, "version");
     lua_pushstring(L, LUA_RELEASE);
     lua_setfield(L, -2, "lua_version");
+    lua_newtable(L); /* the extensions assay.dictionary(NAME) looks for */
+    lua_Integer nx = 0;
+    for (const asy_dict_ext *x = asy_dict_exts; x->ext; x++)
+        if (x->bundled) {
+            lua_pushstring(L, x->ext);
+            lua_rawseti(L, -2, ++nx);
+        }
+    lua_setfield(L, -2, "dictionary_extensions");
     load_prelude(L); /* M prelude */
     lua_pushvalue(L, -2);
     lua_call(L, 1, 0);
