@@ -4,7 +4,10 @@
  * bit masks (SSE2, or AVX-512BW when the CPU has it, chosen at run time)
  * and falls back on the per-character rules of wordbreak.c (asy_wb_next)
  * wherever a window cannot decide. Both give the same segments; the tests
- * check every level against the Unicode test file and each other.
+ * check every level against the Unicode test file and each other. The
+ * word-like kinds (what counting asks for) take the shortest path: all
+ * the ends and kinds of a window from a few mask operations, and the
+ * iterator's rule context set once per run of windows.
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -144,42 +147,66 @@ static inline void classify_sse2(const unsigned char *s, bmask *m)
 #if HAVE_AVX512
 /* The same masks with AVX-512BW: one 64-byte register, comparisons
  * straight into 64-bit masks (a quarter of the SSE2 instructions). */
-#define AVX512 __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+#define AVX512 __attribute__((target("avx512f,avx512bw,popcnt,bmi,bmi2")))
 
-AVX512 static inline uint64_t in512(__m512i v, unsigned char lo,
-                                    unsigned char hi)
+/* The byte constants as whole registers in memory: a comparison then
+ * reads its constant with a load (which runs beside it), where building
+ * it from a general register would take the vector port that every
+ * comparison needs. Each row repeats one byte. */
+enum { K_20, K_A, K_Z25, K_0, K_D9, K_US, K_SP, K_TAB, K_D4, K_CR, K_LF,
+       K_DOT, K_APO, K_COLON, K_COMMA, K_SEMI, K_E2, K_80, K_98, K_99,
+       K_93, K_D2, K_9C, K_9D, K_A6, K_C2, K_A0, K_N };
+#define ROW(c) {[0 ... 63] = (c)}
+static const unsigned char k512[K_N][64] __attribute__((aligned(64))) = {
+    ROW(0x20), ROW('a'), ROW(25), ROW('0'), ROW(9), ROW('_'), ROW(' '),
+    ROW('\t'), ROW('\r' - '\t'), ROW('\r'), ROW('\n'), ROW('.'),
+    ROW('\''), ROW(':'), ROW(','), ROW(';'), ROW(0xE2), ROW(0x80),
+    ROW(0x98), ROW(0x99), ROW(0x93), ROW(0x95 - 0x93), ROW(0x9C),
+    ROW(0x9D), ROW(0xA6), ROW(0xC2), ROW(0xA0)};
+#undef ROW
+
+typedef const unsigned char (*krow)[64];
+
+AVX512 static inline __m512i kv(krow k, int i)
 {
-    return _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8((char)lo))
-           & _mm512_cmple_epu8_mask(v, _mm512_set1_epi8((char)hi));
+    return _mm512_load_si512((const void *)k[i]);
 }
 
-AVX512 static inline uint64_t eq512(__m512i v, unsigned char c)
+/* Bytes in [lo, lo + span]: one unsigned comparison after a subtraction. */
+AVX512 static inline uint64_t in512(krow k, __m512i v, int lo, int span)
 {
-    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)c));
+    return _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, kv(k, lo)), kv(k, span));
 }
 
-AVX512 static inline void classify_avx512(const unsigned char *s, bmask *m)
+AVX512 static inline uint64_t eq512(krow k, __m512i v, int c)
 {
+    return _mm512_cmpeq_epi8_mask(v, kv(k, c));
+}
+
+AVX512 static ALWAYS void classify_avx512(const unsigned char *s, bmask *m)
+{
+    krow k = k512;
+    __asm__("" : "+r"(k)); /* hide the values: load them, do not build them */
     __m512i v = _mm512_loadu_si512((const void *)s);
-    uint64_t both = eq512(v, '.') | eq512(v, '\'');
-    m->let = in512(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), 'a', 'z');
-    m->dig = in512(v, '0', '9');
-    m->aln = m->let | m->dig | eq512(v, '_');
-    m->sp = eq512(v, ' ');
-    m->ws = m->sp | in512(v, '\t', '\r');
-    m->cr = eq512(v, '\r');
-    m->lf = eq512(v, '\n');
-    m->midl = both | eq512(v, ':');
-    m->midn = both | eq512(v, ',') | eq512(v, ';');
+    uint64_t both = eq512(k, v, K_DOT) | eq512(k, v, K_APO);
+    m->let = in512(k, _mm512_or_si512(v, kv(k, K_20)), K_A, K_Z25);
+    m->dig = in512(k, v, K_0, K_D9);
+    m->aln = m->let | m->dig | eq512(k, v, K_US);
+    m->sp = eq512(k, v, K_SP);
+    m->ws = m->sp | in512(k, v, K_TAB, K_D4);
+    m->cr = eq512(k, v, K_CR);
+    m->lf = eq512(k, v, K_LF);
+    m->midl = both | eq512(k, v, K_COLON);
+    m->midn = both | eq512(k, v, K_COMMA) | eq512(k, v, K_SEMI);
     m->quo = m->cont = m->unk = 0;
     uint64_t hi = _mm512_movepi8_mask(v);
     if (!hi)
         return;
-    uint64_t lead3 = eq512(v, 0xE2) & eq512(v, 0x80) >> 1;
-    uint64_t q = lead3 & (eq512(v, 0x98) | eq512(v, 0x99)) >> 2;
-    uint64_t o = lead3 & (in512(v, 0x93, 0x95) | eq512(v, 0x9C)
-                          | eq512(v, 0x9D) | eq512(v, 0xA6)) >> 2;
-    uint64_t nb = eq512(v, 0xC2) & eq512(v, 0xA0) >> 1;
+    uint64_t lead3 = eq512(k, v, K_E2) & eq512(k, v, K_80) >> 1;
+    uint64_t q = lead3 & (eq512(k, v, K_98) | eq512(k, v, K_99)) >> 2;
+    uint64_t o = lead3 & (in512(k, v, K_93, K_D2) | eq512(k, v, K_9C)
+                          | eq512(k, v, K_9D) | eq512(k, v, K_A6)) >> 2;
+    uint64_t nb = eq512(k, v, K_C2) & eq512(k, v, K_A0) >> 1;
     uint64_t three = q | o;
     m->quo = q;
     m->cont = three << 1 | three << 2 | nb << 1;
@@ -211,6 +238,21 @@ static ALWAYS unsigned cp_at(const bmask *m, unsigned j)
     return m->cont ? j - (unsigned)__builtin_popcountll(
                              m->cont & ((1ull << j) - 1))
                    : j;
+}
+
+/* Store one segment. The offsets pass through an empty asm so that each
+ * is a plain 8-byte store: left alone, GCC packs start and end into a
+ * vector register first (several shuffles on the port the window's
+ * comparisons need) to save one store. */
+static ALWAYS void put(asy_wb_seg *o, size_t start, size_t end, size_t cstart,
+                       size_t cend, unsigned kind, int cp)
+{
+    __asm__("" : "+r"(start), "+r"(end));
+    if (cp)
+        __asm__("" : "+r"(cstart), "+r"(cend));
+    else
+        cstart = cend = 0;
+    *o = (asy_wb_seg){start, end, cstart, cend, (asy_wb_kind)kind};
 }
 
 /* Kind of a single-character segment (or a space run, CR LF), by its
@@ -275,10 +317,9 @@ static ALWAYS void block_advance(asy_wb_iter *it, const bmask *m, unsigned j)
 
 /* block() for masks that leave out the commonest segments: only the
  * segment starts in `pick` are visited, each with its end read off the
- * next boundary bit. Words and numbers start with a letter, digit or '_'
- * (pick = aln: about a third of the segments of news text); every
- * segment but a space starts with a byte that is not white space (pick =
- * ~ws: about half of them). */
+ * next boundary bit. Every segment but a space starts with a byte that is
+ * not white space (pick = ~ws: about half of them in news text). The
+ * word-like kinds have a loop of their own (block_words). */
 static ALWAYS size_t block_sparse(asy_wb_iter *it, const bmask *m,
                                   uint64_t b, uint64_t pick,
                                   asy_wb_seg *out, size_t room, int cp)
@@ -292,15 +333,121 @@ static ALWAYS size_t block_sparse(asy_wb_iter *it, const bmask *m,
         unsigned a = (unsigned)__builtin_ctzll(ws); /* a < last <= 62 */
         unsigned e = (unsigned)__builtin_ctzll(b & ~((2ull << a) - 1));
         unsigned kind = block_kind(m, s, a, e);
-        out[k] = (asy_wb_seg){base + a, base + e,
-                              cp ? cbase + cp_at(m, a) : 0,
-                              cp ? cbase + cp_at(m, e) : 0,
-                              (asy_wb_kind)kind};
+        put(&out[k], base + a, base + e, cbase + cp_at(m, a),
+            cbase + cp_at(m, e), kind, cp);
         k += (want >> kind) & 1;
         ws &= ws - 1;
     }
     /* Resume at the first segment not yet looked at. */
     block_advance(it, m, ws ? (unsigned)__builtin_ctzll(ws) : last);
+    return k;
+}
+
+/* The segments of a window for the word-like kinds, found for the whole
+ * window at once rather than one by one: they start at the boundaries on
+ * a letter, digit or '_' (bits *starts, below the last boundary, whose
+ * segment may run on past the window). Each segment [s, e) has its bytes
+ * s+1 .. e-1 off the boundaries, so adding bit s+1 to the non-boundary
+ * bits carries into bit e: one addition gives every end (*ends). */
+static ALWAYS unsigned word_spans(const bmask *m, uint64_t b, uint64_t *starts,
+                                  uint64_t *ends)
+{
+    unsigned last = 63u - (unsigned)__builtin_clzll(b);
+    uint64_t b1 = b | 1u;
+    *starts = b1 & m->aln & ((1ull << last) - 1);
+    *ends = (~b1 + (*starts << 1)) & b1;
+    return last;
+}
+
+/* The ends of the segments that hold no letter (*nl: numbers, and runs of
+ * '_'), and of those that hold no digit either (*nd: runs of '_', which
+ * are punctuation). The carry of word_spans, run through the bytes of
+ * the segments that are not letters, stops at a segment's first letter
+ * and reaches its end only when it has none. */
+static ALWAYS void word_kinds(const bmask *m, uint64_t S, uint64_t E,
+                              uint64_t *nl, uint64_t *nd)
+{
+    uint64_t S0 = S & ~m->let; /* starts that are not letters */
+    *nl = *nd = 0;
+    if (!S0)
+        return;
+    uint64_t body = (E - S) & ~S; /* the bytes after each start */
+    *nl = ((S0 << 1) + (body & ~m->let)) & E;
+    uint64_t S1 = S0 & ~m->dig;
+    if (S1)
+        *nd = ((S1 << 1) + (body & ~m->let & ~m->dig)) & E;
+}
+
+/* Emit the first `room` (at most) of the segments S/E as words, then give
+ * the numbers among them (ends nl) their kind: a few per window at most.
+ * The common case: every segment wanted, no code points to count. */
+static ALWAYS size_t words_all(size_t base, size_t cbase, uint64_t *S,
+                               uint64_t E, uint64_t nl, asy_wb_seg *out,
+                               size_t room, int cp)
+{
+    uint64_t s = *S, e0 = E;
+    size_t k = (size_t)__builtin_popcountll(s);
+    k = k < room ? k : room;
+    for (asy_wb_seg *o = out; o != out + k; o++) {
+        unsigned a = (unsigned)__builtin_ctzll(s);
+        unsigned e = (unsigned)__builtin_ctzll(E);
+        put(o, base + a, base + e, cbase + a, cbase + e, ASY_WB_WORD, cp);
+        s &= s - 1;
+        E &= E - 1;
+    }
+    for (; nl; nl &= nl - 1) {
+        size_t i = (size_t)__builtin_popcountll(e0 & ((nl & -nl) - 1));
+        if (i < k)
+            out[i].kind = ASY_WB_NUMBER;
+    }
+    *S = s;
+    return k;
+}
+
+/* Emit the wanted segments among S/E, each with its kind, until room is
+ * full; *S keeps the starts not looked at. */
+static ALWAYS size_t words_some(const bmask *m, size_t base, size_t cbase,
+                                unsigned want, uint64_t *S, uint64_t E,
+                                uint64_t nl, uint64_t nd, asy_wb_seg *out,
+                                size_t room, int cp)
+{
+    uint64_t s = *S;
+    size_t k = 0;
+    while (s && k < room) {
+        unsigned a = (unsigned)__builtin_ctzll(s);
+        unsigned e = (unsigned)__builtin_ctzll(E);
+        unsigned kind = ASY_WB_WORD + (unsigned)((nl >> e) & 1)
+                        + 2u * (unsigned)((nd >> e) & 1);
+        put(&out[k], base + a, base + e, cbase + cp_at(m, a),
+            cbase + cp_at(m, e), kind, cp);
+        k += (want >> kind) & 1;
+        s &= s - 1;
+        E &= E - 1;
+    }
+    *S = s;
+    return k;
+}
+
+/* block_sparse for the word-like kinds (at most words and numbers wanted):
+ * emit the window's wanted segments into out[0..room) and return how
+ * many; *resume gets the byte to go on from. */
+static ALWAYS size_t block_words(size_t base, size_t cbase, unsigned want,
+                                 const bmask *m, uint64_t b, asy_wb_seg *out,
+                                 size_t room, int cp, unsigned *resume)
+{
+    uint64_t S, E, nl, nd;
+    unsigned last = word_spans(m, b, &S, &E);
+    word_kinds(m, S, E, &nl, &nd);
+    const unsigned wn = ASY_WB_WORDLIKE;
+    int all = (want & ASY_WB_KIND(ASY_WB_WORD)) && !nd
+              && (!nl || (want & wn) == wn);
+    size_t k;
+    if (all && (!cp || !m->cont)) /* then cbase + a is a's code point */
+        k = words_all(base, cbase, &S, E, nl, out, room, cp);
+    else
+        k = words_some(m, base, cbase, want, &S, E, nl, nd, out, room, cp);
+    /* Resume at the first segment not yet looked at. */
+    *resume = S ? (unsigned)__builtin_ctzll(S) : last;
     return k;
 }
 
@@ -319,9 +466,6 @@ static ALWAYS size_t block(asy_wb_iter *it, asy_wb_seg *out, size_t room,
         return (size_t)-1;
     unsigned kinds = it->mask & ASY_WB_ALL;
     int cp = !(it->mask & ASY_WB_BYTES_ONLY); /* one loop each */
-    if (!(kinds & ~(unsigned)ASY_WB_WORDLIKE))
-        return cp ? block_sparse(it, &m, b, m.aln, out, room, 1)
-                  : block_sparse(it, &m, b, m.aln, out, room, 0);
     if (!(kinds & ASY_WB_KIND(ASY_WB_SPACE)))
         return block_sparse(it, &m, b, ~m.ws, out, room, cp);
     size_t k = 0, base = it->pos, cbase = it->cpos, ca = cbase;
@@ -331,7 +475,7 @@ static ALWAYS size_t block(asy_wb_iter *it, asy_wb_seg *out, size_t room,
         unsigned e = (unsigned)__builtin_ctzll(b);
         unsigned kind = block_kind(&m, s, a, e);
         size_t ce = cbase + cp_at(&m, e); /* segments tile the window */
-        out[k] = (asy_wb_seg){base + a, base + e, ca, ce, (asy_wb_kind)kind};
+        put(&out[k], base + a, base + e, ca, ce, kind, 1);
         k += (want >> kind) & 1;
         a = e;
         ca = ce;
@@ -349,7 +493,8 @@ static inline int block_start(unsigned c)
 }
 
 /* The fill loop, over one classifier: windows while they decide, the
- * per-segment rules (asy_wb_next) where they do not. */
+ * per-segment rules (asy_wb_next) where they do not (fill_words for the
+ * word-like kinds). */
 static ALWAYS size_t fill_loop(asy_wb_iter *it, asy_wb_seg *out, size_t cap,
                                classify_fn classify)
 {
@@ -371,15 +516,95 @@ static ALWAYS size_t fill_loop(asy_wb_iter *it, asy_wb_seg *out, size_t cap,
     return k;
 }
 
+/* Word-break class of the character that ends at byte p of the text,
+ * when a window decided it (ASCII or a known character); *first gets the
+ * byte it starts at, no lower than lo. */
+static inline unsigned class_at(const unsigned char *t, size_t p, size_t lo,
+                                size_t *first)
+{
+    size_t i = p - 1;
+    while (i > lo && (t[i] & 0xC0) == 0x80)
+        i--;
+    *first = i;
+    if (t[i] < 0x80)
+        return asy_ucd_wb_ascii[t[i]];
+    return p - i == 3 && t[i] == 0xE2 && t[i + 1] == 0x80
+                   && (t[i + 2] & 0xFE) == 0x98 /* ‘ ’ */
+               ? ASY_WBP_MIDNUMLET : ASY_WBP_OTHER;
+}
+
+/* Move the iterator to byte pos (code point cpos), a boundary that a run
+ * of windows from byte lo reached, and set the rule context from the
+ * characters before it, as block_advance would have after each window. */
+static inline void land(asy_wb_iter *it, size_t pos, size_t cpos, size_t lo)
+{
+    size_t first, dummy;
+    unsigned cl = class_at(it->text, pos, lo, &first);
+    it->last2 = first > lo ? (uint8_t)class_at(it->text, first, lo, &dummy)
+                           : it->last;
+    it->last = it->prev = (uint8_t)cl;
+    it->ri = 0;
+    it->pos = pos;
+    it->cpos = cpos;
+}
+
+/* fill_loop for the word-like kinds. A run of windows keeps its position
+ * in registers and sets the iterator's rule context once, where it ends
+ * (the windows themselves do not read it). */
+static ALWAYS size_t fill_words(asy_wb_iter *it, asy_wb_seg *out, size_t cap,
+                                classify_fn classify, int cp)
+{
+    asy_wb_iter st = *it; /* a local copy: out[] cannot alias it */
+    const unsigned char *t = st.text;
+    const unsigned want = st.mask;
+    size_t k = 0;
+    while (k < cap) {
+        size_t pos = st.pos, cpos = st.cpos;
+        while (k < cap && st.len - pos >= 64 && block_start(t[pos])) {
+            bmask m;
+            /* The next window's address waits for this one's boundaries,
+             * so a miss costs its whole latency: ask for the text ahead. */
+            __builtin_prefetch((const void *)((uintptr_t)(t + pos) + 512));
+            classify(t + pos, &m);
+            uint64_t b = boundaries(&m);
+            if (!b)
+                break;
+            unsigned j;
+            k += block_words(pos, cpos, want, &m, b, out + k, cap - k, cp, &j);
+            pos += j;
+            cpos += cp_at(&m, j);
+        }
+        if (pos != st.pos)
+            land(&st, pos, cpos, st.pos);
+        if (k >= cap || !asy_wb_next(&st, &out[k]))
+            break;
+        k++;
+    }
+    *it = st;
+    return k;
+}
+
+/* The fill loop for a classifier: word-like kinds with or without
+ * code-point offsets, or any other mask. */
+static ALWAYS size_t fill_any(asy_wb_iter *it, asy_wb_seg *out, size_t cap,
+                              classify_fn classify)
+{
+    if (it->mask & ASY_WB_ALL & ~(unsigned)ASY_WB_WORDLIKE)
+        return fill_loop(it, out, cap, classify);
+    if (it->mask & ASY_WB_BYTES_ONLY)
+        return fill_words(it, out, cap, classify, 0);
+    return fill_words(it, out, cap, classify, 1);
+}
+
 static size_t fill_sse2(asy_wb_iter *it, asy_wb_seg *out, size_t cap)
 {
-    return fill_loop(it, out, cap, classify_sse2);
+    return fill_any(it, out, cap, classify_sse2);
 }
 
 #if HAVE_AVX512
 AVX512 static size_t fill_avx512(asy_wb_iter *it, asy_wb_seg *out, size_t cap)
 {
-    return fill_loop(it, out, cap, classify_avx512);
+    return fill_any(it, out, cap, classify_avx512);
 }
 #endif
 #endif /* HAVE_SSE2 */
@@ -404,7 +629,8 @@ static int cpu_level(void)
     level = HAVE_SSE2 ? ASY_WB_SIMD_SSE2 : ASY_WB_SIMD_NONE;
 #if HAVE_AVX512
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("bmi2"))
         level = ASY_WB_SIMD_AVX512;
 #endif
     atomic_store_explicit(&cpu_cached, level, memory_order_relaxed);

@@ -281,6 +281,196 @@ static void test_fill_blocks(void **state)
     assert_int_equal(asy_wb_simd(-1), top);
 }
 
+/* asy_wb_fill and asy_wb_next mixed on one iterator (fill calls of
+ * varying caps between single segments) give the segments of asy_wb_next
+ * alone: the iterator a run of windows leaves behind must carry the same
+ * position and rule context as the per-character rules would. */
+static void compare_mixed(const char *t, size_t n, unsigned mask,
+                          unsigned seed)
+{
+    asy_wb_iter a, b;
+    asy_wb_seg x, y[9];
+    int cp = !(mask & ASY_WB_BYTES_ONLY);
+    asy_wb_init(&a, t, n, mask);
+    asy_wb_init(&b, t, n, mask);
+    for (;;) {
+        seed = seed * 1103515245u + 12345u;
+        size_t cap = (seed >> 16) % 10, got; /* 0: one asy_wb_next */
+        if (cap == 0)
+            got = asy_wb_next(&b, &y[0]);
+        else
+            got = asy_wb_fill(&b, y, cap);
+        if (got == 0)
+            break;
+        for (size_t i = 0; i < got; i++) {
+            assert_true(asy_wb_next(&a, &x));
+            if (x.start != y[i].start || x.end != y[i].end ||
+                (cp && (x.cstart != y[i].cstart || x.cend != y[i].cend)) ||
+                x.kind != y[i].kind)
+                fail_msg("mixed fill differs at byte %zu: [%zu,%zu)/%zu %d "
+                         "vs [%zu,%zu)/%zu %d", x.start, x.start, x.end,
+                         x.cstart, x.kind, y[i].start, y[i].end, y[i].cstart,
+                         y[i].kind);
+        }
+    }
+    assert_false(asy_wb_next(&a, &x));
+}
+
+/* Every mask the word windows serve (word-like kinds, alone or together,
+ * with and without code points) and the others, at several caps. */
+static void compare_masks(const char *t, size_t n, unsigned seed)
+{
+    static const unsigned masks[] = {
+        ASY_WB_WORDLIKE,
+        ASY_WB_WORDLIKE | ASY_WB_BYTES_ONLY,
+        ASY_WB_KIND(ASY_WB_WORD) | ASY_WB_BYTES_ONLY,
+        ASY_WB_KIND(ASY_WB_NUMBER),
+        ASY_WB_KIND(ASY_WB_WORD),
+        ASY_WB_NOSPACE,
+        ASY_WB_ALL,
+    };
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+        compare_fill(t, n, masks[i], 64);
+        compare_fill(t, n, masks[i], 1 + (seed + i) % 4);
+        compare_mixed(t, n, masks[i], seed + (unsigned)i);
+    }
+}
+
+/* Tokens that meet a window's end: each snippet at every offset from 0 to
+ * 140 after a run of short words, so that the 64-byte windows cut it at
+ * every place (the windows restart at the last boundary they decide).
+ * Words and numbers longer than a window, ’ (which looks 3 bytes ahead),
+ * CR LF, '_' runs (punctuation alone, part of a word otherwise), digits
+ * before letters and after them, the known non-ASCII characters and an
+ * unknown one next to them. */
+static void fill_edges(void)
+{
+    static const char *const snip[] = {
+        "Kazakhstan\xe2\x80\x99s", "\xe2\x80\x99s", "a\xe2\x80\x99",
+        "1\xe2\x80\x99" "000", "don't", "U.S.", "x.y", "1,000.50", "3.5%",
+        "3rd", "a1", "1a", "_x", "x_", "__", "_1", "1_", "a_1_b", "___ __",
+        "\r\n", "x\r\ny", "\r\r\n\n", " \xc2\xa0 ", "\xe2\x80\x94x",
+        "x\xe2\x80\xa6", "\xe2\x80\x9cQuote\xe2\x80\x9d", "caf\xc3\xa9",
+        "e\xcc\x81", "1,\xe2\x80\x99", "a.\xe2\x80\x99" "b",
+        /* longer than a window */
+        "Pneumonoultramicroscopicsilicovolcanoconiosis"
+        "Pneumonoultramicroscopicsilicovolcanoconiosis",
+        "1234567890123456789012345678901234567890"
+        "1234567890123456789012345678901234567890",
+        "________________________________________"
+        "________________________________________",
+        "a_________________________________________________________________1",
+        "x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e",
+        "1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,0,1,2,3",
+        "                                                                  ",
+    };
+    static const char fill[] = "The U.S. said 3.5, it's a_b 42 x. ";
+    char buf[400];
+    for (size_t s = 0; s < sizeof snip / sizeof snip[0]; s++) {
+        size_t sl = strlen(snip[s]);
+        for (size_t off = 0; off <= 72; off++) {
+            size_t n = 0;
+            while (n < off) {
+                size_t c = off - n < sizeof fill - 1 ? off - n
+                                                      : sizeof fill - 1;
+                memcpy(buf + n, fill, c);
+                n += c;
+            }
+            memcpy(buf + n, snip[s], sl);
+            n += sl;
+            for (int rep = 0; rep < 3; rep++) { /* text after it, too */
+                memcpy(buf + n, fill, sizeof fill - 1);
+                n += sizeof fill - 1;
+            }
+            compare_masks(buf, n, (unsigned)(s * 1000 + off));
+            /* the snippet at the end of the text */
+            compare_fill(buf, off + sl, ASY_WB_WORDLIKE, 64);
+            compare_mixed(buf, off + sl, ASY_WB_WORDLIKE | ASY_WB_BYTES_ONLY,
+                          (unsigned)(s + off));
+        }
+    }
+}
+
+/* Random runs of long words, numbers and their joiners: windows full of
+ * word segments, many of them cut by the window's end. */
+static void fill_long_random(void)
+{
+    static const char *const alpha[] = {
+        "word", "Word", "w", "42", "3", "_", "a_b", "1st", " ", " ", "  ",
+        ".", ",", "'", "\xe2\x80\x99", "\r\n", "\n", "-", "\xc2\xa0",
+        "\xe2\x80\x94", "abcdefghijklmnopqrstuvwxyzabcdefghij",
+        "12345678901234567890123", "\xc3\xa9"};
+    size_t na = sizeof alpha / sizeof alpha[0];
+    char t[1100];
+    unsigned x = 777;
+    for (int round = 0; round < 100; round++) {
+        size_t n = 0;
+        while (n < 1000) {
+            x = x * 1103515245u + 12345u;
+            /* mostly letters and digits, so words run long */
+            size_t pick = (x >> 16) % (round % 2 ? na : na - 1);
+            const char *p = alpha[pick];
+            memcpy(t + n, p, strlen(p));
+            n += strlen(p);
+        }
+        compare_masks(t, n, (unsigned)round);
+    }
+}
+
+static void test_fill_window_edges(void **state)
+{
+    (void)state;
+    int top = asy_wb_simd(-1);
+    for (int level = top; level >= ASY_WB_SIMD_NONE; level--) {
+        assert_int_equal(asy_wb_simd(level), level);
+        fill_edges();
+        fill_long_random();
+    }
+    asy_wb_simd(ASY_WB_SIMD_AVX512);
+    assert_int_equal(asy_wb_simd(-1), top);
+}
+
+/* Hand cases for the word windows' kinds, end to end: a run of '_' alone
+ * is punctuation (not word-like), with a letter it is a word, with only
+ * digits a number; the text is long enough for the windows to decide. */
+static void test_fill_word_kinds(void **state)
+{
+    (void)state;
+    char t[256];
+    memset(t, ' ', sizeof t);
+    memcpy(t, "__ _1 1_ a_ 3rd 42 x1 1,5 _", 27);
+    memcpy(t + 100, "Kazakhstan\xe2\x80\x99s 7", 16);
+    static const struct {
+        size_t start, end;
+        asy_wb_kind kind;
+    } want[] = {{3, 5, ASY_WB_NUMBER}, {6, 8, ASY_WB_NUMBER},
+                {9, 11, ASY_WB_WORD},  {12, 15, ASY_WB_WORD},
+                {16, 18, ASY_WB_NUMBER}, {19, 21, ASY_WB_WORD},
+                {22, 25, ASY_WB_NUMBER}, {100, 114, ASY_WB_WORD},
+                {115, 116, ASY_WB_NUMBER}};
+    for (int level = asy_wb_simd(-1); level >= ASY_WB_SIMD_NONE; level--) {
+        asy_wb_simd(level);
+        for (int bytes = 0; bytes < 2; bytes++) {
+            asy_wb_iter it;
+            asy_wb_seg seg[16];
+            asy_wb_init(&it, t, sizeof t,
+                        ASY_WB_WORDLIKE | (bytes ? ASY_WB_BYTES_ONLY : 0));
+            size_t got = asy_wb_fill(&it, seg, 16);
+            assert_int_equal(got, sizeof want / sizeof want[0]);
+            for (size_t i = 0; i < got; i++) {
+                assert_int_equal(seg[i].start, want[i].start);
+                assert_int_equal(seg[i].end, want[i].end);
+                assert_int_equal(seg[i].kind, want[i].kind);
+                if (!bytes)
+                    assert_int_equal(seg[i].cend,
+                                     want[i].end - (i >= 7 ? 2 : 0));
+            }
+            assert_int_equal(asy_wb_fill(&it, seg, 16), 0);
+        }
+    }
+    asy_wb_simd(ASY_WB_SIMD_AVX512);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +479,8 @@ int main(void)
         cmocka_unit_test(test_spaces_and_masks),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_fill_blocks),
+        cmocka_unit_test(test_fill_window_edges),
+        cmocka_unit_test(test_fill_word_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
