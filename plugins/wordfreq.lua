@@ -43,20 +43,20 @@ return {
 
   init = function(ctx)
     ctx.stop = load_stopwords(ctx.options.stopwords)  -- fails early if missing
-    return { counts = assay.counter(), docs = assay.counter() }
+    ctx.words = { lower = ctx.options.lower, numbers = ctx.options.numbers,
+                  min_length = ctx.options.min_length, docs = true }
+    return { counts = assay.counter() }
   end,
 
   document = function(doc, ctx)
-    local o = ctx.options
-    -- One pass over the text: every occurrence goes to counts, each distinct
-    -- word once per document to docs (document frequency).
-    ctx.state.counts:add_words(doc, { lower = o.lower, numbers = o.numbers,
-                                      min_length = o.min_length }, ctx.state.docs)
+    -- One pass over the text: every occurrence adds to its word's count, each
+    -- distinct word 1 to its document count, both kept in the one counter
+    -- (docs = true: one table probe per distinct word and document).
+    ctx.state.counts:add_words(doc, ctx.words)
   end,
 
   merge = function(state, other)
-    state.counts:merge(other.counts)
-    state.docs:merge(other.docs)
+    state.counts:merge(other.counts)  -- counts and document counts
   end,
 
   finish = function(ctx, out)
@@ -65,7 +65,7 @@ return {
     -- the word, its count and its document count. Stop words are left out
     -- (compared case-folded when lower=false kept the case).
     ctx.state.counts:rows(out, { min_count = o.min_count, top = o.top,
-                                 also = { ctx.state.docs },
+                                 docs = true,
                                  skip = ctx.stop, fold = not o.lower })
   end,
 }

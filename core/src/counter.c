@@ -10,6 +10,9 @@
  * lives next to the key because the key is read anyway to confirm a match,
  * so a hit touches one table line and one arena line, and small slots keep
  * more of the table in cache. Adding a new key costs no malloc of its own.
+ * A paired counter's records hold a second int64 (the document count)
+ * between the count and the key, so that word counts and document
+ * frequencies cost one probe and one record, not two of each.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -30,9 +33,10 @@ static inline int64_t *slot_count(const slot *s)
     return (int64_t *)(void *)s->rec;
 }
 
-static inline const char *slot_key(const slot *s)
+/* The document count of a paired counter's record. */
+static inline int64_t *slot_docs(const slot *s)
 {
-    return s->rec + 8;
+    return (int64_t *)(void *)(s->rec + 8);
 }
 
 typedef struct block {
@@ -53,7 +57,13 @@ struct asy_counter {
     uint32_t *stamp;   /* per slot: the distinct round that last counted
                           it (NULL until asy_counter_begin_distinct) */
     uint32_t round;    /* current distinct round, 0 = none yet */
+    size_t koff;       /* key offset in a record: 8, or 16 when paired */
 };
+
+static inline const char *slot_key(const asy_counter *c, const slot *s)
+{
+    return s->rec + c->koff;
+}
 
 #define MIN_CAP 64
 #define FIRST_BLOCK 4096
@@ -67,10 +77,12 @@ struct asy_counter {
  * A word-at-a-time hash: the key is consumed 8 bytes at a time and each
  * word is folded in with a 64x64->128-bit multiply whose halves are
  * xor-ed together ("folded multiply"), which mixes every input bit into
- * every output bit in one instruction pair. Keys of 1..8 bytes — most
- * words — are read with two possibly-overlapping loads, so there is no
- * byte loop at all. Values are only used in-process (the saved form is
- * ordered by key), so native byte order is fine.
+ * every output bit in one instruction pair. Keys of up to 16 bytes — most
+ * words — are read with overlapping loads into two zero-padded words and
+ * folded once (asy_counter_hash16 in counter.h, so that the word tally,
+ * which holds short words that way, computes the same hash without the
+ * bytes); there is no byte loop at all. Values are only used in-process
+ * (the saved form is ordered by key), so native byte order is fine.
  */
 #define K0 0x9E3779B97F4A7C15ull
 #define K1 0xC2B2AE3D27D4EB4Full
@@ -96,36 +108,52 @@ static inline uint64_t ld32(const char *p)
     return v;
 }
 
-static inline uint64_t hash64(const char *p, size_t n)
+/* A key of n <= 16 bytes as two zero-padded words in memory order
+ * (asy_counter_hash16's form), read without touching p[n]: overlapping
+ * loads, the overlap shifted out. */
+static inline void load_short(const char *p, size_t n, uint64_t w[2])
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n >= 8) {
+        w[0] = ld64(p);
+        w[1] = n > 8 ? ld64(p + n - 8) >> (8 * (16 - n)) : 0;
+    } else if (n >= 4) {
+        w[0] = ld32(p) | ld32(p + n - 4) << (8 * (n - 4));
+        w[1] = 0;
+    } else {
+        w[0] = n ? (uint64_t)(unsigned char)p[0] |
+                       (uint64_t)(unsigned char)p[n >> 1] << (8 * (n >> 1)) |
+                       (uint64_t)(unsigned char)p[n - 1] << (8 * (n - 1))
+                 : 0;
+        w[1] = 0;
+    }
+#else
+    char buf[16] = {0};
+    memcpy(buf, p, n);
+    memcpy(w, buf, 16);
+#endif
+}
+
+/* Keys longer than 16 bytes (rare among words): 8 bytes a step. */
+static uint32_t hash_long(const char *p, size_t n)
 {
     uint64_t h = K0 ^ ((uint64_t)n * K1);
-    uint64_t a, b;
-    if (n <= 8) {
-        if (n >= 4) {
-            a = ld32(p);
-            b = ld32(p + n - 4);
-        } else if (n > 0) {
-            a = ((uint64_t)(unsigned char)p[0] << 16) |
-                ((uint64_t)(unsigned char)p[n >> 1] << 8) |
-                (unsigned char)p[n - 1];
-            b = 0;
-        } else {
-            a = b = 0;
-        }
-        return fold(a ^ K1, (b << 32 | b >> 32) ^ h ^ K2);
-    }
     const char *end = p + n;
     while (end - p > 8) {
         h = fold(ld64(p) ^ K1, h ^ K2);
         p += 8;
     }
-    return fold(ld64(end - 8) ^ K2, h ^ K1);
+    h = fold(ld64(end - 8) ^ K2, h ^ K1);
+    return (uint32_t)(h ^ h >> 32);
 }
 
 static inline uint32_t hash_key(const char *p, size_t n)
 {
-    uint64_t h = hash64(p, n);
-    return (uint32_t)(h ^ h >> 32);
+    if (n > 16)
+        return hash_long(p, n);
+    uint64_t w[2];
+    load_short(p, n, w);
+    return asy_counter_hash16(w[0], w[1], n);
 }
 
 uint32_t asy_counter_hash(const char *key, size_t len)
@@ -158,7 +186,7 @@ static inline int key_eq(const char *a, const char *b, size_t n)
 static char *intern(asy_counter *c, const char *key, size_t len)
 {
     block *b = c->arena;
-    size_t need = (8 + len + 1 + 7) & ~(size_t)7;
+    size_t need = (c->koff + len + 1 + 7) & ~(size_t)7;
     if (!b || b->cap - b->used < need) {
         size_t cap = c->next_block;
         if (cap < need)
@@ -177,10 +205,10 @@ static char *intern(asy_counter *c, const char *key, size_t len)
             c->next_block *= 2;
     }
     char *rec = b->data + b->used;
-    memset(rec, 0, 8);
+    memset(rec, 0, c->koff);
     if (len)
-        memcpy(rec + 8, key, len);
-    rec[8 + len] = '\0';
+        memcpy(rec + c->koff, key, len);
+    rec[c->koff + len] = '\0';
     b->used += need;
     return rec;
 }
@@ -210,17 +238,23 @@ asy_counter *asy_counter_new(void)
     c->mask = MIN_CAP - 1;
     c->limit = MIN_CAP * 7 / 10;
     c->next_block = FIRST_BLOCK;
+    c->koff = 8;
     return c;
+}
+
+static void free_blocks(block *b)
+{
+    for (block *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
 }
 
 void asy_counter_free(asy_counter *c)
 {
     if (!c)
         return;
-    for (block *b = c->arena, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
+    free_blocks(c->arena);
     free(c->tab);
     free(c->stamp);
     free(c);
@@ -267,7 +301,7 @@ static inline slot *find(const asy_counter *c, const char *key, size_t len,
     for (;;) {
         slot *s = &c->tab[i];
         if (!s->rec ||
-            (s->h32 == h && s->len == len && key_eq(slot_key(s), key, len)))
+            (s->h32 == h && s->len == len && key_eq(slot_key(c, s), key, len)))
             return s;
         i = (i + 1) & c->mask;
     }
@@ -307,15 +341,42 @@ static inline int add_hashed(asy_counter *c, const char *key, size_t len,
     return 0;
 }
 
+/* add_hashed for a paired counter: n to the count, d to the document
+ * count. */
+static inline int add_pair(asy_counter *c, const char *key, size_t len,
+                           uint32_t h, int64_t n, int64_t d)
+{
+    slot *s = find(c, key, len, h);
+    if (!s->rec && !(s = insert(c, s, key, len, h)))
+        return -1;
+    int64_t *cnt = slot_count(s), *docs = slot_docs(s);
+    *cnt = sat_add(*cnt, n);
+    *docs = sat_add(*docs, d);
+    c->total = sat_add(c->total, n);
+    return 0;
+}
+
 int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
                       uint32_t h, int64_t n)
 {
     return add_hashed(c, key, len, h, n);
 }
 
-int asy_counter_add_batch(asy_counter *c, size_t n, const char *const *keys,
-                          const size_t *lens, const uint32_t *h,
-                          const int64_t *by)
+int asy_counter_add2_h(asy_counter *c, const char *key, size_t len,
+                       uint32_t h, int64_t n, int64_t docs)
+{
+    if (c->koff != 16)
+        return -1;
+    return add_pair(c, key, len, h, n, docs);
+}
+
+/* Prefetch the buckets of a batch, then the records already in them, so
+ * that the batch's cache misses overlap. Always inlined: as a function of
+ * its own, GCC finds it free of side effects (a prefetch has none) and
+ * drops the call. (Tried: a pipeline prefetching the bucket of key i + 16
+ * and the record of key i + 8 while adding key i; slower on wordfreq.) */
+static inline __attribute__((always_inline)) void
+prefetch_batch(const asy_counter *c, size_t n, const uint32_t *h)
 {
     for (size_t i = 0; i < n; i++)
         __builtin_prefetch(&c->tab[h[i] & c->mask]);
@@ -324,8 +385,28 @@ int asy_counter_add_batch(asy_counter *c, size_t n, const char *const *keys,
         if (rec)
             __builtin_prefetch(rec);
     }
+}
+
+int asy_counter_add_batch(asy_counter *c, size_t n, const char *const *keys,
+                          const size_t *lens, const uint32_t *h,
+                          const int64_t *by)
+{
+    prefetch_batch(c, n, h);
     for (size_t i = 0; i < n; i++)
         if (add_hashed(c, keys[i], lens[i], h[i], by ? by[i] : 1) < 0)
+            return -1;
+    return 0;
+}
+
+int asy_counter_add_batch2(asy_counter *c, size_t n, const char *const *keys,
+                           const size_t *lens, const uint32_t *h,
+                           const int64_t *by, int64_t docs)
+{
+    if (c->koff != 16)
+        return -1;
+    prefetch_batch(c, n, h);
+    for (size_t i = 0; i < n; i++)
+        if (add_pair(c, keys[i], lens[i], h[i], by ? by[i] : 1, docs) < 0)
             return -1;
     return 0;
 }
@@ -371,6 +452,89 @@ int asy_counter_add_distinct(asy_counter *c, const char *key, size_t len,
     return 1;
 }
 
+static inline int add_doc(asy_counter *c, const char *key, size_t len,
+                          uint32_t h, int64_t n)
+{
+    slot *s = find(c, key, len, h);
+    if (!s->rec && !(s = insert(c, s, key, len, h)))
+        return -1;
+    int64_t *cnt = slot_count(s);
+    *cnt = sat_add(*cnt, n);
+    c->total = sat_add(c->total, n);
+    uint32_t *st = &c->stamp[s - c->tab];
+    if (*st == c->round)
+        return 0;
+    *st = c->round;
+    int64_t *docs = slot_docs(s);
+    *docs = sat_add(*docs, 1);
+    return 1;
+}
+
+int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
+                        uint32_t h, int64_t n)
+{
+    if (!c->stamp || c->koff != 16)
+        return -1; /* no round begun, or not paired */
+    return add_doc(c, key, len, h, n);
+}
+
+int asy_counter_add_doc_batch(asy_counter *c, size_t n,
+                              const char *const *keys, const size_t *lens,
+                              const uint32_t *h, const int64_t *by)
+{
+    if (!c->stamp || c->koff != 16)
+        return -1;
+    prefetch_batch(c, n, h);
+    for (size_t i = 0; i < n; i++)
+        if (add_doc(c, keys[i], lens[i], h[i], by ? by[i] : 1) < 0)
+            return -1;
+    return 0;
+}
+
+/* Re-intern every record with room for a document count (0): into a new
+ * arena first, so that running out of memory leaves c as it was. */
+int asy_counter_pair(asy_counter *c)
+{
+    if (c->koff == 16)
+        return 0;
+    block *old = c->arena;
+    size_t old_bytes = c->arena_bytes, old_next = c->next_block;
+    c->arena = NULL;
+    c->arena_bytes = 0;
+    c->next_block = FIRST_BLOCK;
+    c->koff = 16;
+    char **recs = c->size ? malloc(c->size * sizeof *recs) : NULL;
+    size_t m = 0;
+    for (size_t k = 0; k <= c->mask && (recs || !c->size); k++) {
+        const slot *s = &c->tab[k];
+        if (!s->rec)
+            continue;
+        if (!(recs[m] = intern(c, s->rec + 8, s->len)))
+            break;
+        memcpy(recs[m++], s->rec, 8); /* the count */
+    }
+    if (m != c->size) { /* out of memory: back to the old records */
+        free(recs);
+        free_blocks(c->arena);
+        c->arena = old;
+        c->arena_bytes = old_bytes;
+        c->next_block = old_next;
+        c->koff = 8;
+        return -1;
+    }
+    for (size_t k = 0, i = 0; k <= c->mask; k++)
+        if (c->tab[k].rec)
+            c->tab[k].rec = recs[i++];
+    free(recs);
+    free_blocks(old);
+    return 0;
+}
+
+int asy_counter_paired(const asy_counter *c)
+{
+    return c->koff == 16;
+}
+
 int asy_counter_add(asy_counter *c, const char *key, size_t len, int64_t n)
 {
     if (!key && len)
@@ -389,6 +553,17 @@ int64_t asy_counter_get(const asy_counter *c, const char *key, size_t len)
     }
     const slot *s = find(c, key, len, hash_key(key, len));
     return s->rec ? *slot_count(s) : 0;
+}
+
+int64_t asy_counter_get_docs(const asy_counter *c, const char *key,
+                             size_t len)
+{
+    if (c->koff != 16 || (!key && len))
+        return 0;
+    if (!key)
+        key = "";
+    const slot *s = find(c, key, len, hash_key(key, len));
+    return s->rec ? *slot_docs(s) : 0;
 }
 
 size_t asy_counter_size(const asy_counter *c)
@@ -411,13 +586,19 @@ int asy_counter_merge(asy_counter *dst, const asy_counter *src)
 {
     if (dst == src) { /* doubling in place: adding would grow mid-walk */
         for (size_t k = 0; k <= dst->mask; k++) {
-            int64_t *cnt = dst->tab[k].rec ? slot_count(&dst->tab[k]) : NULL;
-            if (cnt)
-                *cnt = sat_add(*cnt, *cnt);
+            const slot *s = &dst->tab[k];
+            if (!s->rec)
+                continue;
+            *slot_count(s) = sat_add(*slot_count(s), *slot_count(s));
+            if (dst->koff == 16)
+                *slot_docs(s) = sat_add(*slot_docs(s), *slot_docs(s));
         }
         dst->total = sat_add(dst->total, dst->total);
         return 0;
     }
+    /* a paired src makes dst paired: its document counts are kept */
+    if (src->koff == 16 && asy_counter_pair(dst) < 0)
+        return -1;
     /* Visit src's slots in a scrambled order (an odd multiplier is a
      * bijection modulo a power of two): in slot order the keys come sorted
      * by their low hash bits, and a smaller dst growing mid-walk would
@@ -425,8 +606,15 @@ int asy_counter_merge(asy_counter *dst, const asy_counter *src)
      * further than the last. */
     for (size_t k = 0; k <= src->mask; k++) {
         const slot *s = &src->tab[(k * 0x9E3779B97F4A7C15ull) & src->mask];
-        if (s->rec && add_hashed(dst, slot_key(s), s->len, s->h32,
-                                 *slot_count(s)) < 0)
+        if (!s->rec)
+            continue;
+        int r = dst->koff == 16
+                    ? add_pair(dst, slot_key(src, s), s->len, s->h32,
+                               *slot_count(s),
+                               src->koff == 16 ? *slot_docs(s) : 0)
+                    : add_hashed(dst, slot_key(src, s), s->len, s->h32,
+                                 *slot_count(s));
+        if (r < 0)
             return -1;
     }
     return 0;
@@ -566,7 +754,9 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
     for (size_t k = 0; k <= c->mask; k++) {
         const slot *s = &c->tab[k];
         if (s->rec)
-            e[m++] = (asy_counter_entry){slot_key(s), s->len, *slot_count(s)};
+            e[m++] = (asy_counter_entry){slot_key(c, s), s->len,
+                                         *slot_count(s),
+                                         c->koff == 16 ? *slot_docs(s) : 0};
     }
     asy_counter_sort(e, m, by_key, -1);
     *n = m;
@@ -593,9 +783,10 @@ void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
  *   u64 entry count
  *   per entry, keys strictly ascending (bytewise, as in key_cmp):
  *     LEB128 varint key length, key bytes, int64 count
- * Equal counters therefore serialise to identical bytes.
+ * Version 2 (0x02, a paired counter) adds the int64 document count after
+ * each count. Equal counters therefore serialise to identical bytes.
  */
-static const char MAGIC[4] = {'A', 'Y', 'C', 1};
+static const char MAGIC[3] = {'A', 'Y', 'C'};
 
 static int put_u64(asy_buf *out, uint64_t v)
 {
@@ -625,11 +816,15 @@ int asy_counter_save(const asy_counter *c, asy_buf *out)
     asy_counter_entry *e = asy_counter_sorted(c, 1, &n);
     if (!e && c->size)
         return -1;
-    int r = asy_buf_append(out, MAGIC, 4) | put_u64(out, n);
+    int paired = c->koff == 16;
+    char version = paired ? 2 : 1;
+    int r = asy_buf_append(out, MAGIC, 3) | asy_buf_append(out, &version, 1) |
+            put_u64(out, n);
     for (size_t k = 0; k < n && r == 0; k++)
         r = put_varint(out, e[k].len) |
             asy_buf_append(out, e[k].key, e[k].len) |
-            put_u64(out, (uint64_t)e[k].count);
+            put_u64(out, (uint64_t)e[k].count) |
+            (paired ? put_u64(out, (uint64_t)e[k].docs) : 0);
     free(e);
     return r ? -1 : 0;
 }
@@ -660,22 +855,36 @@ static int get_varint(const unsigned char *p, size_t len, size_t *pos,
     return -1;
 }
 
+/* Add a loaded entry (its document count d when c is paired). */
+static int load_one(asy_counter *c, const char *key, size_t len, int64_t n,
+                    int64_t d)
+{
+    if (len > UINT32_MAX)
+        return -1;
+    uint32_t h = hash_key(key, len);
+    return c->koff == 16 ? add_pair(c, key, len, h, n, d)
+                         : add_hashed(c, key, len, h, n);
+}
+
 /* Walk the entries; with c == NULL only validate. Returns the end offset
  * or -1. Keys must be strictly ascending. */
 static long walk(asy_counter *c, const unsigned char *p, size_t len)
 {
-    if (len < 12 || memcmp(p, MAGIC, 4) != 0)
+    if (len < 12 || memcmp(p, MAGIC, 3) != 0 || p[3] < 1 || p[3] > 2)
         return -1;
+    size_t nval = p[3]; /* int64s per entry */
     uint64_t count = get_u64(p + 4);
     size_t pos = 12;
-    if (count > (len - pos) / 9) /* each entry takes >= 9 bytes */
+    if (count > (len - pos) / (1 + 8 * nval)) /* the least an entry takes */
+        return -1;
+    if (c && nval == 2 && asy_counter_pair(c) < 0)
         return -1;
     const char *prev = NULL;
     size_t prevlen = 0;
     for (uint64_t k = 0; k < count; k++) {
         uint64_t klen;
         if (get_varint(p, len, &pos, &klen) < 0 || klen > len - pos ||
-            len - pos - klen < 8)
+            len - pos - klen < 8 * nval)
             return -1;
         const char *key = (const char *)p + pos;
         pos += klen;
@@ -683,8 +892,9 @@ static long walk(asy_counter *c, const unsigned char *p, size_t len)
             return -1;
         prev = key, prevlen = klen;
         int64_t n = (int64_t)get_u64(p + pos);
-        pos += 8;
-        if (c && asy_counter_add(c, key, klen, n) < 0)
+        int64_t d = nval == 2 ? (int64_t)get_u64(p + pos + 8) : 0;
+        pos += 8 * nval;
+        if (c && load_one(c, key, klen, n, d) < 0)
             return -1;
     }
     return pos > (size_t)LONG_MAX ? -1 : (long)pos;

@@ -34,6 +34,18 @@ uint32_t asy_counter_hash(const char *key, size_t len);
 int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
                       uint32_t h, int64_t n);
 
+/* asy_counter_hash of a key of n <= 16 bytes held as two words in memory
+ * order, zero past n (ascii8.h's asy_load16 form): callers that keep short
+ * keys that way (the word tally of token_count.c) hash them once, inline,
+ * for their own table and the counter's. */
+static inline uint32_t asy_counter_hash16(uint64_t a, uint64_t b, size_t n)
+{
+    __uint128_t r = (__uint128_t)(a ^ 0x9E3779B97F4A7C15ull) *
+                    (b ^ 0xC2B2AE3D27D4EB4Full ^ ((uint64_t)n << 56));
+    uint64_t h = (uint64_t)r ^ (uint64_t)(r >> 64);
+    return (uint32_t)(h ^ h >> 32);
+}
+
 /* Hints for batch callers: start loading the bucket of hash h
  * (asy_counter_prefetch), or the record of the key already in that
  * bucket (asy_counter_prefetch_key, once the bucket is likely cached), so
@@ -61,13 +73,47 @@ int asy_counter_begin_distinct(asy_counter *c);
 int asy_counter_add_distinct(asy_counter *c, const char *key, size_t len,
                              uint32_t h);
 
-/* Add every entry of src into dst. */
+/* A paired counter keeps a second number per key next to its count, the
+ * key's document count (in how many texts it occurs), so that word counts
+ * and document frequencies cost one table and one probe per word instead
+ * of two counters' worth. asy_counter_pair makes c paired (existing keys
+ * get a document count of 0; 0, or -1 when out of memory, c unchanged);
+ * it stays paired. The other functions treat it as a plain counter (add
+ * changes counts only). The adds below return -1 on an unpaired counter. */
+int asy_counter_pair(asy_counter *c);
+int asy_counter_paired(const asy_counter *c);
+int64_t asy_counter_get_docs(const asy_counter *c, const char *key,
+                             size_t len); /* 0 when absent or unpaired */
+/* n to key's count and docs to its document count (h as for add_h). */
+int asy_counter_add2_h(asy_counter *c, const char *key, size_t len,
+                       uint32_t h, int64_t n, int64_t docs);
+/* asy_counter_add_batch for a paired counter: by[i] (1 when by is NULL)
+ * to each count and docs to each document count. */
+int asy_counter_add_batch2(asy_counter *c, size_t n, const char *const *keys,
+                           const size_t *lens, const uint32_t *h,
+                           const int64_t *by, int64_t docs);
+/* Within a round of asy_counter_begin_distinct: n to key's count, and 1 to
+ * its document count the first time the round sees it. 1 when the
+ * document count was added, 0 when not, -1 when out of memory, unpaired
+ * or no round begun. */
+int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
+                        uint32_t h, int64_t n);
+/* asy_counter_add_doc for n keys (by[i] occurrences each, 1 when by is
+ * NULL), their buckets and records prefetched first as in
+ * asy_counter_add_batch. 0, or -1 as above. */
+int asy_counter_add_doc_batch(asy_counter *c, size_t n,
+                              const char *const *keys, const size_t *lens,
+                              const uint32_t *h, const int64_t *by);
+
+/* Add every entry of src into dst (a paired src's document counts too:
+ * dst becomes paired). */
 int asy_counter_merge(asy_counter *dst, const asy_counter *src);
 
 typedef struct asy_counter_entry {
     const char *key; /* NUL-terminated, owned by the counter */
     size_t len;
     int64_t count;
+    int64_t docs; /* document count (paired counters; else 0) */
 } asy_counter_entry;
 
 /* Entries sorted by count descending, then key bytewise ascending
@@ -81,9 +127,10 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
  * tests pass 0 to check the heap sort alone. */
 void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
 
-/* Serialise to / read from a portable byte string (appends to out).
- * asy_counter_load adds the entries into c; returns bytes consumed or -1
- * when the data is malformed. */
+/* Serialise to / read from a portable byte string (appends to out; with
+ * the document counts when paired). asy_counter_load adds the entries
+ * into c (making c paired if the data has document counts); returns bytes
+ * consumed or -1 when the data is malformed. */
 int asy_counter_save(const asy_counter *c, asy_buf *out);
 long asy_counter_load(asy_counter *c, const char *data, size_t len);
 

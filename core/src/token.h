@@ -123,6 +123,12 @@ int asy_tokenize_ex(const char *text, size_t len, const asy_tok_opts *o,
  * text's words). */
 int asy_tok_count(const char *text, size_t len, const asy_tok_opts *o,
                   asy_counter *counts, asy_counter *docs, size_t *counted);
+/* asy_tok_count into one paired counter (counter.h): each occurrence adds
+ * 1 to its word's count in c and each distinct word 1 to its document
+ * count, one table probe per distinct word. Makes c paired if it is not.
+ * *counted gets the number of occurrences. */
+int asy_tok_count_paired(const char *text, size_t len, const asy_tok_opts *o,
+                         asy_counter *c, size_t *counted);
 
 /* The original interface: WORD segments (plus NUMBER with
  * ASY_TOK_NUMBERS), case-folded with ASY_TOK_LOWER. */

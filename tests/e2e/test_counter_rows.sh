@@ -2,7 +2,9 @@
 # test_counter_rows.sh — counter:rows(out, opts): a frequency table written
 # from C, checked byte for byte on a small corpus: the order (count
 # descending, then key bytewise), the `also` column, min_count, top, skip
-# with and without case folding, and the error for a wrong column count.
+# with and without case folding, and the error for a wrong column count;
+# the paired form (add_words with docs = true, c:docs, rows with docs =
+# true) gives the same table, also merged across -j 2.
 source "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/in"
@@ -57,5 +59,50 @@ sed 's/columns = { "key", "count", "docs" }/columns = { "key", "count" }/' \
 expect_exit 3 "rows: output with too few columns fails the run" -- \
   assay run "$T/rows2.lua" "$T/in" -q -j 1 -o "$T/o2"
 expect_grep "has 2 columns" "$T/err" "rows: the error names the column count"
+
+# The paired counter: document counts kept next to the counts.
+cat > "$T/paired.lua" <<'LUA'
+local T = { n = 0 }
+local function eq(got, want, what)
+  T.n = T.n + 1
+  if got ~= want then
+    error(what .. ": expected " .. tostring(want) .. ", got " .. tostring(got), 0)
+  end
+end
+return {
+  name = "paired",
+  columns = { "key", "count", "docs" },
+  init = function()
+    local c = assay.counter()
+    c:add_words("The cat and the Cat", { docs = true })
+    c:add_words("the dog", { docs = true })
+    eq(c:get("the"), 3, "count of the")
+    eq(c:docs("the"), 2, "docs of the")
+    eq(c:docs("cat"), 1, "docs of cat (once per text)")
+    eq(c:get("cat"), 2, "count of cat")
+    eq(c:docs("dog"), 1, "docs of dog")
+    eq(c:docs("zz"), 0, "docs of an absent key")
+    local plain = assay.counter()
+    plain:add("x")
+    eq(plain:docs("x"), 0, "docs of a counter that keeps none")
+    eq(pcall(c.add_words, c, "a", { docs = true, distinct = true }), false,
+       "docs = true with distinct = true is refused")
+    eq(pcall(c.add_words, c, "a", { docs = true }, assay.counter()), false,
+       "docs = true with a docs counter is refused")
+    return { c = assay.counter() }
+  end,
+  document = function(doc, ctx)
+    ctx.state.c:add_words(doc, { lower = false, docs = true })
+  end,
+  merge = function(state, other) state.c:merge(other.c) end,
+  finish = function(ctx, out)
+    ctx.state.c:rows(out, { docs = true })
+  end,
+}
+LUA
+assay run "$T/paired.lua" "$T/in" -q -j 1 > "$T/paired.csv"
+expect_same "$T/want_all.csv" "$T/paired.csv" "paired: the same table as counts + a docs counter"
+assay run "$T/paired.lua" "$T/in" -q -j 2 > "$T/paired2.csv"
+expect_same "$T/want_all.csv" "$T/paired2.csv" "paired: the same table merged across -j 2"
 
 finish

@@ -1,7 +1,7 @@
 /*
  * test_counter.c — counter tables: add/get, merge, sorted order with ties,
- * byte-identical serialisation, rejection of malformed input, and a
- * million distinct keys.
+ * byte-identical serialisation, rejection of malformed input, a million
+ * distinct keys, and paired counters (a document count per key).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,7 +194,9 @@ static void test_load_rejects(void **state)
     bad[0] = 'X';
     assert_int_equal(asy_counter_load(c, bad, 12), -1);
     memcpy(bad, s.data, 12);
-    bad[3] = 2;
+    bad[3] = 3;
+    assert_int_equal(asy_counter_load(c, bad, 12), -1);
+    bad[3] = 0;
     assert_int_equal(asy_counter_load(c, bad, 12), -1);
     memcpy(bad, "AYC\x01\xff\xff\xff\xff\xff\xff\xff\x7f", 12);
     assert_int_equal(asy_counter_load(c, bad, 12), -1);
@@ -341,7 +343,8 @@ static void test_sort_fallback(void **state)
                     x = x * 1103515245u + 12345u;
                     int len = snprintf(keys[i], 16, "k%zu", (i * 7919) % n);
                     e[i] = (asy_counter_entry){keys[i], (size_t)len,
-                                               (int64_t)((x >> 16) % 7)};
+                                               (int64_t)((x >> 16) % 7),
+                                               0};
                 }
                 memcpy(ref, e, n * sizeof *e);
                 qsort(ref, n, sizeof *ref, by_key ? ref_key : ref_count);
@@ -426,6 +429,226 @@ static void test_add_batch(void **state)
     asy_counter_free(b);
 }
 
+/* The hash of a short key from its zero-padded words (the tally's form)
+ * is the hash of its bytes, for every length 0..16 and bytes of every
+ * value (high bits, NUL); keys differing in one byte or only in length
+ * hash apart. */
+static void test_hash16(void **state)
+{
+    (void)state;
+    unsigned x = 7;
+    for (int round = 0; round < 200; round++) {
+        for (size_t n = 0; n <= 16; n++) {
+            char key[16] = {0};
+            for (size_t i = 0; i < n; i++) {
+                x = x * 1103515245u + 12345u;
+                key[i] = (char)(x >> 16);
+            }
+            char *exact = malloc(n ? n : 1); /* ASan: no read past n */
+            memcpy(exact, key, n);
+            uint64_t w[2];
+            memcpy(w, key, 16);
+            uint32_t h = asy_counter_hash(exact, n);
+            assert_int_equal(h, asy_counter_hash16(w[0], w[1], n));
+            if (n > 0 && n < 16) /* one more NUL byte: another key */
+                assert_int_not_equal(h, asy_counter_hash16(w[0], w[1], n + 1));
+            free(exact);
+        }
+    }
+    assert_int_not_equal(asy_counter_hash("ab", 2), asy_counter_hash("ba", 2));
+    assert_int_not_equal(asy_counter_hash("abcdefghijklmnop", 16),
+                         asy_counter_hash("abcdefghijklmnoq", 16));
+}
+
+#define DOCS(c, s) asy_counter_get_docs(c, s, strlen(s))
+#define H(s) asy_counter_hash(s, strlen(s))
+
+/* Paired counters: the document count rides with the count; the plain
+ * calls change counts only; pairing keeps existing keys (of every length)
+ * with a document count of 0; the paired adds refuse a plain counter. */
+static void test_paired(void **state)
+{
+    (void)state;
+    const char *long_key = "a key much longer than sixteen bytes";
+    asy_counter *c = asy_counter_new();
+    ADD(c, "x", 5);
+    ADD(c, "", 2);
+    ADD(c, long_key, 3);
+    assert_false(asy_counter_paired(c));
+    assert_int_equal(asy_counter_add2_h(c, "x", 1, H("x"), 1, 1), -1);
+    assert_int_equal(DOCS(c, "x"), 0);
+    assert_int_equal(asy_counter_pair(c), 0);
+    assert_true(asy_counter_paired(c));
+    assert_int_equal(asy_counter_pair(c), 0); /* once is enough */
+    assert_int_equal(GET(c, "x"), 5);
+    assert_int_equal(GET(c, ""), 2);
+    assert_int_equal(GET(c, long_key), 3);
+    assert_int_equal(DOCS(c, long_key), 0);
+    assert_int_equal(asy_counter_add2_h(c, "x", 1, H("x"), 4, 2), 0);
+    assert_int_equal(asy_counter_add2_h(c, long_key, strlen(long_key),
+                                        H(long_key), 1, 7), 0);
+    ADD(c, "x", 1); /* counts only */
+    assert_int_equal(GET(c, "x"), 10);
+    assert_int_equal(DOCS(c, "x"), 2);
+    assert_int_equal(DOCS(c, long_key), 7);
+    assert_int_equal(DOCS(c, "absent"), 0);
+    assert_int_equal(asy_counter_total(c), 10 + 2 + 4);
+    /* grow a lot: documents counts move with their keys */
+    char k[32];
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(asy_counter_add2_h(c, k, (size_t)n,
+                                            asy_counter_hash(k, (size_t)n),
+                                            i, i % 3), 0);
+    }
+    assert_int_equal(GET(c, "k4999"), 4999);
+    assert_int_equal(DOCS(c, "k4999"), 4999 % 3);
+    assert_int_equal(DOCS(c, "x"), 2);
+    size_t n;
+    asy_counter_entry *e = asy_counter_sorted(c, 0, &n);
+    assert_int_equal(n, 5003);
+    assert_string_equal(e[0].key, "k4999");
+    assert_int_equal(e[0].docs, 4999 % 3);
+    free(e);
+    asy_counter_free(c);
+}
+
+/* add_batch2 equals add2_h key by key; add_doc counts a key's document
+ * once per round and its occurrences every time; add_doc_batch equals
+ * add_doc key by key (tables growing mid-batch, by = NULL). */
+static void test_paired_batches(void **state)
+{
+    (void)state;
+    asy_counter *a = asy_counter_new(), *b = asy_counter_new(),
+                *d1 = asy_counter_new(), *d2 = asy_counter_new();
+    assert_int_equal(asy_counter_add_batch2(a, 0, NULL, NULL, NULL, NULL, 1),
+                     -1); /* not paired */
+    assert_int_equal(asy_counter_pair(a) | asy_counter_pair(b) |
+                     asy_counter_pair(d1) | asy_counter_pair(d2), 0);
+    assert_int_equal(asy_counter_add_doc(d1, "a", 1, H("a"), 1), -1);
+    char keys[300][16];
+    const char *kp[300];
+    size_t kl[300];
+    uint32_t h[300];
+    int64_t by[300];
+    for (int round = 0; round < 40; round++) {
+        size_t n = (size_t)(round * 7 % 300) + 1;
+        assert_int_equal(asy_counter_begin_distinct(d1), 0);
+        assert_int_equal(asy_counter_begin_distinct(d2), 0);
+        for (size_t i = 0; i < n; i++) {
+            kl[i] = (size_t)snprintf(keys[i], sizeof keys[i], "k%zu",
+                                     (i * 31 + (size_t)round * 17) % 997);
+            kp[i] = keys[i];
+            h[i] = asy_counter_hash(kp[i], kl[i]);
+            by[i] = (int64_t)(i % 5) + 1;
+            int64_t m = round % 2 ? by[i] : 1;
+            assert_int_equal(asy_counter_add2_h(a, kp[i], kl[i], h[i], m,
+                                                round % 3), 0);
+            int64_t before = asy_counter_get_docs(d1, kp[i], kl[i]);
+            int r = asy_counter_add_doc(d1, kp[i], kl[i], h[i], m);
+            assert_int_equal(asy_counter_get_docs(d1, kp[i], kl[i]),
+                             before + r);
+            /* a key again in the same round: counted, no document */
+            assert_int_equal(asy_counter_add_doc(d1, kp[i], kl[i], h[i], 0), 0);
+        }
+        assert_int_equal(asy_counter_add_batch2(b, n, kp, kl, h,
+                                                round % 2 ? by : NULL,
+                                                round % 3), 0);
+        assert_int_equal(asy_counter_add_doc_batch(d2, n, kp, kl, h,
+                                                   round % 2 ? by : NULL), 0);
+    }
+    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(a, &x) | asy_counter_save(b, &y), 0);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    asy_buf_clear(&x);
+    asy_buf_clear(&y);
+    assert_int_equal(asy_counter_save(d1, &x) | asy_counter_save(d2, &y), 0);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    assert_int_equal(asy_counter_total(d1), asy_counter_total(d2));
+    /* "k0" comes in rounds 0 (i = 0) and every round whose keys reach it */
+    assert_true(asy_counter_get_docs(d1, "k0", 2) >= 1);
+    assert_true(asy_counter_get_docs(d1, "k0", 2) <= 40);
+    asy_buf_free(&x);
+    asy_buf_free(&y);
+    asy_counter_free(a);
+    asy_counter_free(b);
+    asy_counter_free(d1);
+    asy_counter_free(d2);
+}
+
+/* Merging keeps document counts (a paired source pairs a plain
+ * destination; a plain source adds none), also into itself; saving a
+ * paired counter writes version 2 with the document counts, which load
+ * back (pairing a fresh counter) byte for byte; version 1 loads into a
+ * paired counter with document counts of 0; truncated version 2 data
+ * is refused and adds nothing. */
+static void test_paired_merge_save(void **state)
+{
+    (void)state;
+    asy_counter *p = asy_counter_new(), *plain = asy_counter_new();
+    assert_int_equal(asy_counter_pair(p), 0);
+    assert_int_equal(asy_counter_add2_h(p, "", 0, H(""), 3, 1), 0);
+    assert_int_equal(asy_counter_add2_h(p, "cat", 3, H("cat"), 5, 2), 0);
+    ADD(plain, "cat", 1);
+    ADD(plain, "dog", 4);
+    assert_int_equal(asy_counter_merge(plain, p), 0);
+    assert_true(asy_counter_paired(plain));
+    assert_int_equal(GET(plain, "cat"), 6);
+    assert_int_equal(DOCS(plain, "cat"), 2);
+    assert_int_equal(DOCS(plain, "dog"), 0);
+    assert_int_equal(DOCS(plain, ""), 1);
+    asy_counter *q = asy_counter_new();
+    ADD(q, "cat", 10);
+    assert_int_equal(asy_counter_merge(p, q), 0); /* plain into paired */
+    assert_int_equal(GET(p, "cat"), 15);
+    assert_int_equal(DOCS(p, "cat"), 2);
+    assert_int_equal(asy_counter_merge(p, p), 0);
+    assert_int_equal(GET(p, "cat"), 30);
+    assert_int_equal(DOCS(p, "cat"), 4);
+    assert_int_equal(DOCS(p, ""), 2);
+
+    asy_buf s = ASY_BUF_INIT, s2 = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(p, &s), 0);
+    assert_int_equal(s.len, 12 + (1 + 0 + 16) + (1 + 3 + 16));
+    assert_memory_equal(s.data, "AYC\x02\x02\0\0\0\0\0\0\0", 12);
+    assert_memory_equal(s.data + 12,
+                        "\x00\x06\0\0\0\0\0\0\0\x02\0\0\0\0\0\0\0", 17);
+    assert_memory_equal(s.data + 29, "\x03" "cat" "\x1e\0\0\0\0\0\0\0"
+                                     "\x04\0\0\0\0\0\0\0", 20);
+    asy_counter *back = asy_counter_new();
+    assert_int_equal(asy_counter_load(back, s.data, s.len), (long)s.len);
+    assert_true(asy_counter_paired(back));
+    assert_int_equal(DOCS(back, "cat"), 4);
+    assert_int_equal(asy_counter_save(back, &s2), 0);
+    assert_int_equal(s2.len, s.len);
+    assert_memory_equal(s2.data, s.data, s.len);
+    /* version 1 into a paired counter */
+    asy_buf_clear(&s2);
+    assert_int_equal(asy_counter_save(q, &s2), 0);
+    assert_int_equal(((const char *)s2.data)[3], 1);
+    assert_int_equal(asy_counter_load(back, s2.data, s2.len), (long)s2.len);
+    assert_int_equal(GET(back, "cat"), 40);
+    assert_int_equal(DOCS(back, "cat"), 4);
+    /* every truncation of version 2 is refused, nothing added */
+    asy_counter *c = asy_counter_new();
+    for (size_t n = 0; n < s.len; n++) {
+        char *t = malloc(n ? n : 1);
+        memcpy(t, s.data, n);
+        assert_int_equal(asy_counter_load(c, t, n), -1);
+        free(t);
+    }
+    assert_int_equal(asy_counter_size(c), 0);
+    asy_buf_free(&s);
+    asy_buf_free(&s2);
+    asy_counter_free(p);
+    asy_counter_free(plain);
+    asy_counter_free(q);
+    asy_counter_free(back);
+    asy_counter_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +659,10 @@ int main(void)
         cmocka_unit_test(test_add_batch),
         cmocka_unit_test(test_sorted_orders),
         cmocka_unit_test(test_sort_fallback),
+        cmocka_unit_test(test_hash16),
+        cmocka_unit_test(test_paired),
+        cmocka_unit_test(test_paired_batches),
+        cmocka_unit_test(test_paired_merge_save),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

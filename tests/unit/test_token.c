@@ -392,7 +392,13 @@ static void test_count_random(void **state)
         "the", "The", "THE", "k", "K", "\xe2\x84\xaa", "fish", "\xef\xac\x81sh",
         "abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq",
         "ABCDEFGHIJKLMNOP", "Stra\xc3\x9f" "e", "STRASSE", "caf\xc3\xa9", "3.5",
-        "1,000", "x", "running", "don't", "Kazakhstan\xe2\x80\x99s", "a_b"};
+        "1,000", "x", "running", "don't", "Kazakhstan\xe2\x80\x99s", "a_b",
+        /* apostrophes U+2019: the fast path's only non-ASCII (a 16-byte
+         * word, a 17-byte one, two marks, a short one, upper case, and
+         * one with another non-ASCII letter, which is not fast) */
+        "abcdefghijkL\xe2\x80\x99s", "abcdefghijklm\xe2\x80\x99s",
+        "A\xe2\x80\x99" "b\xe2\x80\x99" "C", "x\xe2\x80\x99y", "DON\xe2\x80\x99T",
+        "Caf\xc3\xa9\xe2\x80\x99s"};
     size_t nv = sizeof vocab / sizeof vocab[0];
     asy_stopwords *sw = asy_stopwords_new();
     assert_int_equal(asy_stopwords_add(sw, "the", 3), ASSAY_OK);
@@ -406,7 +412,8 @@ static void test_count_random(void **state)
         asy_tok_opts o = {round & 1 ? ASY_TOK_LOWER : 0,
                           round & 2 ? ASY_WB_WORDLIKE : ASY_WB_KIND(ASY_WB_WORD),
                           round % 8 == 4 ? st : NULL,
-                          round % 8 == 6 ? sw : NULL, (size_t)(round % 3)};
+                          round % 8 == 6 ? sw : NULL,
+                          (size_t)(round % 3) * 2}; /* 4: x, U+2019, y is 3 */
         if (round % 5 == 0)
             o.flags |= ASY_TOK_NFKC;
         asy_counter *want = asy_counter_new(), *wdf = asy_counter_new(),
@@ -448,6 +455,99 @@ static void test_count_random(void **state)
     }
     asy_stemmer_free(st);
     asy_stopwords_free(sw);
+}
+
+/* The paired counter holds exactly what the two counters of asy_tok_count
+ * hold: each key's count and document count. */
+static void assert_same_pair(const asy_counter *p, const asy_counter *counts,
+                             const asy_counter *df)
+{
+    assert_true(asy_counter_paired(p));
+    assert_int_equal(asy_counter_size(p), asy_counter_size(counts));
+    assert_int_equal(asy_counter_size(df), asy_counter_size(counts));
+    assert_int_equal(asy_counter_total(p), asy_counter_total(counts));
+    size_t n;
+    asy_counter_entry *e = asy_counter_sorted(p, 1, &n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(e[i].count, asy_counter_get(counts, e[i].key, e[i].len));
+        assert_int_equal(e[i].docs, asy_counter_get(df, e[i].key, e[i].len));
+        assert_int_equal(e[i].docs,
+                         asy_counter_get_docs(p, e[i].key, e[i].len));
+    }
+    free(e);
+}
+
+/* asy_tok_count_paired against asy_tok_count into two counters on random
+ * texts: short and long (> 16 byte) words, non-ASCII folding, texts whose
+ * distinct words overflow the tally (spills: the document count then goes
+ * by the per-text round), several texts per counter, every option. */
+static void test_count_paired(void **state)
+{
+    (void)state;
+    static const char *const vocab[] = {
+        "the", "The", "\xe2\x84\xaa", "fish", "\xef\xac\x81sh",
+        "abcdefghijklmnop", "abcdefghijklmnopq", "ABCDEFGHIJKLMNOPQRSTU",
+        "Stra\xc3\x9f" "e", "STRASSE", "3.5", "x", "running", "don't",
+        "Don\xe2\x80\x99t", "O\xe2\x80\x99NEILL\xe2\x80\x99S"};
+    size_t nv = sizeof vocab / sizeof vocab[0];
+    asy_stopwords *sw = asy_stopwords_new();
+    assert_int_equal(asy_stopwords_add(sw, "the", 3), ASSAY_OK);
+    static char text[1 << 20];
+    unsigned x = 4242;
+    for (int round = 0; round < 12; round++) {
+        asy_tok_opts o = {round & 1 ? ASY_TOK_LOWER : 0,
+                          round & 2 ? ASY_WB_WORDLIKE : ASY_WB_KIND(ASY_WB_WORD),
+                          NULL, round % 6 == 5 ? sw : NULL,
+                          (size_t)(round % 3)};
+        asy_counter *p = asy_counter_new(), *counts = asy_counter_new(),
+                    *df = asy_counter_new();
+        if (round % 4 == 1) { /* a plain counter with a key already */
+            assert_int_equal(asy_counter_add(p, "fish", 4, 0), 0);
+            assert_int_equal(asy_counter_add(counts, "fish", 4, 0), 0);
+            assert_int_equal(asy_counter_add(df, "fish", 4, 0), 0);
+        }
+        for (int d = 0; d < 4; d++) {
+            /* rounds 3, 7, 11: > 16,384 distinct words in a text (and long
+             * words past the tally both before and after it spills) */
+            size_t n = 0, words = round % 4 == 3 ? 60000 : 200 + 50 * (size_t)d;
+            for (size_t w = 0; w < words; w++) {
+                x = x * 1103515245u + 12345u;
+                if ((x >> 16) % 3 == 0)
+                    n += (size_t)snprintf(text + n, 48, (x >> 8) % 7 ? "w%uz "
+                                          : "longword%u_longer_than_16 ",
+                                          x % 300000);
+                else
+                    n += (size_t)snprintf(text + n, 64, "%s ",
+                                          vocab[(x >> 16) % nv]);
+            }
+            size_t c1, c2;
+            assert_int_equal(asy_tok_count(text, n, &o, counts, df, &c1), 0);
+            assert_int_equal(asy_tok_count_paired(text, n, &o, p, &c2), 0);
+            assert_int_equal(c1, c2);
+        }
+        assert_same_pair(p, counts, df);
+        if (round == 3) /* spilled texts: a word in every text */
+            assert_int_equal(asy_counter_get_docs(p, "fish", 4), 4);
+        asy_counter_free(p);
+        asy_counter_free(counts);
+        asy_counter_free(df);
+    }
+    asy_stopwords_free(sw);
+    /* exact values on a small text, read back through the counter */
+    asy_counter *p = asy_counter_new();
+    asy_tok_opts lower = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
+    const char *a = "The cat and the hat", *b = "the dog";
+    size_t k;
+    assert_int_equal(asy_tok_count_paired(a, strlen(a), &lower, p, &k), 0);
+    assert_int_equal(k, 5);
+    assert_int_equal(asy_tok_count_paired(b, strlen(b), &lower, p, &k), 0);
+    assert_int_equal(k, 2);
+    assert_int_equal(asy_counter_get(p, "the", 3), 3);
+    assert_int_equal(asy_counter_get_docs(p, "the", 3), 2);
+    assert_int_equal(asy_counter_get_docs(p, "cat", 3), 1);
+    assert_int_equal(asy_counter_get_docs(p, "dog", 3), 1);
+    assert_int_equal(asy_counter_size(p), 5);
+    asy_counter_free(p);
 }
 
 /* Counting into the same counts with another docs counter, or with none,
@@ -505,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_count_random),
         cmocka_unit_test(test_count_cache_pairs),
+        cmocka_unit_test(test_count_paired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
