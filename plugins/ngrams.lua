@@ -40,7 +40,7 @@ return {
     ctx.opts = { nmin = ctx.nmin, nmax = ctx.nmax, lower = o.lower,
                  numbers = o.numbers, sentences = o.sentences,
                  abbreviations = assay.data_path("data/abbreviations/en.txt") }
-    return { grams = assay.counter() }   -- packed: count + 2^32 * docs
+    return { grams = assay.counter() }   -- count and document count per n-gram
   end,
 
   document = function(doc, ctx)

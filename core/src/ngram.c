@@ -130,31 +130,31 @@ void asy_wordstream_free(asy_wordstream *ws)
 
 /* Per-document state: a local table, and the distinct keys in the order
  * first seen (length-prefixed), so document frequency needs no sort. With
- * a packed table, each occurrence goes straight into it instead: the
+ * a paired table, each occurrence goes straight into it instead: the
  * local table only tells whether this document has seen the key. */
 typedef struct doc_grams {
     asy_counter *local;
     asy_buf firsts;
     asy_buf key;
-    asy_counter *packed; /* NULL: counts + docs through firsts */
+    asy_counter *table; /* NULL: counts + docs through firsts */
 } doc_grams;
 
 /* One hash for both tables; the first sighting in the document also
  * adds one document. */
-static int count_packed(doc_grams *g)
+static int count_in_table(doc_grams *g)
 {
     uint32_t h = asy_counter_hash(g->key.data, g->key.len);
     size_t before = asy_counter_size(g->local);
     if (asy_counter_add_h(g->local, g->key.data, g->key.len, h, 1) < 0)
         return -1;
-    int64_t by = asy_counter_size(g->local) > before ? 1 + ASY_NGRAM_DOC : 1;
-    return asy_counter_add_h(g->packed, g->key.data, g->key.len, h, by);
+    int64_t first = asy_counter_size(g->local) > before;
+    return asy_counter_add2_h(g->table, g->key.data, g->key.len, h, 1, first);
 }
 
 static int count_key(doc_grams *g)
 {
-    if (g->packed)
-        return count_packed(g);
+    if (g->table)
+        return count_in_table(g);
     size_t before = asy_counter_size(g->local);
     if (asy_counter_add(g->local, g->key.data, g->key.len, 1) < 0)
         return -1;
@@ -226,11 +226,13 @@ int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
 
 static long count_doc(const asy_wordstream *ws, int nmin, int nmax,
                       int same_sentence, asy_counter *counts,
-                      asy_counter *docs, asy_counter *packed)
+                      asy_counter *docs, asy_counter *table)
 {
-    if (nmin < 1 || nmax > 5 || nmin > nmax || !(counts || packed))
+    if (nmin < 1 || nmax > 5 || nmin > nmax || !(counts || table))
         return -1;
-    doc_grams g = {asy_counter_new(), ASY_BUF_INIT, ASY_BUF_INIT, packed};
+    if (table && !asy_counter_paired(table) && asy_counter_pair(table) < 0)
+        return -1;
+    doc_grams g = {asy_counter_new(), ASY_BUF_INIT, ASY_BUF_INIT, table};
     if (!g.local)
         return -1;
     long total = 0;
@@ -238,7 +240,7 @@ static long count_doc(const asy_wordstream *ws, int nmin, int nmax,
         long c = grams_at(ws, i, nmin, nmax, same_sentence, &g);
         total = c < 0 ? -1 : total + c;
     }
-    if (total >= 0 && !packed && fold_firsts(&g, counts, docs) < 0)
+    if (total >= 0 && !table && fold_firsts(&g, counts, docs) < 0)
         total = -1;
     asy_buf_free(&g.key);
     asy_buf_free(&g.firsts);
@@ -255,8 +257,8 @@ long asy_ngram_count(const asy_wordstream *ws, int nmin, int nmax,
                   : -1;
 }
 
-long asy_ngram_count_packed(const asy_wordstream *ws, int nmin, int nmax,
-                            int same_sentence, asy_counter *table)
+long asy_ngram_count_table(const asy_wordstream *ws, int nmin, int nmax,
+                           int same_sentence, asy_counter *table)
 {
     return table ? count_doc(ws, nmin, nmax, same_sentence, NULL, NULL,
                              table)
@@ -264,32 +266,38 @@ long asy_ngram_count_packed(const asy_wordstream *ws, int nmin, int nmax,
 }
 
 /* ===================================================================== */
-/* Rows of a packed table                                                */
+/* Rows of a table                                                       */
 /* ===================================================================== */
 
-static int cmp_u64(const void *a, const void *b)
+typedef struct big_row {
+    int64_t count;
+    uint32_t i; /* index in key order */
+} big_row;
+
+/* Count descending, then key order. */
+static int cmp_big(const void *a, const void *b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    const big_row *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 #define SMALL_COUNT 65536u /* counts below this are bucketed directly */
 
-/* Counts of 2^16 and more: few rows, ordered by (inverted count, index)
- * as one 64-bit number, into o[0..nbig). */
+/* Counts of 2^16 and more: few rows, sorted by count and index into
+ * o[0..nbig). */
 static int order_big(const asy_ngram_rows *r, uint32_t *o, size_t nbig)
 {
-    uint64_t *big = malloc((nbig ? nbig : 1) * sizeof *big);
+    big_row *big = malloc((nbig ? nbig : 1) * sizeof *big);
     if (!big)
         return -1;
-    for (size_t i = 0, b = 0; i < r->n; i++) {
-        int64_t c = ASY_NGRAM_COUNT(r->e[i].count);
-        if (c >= SMALL_COUNT)
-            big[b++] = (uint64_t)(UINT32_MAX - c) << 32 | (uint64_t)i;
-    }
-    qsort(big, nbig, sizeof *big, cmp_u64);
+    for (size_t i = 0, b = 0; i < r->n; i++)
+        if (r->e[i].count >= SMALL_COUNT)
+            big[b++] = (big_row){r->e[i].count, (uint32_t)i};
+    qsort(big, nbig, sizeof *big, cmp_big);
     for (size_t b = 0; b < nbig; b++)
-        o[b] = (uint32_t)big[b];
+        o[b] = big[b].i;
     free(big);
     return 0;
 }
@@ -304,7 +312,7 @@ static int order_rows(asy_ngram_rows *r)
     if (!o || !at)
         goto fail;
     for (size_t i = 0; i < r->n; i++) {
-        int64_t c = ASY_NGRAM_COUNT(r->e[i].count);
+        int64_t c = r->e[i].count;
         if (c >= SMALL_COUNT)
             nbig++;
         else
@@ -316,7 +324,7 @@ static int order_rows(asy_ngram_rows *r)
         pos += k;
     }
     for (size_t i = 0; i < r->n; i++) {
-        int64_t c = ASY_NGRAM_COUNT(r->e[i].count);
+        int64_t c = r->e[i].count;
         if (c < SMALL_COUNT)
             o[at[c]++] = (uint32_t)i;
     }
@@ -336,7 +344,7 @@ static void drop_rare(asy_ngram_rows *r, size_t m, int64_t min_count)
 {
     size_t k = 0;
     for (size_t i = 0; i < m; i++)
-        if (ASY_NGRAM_COUNT(r->e[i].count) >= min_count)
+        if (r->e[i].count >= min_count)
             r->e[k++] = r->e[i];
     r->n = k;
     if (k < m && k > 0) {

@@ -81,26 +81,22 @@ int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
                        asy_counter *docs);
 
 /*
- * Packed n-gram tables: one counter holds both numbers of an n-gram, its
- * value being count + ASY_NGRAM_DOC * documents, so each key is stored
- * once and counter merge / save / load work unchanged (sums of packed
- * values stay packed). Limits: a count below 2^32 and fewer than 2^31
- * documents per n-gram over the whole corpus.
+ * N-gram tables: one paired counter (counter.h) holds each n-gram once
+ * with both of its numbers, its count and its document count, so merge and
+ * save/load (-j) carry both and neither has a limit below 2^63.
  */
-#define ASY_NGRAM_DOC ((int64_t)1 << 32)
-#define ASY_NGRAM_COUNT(v) ((int64_t)((uint64_t)(v) & 0xFFFFFFFFu))
-#define ASY_NGRAM_DOCS(v) ((int64_t)((uint64_t)(v) >> 32))
 
-/* asy_ngram_count into a packed table. Same return values. */
-long asy_ngram_count_packed(const asy_wordstream *ws, int nmin, int nmax,
-                            int same_sentence, asy_counter *table);
+/* asy_ngram_count into one table (made paired if it is not). Same return
+ * values. */
+long asy_ngram_count_table(const asy_wordstream *ws, int nmin, int nmax,
+                           int same_sentence, asy_counter *table);
 
-/* The n-grams of a packed table with count >= min_count in output order
- * (count descending, then key bytewise ascending): e[order[i]] is row i.
- * Both arrays are malloc'd (free with asy_ngram_rows_free); the keys are
- * the table's, valid until it changes. */
+/* The n-grams of a table with count >= min_count in output order (count
+ * descending, then key bytewise ascending): e[order[i]] is row i, with its
+ * count and document count. Both arrays are malloc'd (free with
+ * asy_ngram_rows_free); the keys are the table's, valid until it changes. */
 typedef struct asy_ngram_rows {
-    asy_counter_entry *e; /* values still packed */
+    asy_counter_entry *e;
     uint32_t *order;
     size_t n;
 } asy_ngram_rows;

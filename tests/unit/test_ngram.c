@@ -2,7 +2,7 @@
  * test_ngram.c — the toolkit word stream (UAX #29 words, folding, sentence
  * tags, runs broken by dropped numbers, offsets) and n-gram counting:
  * exact counts and document frequencies, sentence boundaries, n ranges,
- * packed tables and their row order, and argument checks.
+ * paired n-gram tables and their row order, and argument checks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -151,26 +151,37 @@ static void test_dropped_numbers_break(void **state)
     asy_wordstream_free(&ws);
 }
 
-#define PACK(count, docs) ((int64_t)(count) + ASY_NGRAM_DOC * (docs))
+#define DOCS(c, k) asy_counter_get_docs(c, k, strlen(k))
 
-/* One packed table carries count and documents; merging two tables (what
- * -j N does) adds both; rows come count descending, then key ascending,
- * with min_count applied before ordering. */
-static void test_packed_table_rows(void **state)
+/* Put count and docs on key of a paired table. */
+static void put2(asy_counter *t, const char *k, int64_t count, int64_t docs)
+{
+    assert_int_equal(asy_counter_add2_h(t, k, strlen(k),
+                                        asy_counter_hash(k, strlen(k)), count,
+                                        docs), 0);
+}
+
+/* One table carries count and documents; merging two tables (what -j N
+ * does) adds both; rows come count descending, then key ascending, with
+ * min_count applied before ordering; counts past 2^32 are plain counts. */
+static void test_table_rows(void **state)
 {
     (void)state;
     asy_wordstream ws = ASY_WORDSTREAM_INIT;
     asy_counter *t = asy_counter_new(), *u = asy_counter_new();
     const char *a = "b a b a b a c", *b = "b a x";
     assert_int_equal(asy_wordstream_build(&ws, a, strlen(a), 0, NULL, 0), 0);
-    assert_int_equal(asy_ngram_count_packed(&ws, 1, 2, 0, t), 7 + 6);
-    assert_int_equal(GET(t, "b a"), PACK(3, 1));
-    assert_int_equal(GET(t, "a"), PACK(3, 1));
+    assert_int_equal(asy_ngram_count_table(&ws, 1, 2, 0, t), 7 + 6);
+    assert_true(asy_counter_paired(t));
+    assert_int_equal(GET(t, "b a"), 3);
+    assert_int_equal(DOCS(t, "b a"), 1);
+    assert_int_equal(GET(t, "a"), 3);
     assert_int_equal(asy_wordstream_build(&ws, b, strlen(b), 0, NULL, 0), 0);
-    assert_int_equal(asy_ngram_count_packed(&ws, 1, 2, 0, u), 3 + 2);
+    assert_int_equal(asy_ngram_count_table(&ws, 1, 2, 0, u), 3 + 2);
     assert_int_equal(asy_counter_merge(t, u), 0);
-    assert_int_equal(ASY_NGRAM_COUNT(GET(t, "b a")), 4);
-    assert_int_equal(ASY_NGRAM_DOCS(GET(t, "b a")), 2);
+    assert_int_equal(GET(t, "b a"), 4);
+    assert_int_equal(DOCS(t, "b a"), 2);
+    assert_int_equal(DOCS(t, "x"), 1);
     asy_ngram_rows r;
     assert_int_equal(asy_ngram_rows_build(t, 2, &r), 0);
     static const char *const want[] = {"a", "b", "b a", "a b"};
@@ -179,9 +190,9 @@ static void test_packed_table_rows(void **state)
     for (size_t i = 0; i < r.n; i++) {
         const asy_counter_entry *e = &r.e[r.order[i]];
         assert_string_equal(e->key, want[i]);
-        assert_int_equal(ASY_NGRAM_COUNT(e->count), counts[i]);
+        assert_int_equal(e->count, counts[i]);
     }
-    assert_int_equal(ASY_NGRAM_DOCS(r.e[r.order[2]].count), 2);
+    assert_int_equal(r.e[r.order[2]].docs, 2);
     asy_ngram_rows_free(&r);
     assert_int_equal(asy_ngram_rows_build(u, 1, &r), 0);
     assert_int_equal(r.n, 5);
@@ -192,19 +203,24 @@ static void test_packed_table_rows(void **state)
     asy_counter_free(t);
     asy_counter_free(u);
     t = asy_counter_new(); /* counts past 2^16 sort apart; ties by key */
-    assert_int_equal(asy_counter_add(t, "z", 1, PACK(70000, 3)), 0);
-    assert_int_equal(asy_counter_add(t, "big", 3, PACK(70000, 2)), 0);
-    assert_int_equal(asy_counter_add(t, "most", 4, PACK(1u << 31, 9)), 0);
-    assert_int_equal(asy_counter_add(t, "mid", 3, PACK(65535, 1)), 0);
-    assert_int_equal(asy_counter_add(t, "a", 1, PACK(2, 1)), 0);
-    assert_int_equal(asy_counter_add(t, "b", 1, PACK(1, 1)), 0);
+    assert_int_equal(asy_counter_pair(t), 0);
+    put2(t, "z", 70000, 3);
+    put2(t, "big", 70000, 2);
+    put2(t, "most", (int64_t)1 << 33, 9); /* past 32 bits: no wrap */
+    put2(t, "more", ((int64_t)1 << 32) + 1, (int64_t)1 << 32);
+    put2(t, "mid", 65535, 1);
+    put2(t, "a", 2, 1);
+    put2(t, "b", 1, 1);
     assert_int_equal(asy_ngram_rows_build(t, 2, &r), 0);
-    static const char *const want2[] = {"most", "big", "z", "mid", "a"};
-    assert_int_equal(r.n, 5);
+    static const char *const want2[] = {"most", "more", "big", "z", "mid",
+                                        "a"};
+    assert_int_equal(r.n, 6);
     for (size_t i = 0; i < r.n; i++)
         assert_string_equal(r.e[r.order[i]].key, want2[i]);
-    assert_int_equal(ASY_NGRAM_COUNT(r.e[r.order[0]].count), 1u << 31);
-    assert_int_equal(ASY_NGRAM_DOCS(r.e[r.order[0]].count), 9);
+    assert_true(r.e[r.order[0]].count == (int64_t)1 << 33);
+    assert_int_equal(r.e[r.order[0]].docs, 9);
+    assert_true(r.e[r.order[1]].count == ((int64_t)1 << 32) + 1);
+    assert_true(r.e[r.order[1]].docs == (int64_t)1 << 32);
     asy_ngram_rows_free(&r);
     asy_counter_free(t);
     t = asy_counter_new(); /* empty table: no rows, no allocation */
@@ -224,7 +240,7 @@ int main(void)
         cmocka_unit_test(test_bad_sizes),
         cmocka_unit_test(test_five_grams),
         cmocka_unit_test(test_dropped_numbers_break),
-        cmocka_unit_test(test_packed_table_rows),
+        cmocka_unit_test(test_table_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * lua_ngram.c — Lua side of the counting toolkit's counting half:
  * assay.ngrams (n-gram counts and document frequencies into counters),
- * assay.ngram_table / ngram_rows (both numbers in one packed counter,
+ * assay.ngram_table / ngram_rows (both numbers in one paired counter,
  * rows written from C), assay.collocations and assay.keyness (score
  * whole counters in C and return sorted rows), assay.count_corpus (word
  * counts of a second corpus, for keyness against it). Every per-token
@@ -205,14 +205,15 @@ static int tk_ngrams(lua_State *L)
 }
 
 /* assay.ngram_table(doc_or_string, table, opts) -> number of n-grams
- * counted. Options as assay.ngrams; table is a counter whose values pack
- * count and document count (ngram.h), for assay.ngram_rows. */
+ * counted. Options as assay.ngrams; table is a counter that keeps each
+ * n-gram's count and document count (made paired: ngram.h), for
+ * assay.ngram_rows (and t:get / t:docs). */
 static int tk_ngram_table(lua_State *L)
 {
     asy_counter *table = asy_lua_tk_counter(L, 2, 0);
     int nmin, nmax, sent;
     asy_wordstream *ws = gram_words(L, 3, &nmin, &nmax, &sent);
-    long got = asy_ngram_count_packed(ws, nmin, nmax, sent, table);
+    long got = asy_ngram_count_table(ws, nmin, nmax, sent, table);
     if (got < 0)
         return luaL_error(L, "not enough memory");
     asy_lua_counter_charge(L, 2);
@@ -265,8 +266,8 @@ static void put_row(lua_State *L, asy_lua_output *o,
     v[0].len = e->len;
     v[1].type = v[2].type = v[3].type = ASSAY_INTEGER;
     v[1].i = words;
-    v[2].i = ASY_NGRAM_COUNT(e->count);
-    v[3].i = ASY_NGRAM_DOCS(e->count);
+    v[2].i = e->count;
+    v[3].i = e->docs;
     asy_lua_out_emit_to(L, o, v, 4);
 }
 
