@@ -210,9 +210,19 @@ static int build_fast(asy_dict *d)
         nb *= 2;
         bits++;
     }
+    /* the presence bits: >= 64 per key (few false "maybe"s), within
+     * 512 B .. 32 KB so that they stay in the first-level cache */
+    unsigned fb = 12;
+    while (fb < 18 && ((size_t)1 << fb) < d->words.n * 64)
+        fb++;
+    size_t nbw = ((size_t)1 << fb) / 64;
+    uint64_t *pres;
     if (!(d->fast = calloc(nb * ASY_DICT_FWAY + 1, sizeof *d->fast)) ||
-        !(d->ftag = calloc(nb, sizeof *d->ftag)))
+        !(d->ftag = calloc(nb + nbw, sizeof *d->ftag)))
         return -1;
+    pres = d->ftag + nb;
+    d->fbits = pres;
+    d->fbshift = 64 - fb;
     d->fastmask = nb - 1;
     d->fshift = 64 - bits;
     d->fast[nb * ASY_DICT_FWAY] = (dict_fslot){0, 0, 0, -1, -1, 0}; /* miss */
@@ -227,7 +237,9 @@ static int build_fast(asy_dict *d)
         memcpy(b, k, w->len);
         memcpy(&k0, b, 8);
         memcpy(&k1, b + 8, 8);
-        size_t j = fast_slot(d, asy_dict_fhash(k0, k1, w->len));
+        uint64_t h = asy_dict_fhash(k0, k1);
+        size_t j = fast_slot(d, h);
+        pres[h >> d->fbshift >> 6] |= 1ull << (h >> d->fbshift & 63);
         int32_t best = w->exact >= 0 ? w->exact
                                      : asy_dict_best_glob(d, k, w->len);
         int32_t lead = w->tok >= 0 && /* a phrase starts with it */
@@ -237,51 +249,74 @@ static int build_fast(asy_dict *d)
     return 0;
 }
 
-/* The glob pre-filter for prefix or suffix globs: the shortest literal
- * (at most 4 bytes) decides how many bytes of a word are hashed. */
-static int build_filter(asy_dict *d, asy_dict_kind kind, uint8_t **bits,
-                        int *kk)
+/* The shortest literal (at most 4 bytes) of the prefix or suffix globs:
+ * how many bytes of a word their filter hashes; -1 when there are none. */
+static int filter_k(const asy_dict *d, asy_dict_kind kind)
 {
-    int k = 4, any = 0;
+    int k = -1;
     for (size_t i = 0; i < d->nentries; i++) {
         const dict_entry *e = &d->entries[i];
         if (e->ncats && e->kind == kind) {
             size_t lit = strlen(e->norm) - 1;
-            k = lit < (size_t)k ? (int)lit : k;
-            any = 1;
+            k = k < 0 || lit < (size_t)k ? (lit < 4 ? (int)lit : 4) : k;
         }
     }
-    if (!any)
-        return 0;
-    if (k == 0) { /* "*": every word is a candidate */
-        d->gany = 1;
-        return 0;
-    }
-    if (!(*bits = calloc((size_t)1 << ASY_DICT_GBITS, 1)))
-        return -1;
-    *kk = k;
+    return k;
+}
+
+/* Set the filter entry of every prefix or suffix glob's first / last k
+ * bytes, placed as the scan reads them (dict_int.h). */
+static void filter_mark(const asy_dict *d, asy_dict_kind kind, uint8_t *map,
+                        int k)
+{
     for (size_t i = 0; i < d->nentries; i++) {
         const dict_entry *e = &d->entries[i];
         if (!e->ncats || e->kind != kind)
             continue;
         size_t lit = strlen(e->norm) - 1;
-        const char *p = kind == ASY_DICT_PREFIX ? e->norm
-                                                : e->norm + 1 + lit - (size_t)k;
         uint32_t v = 0;
-        memcpy(&v, p, (size_t)k);
-        (*bits)[asy_dict_fbit(v, k)] = 1;
+        if (kind == ASY_DICT_PREFIX)
+            memcpy(&v, e->norm, (size_t)k);
+        else
+            memcpy((char *)&v + 4 - k, e->norm + 1 + lit - (size_t)k,
+                   (size_t)k);
+        uint32_t m = asy_dict_fmask(k, kind != ASY_DICT_PREFIX);
+        if (kind == ASY_DICT_PREFIX)
+            v &= m;
+        else /* as the scan folds it */
+            v = (v & m) | (m & 0x20202020u);
+        map[asy_dict_fidx(v)] = 1;
     }
+}
+
+/* The glob pre-filters: both maps whenever there are one-token globs; a
+ * glob "*" or a generic one makes every word a candidate. */
+static int build_filters(asy_dict *d)
+{
+    int pk = filter_k(d, ASY_DICT_PREFIX), sk = filter_k(d, ASY_DICT_SUFFIX);
+    size_t size = (size_t)1 << ASY_DICT_GBITS;
+    d->gany = d->nglobs > 0 || pk == 0 || sk == 0;
+    if (!d->gany && pk < 0 && sk < 0)
+        return 0;
+    if (!(d->gpre = calloc(size, 1)) || !(d->gsuf = calloc(size, 1)))
+        return -1;
+    if (d->gany) {
+        memset(d->gpre, 1, size); /* the prefix mask is 0: one entry */
+        return 0;
+    }
+    if (pk > 0)
+        filter_mark(d, ASY_DICT_PREFIX, d->gpre, d->gpre_k = pk);
+    if (sk > 0)
+        filter_mark(d, ASY_DICT_SUFFIX, d->gsuf, d->gsuf_k = sk);
     return 0;
 }
 
 static int build_fastpath(asy_dict *d)
 {
+    d->fbits = NULL;
     if (d->stem_lang)
         return 0; /* keys are stems: the general path only */
-    d->gany = d->nglobs > 0;
-    return build_fast(d) < 0 ||
-           build_filter(d, ASY_DICT_PREFIX, &d->gpre, &d->gpre_k) < 0 ||
-           build_filter(d, ASY_DICT_SUFFIX, &d->gsuf, &d->gsuf_k) < 0;
+    return build_fast(d) < 0 || build_filters(d) < 0;
 }
 
 int asy_dict_compile(asy_dict *d, asy_error *err)

@@ -74,10 +74,12 @@ typedef struct dict_fslot {
 #define ASY_DICT_FWAY 4      /* slots per bucket of the fast table */
 
 /* One multiply: the bucket is taken from the top bits of the product
- * (which depend on every key bit), the tag from bits 32..47. */
-static inline uint64_t asy_dict_fhash(uint64_t k0, uint64_t k1, size_t n)
+ * (which depend on every key bit), the tag from bits 32..47. The length
+ * is not hashed: keys are zero-padded and tokens have no NUL byte, and a
+ * probe compares it anyway. */
+static inline uint64_t asy_dict_fhash(uint64_t k0, uint64_t k1)
 {
-    uint64_t x = k0 ^ (k1 << 29 | k1 >> 35) ^ (uint64_t)n << 58;
+    uint64_t x = k0 ^ (k1 << 29 | k1 >> 35);
     return x * 0x9E3779B97F4A7C15ull;
 }
 
@@ -88,15 +90,27 @@ static inline uint16_t asy_dict_ftag(uint64_t h)
 
 /* The glob pre-filters are byte maps of 1 << ASY_DICT_GBITS entries: a
  * byte each rather than a bit, so that a test is one load (a false "may"
- * only costs a look in the thread's glob cache). */
+ * only costs a look in the thread's glob cache). The prefix map is
+ * indexed by the first k bytes of a word (the low bytes of its
+ * little-endian key, the rest masked off), the suffix map by its last k
+ * bytes (the high bytes of the four ending it, the rest masked off), each
+ * byte with 0x20 set (case folding for letters). */
 #define ASY_DICT_GBITS 12
 
-/* Entry of the glob pre-filter for the first k (<= 4) bytes of a key,
- * given as the little-endian-loaded 4 bytes v (bytes past k are masked
- * off). */
-static inline uint32_t asy_dict_fbit(uint32_t v, int k)
+/* The mask of k (<= 4) bytes of a filter word: low bytes for prefixes,
+ * high bytes for suffixes. */
+static inline uint32_t asy_dict_fmask(int k, int high)
 {
-    v &= k >= 4 ? ~0u : (1u << (8 * k)) - 1;
+    if (k <= 0)
+        return 0;
+    if (k >= 4)
+        return ~0u;
+    return high ? ~0u << (8 * (4 - k)) : (1u << (8 * k)) - 1;
+}
+
+/* The map entry of a masked filter word. */
+static inline uint32_t asy_dict_fidx(uint32_t v)
+{
     return (v * 0x9E3779B1u) >> (32 - ASY_DICT_GBITS);
 }
 
@@ -165,12 +179,19 @@ struct asy_dict {
                            compares the four at once */
     size_t fastmask;    /* buckets - 1 */
     unsigned fshift;    /* bucket = hash >> fshift */
+    /* One bit per value of the hash's top bits (hash >> fbshift), set for
+     * the keys of `fast`: a clear bit settles most misses in one load (in
+     * the same allocation as ftag, after its buckets). */
+    const uint64_t *fbits;
+    unsigned fbshift;
     /* Pre-filter of one-token globs for words not in `fast`: a word can
      * only match a prefix glob when the entry of its first gpre_k bytes
      * is set in gpre (likewise suffixes, last gsuf_k bytes); gany when
-     * some glob needs the full test whatever the word. */
-    uint8_t *gpre, *gsuf; /* byte maps (ASY_DICT_GBITS), NULL when no
-                             such globs */
+     * some glob needs the full test whatever the word (gpre is then all
+     * ones). Both maps exist when the dictionary has one-token globs of
+     * any kind (all zeros for a kind it lacks, with k 0), else both are
+     * NULL. */
+    uint8_t *gpre, *gsuf; /* byte maps (ASY_DICT_GBITS) */
     int gpre_k, gsuf_k, gany;
 };
 
