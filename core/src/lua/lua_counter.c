@@ -150,7 +150,7 @@ static int counter_add_words(lua_State *L)
     if (optbool(L, 3, "numbers", 0))
         kinds |= ASY_WB_KIND(ASY_WB_NUMBER);
     asy_tok_opts o;
-    asy_lua_tokopts(L, 3, 1, kinds, &o);
+    asy_lua_tokopts(L, 3, 1, kinds, &o, 0);
     int rc, distinct = optbool(L, 3, "distinct", 0);
     int own = optbool(L, 3, "docs", 0);
     if (distinct && docs)

@@ -342,7 +342,7 @@ static int words(lua_State *L, int as_strings)
     asy_doc *d = live(L, 1);
     asy_tok_opts o;
     lua_settop(L, 2);
-    asy_lua_tokopts(L, 2, 0, ASY_WB_WORDLIKE, &o); /* key */
+    asy_lua_tokopts(L, 2, 0, ASY_WB_WORDLIKE, &o, 1); /* key */
     lua_pushfstring(L, "%s|%s", as_strings ? "word_list" : "words",
                     lua_tostring(L, -1));
     lua_getiuservalue(L, 1, 1); /* key key cache */

@@ -285,7 +285,7 @@ static unsigned optnormalize(lua_State *L, int t)
 }
 
 void asy_lua_tokopts(lua_State *L, int idx, int lower_dflt,
-                     unsigned kinds_dflt, asy_tok_opts *o)
+                     unsigned kinds_dflt, asy_tok_opts *o, int push_key)
 {
     int t = lua_isnoneornil(L, idx) ? 0 : lua_absindex(L, idx);
     if (t)
@@ -309,7 +309,8 @@ void asy_lua_tokopts(lua_State *L, int idx, int lower_dflt,
     if (t)
         lua_pop(L, 1);
     o->min_length = ml > 1 ? (size_t)ml : 0;
-    lua_pushfstring(L, "%d|%d|%s|%s|%I", (int)o->flags, (int)o->kinds,
-                    stem ? stem : "", stop ? stop : "",
-                    (lua_Integer)o->min_length);
+    if (push_key)
+        lua_pushfstring(L, "%d|%d|%s|%s|%I", (int)o->flags, (int)o->kinds,
+                        stem ? stem : "", stop ? stop : "",
+                        (lua_Integer)o->min_length);
 }

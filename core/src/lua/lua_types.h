@@ -77,11 +77,13 @@ void asy_lua_span_push_ex(lua_State *L, int docidx,
  * lower_dflt), normalize ("nfc" | "nfkc"), stem (a language), stopwords
  * (a bundled name or a file path), kinds (array of kind names, default
  * kinds_dflt), min_length. Stemmers and stop-word sets are loaded once per
- * lua_State and shared. Pushes a cache key string describing *o. Raises a
- * clear error on a bad option. */
+ * lua_State and shared. With push_key, pushes a cache key string
+ * describing *o (doc:words caches by it; counting, called once per
+ * document, does not need one). Raises a clear error on a bad option. */
 struct asy_tok_opts;
 void asy_lua_tokopts(lua_State *L, int idx, int lower_dflt,
-                     unsigned kinds_dflt, struct asy_tok_opts *o);
+                     unsigned kinds_dflt, struct asy_tok_opts *o,
+                     int push_key);
 /* Per-state scratch buffers for asy_tok_normalise (owned by the state). */
 struct asy_tok_norm;
 struct asy_tok_norm *asy_lua_tokscratch(lua_State *L);
