@@ -285,21 +285,33 @@ static int cmp_big(const void *a, const void *b)
 
 #define SMALL_COUNT 65536u /* counts below this are bucketed directly */
 
-/* Counts of 2^16 and more: few rows, sorted by count and index into
- * o[0..nbig). */
-static int order_big(const asy_ngram_rows *r, uint32_t *o, size_t nbig)
+/* Is count c bucketed (0 <= c < SMALL_COUNT)? Counts of 2^16 and more
+ * come before the buckets, negative ones (a table a plugin fed with
+ * c:add(key, -n)) after them; both are few and sorted apart. */
+static inline int bucketed(int64_t c)
 {
-    big_row *big = malloc((nbig ? nbig : 1) * sizeof *big);
-    if (!big)
+    return (uint64_t)c < SMALL_COUNT;
+}
+
+/* The rows whose count is >= SMALL_COUNT (big = 1) or negative (big = 0),
+ * sorted by count and index into o[0..): returns how many, or -1 when out
+ * of memory. */
+static long order_apart(const asy_ngram_rows *r, uint32_t *o, int big)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < r->n; i++)
+        m += !bucketed(r->e[i].count) && (r->e[i].count > 0) == big;
+    big_row *b = malloc((m ? m : 1) * sizeof *b);
+    if (!b)
         return -1;
-    for (size_t i = 0, b = 0; i < r->n; i++)
-        if (r->e[i].count >= SMALL_COUNT)
-            big[b++] = (big_row){r->e[i].count, (uint32_t)i};
-    qsort(big, nbig, sizeof *big, cmp_big);
-    for (size_t b = 0; b < nbig; b++)
-        o[b] = big[b].i;
-    free(big);
-    return 0;
+    for (size_t i = 0, k = 0; i < r->n; i++)
+        if (!bucketed(r->e[i].count) && (r->e[i].count > 0) == big)
+            b[k++] = (big_row){r->e[i].count, (uint32_t)i};
+    qsort(b, m, sizeof *b, cmp_big);
+    for (size_t k = 0; k < m; k++)
+        o[k] = b[k].i;
+    free(b);
+    return (long)m;
 }
 
 /* The entries come sorted by key, so a stable counting sort by count
@@ -308,27 +320,26 @@ static int order_big(const asy_ngram_rows *r, uint32_t *o, size_t nbig)
 static int order_rows(asy_ngram_rows *r)
 {
     uint32_t *o = malloc((r->n ? r->n : 1) * sizeof *o);
-    size_t *at = calloc(SMALL_COUNT, sizeof *at), nbig = 0;
+    size_t *at = calloc(SMALL_COUNT, sizeof *at), nsmall = 0;
+    long nbig = -1, nneg = -1;
     if (!o || !at)
         goto fail;
-    for (size_t i = 0; i < r->n; i++) {
-        int64_t c = r->e[i].count;
-        if (c >= SMALL_COUNT)
-            nbig++;
-        else
-            at[c]++;
-    }
-    for (size_t c = SMALL_COUNT, pos = nbig; c-- > 0;) { /* block starts */
-        size_t k = at[c];
+    for (size_t i = 0; i < r->n; i++)
+        if (bucketed(r->e[i].count)) {
+            at[r->e[i].count]++;
+            nsmall++;
+        }
+    if ((nbig = order_apart(r, o, 1)) < 0)
+        goto fail;
+    for (size_t c = SMALL_COUNT, pos = (size_t)nbig; c-- > 0;) {
+        size_t k = at[c]; /* block starts */
         at[c] = pos;
         pos += k;
     }
-    for (size_t i = 0; i < r->n; i++) {
-        int64_t c = r->e[i].count;
-        if (c < SMALL_COUNT)
-            o[at[c]++] = (uint32_t)i;
-    }
-    if (nbig && order_big(r, o, nbig) < 0)
+    for (size_t i = 0; i < r->n; i++)
+        if (bucketed(r->e[i].count))
+            o[at[r->e[i].count]++] = (uint32_t)i;
+    if ((nneg = order_apart(r, o + nbig + nsmall, 0)) < 0)
         goto fail;
     free(at);
     r->order = o;

@@ -5,6 +5,7 @@
  * paired n-gram tables and their row order, and argument checks.
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ngram.h"
@@ -221,6 +222,26 @@ static void test_table_rows(void **state)
     assert_int_equal(r.e[r.order[0]].docs, 9);
     assert_true(r.e[r.order[1]].count == ((int64_t)1 << 32) + 1);
     assert_true(r.e[r.order[1]].docs == (int64_t)1 << 32);
+    asy_ngram_rows_free(&r);
+    asy_counter_free(t);
+    /* a table fed negative counts (c:add(key, -n) from Lua) and every
+     * row asked for: negative counts come last, in order, with no write
+     * outside the row order (this crashed before) */
+    t = asy_counter_new();
+    assert_int_equal(asy_counter_pair(t), 0);
+    put2(t, "neg", -1000, 0);
+    put2(t, "low", INT64_MIN, 0);
+    put2(t, "zero", 0, 0);
+    put2(t, "huge", 100000, 1);
+    put2(t, "one", 1, 1);
+    put2(t, "minus", -1, 0);
+    put2(t, "also", -1, 0);
+    assert_int_equal(asy_ngram_rows_build(t, INT64_MIN, &r), 0);
+    static const char *const want3[] = {"huge", "one",   "zero", "also",
+                                        "minus", "neg", "low"};
+    assert_int_equal(r.n, 7);
+    for (size_t i = 0; i < r.n; i++)
+        assert_string_equal(r.e[r.order[i]].key, want3[i]);
     asy_ngram_rows_free(&r);
     asy_counter_free(t);
     t = asy_counter_new(); /* empty table: no rows, no allocation */
