@@ -118,6 +118,9 @@ int asy_dict_entry(const asy_dict *d, size_t i, asy_dict_entry_info *out);
 /* Per-thread working memory of the matcher (token window, fold buffer). */
 typedef struct asy_dict_scratch asy_dict_scratch;
 asy_dict_scratch *asy_dict_scratch_new(void);
+/* Bytes of a scratch before it grows (its fixed tables: ~400 KB), for
+ * memory accounting. */
+size_t asy_dict_scratch_size(void);
 void asy_dict_scratch_free(asy_dict_scratch *s);
 
 typedef struct asy_dict_match {

@@ -66,6 +66,11 @@ asy_dict_scratch *asy_dict_scratch_new(void)
     return calloc(1, sizeof(asy_dict_scratch));
 }
 
+size_t asy_dict_scratch_size(void)
+{
+    return sizeof(asy_dict_scratch);
+}
+
 void asy_dict_scratch_free(asy_dict_scratch *s)
 {
     if (!s)

@@ -138,13 +138,14 @@ static void from_table(lua_State *L, asy_dict *d, int idx, const char *path,
 
 /* ===== construction ======================================================= */
 
-/* Account the dictionary's memory (roughly: entries and categories, and
- * about 200 KB of matcher memory: token window, glob cache) against the
- * state's cap. */
+/* Account the dictionary's memory (roughly: entries and categories, the
+ * matcher scratch's fixed tables, and ~100 KB for its token window and
+ * word cache as they grow) against the state's cap. */
 static void charge(lua_State *L, Dict *k)
 {
     long long now = (long long)(asy_dict_nentries(k->d) * 160 +
-                                asy_dict_ncategories(k->d) * 64 + 200000);
+                                asy_dict_ncategories(k->d) * 64 + 100000 +
+                                asy_dict_scratch_size());
     long long delta = now - k->charged;
     k->charged = now;
     if (asy_lstate_charge(L, delta) < 0)
