@@ -329,15 +329,41 @@ static slot *insert(asy_counter *c, slot *s, const char *key, size_t len,
     return s;
 }
 
-static inline int add_hashed(asy_counter *c, const char *key, size_t len,
-                             uint32_t h, int64_t n)
+/* The slot of key, a new record (count 0) if it has none; NULL when out
+ * of memory. */
+static inline slot *upsert(asy_counter *c, const char *key, size_t len,
+                           uint32_t h)
 {
     slot *s = find(c, key, len, h);
-    if (!s->rec && !(s = insert(c, s, key, len, h)))
-        return -1;
+    return s->rec ? s : insert(c, s, key, len, h);
+}
+
+/* n to the count of s (and to the counter's total). */
+static inline void bump(asy_counter *c, slot *s, int64_t n)
+{
     int64_t *cnt = slot_count(s);
     *cnt = sat_add(*cnt, n);
     c->total = sat_add(c->total, n);
+}
+
+/* 1 the first time the current distinct round meets s (stamped now),
+ * else 0. */
+static inline int first_in_round(asy_counter *c, const slot *s)
+{
+    uint32_t *st = &c->stamp[s - c->tab];
+    if (*st == c->round)
+        return 0;
+    *st = c->round;
+    return 1;
+}
+
+static inline int add_hashed(asy_counter *c, const char *key, size_t len,
+                             uint32_t h, int64_t n)
+{
+    slot *s = upsert(c, key, len, h);
+    if (!s)
+        return -1;
+    bump(c, s, n);
     return 0;
 }
 
@@ -346,13 +372,12 @@ static inline int add_hashed(asy_counter *c, const char *key, size_t len,
 static inline int add_pair(asy_counter *c, const char *key, size_t len,
                            uint32_t h, int64_t n, int64_t d)
 {
-    slot *s = find(c, key, len, h);
-    if (!s->rec && !(s = insert(c, s, key, len, h)))
+    slot *s = upsert(c, key, len, h);
+    if (!s)
         return -1;
-    int64_t *cnt = slot_count(s), *docs = slot_docs(s);
-    *cnt = sat_add(*cnt, n);
+    bump(c, s, n);
+    int64_t *docs = slot_docs(s);
     *docs = sat_add(*docs, d);
-    c->total = sat_add(c->total, n);
     return 0;
 }
 
@@ -439,32 +464,24 @@ int asy_counter_add_distinct(asy_counter *c, const char *key, size_t len,
 {
     if (!c->stamp)
         return -1; /* no round begun */
-    slot *s = find(c, key, len, h);
-    if (!s->rec && !(s = insert(c, s, key, len, h)))
+    slot *s = upsert(c, key, len, h);
+    if (!s)
         return -1;
-    uint32_t *st = &c->stamp[s - c->tab];
-    if (*st == c->round)
+    if (!first_in_round(c, s))
         return 0;
-    *st = c->round;
-    int64_t *cnt = slot_count(s);
-    *cnt = sat_add(*cnt, 1);
-    c->total = sat_add(c->total, 1);
+    bump(c, s, 1);
     return 1;
 }
 
 static inline int add_doc(asy_counter *c, const char *key, size_t len,
                           uint32_t h, int64_t n)
 {
-    slot *s = find(c, key, len, h);
-    if (!s->rec && !(s = insert(c, s, key, len, h)))
+    slot *s = upsert(c, key, len, h);
+    if (!s)
         return -1;
-    int64_t *cnt = slot_count(s);
-    *cnt = sat_add(*cnt, n);
-    c->total = sat_add(c->total, n);
-    uint32_t *st = &c->stamp[s - c->tab];
-    if (*st == c->round)
+    bump(c, s, n);
+    if (!first_in_round(c, s))
         return 0;
-    *st = c->round;
     int64_t *docs = slot_docs(s);
     *docs = sat_add(*docs, 1);
     return 1;
