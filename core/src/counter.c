@@ -58,6 +58,7 @@ struct asy_counter {
                           it (NULL until asy_counter_begin_distinct) */
     uint32_t round;    /* current distinct round, 0 = none yet */
     size_t koff;       /* key offset in a record: 8, or 16 when paired */
+    asy_wordtab *words; /* counts not yet settled (asy_counter_words_begin) */
 };
 
 static inline const char *slot_key(const asy_counter *c, const slot *s)
@@ -257,6 +258,9 @@ void asy_counter_free(asy_counter *c)
     free_blocks(c->arena);
     free(c->tab);
     free(c->stamp);
+    if (c->words)
+        asy_wordtab_free(c->words);
+    free(c->words);
     free(c);
 }
 
@@ -508,12 +512,95 @@ int asy_counter_add_doc_batch(asy_counter *c, size_t n,
     return 0;
 }
 
+/* ===================================================================== */
+/* The word table in front                                               */
+/* ===================================================================== */
+
+#define ABSORB_BATCH 64 /* keys whose buckets are prefetched together */
+
+/* Move entries t->order[from .. from + n) of t into c (see absorb). */
+static int absorb_batch(asy_counter *c, asy_wordtab *t, size_t from,
+                        size_t n, int what)
+{
+    uint32_t h[ABSORB_BATCH], len[ABSORB_BATCH];
+    for (size_t j = 0; j < n; j++) {
+        const asy_wordtab_entry *e = &t->tab[t->order[from + j]];
+        len[j] = asy_wordtab_len(e->key);
+        h[j] = asy_counter_hash16(e->key[0], e->key[1], len[j]);
+    }
+    prefetch_batch(c, n, h);
+    for (size_t j = 0; j < n; j++) {
+        asy_wordtab_entry *e = &t->tab[t->order[from + j]];
+        slot *s = upsert(c, (const char *)e->key, len[j], h[j]);
+        if (!s)
+            return -1;
+        if (what == ASY_ABSORB_DOCS) {
+            bump(c, s, e->docs);
+            e->docs = 0;
+            continue;
+        }
+        bump(c, s, (int64_t)e->count);
+        e->count = 0;
+        if (what == ASY_ABSORB_PAIRED) {
+            *slot_docs(s) = sat_add(*slot_docs(s), e->docs);
+            e->docs = 0;
+        }
+    }
+    return 0;
+}
+
+int asy_counter_absorb(asy_counter *c, asy_wordtab *t, int what)
+{
+    if (what == ASY_ABSORB_PAIRED && c->koff != 16)
+        return -1;
+    for (size_t i = 0; i < t->used; i += ABSORB_BATCH) {
+        size_t n = t->used - i < ABSORB_BATCH ? t->used - i : ABSORB_BATCH;
+        if (absorb_batch(c, t, i, n, what) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Move the word table into the table proper and free it (kept, its moved
+ * entries at 0, when memory runs out: -1). Reads call it through a cast:
+ * they change no count, only where the counts are kept. */
+static int settle(asy_counter *c)
+{
+    if (!c->words)
+        return 0;
+    if (asy_counter_absorb(c, c->words, c->koff == 16 ? ASY_ABSORB_PAIRED
+                                                      : ASY_ABSORB_COUNTS) < 0)
+        return -1;
+    asy_wordtab_free(c->words);
+    free(c->words);
+    c->words = NULL;
+    return 0;
+}
+
+asy_wordtab *asy_counter_words_begin(asy_counter *c)
+{
+    if (c->words && asy_wordtab_begin(c->words) == 0)
+        return c->words;
+    if (c->words && settle(c) < 0) /* its stamps would wrap */
+        return NULL;
+    asy_wordtab *t = malloc(sizeof *t);
+    if (!t || asy_wordtab_init(t, 512) < 0) {
+        free(t);
+        return NULL;
+    }
+    c->words = t;
+    asy_wordtab_begin(t);
+    return t;
+}
+
 /* Re-intern every record with room for a document count (0): into a new
  * arena first, so that running out of memory leaves c as it was. */
 int asy_counter_pair(asy_counter *c)
 {
     if (c->koff == 16)
         return 0;
+    if (settle(c) < 0)
+        return -1;
     block *old = c->arena;
     size_t old_bytes = c->arena_bytes, old_next = c->next_block;
     c->arena = NULL;
@@ -561,8 +648,17 @@ int asy_counter_add(asy_counter *c, const char *key, size_t len, int64_t n)
     return add_hashed(c, key, len, hash_key(key, len), n);
 }
 
+/* settle() for a read: it changes where counts are kept, not what they
+ * are (see counter.h). */
+static inline void settle_read(const asy_counter *c)
+{
+    if (c->words)
+        settle((asy_counter *)c);
+}
+
 int64_t asy_counter_get(const asy_counter *c, const char *key, size_t len)
 {
+    settle_read(c);
     if (!key) {
         if (len)
             return 0;
@@ -577,6 +673,7 @@ int64_t asy_counter_get_docs(const asy_counter *c, const char *key,
 {
     if (c->koff != 16 || (!key && len))
         return 0;
+    settle_read(c);
     if (!key)
         key = "";
     const slot *s = find(c, key, len, hash_key(key, len));
@@ -585,22 +682,27 @@ int64_t asy_counter_get_docs(const asy_counter *c, const char *key,
 
 size_t asy_counter_size(const asy_counter *c)
 {
+    settle_read(c);
     return c->size;
 }
 
 int64_t asy_counter_total(const asy_counter *c)
 {
+    settle_read(c);
     return c->total;
 }
 
 size_t asy_counter_memory(const asy_counter *c)
 {
     return sizeof *c + (c->mask + 1) * sizeof(slot) + c->arena_bytes +
-           (c->stamp ? (c->mask + 1) * sizeof *c->stamp : 0);
+           (c->stamp ? (c->mask + 1) * sizeof *c->stamp : 0) +
+           (c->words ? sizeof *c->words + asy_wordtab_memory(c->words) : 0);
 }
 
 int asy_counter_merge(asy_counter *dst, const asy_counter *src)
 {
+    if (src->words && settle((asy_counter *)src) < 0)
+        return -1;
     if (dst == src) { /* doubling in place: adding would grow mid-walk */
         for (size_t k = 0; k <= dst->mask; k++) {
             const slot *s = &dst->tab[k];
@@ -762,6 +864,8 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
                                       size_t *n)
 {
     *n = 0;
+    if (c->words && settle((asy_counter *)c) < 0)
+        return NULL;
     if (c->size == 0)
         return NULL;
     asy_counter_entry *e = malloc(c->size * sizeof *e);
@@ -831,7 +935,7 @@ int asy_counter_save(const asy_counter *c, asy_buf *out)
 {
     size_t n;
     asy_counter_entry *e = asy_counter_sorted(c, 1, &n);
-    if (!e && c->size)
+    if (!e && (c->size || c->words))
         return -1;
     int paired = c->koff == 16;
     char version = paired ? 2 : 1;

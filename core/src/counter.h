@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "strbuf.h"
+#include "wordtab.h"
 
 typedef struct asy_counter asy_counter;
 
@@ -36,7 +37,7 @@ int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
 
 /* asy_counter_hash of a key of n <= 16 bytes held as two words in memory
  * order, zero past n (ascii8.h's asy_load16 form): callers that keep short
- * keys that way (the word tally of token_count.c) hash them once, inline,
+ * keys that way (the word table, wordtab.h) hash them once, inline,
  * for their own table and the counter's. */
 static inline uint32_t asy_counter_hash16(uint64_t a, uint64_t b, size_t n)
 {
@@ -104,6 +105,32 @@ int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
 int asy_counter_add_doc_batch(asy_counter *c, size_t n,
                               const char *const *keys, const size_t *lens,
                               const uint32_t *h, const int64_t *by);
+
+/*
+ * Counting words fast (token_count.c): a counter can keep a word table
+ * (wordtab.h) in front of its own table, where words of up to 16 bytes are
+ * counted per occurrence, inline, each with its document count by stamp.
+ * asy_counter_words_begin starts a round (one text) in it, creating it on
+ * first use; the caller then adds with asy_wordtab_add. Everything that
+ * reads the counter (get, size, total, sorted, save, merge as src, pair)
+ * first settles the word table into the counter's own table — its counts,
+ * and its document counts when the counter is paired — and frees it; so
+ * a counter with a word table must not be read from two threads at once.
+ * A read that cannot report failure (get, size, total) shows what could be
+ * settled when memory runs out. asy_counter_memory counts the word table.
+ * NULL when out of memory.
+ */
+asy_wordtab *asy_counter_words_begin(asy_counter *c);
+
+/* Move a word table's numbers into c: each key's occurrences
+ * (ASY_ABSORB_COUNTS), its document count as the count (ASY_ABSORB_DOCS:
+ * c counts documents), or both into a paired counter (ASY_ABSORB_PAIRED).
+ * What was moved is left at 0 in t (so COUNTS into one counter and DOCS
+ * into another may follow each other). 0, or -1 when out of memory (then
+ * absorbing again adds the rest exactly once) or when PAIRED is asked of
+ * an unpaired counter. */
+enum { ASY_ABSORB_COUNTS, ASY_ABSORB_DOCS, ASY_ABSORB_PAIRED };
+int asy_counter_absorb(asy_counter *c, asy_wordtab *t, int what);
 
 /* Add every entry of src into dst (a paired src's document counts too:
  * dst becomes paired). */

@@ -381,8 +381,9 @@ static void assert_same_counter(const asy_counter *a, const asy_counter *b)
 /* asy_tok_count against asy_tokenize_ex on random texts: words of 15, 16
  * and 17 bytes (the inline key limit), forms that fold to the same ASCII
  * word from non-ASCII text (KELVIN SIGN -> k, the fi ligature under NFKC),
- * texts with more distinct words than the per-text tally holds (it spills
- * and words come back within one text), counters read between texts,
+ * texts with many distinct words (the word table grows mid-text), counts
+ * alone into one counter (which keeps its word table from text to text)
+ * and with document counts into two, counters read between texts,
  * document counts alone, the counts returned, and each combination of
  * options. */
 static void test_count_random(void **state)
@@ -418,10 +419,9 @@ static void test_count_random(void **state)
             o.flags |= ASY_TOK_NFKC;
         asy_counter *want = asy_counter_new(), *wdf = asy_counter_new(),
                     *counts = asy_counter_new(), *df = asy_counter_new(),
-                    *only = asy_counter_new();
+                    *only = asy_counter_new(), *conly = asy_counter_new();
         for (int d = 0; d < 3; d++) {
-            /* every fourth round: > 16,384 distinct words (the tally
-             * spills) */
+            /* every fourth round: > 16,384 distinct words */
             size_t n = 0, words = round % 4 == 3 ? 80000 : 300;
             for (size_t w = 0; w < words; w++) {
                 x = x * 1103515245u + 12345u;
@@ -440,11 +440,17 @@ static void test_count_random(void **state)
             assert_int_equal(counted, asy_counter_total(want) - before);
             assert_int_equal(asy_tok_count(text, n, &o, NULL, only, &counted), 0);
             assert_int_equal(counted, asy_counter_size(r.seen));
+            assert_int_equal(asy_tok_count(text, n, &o, conly, NULL, &counted), 0);
+            assert_int_equal(counted, asy_counter_total(want) - before);
             asy_counter_free(r.seen);
-            if (d == 1 && round % 2) /* read between texts */
+            if (d == 1 && round % 2) { /* read between texts */
                 assert_int_equal(asy_counter_size(counts), asy_counter_size(want));
+                assert_int_equal(asy_counter_size(conly), asy_counter_size(want));
+            }
         }
         assert_same_counter(want, counts);
+        assert_same_counter(want, conly);
+        asy_counter_free(conly);
         assert_same_counter(wdf, df);
         assert_same_counter(wdf, only);
         asy_counter_free(only);
@@ -478,9 +484,10 @@ static void assert_same_pair(const asy_counter *p, const asy_counter *counts,
 }
 
 /* asy_tok_count_paired against asy_tok_count into two counters on random
- * texts: short and long (> 16 byte) words, non-ASCII folding, texts whose
- * distinct words overflow the tally (spills: the document count then goes
- * by the per-text round), several texts per counter, every option. */
+ * texts: short and long (> 16 byte) words, non-ASCII folding, texts with
+ * many distinct words, several texts per counter, the counter read
+ * between texts (its word table settled and started again), every
+ * option. */
 static void test_count_paired(void **state)
 {
     (void)state;
@@ -507,8 +514,8 @@ static void test_count_paired(void **state)
             assert_int_equal(asy_counter_add(df, "fish", 4, 0), 0);
         }
         for (int d = 0; d < 4; d++) {
-            /* rounds 3, 7, 11: > 16,384 distinct words in a text (and long
-             * words past the tally both before and after it spills) */
+            /* rounds 3, 7, 11: > 16,384 distinct words in a text, and long
+             * words among them */
             size_t n = 0, words = round % 4 == 3 ? 60000 : 200 + 50 * (size_t)d;
             for (size_t w = 0; w < words; w++) {
                 x = x * 1103515245u + 12345u;
@@ -524,9 +531,11 @@ static void test_count_paired(void **state)
             assert_int_equal(asy_tok_count(text, n, &o, counts, df, &c1), 0);
             assert_int_equal(asy_tok_count_paired(text, n, &o, p, &c2), 0);
             assert_int_equal(c1, c2);
+            if (d == 1 && round % 2)
+                assert_int_equal(asy_counter_size(p), asy_counter_size(counts));
         }
         assert_same_pair(p, counts, df);
-        if (round == 3) /* spilled texts: a word in every text */
+        if (round == 3) /* large texts: a word in every text */
             assert_int_equal(asy_counter_get_docs(p, "fish", 4), 4);
         asy_counter_free(p);
         asy_counter_free(counts);
@@ -590,6 +599,81 @@ static void test_count_cache_pairs(void **state)
     asy_counter_free(sum);
 }
 
+/* Segments other than words (o->kinds): a NUL byte is a segment of its
+ * own, which the word table cannot hold (its keys end where their last
+ * non-zero byte is), so it goes to the counter directly; counts equal
+ * asy_tokenize_ex's, alone, paired, and split. */
+static void test_count_nul(void **state)
+{
+    (void)state;
+    static const char text[] = "a\0b \0\0 a\0 x.y\0\0\0z a";
+    size_t n = sizeof text - 1;
+    asy_tok_opts o = {0, ASY_WB_ALL, NULL, NULL, 0};
+    asy_counter *want = asy_counter_new(), *c = asy_counter_new(),
+                *p = asy_counter_new(), *counts = asy_counter_new(),
+                *df = asy_counter_new();
+    size_t k, k2;
+    for (int d = 0; d < 2; d++) {
+        assert_int_equal(asy_tokenize_ex(text, n, &o, add_cb, want), 0);
+        assert_int_equal(asy_tok_count(text, n, &o, c, NULL, &k), 0);
+        assert_int_equal(asy_tok_count_paired(text, n, &o, p, &k2), 0);
+        assert_int_equal(k, k2);
+        assert_int_equal(asy_tok_count(text, n, &o, counts, df, &k), 0);
+    }
+    assert_int_equal(asy_counter_get(want, "\0", 1), 14);
+    assert_same_counter(want, c);
+    assert_same_counter(want, counts);
+    assert_int_equal(asy_counter_get(p, "\0", 1), 14);
+    assert_int_equal(asy_counter_get_docs(p, "\0", 1), 2);
+    assert_int_equal(asy_counter_get(df, "\0", 1), 2);
+    assert_int_equal(asy_counter_get_docs(p, "a", 1), 2);
+    assert_int_equal(asy_counter_size(p), asy_counter_size(want));
+    asy_counter_free(want);
+    asy_counter_free(c);
+    asy_counter_free(p);
+    asy_counter_free(counts);
+    asy_counter_free(df);
+}
+
+/* Counts alone into a paired counter leave its document counts as they
+ * were; a counter counted alone and then paired starts its document
+ * counts at 0; the word table's stamps wrapping settles it and starts a
+ * new one, the document counts still exact. */
+static void test_count_modes(void **state)
+{
+    (void)state;
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
+    const char *a = "The cat and the hat", *b = "the dog";
+    size_t k;
+    asy_counter *p = asy_counter_new();
+    assert_int_equal(asy_tok_count_paired(a, strlen(a), &o, p, &k), 0);
+    assert_int_equal(asy_tok_count(b, strlen(b), &o, p, NULL, &k), 0);
+    assert_int_equal(k, 2);
+    assert_int_equal(asy_counter_get(p, "the", 3), 3);
+    assert_int_equal(asy_counter_get_docs(p, "the", 3), 1);
+    assert_int_equal(asy_counter_get_docs(p, "dog", 3), 0);
+    asy_counter_free(p);
+
+    asy_counter *c = asy_counter_new();
+    assert_int_equal(asy_tok_count(a, strlen(a), &o, c, NULL, &k), 0);
+    assert_int_equal(asy_tok_count_paired(b, strlen(b), &o, c, &k), 0);
+    assert_int_equal(asy_counter_get(c, "the", 3), 3);
+    assert_int_equal(asy_counter_get_docs(c, "the", 3), 1);
+    assert_int_equal(asy_counter_get_docs(c, "cat", 3), 0);
+
+    /* the stamps at their last round: the next text settles the table */
+    asy_wordtab *t = asy_counter_words_begin(c);
+    assert_non_null(t);
+    t->round = UINT32_MAX;
+    assert_int_equal(asy_tok_count_paired(a, strlen(a), &o, c, &k), 0);
+    assert_int_equal(asy_tok_count_paired(b, strlen(b), &o, c, &k), 0);
+    assert_int_equal(asy_counter_get(c, "the", 3), 3 + 2 + 1);
+    assert_int_equal(asy_counter_get_docs(c, "the", 3), 1 + 2);
+    assert_int_equal(asy_counter_get_docs(c, "hat", 3), 1);
+    assert_int_equal(asy_counter_total(c), 7 + 5 + 2);
+    asy_counter_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -606,6 +690,8 @@ int main(void)
         cmocka_unit_test(test_count_random),
         cmocka_unit_test(test_count_cache_pairs),
         cmocka_unit_test(test_count_paired),
+        cmocka_unit_test(test_count_nul),
+        cmocka_unit_test(test_count_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

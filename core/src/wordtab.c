@@ -1,0 +1,104 @@
+/*
+ * wordtab.c — the word table's cold paths (wordtab.h): sizing, growing,
+ * clearing. Adding is inline in the header, on the hot path of counting.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "wordtab.h"
+
+#define MIN_SLOTS 64
+
+static uint32_t entry_hash(const asy_wordtab_entry *e)
+{
+    return asy_counter_hash16(e->key[0], e->key[1], asy_wordtab_len(e->key));
+}
+
+int asy_wordtab_init(asy_wordtab *t, size_t hint)
+{
+    size_t cap = MIN_SLOTS;
+    while (asy_wordtab_room(cap) < hint && cap < ((size_t)1 << 31))
+        cap *= 2;
+    t->tab = calloc(cap, sizeof *t->tab);
+    t->order = malloc(asy_wordtab_room(cap) * sizeof *t->order);
+    t->mask = cap - 1;
+    t->used = 0;
+    t->round = 0;
+    if (t->tab && t->order)
+        return 0;
+    asy_wordtab_free(t);
+    return -1;
+}
+
+void asy_wordtab_free(asy_wordtab *t)
+{
+    free(t->tab);
+    free(t->order);
+    t->tab = NULL;
+    t->order = NULL;
+    t->mask = 0;
+    t->used = 0;
+}
+
+void asy_wordtab_clear(asy_wordtab *t)
+{
+    if (t->used * 8 > t->mask + 1) { /* dense: one memset is cheaper */
+        memset(t->tab, 0, (t->mask + 1) * sizeof *t->tab);
+    } else {
+        for (size_t k = 0; k < t->used; k++)
+            memset(&t->tab[t->order[k]], 0, sizeof *t->tab);
+    }
+    t->used = 0;
+}
+
+/* The empty slot for hash h in tab (mask), by linear probing. */
+static size_t empty_slot(const asy_wordtab_entry *tab, size_t mask,
+                         uint32_t h)
+{
+    size_t j = h & mask;
+    while (tab[j].key[0] | tab[j].key[1])
+        j = (j + 1) & mask;
+    return j;
+}
+
+int asy_wordtab_grow(asy_wordtab *t)
+{
+    size_t cap = (t->mask + 1) * 2;
+    if (cap > ((size_t)1 << 32)) /* hashes are 32 bits; order too */
+        return -1;
+    asy_wordtab_entry *tab = calloc(cap, sizeof *tab);
+    uint32_t *order = malloc(asy_wordtab_room(cap) * sizeof *order);
+    if (!tab || !order) {
+        free(tab);
+        free(order);
+        return -1;
+    }
+    for (size_t k = 0; k < t->used; k++) { /* keeping the key order */
+        const asy_wordtab_entry *e = &t->tab[t->order[k]];
+        size_t j = empty_slot(tab, cap - 1, entry_hash(e));
+        tab[j] = *e;
+        order[k] = (uint32_t)j;
+    }
+    free(t->tab);
+    free(t->order);
+    t->tab = tab;
+    t->order = order;
+    t->mask = cap - 1;
+    return 0;
+}
+
+int asy_wordtab_grow_add(asy_wordtab *t, const uint64_t key[2], uint32_t h)
+{
+    if (asy_wordtab_grow(t) < 0)
+        return -1;
+    return asy_wordtab_add(t, key, h); /* now with room: no second grow */
+}
+
+size_t asy_wordtab_memory(const asy_wordtab *t)
+{
+    if (!t->tab)
+        return 0;
+    return (t->mask + 1) * sizeof *t->tab +
+           asy_wordtab_room(t->mask + 1) * sizeof *t->order;
+}

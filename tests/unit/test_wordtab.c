@@ -1,0 +1,176 @@
+/*
+ * test_wordtab.c — the word table (wordtab.h): counts and document counts
+ * by round, key lengths, growing with the key order kept, clearing, the
+ * stamp wrap, and moving its numbers into counters (asy_counter_absorb).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "counter.h"
+#include "wordtab.h"
+
+/* A key as the table holds it: the bytes, zero padded. */
+static void mkkey(const char *s, size_t n, uint64_t key[2])
+{
+    char buf[16] = {0};
+    memcpy(buf, s, n);
+    memcpy(key, buf, 16);
+}
+
+static int add(asy_wordtab *t, const char *s)
+{
+    uint64_t key[2];
+    size_t n = strlen(s);
+    mkkey(s, n, key);
+    return asy_wordtab_add(t, key, asy_counter_hash(s, n));
+}
+
+/* The entry of s, or NULL: a walk over the occupied slots. */
+static const asy_wordtab_entry *lookup(const asy_wordtab *t, const char *s)
+{
+    uint64_t key[2];
+    mkkey(s, strlen(s), key);
+    for (size_t k = 0; k < t->used; k++) {
+        const asy_wordtab_entry *e = &t->tab[t->order[k]];
+        if (e->key[0] == key[0] && e->key[1] == key[1])
+            return e;
+    }
+    return NULL;
+}
+
+static void test_rounds(void **state)
+{
+    (void)state;
+    asy_wordtab t;
+    assert_int_equal(asy_wordtab_init(&t, 0), 0);
+    assert_int_equal(asy_wordtab_begin(&t), 0);
+    const char *first[] = {"the", "cat", "the", "the", "sat"};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(add(&t, first[i]), 0);
+    assert_int_equal(asy_wordtab_begin(&t), 0);
+    assert_int_equal(add(&t, "the"), 0);
+    assert_int_equal(add(&t, "dog"), 0);
+    assert_int_equal(add(&t, "the"), 0);
+    assert_int_equal(t.used, 4);
+    assert_int_equal(lookup(&t, "the")->count, 5);
+    assert_int_equal(lookup(&t, "the")->docs, 2);
+    assert_int_equal(lookup(&t, "cat")->docs, 1);
+    assert_int_equal(lookup(&t, "dog")->count, 1);
+    assert_null(lookup(&t, "mat"));
+    /* the order of first arrival */
+    assert_memory_equal(t.tab[t.order[1]].key, "cat", 3);
+    assert_memory_equal(t.tab[t.order[3]].key, "dog", 3);
+    asy_wordtab_clear(&t);
+    assert_int_equal(t.used, 0);
+    assert_null(lookup(&t, "the"));
+    assert_int_equal(add(&t, "the"), 0);
+    assert_int_equal(lookup(&t, "the")->count, 1);
+    /* the stamps would wrap: begin says so and starts nothing */
+    t.round = UINT32_MAX;
+    assert_int_equal(asy_wordtab_begin(&t), 1);
+    assert_int_equal(t.round, UINT32_MAX);
+    asy_wordtab_free(&t);
+    asy_wordtab_free(&t); /* idempotent */
+}
+
+/* Lengths 1..16, with NUL bytes inside (not at the end). */
+static void test_len(void **state)
+{
+    (void)state;
+    for (size_t n = 1; n <= 16; n++) {
+        char s[16];
+        memset(s, 'a', n);
+        uint64_t key[2];
+        mkkey(s, n, key);
+        assert_int_equal(asy_wordtab_len(key), n);
+        s[0] = '\0';
+        if (n > 1) {
+            mkkey(s, n, key);
+            assert_int_equal(asy_wordtab_len(key), n);
+        }
+        memset(s, '\xff', n);
+        mkkey(s, n, key);
+        assert_int_equal(asy_wordtab_len(key), n);
+    }
+    uint64_t zero[2] = {0, 0};
+    assert_int_equal(asy_wordtab_len(zero), 0);
+}
+
+/* 50,000 keys of 1..16 bytes: the table grows many times; every count,
+ * document count and the arrival order survive; then into counters. */
+static void test_grow_absorb(void **state)
+{
+    (void)state;
+    asy_wordtab t;
+    assert_int_equal(asy_wordtab_init(&t, 10), 0);
+    size_t first = t.mask + 1;
+    char s[32];
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(asy_wordtab_begin(&t), 0);
+        for (int i = 0; i < 50000; i++) {
+            int n = snprintf(s, sizeof s, "%d%.*s", i, i % 12, "abcdefghijkl");
+            assert_true(n <= 16);
+            for (int k = 0; k <= (i % 3) && (round == 0 || i % 2); k++)
+                assert_int_equal(add(&t, s), 0);
+        }
+    }
+    assert_true(t.mask + 1 > first);
+    assert_int_equal(t.used, 50000);
+    assert_true(asy_wordtab_memory(&t) >= 50000 * sizeof(asy_wordtab_entry));
+    for (int i = 0; i < 50000; i += 997) {
+        snprintf(s, sizeof s, "%d%.*s", i, i % 12, "abcdefghijkl");
+        const asy_wordtab_entry *e = &t.tab[t.order[i]];
+        assert_int_equal(asy_wordtab_len(e->key), strlen(s));
+        assert_memory_equal(e->key, s, strlen(s));
+        assert_int_equal(e->count, (uint64_t)(i % 3 + 1) * (i % 2 ? 3 : 1));
+        assert_int_equal(e->docs, i % 2 ? 3 : 1);
+    }
+    /* counts into one counter, document counts into another, pairs into
+     * a third that already holds some of the keys */
+    asy_counter *counts = asy_counter_new(), *docs = asy_counter_new(),
+                *pair = asy_counter_new();
+    assert_int_equal(asy_counter_add(pair, "1a", 2, 10), 0);
+    assert_int_equal(asy_counter_pair(pair), 0);
+    assert_int_equal(asy_counter_absorb(counts, &t, ASY_ABSORB_PAIRED), -1);
+    asy_wordtab copy = t; /* the same numbers, for the third counter */
+    copy.tab = malloc((t.mask + 1) * sizeof *t.tab);
+    assert_non_null(copy.tab);
+    memcpy(copy.tab, t.tab, (t.mask + 1) * sizeof *t.tab);
+    assert_int_equal(asy_counter_absorb(counts, &t, ASY_ABSORB_COUNTS), 0);
+    assert_int_equal(asy_counter_absorb(docs, &t, ASY_ABSORB_DOCS), 0);
+    assert_int_equal(asy_counter_absorb(pair, &copy, ASY_ABSORB_PAIRED), 0);
+    assert_int_equal(asy_counter_size(counts), 50000);
+    assert_int_equal(asy_counter_get(counts, "1a", 2), 2 * 3);
+    assert_int_equal(asy_counter_get(docs, "1a", 2), 3);
+    assert_int_equal(asy_counter_get(counts, "2ab", 3), 3);
+    assert_int_equal(asy_counter_get(docs, "2ab", 3), 1);
+    assert_int_equal(asy_counter_get(pair, "1a", 2), 10 + 6);
+    assert_int_equal(asy_counter_get_docs(pair, "1a", 2), 3);
+    /* moved: absorbing again adds nothing */
+    assert_int_equal(asy_counter_absorb(counts, &t, ASY_ABSORB_COUNTS), 0);
+    assert_int_equal(asy_counter_absorb(docs, &t, ASY_ABSORB_DOCS), 0);
+    assert_int_equal(asy_counter_get(counts, "1a", 2), 6);
+    assert_int_equal(asy_counter_get(docs, "1a", 2), 3);
+    free(copy.tab);
+    asy_counter_free(counts);
+    asy_counter_free(docs);
+    asy_counter_free(pair);
+    asy_wordtab_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rounds),
+        cmocka_unit_test(test_len),
+        cmocka_unit_test(test_grow_absorb),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
