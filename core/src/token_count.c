@@ -139,7 +139,7 @@ static inline uint64_t lower_ascii8(uint64_t v)
  * / stemming asked for). */
 static inline int stage(staged *st, int i, const asy_wordtab *t,
                         const asy_tok_opts *o, const char *s, size_t n,
-                        const char *end)
+                        const char *end, int any_kind)
 {
     if (n > INLINE_MAX || o->stop || o->stem)
         return SLOW;
@@ -161,7 +161,7 @@ static inline int stage(staged *st, int i, const asy_wordtab *t,
         key[0] = asy_lower8(key[0]);
         key[1] = asy_lower8(key[1]);
     }
-    if (asy_wordtab_len(key) != n)
+    if (any_kind && asy_wordtab_len(key) != n) /* words hold no NUL */
         return SLOW;
     st->hash[i] = asy_counter_hash16(key[0], key[1], n);
     asy_wordtab_prefetch(t, st->hash[i]);
@@ -179,13 +179,15 @@ static int count_segments(sink *k, const char *text, size_t len,
     const char *end = text + len;
     size_t got;
     int rc = st ? 0 : -1;
+    int any_kind = (o->kinds & ~(unsigned)ASY_WB_WORDLIKE) != 0;
     asy_wb_init(&it, text, len,
                 (o->kinds ? o->kinds : ASY_WB_WORDLIKE) | ASY_WB_BYTES_ONLY);
     while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
         for (size_t i = 0; i < got; i++)
             st->state[i] = (uint8_t)stage(st, (int)i, k->w, o,
                                           text + seg[i].start,
-                                          seg[i].end - seg[i].start, end);
+                                          seg[i].end - seg[i].start, end,
+                                          any_kind);
         size_t fast = 0;
         for (size_t i = 0; i < got && rc == 0; i++) {
             const char *w;
