@@ -264,11 +264,10 @@ void asy_counter_free(asy_counter *c)
     free(c);
 }
 
-/* Double the table, re-placing every slot (and its stamp) by its cached
- * hash. */
-static int grow(asy_counter *c)
+/* The table at cap slots (a larger power of two), re-placing every slot
+ * (and its stamp) by its cached hash. */
+static int grow_to(asy_counter *c, size_t cap)
 {
-    size_t cap = (c->mask + 1) * 2;
     if (cap > ((size_t)1 << 32))
         return -1; /* h32 cannot address more buckets */
     slot *t = calloc(cap, sizeof *t);
@@ -295,6 +294,20 @@ static int grow(asy_counter *c)
     c->mask = cap - 1;
     c->limit = cap / 10 * 7 + (cap % 10) * 7 / 10;
     return 0;
+}
+
+static int grow(asy_counter *c)
+{
+    return grow_to(c, (c->mask + 1) * 2);
+}
+
+/* Grow the table at once to where n keys fit without growing again. */
+static int reserve(asy_counter *c, size_t n)
+{
+    size_t cap = c->mask + 1;
+    while (cap / 10 * 7 + (cap % 10) * 7 / 10 < n && cap <= ((size_t)1 << 32))
+        cap *= 2;
+    return cap > c->mask + 1 ? grow_to(c, cap) : 0;
 }
 
 /* The slot holding key, or the empty slot where it would go. */
@@ -568,6 +581,12 @@ static int settle(asy_counter *c)
 {
     if (!c->words)
         return 0;
+    /* the table's entries packed first (its memory given back) and this
+     * table made large enough for them at once: the word table and this
+     * one, growing, are never both whole in memory */
+    asy_wordtab_pack(c->words);
+    if (reserve(c, c->size + c->words->used) < 0)
+        return -1;
     if (asy_counter_absorb(c, c->words, c->koff == 16 ? ASY_ABSORB_PAIRED
                                                       : ASY_ABSORB_COUNTS) < 0)
         return -1;
@@ -579,9 +598,10 @@ static int settle(asy_counter *c)
 
 asy_wordtab *asy_counter_words_begin(asy_counter *c)
 {
-    if (c->words && asy_wordtab_begin(c->words) == 0)
+    if (c->words && !c->words->packed && asy_wordtab_begin(c->words) == 0)
         return c->words;
-    if (c->words && settle(c) < 0) /* its stamps would wrap */
+    if (c->words && settle(c) < 0) /* its stamps would wrap, or a settle
+                                      ran out of memory half-way */
         return NULL;
     asy_wordtab *t = malloc(sizeof *t);
     if (!t || asy_wordtab_init(t, 512) < 0) {

@@ -25,6 +25,7 @@ int asy_wordtab_init(asy_wordtab *t, size_t hint)
     t->mask = cap - 1;
     t->used = 0;
     t->round = 0;
+    t->packed = 0;
     if (t->tab && t->order)
         return 0;
     asy_wordtab_free(t);
@@ -95,10 +96,33 @@ int asy_wordtab_grow_add(asy_wordtab *t, const uint64_t key[2], uint32_t h)
     return asy_wordtab_add(t, key, h); /* now with room: no second grow */
 }
 
+void asy_wordtab_pack(asy_wordtab *t)
+{
+    if (t->packed)
+        return;
+    size_t w = 0;
+    for (size_t k = 0; k <= t->mask && w < t->used; k++)
+        if (t->tab[k].key[0] | t->tab[k].key[1])
+            t->tab[w++] = t->tab[k]; /* w <= k: nothing unread is lost */
+    for (size_t k = 0; k < w; k++)
+        t->order[k] = (uint32_t)k;
+    size_t keep = w ? w : 1;
+    asy_wordtab_entry *tab = realloc(t->tab, keep * sizeof *tab);
+    uint32_t *order = realloc(t->order, keep * sizeof *order);
+    if (tab) /* else the old block stays, larger than needed */
+        t->tab = tab;
+    if (order)
+        t->order = order;
+    t->mask = keep - 1; /* memory: keep entries (not a power of two) */
+    t->packed = 1;
+}
+
 size_t asy_wordtab_memory(const asy_wordtab *t)
 {
     if (!t->tab)
         return 0;
+    if (t->packed)
+        return (t->mask + 1) * (sizeof *t->tab + sizeof *t->order);
     return (t->mask + 1) * sizeof *t->tab +
            asy_wordtab_room(t->mask + 1) * sizeof *t->order;
 }

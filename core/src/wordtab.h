@@ -31,6 +31,7 @@ typedef struct asy_wordtab {
     size_t mask;     /* capacity - 1 */
     size_t used;     /* occupied slots */
     uint32_t round;  /* current round; 0 before the first */
+    int packed;      /* asy_wordtab_pack'ed: entries tab[0 .. used) */
 } asy_wordtab;
 
 /* Most keys a table of cap slots holds: half. (Tried: 0.7, which keeps
@@ -52,6 +53,12 @@ int asy_wordtab_grow(asy_wordtab *t);
 /* asy_wordtab_add's slow path: grow, then add the new key. */
 int asy_wordtab_grow_add(asy_wordtab *t, const uint64_t key[2], uint32_t h);
 size_t asy_wordtab_memory(const asy_wordtab *t);
+/* Move the entries to the front of the table, tab[0 .. used) (order[k] =
+ * k), and give the rest of its memory back: once a table is done with,
+ * what it holds takes its keys' room only while it is moved on (a counter
+ * settling its word table builds its own table meanwhile). A packed table
+ * is no longer a hash table: only absorb and free it. */
+void asy_wordtab_pack(asy_wordtab *t);
 
 /* The length of a key: the position after its last non-zero byte. */
 static inline uint32_t asy_wordtab_len(const uint64_t key[2])

@@ -1,7 +1,8 @@
 /*
  * test_wordtab.c — the word table (wordtab.h): counts and document counts
  * by round, key lengths, growing with the key order kept, clearing, the
- * stamp wrap, and moving its numbers into counters (asy_counter_absorb).
+ * stamp wrap, packing, and moving its numbers into counters
+ * (asy_counter_absorb).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -143,6 +144,18 @@ static void test_grow_absorb(void **state)
     copy.tab = malloc((t.mask + 1) * sizeof *t.tab);
     assert_non_null(copy.tab);
     memcpy(copy.tab, t.tab, (t.mask + 1) * sizeof *t.tab);
+    copy.order = malloc(t.used * sizeof *t.order);
+    assert_non_null(copy.order);
+    memcpy(copy.order, t.order, t.used * sizeof *t.order);
+    /* packed first: the same numbers in less memory */
+    size_t before = asy_wordtab_memory(&t);
+    asy_wordtab_pack(&t);
+    asy_wordtab_pack(&t); /* idempotent */
+    assert_true(t.packed);
+    assert_int_equal(t.used, 50000);
+    assert_int_equal(asy_wordtab_memory(&t),
+                     50000 * (sizeof(asy_wordtab_entry) + sizeof(uint32_t)));
+    assert_true(asy_wordtab_memory(&t) < before / 2);
     assert_int_equal(asy_counter_absorb(counts, &t, ASY_ABSORB_COUNTS), 0);
     assert_int_equal(asy_counter_absorb(docs, &t, ASY_ABSORB_DOCS), 0);
     assert_int_equal(asy_counter_absorb(pair, &copy, ASY_ABSORB_PAIRED), 0);
@@ -158,7 +171,7 @@ static void test_grow_absorb(void **state)
     assert_int_equal(asy_counter_absorb(docs, &t, ASY_ABSORB_DOCS), 0);
     assert_int_equal(asy_counter_get(counts, "1a", 2), 6);
     assert_int_equal(asy_counter_get(docs, "1a", 2), 3);
-    free(copy.tab);
+    asy_wordtab_free(&copy);
     asy_counter_free(counts);
     asy_counter_free(docs);
     asy_counter_free(pair);
