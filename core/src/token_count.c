@@ -25,7 +25,16 @@
 #include "ascii8.h"
 #include "counter.h"
 #include "token.h"
+#include "wordbreak.h"
 #include "wordtab.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+#define HAVE_AVX512 1
+#define AVX512 __attribute__((target("avx512f,avx512bw")))
+#else
+#define HAVE_AVX512 0
+#endif
 
 #define INLINE_MAX 16 /* longest key the word table takes */
 #define FILL 64       /* segments fetched per asy_wb_fill call */
@@ -168,9 +177,47 @@ static inline int stage(staged *st, int i, const asy_wordtab *t,
     return FAST;
 }
 
-/* Count the wanted segments of text[0..len) into k. */
-static int count_segments(sink *k, const char *text, size_t len,
-                          const asy_tok_opts *o)
+typedef int (*stage_fn)(staged *st, int i, const asy_wordtab *t,
+                        const asy_tok_opts *o, const char *s, size_t n,
+                        const char *end, int any_kind);
+
+#if HAVE_AVX512
+/* stage() with AVX-512BW: the word loaded with a byte mask (no read past
+ * it, no length-dependent masking), tested for non-ASCII and lowered in
+ * three vector instructions. Words with a non-ASCII byte go to stage(). */
+static inline AVX512 int stage512(staged *st, int i, const asy_wordtab *t,
+                                  const asy_tok_opts *o, const char *s,
+                                  size_t n, const char *end, int any_kind)
+{
+    if (n > INLINE_MAX || o->stop || o->stem)
+        return SLOW;
+    __m512i v = _mm512_maskz_loadu_epi8((__mmask64)((1u << n) - 1), s);
+    if (_mm512_movepi8_mask(v))
+        return stage(st, i, t, o, s, n, end, any_kind);
+    if (n < o->min_length)
+        return DROP;
+    if (o->flags & ASY_TOK_LOWER) {
+        __mmask64 up = _mm512_cmple_epu8_mask(
+            _mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(25));
+        v = _mm512_mask_add_epi8(v, up, v, _mm512_set1_epi8(0x20));
+    }
+    __m128i x = _mm512_castsi512_si128(v);
+    uint64_t *key = st->key[i];
+    key[0] = (uint64_t)_mm_cvtsi128_si64(x);
+    key[1] = (uint64_t)_mm_extract_epi64(x, 1);
+    if (any_kind && asy_wordtab_len(key) != n) /* words hold no NUL */
+        return SLOW;
+    st->hash[i] = asy_counter_hash16(key[0], key[1], n);
+    asy_wordtab_prefetch(t, st->hash[i]);
+    return FAST;
+}
+#endif
+
+/* Count the wanted segments of text[0..len) into k, each staged by
+ * stage_with (a constant: inlined). */
+static inline __attribute__((always_inline)) int
+count_segments(sink *k, const char *text, size_t len, const asy_tok_opts *o,
+               stage_fn stage_with)
 {
     asy_wb_iter it;
     asy_wb_seg seg[FILL];
@@ -184,7 +231,7 @@ static int count_segments(sink *k, const char *text, size_t len,
                 (o->kinds ? o->kinds : ASY_WB_WORDLIKE) | ASY_WB_BYTES_ONLY);
     while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
         for (size_t i = 0; i < got; i++)
-            st->state[i] = (uint8_t)stage(st, (int)i, k->w, o,
+            st->state[i] = (uint8_t)stage_with(st, (int)i, k->w, o,
                                           text + seg[i].start,
                                           seg[i].end - seg[i].start, end,
                                           any_kind);
@@ -212,6 +259,31 @@ static int count_segments(sink *k, const char *text, size_t len,
     return rc;
 }
 
+static int count_plain(sink *k, const char *text, size_t len,
+                       const asy_tok_opts *o)
+{
+    return count_segments(k, text, len, o, stage);
+}
+
+#if HAVE_AVX512
+static AVX512 int count_avx512(sink *k, const char *text, size_t len,
+                               const asy_tok_opts *o)
+{
+    return count_segments(k, text, len, o, stage512);
+}
+#endif
+
+/* count_segments at the vector level the word segmenter uses. */
+static int count_words(sink *k, const char *text, size_t len,
+                       const asy_tok_opts *o)
+{
+#if HAVE_AVX512
+    if (asy_wb_simd(-1) == ASY_WB_SIMD_AVX512)
+        return count_avx512(k, text, len, o);
+#endif
+    return count_plain(k, text, len, o);
+}
+
 /* Count text into counts and docs (the same counter when paired). */
 static int count_text(const char *text, size_t len, const asy_tok_opts *o,
                       asy_counter *counts, asy_counter *docs, int paired,
@@ -232,7 +304,7 @@ static int count_text(const char *text, size_t len, const asy_tok_opts *o,
         k.w = &k.own;
         asy_wordtab_begin(k.w);
     }
-    int rc = count_segments(&k, text, len, o ? o : &none);
+    int rc = count_words(&k, text, len, o ? o : &none);
     if (!shared) {
         if (!counts) /* distinct words: the long ones are counted already */
             k.counted += k.own.used;

@@ -410,6 +410,8 @@ static void test_count_random(void **state)
     static char text[1 << 20];
     unsigned x = 99;
     for (int round = 0; round < 24; round++) {
+        /* the words staged with and without AVX-512 (where the CPU has it) */
+        asy_wb_simd(round % 3 == 2 ? ASY_WB_SIMD_SSE2 : ASY_WB_SIMD_AVX512);
         asy_tok_opts o = {round & 1 ? ASY_TOK_LOWER : 0,
                           round & 2 ? ASY_WB_WORDLIKE : ASY_WB_KIND(ASY_WB_WORD),
                           round % 8 == 4 ? st : NULL,
@@ -459,6 +461,7 @@ static void test_count_random(void **state)
         asy_counter_free(counts);
         asy_counter_free(df);
     }
+    asy_wb_simd(ASY_WB_SIMD_AVX512);
     asy_stemmer_free(st);
     asy_stopwords_free(sw);
 }
@@ -671,6 +674,15 @@ static void test_count_modes(void **state)
     assert_int_equal(asy_counter_get_docs(c, "the", 3), 1 + 2);
     assert_int_equal(asy_counter_get_docs(c, "hat", 3), 1);
     assert_int_equal(asy_counter_total(c), 7 + 5 + 2);
+    /* a word that ends its buffer (no terminator): nothing read past it */
+    char *h = malloc(6);
+    assert_non_null(h);
+    memcpy(h, "my CAT", 6);
+    assert_int_equal(asy_tok_count_paired(h, 6, &o, c, &k), 0);
+    assert_int_equal(asy_tok_count_paired(h + 3, 3, &o, c, &k), 0);
+    free(h);
+    assert_int_equal(asy_counter_get(c, "cat", 3), 2 + 2);
+    assert_int_equal(asy_counter_get_docs(c, "cat", 3), 1 + 2);
     asy_counter_free(c);
 }
 
