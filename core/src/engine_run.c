@@ -183,7 +183,7 @@ static void job_free(asy_job *job)
     asy_doc_free(job->doc);
     for (int i = 0; i < job->nrows; i++)
         asy_rowbuf_free(&job->rows[i]);
-    free(job->rows);
+    /* a document job's rows share its block (push_doc) */
     for (int i = 0; i < job->nfails; i++)
         free(job->fails[i].message);
     free(job->fails);
@@ -548,19 +548,23 @@ int assay_engine_begin(assay_engine *e)
 /* Feeding documents                                                     */
 /* ===================================================================== */
 
+_Static_assert(sizeof(asy_job) % _Alignof(asy_rowbuf) == 0,
+               "push_doc puts a job's rows right after it");
+
 /* Take ownership of doc and queue it. */
 static int push_doc(assay_engine *e, asy_doc *doc)
 {
-    asy_job *job = calloc(1, sizeof *job);
-    if (job)
-        job->rows = calloc((size_t)e->nplugins, sizeof *job->rows);
-    if (!job || !job->rows) {
-        free(job);
+    /* One block, the job then its rows: one allocation per document
+     * fewer (alignment: see the assertion above). */
+    asy_job *job = calloc(1, sizeof *job +
+                                 (size_t)e->nplugins * sizeof *job->rows);
+    if (!job) {
         asy_doc_free(doc);
         fatal_nomem(e);
         return ASSAY_E_NOMEM;
     }
     job->kind = JOB_DOC;
+    job->rows = (asy_rowbuf *)(void *)(job + 1);
     job->nrows = e->nplugins;
     for (int p = 0; p < e->nplugins; p++)
         bind_rows(e, &job->rows[p], p);

@@ -156,6 +156,36 @@ size_t asy_jsonl_plain_len(const unsigned char *s, size_t n)
 }
 #endif
 
+/* The plain run at s[0..n) copied to o while it is found: each 16-byte
+ * block is stored whole before its mask is looked at, so the copy needs no
+ * second pass (nor a memcpy call per run). The store may run up to 15
+ * bytes past the run; that is safe because a decoded string never gets
+ * ahead of its source (o <= s in the same coordinates), so o + 16 stays
+ * within the n + 1 bytes of scratch wherever s + 16 stays within n. The
+ * bytes written past the run are scratch not yet in use. Returns the
+ * run's length. */
+static size_t copy_plain(char *o, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
+    const __m128i ctl = _mm_set1_epi8(0x1F);
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+    }
+#endif
+    size_t k = asy_jsonl_plain_len_swar(s + i, n - i);
+    memcpy(o + i, s + i, k);
+    return i + k;
+}
+
 /* ==================================================================== */
 /* Strings                                                              */
 /* ==================================================================== */
@@ -177,15 +207,17 @@ static void note(surrogate *sg, long v1, long v2, int count)
     }
 }
 
+/* Hex digit values plus one (0: not a hex digit). */
+static const unsigned char hex1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+    ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int hexval(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return hex1[c] - 1;
 }
 
 /* Four hex digits at s (n bytes available) or -1. */
@@ -228,17 +260,20 @@ static char *put_utf8(char *o, long cp)
  * recorded where jansson stops: just after the first non-hex byte. */
 static long unicode_unit(lexer *lx, size_t i)
 {
+    long v = 0;
     for (size_t k = 0; k < 4; k++) {
         if (i + k == lx->n) {
             fail(lx, lx->n, "invalid escape");
             return -1;
         }
-        if (hexval(lx->s[i + k]) < 0) {
+        int h = hexval(lx->s[i + k]);
+        if (h < 0) {
             fail(lx, i + k + 1, "invalid escape");
             return -1;
         }
+        v = v << 4 | h;
     }
-    return hex4(lx->s + i, 4);
+    return v;
 }
 
 /* "\u" escape whose digits start at i: writes the character and returns
@@ -278,20 +313,12 @@ static size_t unicode_escape(lexer *lx, size_t i, char **o, surrogate *sg)
     return i;
 }
 
-static char simple_escape(unsigned char c)
-{
-    switch (c) {
-    case '"': return '"';
-    case '\\': return '\\';
-    case '/': return '/';
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    default: return 0;
-    }
-}
+/* The escapes that stand for one byte, except "\r" (the string must be
+ * flagged): by escape letter, 0 for any other byte. */
+static const char plain_escape[256] = {
+    ['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+    ['f'] = '\f', ['n'] = '\n', ['t'] = '\t',
+};
 
 /* The escape after a backslash at i - 1. Returns the index after it, or
  * 0 when malformed (error recorded). */
@@ -304,7 +331,7 @@ static size_t escape(lexer *lx, size_t i, char **o, surrogate *sg)
     unsigned char c = lx->s[i];
     if (c == 'u')
         return unicode_escape(lx, i + 1, o, sg);
-    char e = simple_escape(c);
+    char e = c == 'r' ? '\r' : plain_escape[c];
     if (!e) {
         fail(lx, i + 1, "invalid escape");
         return 0;
@@ -326,10 +353,15 @@ static int scan_string(lexer *lx)
     surrogate sg = {0, 0, 0};
     lx->flags = 0;
     for (;;) {
-        size_t k = asy_jsonl_plain_len(s + i, n - i);
-        memcpy(o, s + i, k);
+        size_t k = copy_plain(o, s + i, n - i);
         o += k;
         i += k;
+        /* the common escapes without the general path's checks */
+        if (i + 1 < n && s[i] == '\\' && plain_escape[s[i + 1]]) {
+            *o++ = plain_escape[s[i + 1]];
+            i += 2;
+            continue;
+        }
         if (i == n)
             return fail(lx, n, "premature end of input");
         unsigned char c = s[i];

@@ -12,11 +12,14 @@
 #include "jsonl_scan.h"
 #include "loader.h"
 #include "loader_int.h"
+#include "utf8.h"
 
 typedef struct jsonl_state {
     asy_load_base b;           /* first: see loader_int.h */
     asy_input_opts field_opts; /* the line is decoded once: no latin1 here */
     asy_jsonl_record rec;      /* parser buffers, reused line after line */
+    char *id_prefix;           /* "display#": record ids are this + line */
+    size_t id_prefix_len;
 } jsonl_state;
 
 static const char *const jsonl_ext[] = {".jsonl", ".ndjson", NULL};
@@ -24,8 +27,10 @@ static const char *const jsonl_ext[] = {".jsonl", ".ndjson", NULL};
 static void jsonl_close(void *st)
 {
     jsonl_state *s = st;
-    if (s)
+    if (s) {
         asy_jsonl_free(&s->rec);
+        free(s->id_prefix);
+    }
     asy_load_state_free(s);
 }
 
@@ -40,6 +45,16 @@ static int jsonl_open(void **state, asy_source *src, const char *display,
     s->field_opts = *o;
     s->field_opts.latin1 = 0;
     asy_jsonl_init(&s->rec);
+    size_t n = strlen(s->b.display);
+    s->id_prefix = malloc(n + 2);
+    if (!s->id_prefix) {
+        jsonl_close(s);
+        *state = NULL;
+        return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+    }
+    memcpy(s->id_prefix, s->b.display, n);
+    memcpy(s->id_prefix + n, "#", 2);
+    s->id_prefix_len = n + 1;
     return ASSAY_OK;
 }
 
@@ -73,16 +88,23 @@ static const char *src_path(const rec *r)
     return asy_source_path(r->s->b.src);
 }
 
+/* The record's own id (its id field, a string or an integer, formatted
+ * into num), or NULL when it has none. */
+static const char *field_id(const asy_jsonl_member *v, char num[32])
+{
+    if (v && v->type == ASY_JSON_STRING)
+        return v->str;
+    if (v && v->type == ASY_JSON_INTEGER) {
+        snprintf(num, 32, "%" PRId64, v->i);
+        return num;
+    }
+    return NULL;
+}
+
 static int set_id(asy_doc *d, const asy_jsonl_member *v)
 {
     char num[32];
-    const char *id = NULL;
-    if (v && v->type == ASY_JSON_STRING) {
-        id = v->str;
-    } else if (v && v->type == ASY_JSON_INTEGER) {
-        snprintf(num, sizeof num, "%" PRId64, v->i);
-        id = num;
-    }
+    const char *id = field_id(v, num);
     if (!id)
         return 0;
     char *p = strdup(id);
@@ -190,54 +212,138 @@ static int load_field_text(const rec *r, asy_doc *d, asy_error *err)
     return take_field_text(r, d, t, err);
 }
 
-/* Parse the (already cleaned) line held in d->text into the document.
- * Returns 1 = document ready, 0 = skipped, < 0 fatal. */
-static int parse_record(const rec *r, asy_doc *d, asy_error *err)
+/* Parse the cleaned line text[0..len); messages name the document id.
+ * Returns 1 = an object, 0 = skipped (reported), < 0 fatal. */
+static int parse_object(const rec *r, const char *id, const char *text,
+                        size_t len, asy_error *err)
 {
     asy_jsonl_record *jr = &r->s->rec;
-    int p = asy_jsonl_parse(jr, d->text, d->len);
+    int p = asy_jsonl_parse(jr, text, len);
     if (p < 0)
         return nomem(err);
     if (p == 0) {
-        asy_report_skip(r->s->b.rep, src_path(r), d->id, r->where,
+        asy_report_skip(r->s->b.rep, src_path(r), id, r->where,
                         "malformed JSON at column %d: %s", jr->column,
                         jr->message);
         return 0;
     }
     if (jr->type != ASY_JSON_OBJECT) {
-        asy_report_skip(r->s->b.rep, src_path(r), d->id, r->where,
+        asy_report_skip(r->s->b.rep, src_path(r), id, r->where,
                         "not a JSON object (got %s)", type_name(jr->type));
         return 0;
     }
-    if (set_id(d, asy_jsonl_get(jr, r->s->b.o->id_field)) < 0)
-        return nomem(err);
+    return 1;
+}
+
+/* Metadata and text of the parsed record into d (whose id is final).
+ * Returns 1 = document ready, 0 = skipped, < 0 fatal. */
+static int fill_doc(const rec *r, asy_doc *d, asy_error *err)
+{
     int m = fill_meta(r, d);
     return m < 0 ? nomem(err) : m > 0 ? 0 : load_field_text(r, d, err);
 }
 
-static int record(jsonl_state *s, const char *line, size_t len,
-                  asy_doc **out, asy_error *err)
+/* Append s[0..n) at *at in buf (size cap), cut off as snprintf would. */
+static void put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
 {
-    rec r = {s, asy_source_lineno(s->b.src), ""};
-    snprintf(r.where, sizeof r.where, "line %lld", r.line);
-    char id[1200];
-    snprintf(id, sizeof id, "%s#%lld", s->b.display, r.line);
-    asy_doc *d = asy_doc_new(id, asy_source_path(s->b.src));
-    if (!d)
-        return nomem(err);
-    /* The whole line goes through the shared cleaning first: NUL bytes,
-     * invalid UTF-8 (jansson would reject it outright) and Latin-1 are
-     * handled with file byte offsets before JSON parsing. */
-    int rc = asy_load_text_into(d, line, len, s->b.o, s->b.rep,
-                                asy_source_line_offset(s->b.src), r.where, err);
-    if (rc > 0)
-        rc = parse_record(&r, d, err);
+    size_t room = cap - 1 - *at;
+    if (n > room)
+        n = room;
+    memcpy(buf + *at, s, n);
+    *at += n;
+    buf[*at] = '\0';
+}
+
+/* buf = prefix followed by the decimal v, as snprintf "%s%lld" writes it
+ * (this runs once per record, where snprintf's cost showed). */
+static void with_number(char *buf, size_t cap, const char *prefix, size_t plen,
+                        long long v)
+{
+    char digits[24];
+    size_t k = sizeof digits;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
+                                 : (unsigned long long)v;
+    do
+        digits[--k] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        digits[--k] = '-';
+    size_t at = 0;
+    buf[0] = '\0';
+    put(buf, cap, &at, prefix, plen);
+    put(buf, cap, &at, digits + k, sizeof digits - k);
+}
+
+/* The line needs none of the shared cleaning (the common case): it can
+ * be parsed where the source holds it, without a cleaned copy. */
+static int line_is_clean(const jsonl_state *s, const char *line, size_t len)
+{
+    const asy_input_opts *o = s->b.o;
+    return !o->latin1 && (!o->max_doc_bytes || len <= o->max_doc_bytes) &&
+           asy_utf8_clean_check(line, len, ASY_UTF8_IMPL_BEST) == 1;
+}
+
+/* Keep d as *out when rc says it is ready, else free it. */
+static int finish_doc(int rc, asy_doc *d, asy_doc **out)
+{
     if (rc <= 0) {
         asy_doc_free(d);
         return rc;
     }
     *out = d;
     return 1;
+}
+
+/* A line that needs no cleaning (the common case) is parsed where the
+ * source holds it, and the document is made with its final id. */
+static int record_clean(const rec *r, const char *line_id, const char *line,
+                        size_t len, asy_doc **out, asy_error *err)
+{
+    int rc = parse_object(r, line_id, line, len, err);
+    if (rc <= 0)
+        return rc;
+    char num[32];
+    const char *id = field_id(asy_jsonl_get(&r->s->rec, r->s->b.o->id_field),
+                              num);
+    asy_doc *d = asy_doc_new(id ? id : line_id, src_path(r));
+    if (!d)
+        return nomem(err);
+    return finish_doc(fill_doc(r, d, err), d, out);
+}
+
+/* Otherwise the whole line goes through the shared cleaning first: NUL
+ * bytes, invalid UTF-8 (jansson would reject it outright) and Latin-1 are
+ * handled with file byte offsets before JSON parsing. */
+static int record_cleaned(const rec *r, const char *line_id,
+                          const char *line, size_t len, asy_doc **out,
+                          asy_error *err)
+{
+    const jsonl_state *s = r->s;
+    asy_doc *d = asy_doc_new(line_id, src_path(r));
+    if (!d)
+        return nomem(err);
+    int rc = asy_load_text_into(d, line, len, s->b.o, s->b.rep,
+                                asy_source_line_offset(s->b.src), r->where,
+                                err);
+    if (rc > 0)
+        rc = parse_object(r, d->id, d->text, d->len, err);
+    if (rc > 0 && set_id(d, asy_jsonl_get(&s->rec, s->b.o->id_field)) < 0)
+        rc = nomem(err);
+    if (rc > 0)
+        rc = fill_doc(r, d, err);
+    return finish_doc(rc, d, out);
+}
+
+static int record(jsonl_state *s, const char *line, size_t len,
+                  asy_doc **out, asy_error *err)
+{
+    rec r = {s, asy_source_lineno(s->b.src), ""};
+    with_number(r.where, sizeof r.where, "line ", 5, r.line);
+    char id[1200];
+    with_number(id, sizeof id, s->id_prefix, s->id_prefix_len, r.line);
+    return line_is_clean(s, line, len)
+               ? record_clean(&r, id, line, len, out, err)
+               : record_cleaned(&r, id, line, len, out, err);
 }
 
 /* ==================================================================== */

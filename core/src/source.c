@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,25 @@ long long asy_source_read(asy_source *s, void *buf, size_t n, asy_error *err)
     return (long long)k;
 }
 
+/* Room for `need` more bytes. A fresh buffer gets exactly that, rounded
+ * up to 4 or 64 KB, not asy_buf's doubling (which would make a 2 MB file a
+ * 4 MB block): blocks of one size class let malloc hand the pages of the
+ * last freed document to the next one instead of mapping and faulting in
+ * fresh ones for every file (its mmap threshold follows freed sizes). */
+static int reserve_whole(asy_buf *b, size_t need)
+{
+    const size_t round = need < 1024u * 1024u ? 4096u : 64u * 1024u;
+    if (b->data || need > SIZE_MAX - 2 * round)
+        return asy_buf_reserve(b, need);
+    size_t cap = (need + 1 + round - 1) / round * round;
+    b->data = malloc(cap);
+    if (!b->data)
+        return -1;
+    b->data[0] = '\0';
+    b->cap = cap;
+    return 0;
+}
+
 int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
                         asy_error *err)
 {
@@ -254,7 +274,7 @@ int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
      * end) at once, so that the buffer is not copied as it grows. */
     size_t first = s->size_hint && (!max || s->size_hint <= max)
                        ? s->size_hint + 4096 : CHUNK;
-    if (asy_buf_reserve(out, first) < 0)
+    if (reserve_whole(out, first) < 0)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory reading "
                              "'%s'", s->path);
     for (;;) {

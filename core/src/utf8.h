@@ -36,6 +36,19 @@ int asy_text_clean_owned(char *in, size_t len, int latin1, char **out,
 /* 1 if s[0..n) is valid UTF-8 (no NUL check); else 0 and *bad = offset. */
 int asy_utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* The check behind asy_text_clean's fast path: 1 when s[0..n) needs no
+ * cleaning at all (valid UTF-8, no leading BOM, no CR, no NUL), else 0.
+ * impl picks the implementation (ASY_UTF8_IMPL_BEST: the fastest this CPU
+ * runs); -1 when the CPU cannot run the one asked for. Exposed so that
+ * tests can hold the vector versions to the scalar one. */
+enum {
+    ASY_UTF8_IMPL_BEST = -1,
+    ASY_UTF8_IMPL_SCALAR = 0,
+    ASY_UTF8_IMPL_SSSE3 = 1,
+    ASY_UTF8_IMPL_AVX2 = 2
+};
+int asy_utf8_clean_check(const char *s, size_t n, int impl);
+
 /* Decode one code point at s[0..n); returns its length (1..4) and stores
  * the code point, or returns 0 for an invalid/truncated sequence. */
 int asy_utf8_decode(const unsigned char *s, size_t n, int32_t *cp);

@@ -609,6 +609,34 @@ static void test_differential(void **st)
     assert_true(accepted > 8000 && accepted < compared - 5000);
 }
 
+/* Strings decoded in 16-byte blocks that are stored whole: every escape,
+ * quote and cut-off end at every offset of a block, in members that
+ * follow one another in the scratch buffer, must decode as jansson does
+ * and leave the members before them intact. */
+static void test_block_boundaries(void **st)
+{
+    (void)st;
+    static const char *const escs[] = {"\\n", "\\\"", "\\\\", "\\r",
+                                       "\\u00e9", "\\ud83d\\ude00", "\\u0000",
+                                       "\xC3\xA9", "\\x", "\t", "\\"};
+    char in[400], a[100], b[100];
+    size_t accepted = 0;
+    for (size_t e = 0; e < sizeof escs / sizeof *escs; e++)
+        for (int pa = 0; pa < 40; pa++)
+            for (int pb = 0; pb < 40; pb += 3) {
+                memset(a, 'a', sizeof a);
+                memset(b, 'b', sizeof b);
+                int n = snprintf(in, sizeof in,
+                                 "{\"k\":\"%.*s%s%.*s\",\"l\":\"%.*s%s\"}",
+                                 pa, a, escs[e], 33 - pa % 17, a, pb, b,
+                                 escs[(e + (size_t)pb) % 11]);
+                assert_true(n > 0 && (size_t)n < sizeof in);
+                compare(in, (size_t)n, &accepted);
+                compare(in, (size_t)n - 2, &accepted); /* cut off */
+            }
+    assert_true(accepted > 3000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +648,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_plain_len),
         cmocka_unit_test(test_differential),
+        cmocka_unit_test(test_block_boundaries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -228,6 +228,36 @@ static void test_raw_nul_and_invalid_utf8(void **st)
     free(p);
 }
 
+/* A clean line is parsed where the source holds it, a line that needs
+ * cleaning from its cleaned copy: both must give the same document,
+ * nested values (kept as raw source bytes until compacted) included. */
+static void test_clean_and_cleaned_lines_agree(void **st)
+{
+    (void)st;
+    const char data[] =
+        "{\"id\":\"a\",\"o\":{\"k\":[1, \"\xC3\xA9\"]},\"text\":\"x\\ny \xE2\x80\x9C\"}\n"
+        "{\"id\":\"a\",\"o\":{\"k\":[1, \"\xC3\xA9\"]},\"text\":\"x\\ny \xE2\x80\x9C\","
+        "\"bad\":\"\xFF\"}\n";
+    char *p = tu_write(tu_dir, "c.jsonl", data, sizeof data - 1);
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_run r;
+    tu_read_docs(&r, p, &o);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(r.n, 2);
+    for (int i = 0; i < 2; i++) {
+        asy_doc *d = r.docs[i];
+        assert_string_equal(d->id, "a");
+        assert_string_equal(d->text, "x\ny \xE2\x80\x9C");
+        assert_int_equal(d->len, 7);
+        assert_string_equal(meta(d, "o")->str, "{\"k\":[1,\"\xC3\xA9\"]}");
+    }
+    assert_string_equal(meta(r.docs[1], "bad")->str, "\xEF\xBF\xBD");
+    assert_int_equal(r.c.warns, 1); /* the U+FFFD on line 2 */
+    tu_run_free(&r);
+    free(p);
+}
+
 static void test_long_line_and_gzip(void **st)
 {
     (void)st;
@@ -289,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_escapes_duplicates_numbers),
         cmocka_unit_test(test_malformed_lines),
         cmocka_unit_test(test_raw_nul_and_invalid_utf8),
+        cmocka_unit_test(test_clean_and_cleaned_lines_agree),
         cmocka_unit_test(test_long_line_and_gzip),
         cmocka_unit_test(test_empty_and_ids_in_dir),
     };

@@ -292,6 +292,35 @@ static void test_read_all_limit_and_peek(void **st)
     free(p);
 }
 
+/* A whole file is read into one block of its size (plus room to see the
+ * end) rounded up to 4 KB, or 64 KB from 1 MB on, not into asy_buf's
+ * doubling: blocks of one size class let malloc give the next document
+ * the pages of the last one. */
+static void test_read_all_block_size(void **st)
+{
+    (void)st;
+    static const size_t sizes[] = {1, 100, 5000, 1040000, 2000033};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        char *data = malloc(n);
+        assert_non_null(data);
+        memset(data, 'a' + (int)k, n);
+        char *p = tu_write(tu_dir, "block.txt", data, n);
+        asy_source *s = open_ok(p);
+        asy_buf b = ASY_BUF_INIT;
+        asy_error err;
+        assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_OK);
+        assert_int_equal(b.len, n);
+        assert_memory_equal(b.data, data, n);
+        size_t need = n + 4096 + 1, round = need <= 1048576 ? 4096 : 65536;
+        assert_int_equal(b.cap, (need + round - 1) / round * round);
+        asy_source_close(s);
+        asy_buf_free(&b);
+        free(p);
+        free(data);
+    }
+}
+
 static void test_empty_and_gz_lines(void **st)
 {
     (void)st;
@@ -351,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_getline_limit_continues),
         cmocka_unit_test(test_getline_50mb),
         cmocka_unit_test(test_read_all_limit_and_peek),
+        cmocka_unit_test(test_read_all_block_size),
         cmocka_unit_test(test_large_reads_after_peek),
         cmocka_unit_test(test_short_files_are_plain),
         cmocka_unit_test(test_empty_and_gz_lines),

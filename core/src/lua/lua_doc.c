@@ -18,6 +18,8 @@
 
 typedef struct Document {
     asy_doc *doc; /* NULL once retired */
+    size_t idlen;
+    char id[];    /* the document's id, for messages after retirement */
 } Document;
 
 /* The text string is shared by every plugin's view of the same document
@@ -32,9 +34,25 @@ static Document *todoc(lua_State *L, int idx)
 
 void asy_lua_doc_pushid(lua_State *L, int idx)
 {
-    lua_getiuservalue(L, idx, 1); /* cache */
-    lua_getfield(L, -1, "id");
-    lua_remove(L, -2);
+    Document *d = lua_touserdata(L, idx);
+    if (d)
+        lua_pushlstring(L, d->id, d->idlen);
+    else
+        lua_pushliteral(L, "");
+}
+
+/* Push the view's cache (its user value), made on first use: most
+ * document() calls never read a field, and an empty table per document
+ * was a visible share of the per-document cost. */
+static void push_cache(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_getiuservalue(L, idx, 1) == LUA_TTABLE)
+        return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 4);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, idx, 1);
 }
 
 /* The live document, or an error naming it. */
@@ -62,6 +80,11 @@ asy_doc *asy_lua_doc_test(lua_State *L, int idx)
 }
 
 /* ===== lazily computed fields ========================================= */
+
+static void f_id(lua_State *L, asy_doc *d)
+{
+    lua_pushstring(L, d->id ? d->id : "");
+}
 
 static void f_source(lua_State *L, asy_doc *d)
 {
@@ -140,6 +163,7 @@ static const struct field {
     void (*build)(lua_State *L, asy_doc *d);
     int cache;
 } fields[] = {
+    {"id", f_id, 1},
     {"source", f_source, 1}, {"text", f_text, 1},    {"meta", f_meta, 1},
     {"date", f_date, 0},     {"bytes", f_bytes, 0},  {"length", f_length, 1},
     {NULL, NULL, 0}};
@@ -169,7 +193,7 @@ static int cached(lua_State *L, const char *name,
                   void (*fn)(lua_State *L, asy_doc *d))
 {
     asy_doc *d = live(L, 1);
-    lua_getiuservalue(L, 1, 1); /* cache */
+    push_cache(L, 1); /* cache */
     if (lua_getfield(L, -1, name) != LUA_TNIL)
         return 1;
     lua_pop(L, 1);
@@ -272,7 +296,7 @@ static int doc_sentences(lua_State *L)
         lua_pop(L, 1);
     }
     lua_settop(L, 1);
-    lua_getiuservalue(L, 1, 1); /* doc cache */
+    push_cache(L, 1); /* doc cache */
     const char *key = mode ? "sentences|unicode" : "sentences|news";
     if (lua_getfield(L, -1, key) != LUA_TNIL)
         return 1;
@@ -345,7 +369,7 @@ static int words(lua_State *L, int as_strings)
     asy_lua_tokopts(L, 2, 0, ASY_WB_WORDLIKE, &o, 1); /* key */
     lua_pushfstring(L, "%s|%s", as_strings ? "word_list" : "words",
                     lua_tostring(L, -1));
-    lua_getiuservalue(L, 1, 1); /* key key cache */
+    push_cache(L, 1); /* key key cache */
     lua_pushvalue(L, -2);
     if (lua_rawget(L, -2) != LUA_TNIL)
         return 1;
@@ -384,7 +408,7 @@ static int doc_index(lua_State *L)
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) /* a method */
         return 1;
-    lua_getiuservalue(L, 1, 1); /* key nil cache */
+    push_cache(L, 1); /* key nil cache */
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) != LUA_TNIL)
         return 1;
@@ -433,14 +457,14 @@ void asy_lua_doc_open(lua_State *L)
 
 void asy_lua_doc_push(lua_State *L, asy_doc *doc)
 {
-    Document *d = lua_newuserdatauv(L, sizeof *d, 1);
+    const char *id = doc->id ? doc->id : "";
+    size_t n = strlen(id);
+    Document *d = lua_newuserdatauv(L, sizeof *d + n + 1, 1);
     d->doc = NULL; /* valid empty state before anything can fail */
+    d->idlen = n;
+    memcpy(d->id, id, n + 1);
     luaL_setmetatable(L, ASY_DOC_MT);
-    lua_createtable(L, 0, 4); /* ud cache */
-    lua_pushstring(L, doc->id ? doc->id : "");
-    lua_setfield(L, -2, "id");
-    lua_setiuservalue(L, -2, 1);
-    d->doc = doc;
+    d->doc = doc; /* the cache table comes with the first field read */
 }
 
 void asy_lua_doc_invalidate(lua_State *L, int idx)
