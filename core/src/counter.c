@@ -738,6 +738,11 @@ int asy_counter_merge(asy_counter *dst, const asy_counter *src)
     /* a paired src makes dst paired: its document counts are kept */
     if (src->koff == 16 && asy_counter_pair(dst) < 0)
         return -1;
+    /* room at once for as many keys as the larger of the two holds: all
+     * the merge needs when their keys overlap (vocabularies do), and never
+     * more than it will take */
+    if (reserve(dst, dst->size > src->size ? dst->size : src->size) < 0)
+        return -1;
     /* Visit src's slots in a scrambled order (an odd multiplier is a
      * bijection modulo a power of two): in slot order the keys come sorted
      * by their low hash bits, and a smaller dst growing mid-walk would
@@ -926,7 +931,10 @@ void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
  *     LEB128 varint key length, key bytes, int64 count
  * Version 2 (0x02, a paired counter) adds the int64 document count after
  * each count. Equal counters therefore serialise to identical bytes.
+ * The version byte with 0x80 set (asy_counter_save_unordered): the same
+ * entries in no order, a key possibly twice.
  */
+#define UNORDERED 0x80
 static const char MAGIC[3] = {'A', 'Y', 'C'};
 
 static int put_u64(asy_buf *out, uint64_t v)
@@ -951,6 +959,15 @@ static int put_varint(asy_buf *out, uint64_t v)
     return asy_buf_append(out, b, (size_t)n);
 }
 
+/* One entry of the saved form. */
+static int put_entry(asy_buf *out, const char *key, size_t len, int64_t n,
+                     int paired, int64_t docs)
+{
+    return put_varint(out, len) | asy_buf_append(out, key, len) |
+           put_u64(out, (uint64_t)n) |
+           (paired ? put_u64(out, (uint64_t)docs) : 0);
+}
+
 int asy_counter_save(const asy_counter *c, asy_buf *out)
 {
     size_t n;
@@ -962,11 +979,29 @@ int asy_counter_save(const asy_counter *c, asy_buf *out)
     int r = asy_buf_append(out, MAGIC, 3) | asy_buf_append(out, &version, 1) |
             put_u64(out, n);
     for (size_t k = 0; k < n && r == 0; k++)
-        r = put_varint(out, e[k].len) |
-            asy_buf_append(out, e[k].key, e[k].len) |
-            put_u64(out, (uint64_t)e[k].count) |
-            (paired ? put_u64(out, (uint64_t)e[k].docs) : 0);
+        r = put_entry(out, e[k].key, e[k].len, e[k].count, paired, e[k].docs);
     free(e);
+    return r ? -1 : 0;
+}
+
+int asy_counter_save_unordered(const asy_counter *c, asy_buf *out)
+{
+    const asy_wordtab *t = c->words;
+    int paired = c->koff == 16;
+    char version = (char)((paired ? 2 : 1) | UNORDERED);
+    int r = asy_buf_append(out, MAGIC, 3) | asy_buf_append(out, &version, 1) |
+            put_u64(out, c->size + (t ? t->used : 0));
+    for (size_t k = 0; k <= c->mask && r == 0; k++) {
+        const slot *s = &c->tab[k];
+        if (s->rec)
+            r = put_entry(out, slot_key(c, s), s->len, *slot_count(s), paired,
+                          paired ? *slot_docs(s) : 0);
+    }
+    for (size_t k = 0; t && k < t->used && r == 0; k++) {
+        const asy_wordtab_entry *e = &t->tab[t->order[k]];
+        r = put_entry(out, (const char *)e->key, asy_wordtab_len(e->key),
+                      (int64_t)e->count, paired, e->docs);
+    }
     return r ? -1 : 0;
 }
 
@@ -1008,17 +1043,23 @@ static int load_one(asy_counter *c, const char *key, size_t len, int64_t n,
 }
 
 /* Walk the entries; with c == NULL only validate. Returns the end offset
- * or -1. Keys must be strictly ascending. */
+ * or -1. Keys must be strictly ascending, unless the version byte says
+ * the entries are unordered. */
 static long walk(asy_counter *c, const unsigned char *p, size_t len)
 {
-    if (len < 12 || memcmp(p, MAGIC, 3) != 0 || p[3] < 1 || p[3] > 2)
+    if (len < 12 || memcmp(p, MAGIC, 3) != 0)
         return -1;
-    size_t nval = p[3]; /* int64s per entry */
+    int ordered = !(p[3] & UNORDERED);
+    size_t nval = p[3] & ~UNORDERED; /* int64s per entry */
+    if (nval < 1 || nval > 2)
+        return -1;
     uint64_t count = get_u64(p + 4);
     size_t pos = 12;
     if (count > (len - pos) / (1 + 8 * nval)) /* the least an entry takes */
         return -1;
     if (c && nval == 2 && asy_counter_pair(c) < 0)
+        return -1;
+    if (c && reserve(c, c->size + (size_t)count) < 0) /* grown once */
         return -1;
     const char *prev = NULL;
     size_t prevlen = 0;
@@ -1029,7 +1070,7 @@ static long walk(asy_counter *c, const unsigned char *p, size_t len)
             return -1;
         const char *key = (const char *)p + pos;
         pos += klen;
-        if (prev && key_cmp(prev, prevlen, key, klen) >= 0)
+        if (ordered && prev && key_cmp(prev, prevlen, key, klen) >= 0)
             return -1;
         prev = key, prevlen = klen;
         int64_t n = (int64_t)get_u64(p + pos);

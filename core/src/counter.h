@@ -160,5 +160,11 @@ void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
  * consumed or -1 when the data is malformed. */
 int asy_counter_save(const asy_counter *c, asy_buf *out);
 long asy_counter_load(asy_counter *c, const char *data, size_t len);
+/* asy_counter_save for a handover within one process (-j merges): the
+ * entries as the counter holds them, its table's then its word table's,
+ * with neither sorted nor settled — much cheaper at the end of a run, but
+ * not canonical (equal counters may give different bytes), and a key may
+ * come twice (loading adds both). asy_counter_load reads either form. */
+int asy_counter_save_unordered(const asy_counter *c, asy_buf *out);
 
 #endif

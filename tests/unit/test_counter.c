@@ -9,6 +9,7 @@
 
 #include "counter.h"
 #include "testutil.h"
+#include "token.h"
 
 #define ADD(c, s, n) assert_int_equal(asy_counter_add(c, s, strlen(s), n), 0)
 #define GET(c, s) asy_counter_get(c, s, strlen(s))
@@ -649,6 +650,74 @@ static void test_paired_merge_save(void **state)
     asy_counter_free(c);
 }
 
+/* The handover form (asy_counter_save_unordered): a counter's table and
+ * its unsettled word table, a key in both, written without sorting; it
+ * loads to what the canonical form holds, plain and paired; a repeated
+ * key adds; a bad version byte and every truncation are refused. */
+static void test_save_unordered(void **state)
+{
+    (void)state;
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
+    const char *text = "The cat and the hat; a remarkably_long_word_here.";
+    for (int paired = 0; paired < 2; paired++) {
+        asy_counter *c = asy_counter_new();
+        ADD(c, "cat", 10);
+        size_t k;
+        for (int d = 0; d < 3; d++)
+            assert_int_equal(paired ? asy_tok_count_paired(text, strlen(text),
+                                                           &o, c, &k)
+                                    : asy_tok_count(text, strlen(text), &o, c,
+                                                    NULL, &k), 0);
+        asy_buf u = ASY_BUF_INIT, want = ASY_BUF_INIT, got = ASY_BUF_INIT;
+        assert_int_equal(asy_counter_save_unordered(c, &u), 0);
+        assert_int_equal((unsigned char)u.data[3], 0x80 | (paired ? 2 : 1));
+        asy_counter *back = asy_counter_new();
+        assert_int_equal(asy_counter_load(back, u.data, u.len), (long)u.len);
+        assert_int_equal(asy_counter_save(c, &want), 0); /* settles c */
+        assert_int_equal(asy_counter_save(back, &got), 0);
+        assert_int_equal(got.len, want.len);
+        assert_memory_equal(got.data, want.data, want.len);
+        assert_int_equal(GET(back, "cat"), 13);
+        assert_int_equal(DOCS(back, "cat"), paired ? 3 : 0);
+        assert_int_equal(GET(back, "remarkably_long_word_here"), 3);
+        /* settled now: the same entries again, from the table alone */
+        asy_buf_clear(&u);
+        assert_int_equal(asy_counter_save_unordered(c, &u), 0);
+        assert_int_equal(asy_counter_load(back, u.data, u.len), (long)u.len);
+        assert_int_equal(GET(back, "cat"), 26);
+        /* truncations refused, nothing added */
+        asy_counter *e = asy_counter_new();
+        for (size_t n = 0; n < u.len; n++)
+            assert_int_equal(asy_counter_load(e, u.data, n), -1);
+        assert_int_equal(asy_counter_size(e), 0);
+        asy_counter_free(e);
+        asy_buf_free(&u);
+        asy_buf_free(&want);
+        asy_buf_free(&got);
+        asy_counter_free(back);
+        asy_counter_free(c);
+    }
+    /* a key twice adds; version bytes other than 1, 2, 0x81, 0x82 refused */
+    static const char twice[] = "AYC\x81\x02\0\0\0\0\0\0\0"
+                                "\x01" "a" "\x02\0\0\0\0\0\0\0"
+                                "\x01" "a" "\x03\0\0\0\0\0\0\0";
+    asy_counter *c = asy_counter_new();
+    assert_int_equal(asy_counter_load(c, twice, sizeof twice - 1),
+                     (long)(sizeof twice - 1));
+    assert_int_equal(GET(c, "a"), 5);
+    char bad[sizeof twice];
+    memcpy(bad, twice, sizeof twice);
+    bad[3] = 0x01; /* ordered: a repeated key is malformed */
+    assert_int_equal(asy_counter_load(c, bad, sizeof twice - 1), -1);
+    unsigned char versions[] = {0x00, 0x03, 0x80, 0x83, 0x41, 0xc1};
+    for (size_t i = 0; i < sizeof versions; i++) {
+        bad[3] = (char)versions[i];
+        assert_int_equal(asy_counter_load(c, bad, sizeof twice - 1), -1);
+    }
+    assert_int_equal(GET(c, "a"), 5);
+    asy_counter_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -663,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_paired),
         cmocka_unit_test(test_paired_batches),
         cmocka_unit_test(test_paired_merge_save),
+        cmocka_unit_test(test_save_unordered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

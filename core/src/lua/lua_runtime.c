@@ -468,7 +468,9 @@ static int save_main(lua_State *L)
     push_ref(L, j->p->ctx_ref);
     lua_pushliteral(L, "state");
     lua_rawget(L, -2);
-    if (asy_lua_state_save(L, -1, "ctx.state", j->out, msg, sizeof msg) < 0) {
+    /* a handover to another runtime of this run: no canonical bytes */
+    if (asy_lua_state_save_transfer(L, -1, "ctx.state", j->out, msg,
+                                    sizeof msg) < 0) {
         j->rc = asy_error_set(j->err, ASSAY_E_PLUGIN, "plugin %s: %s",
                               j->p->name, msg);
         asy_error_at(j->err, j->p->path, -1, -1);

@@ -25,6 +25,7 @@ typedef struct saver {
     int depth;
     int keys[ASY_STATE_MAX_DEPTH + 1]; /* stack index of each level's key */
     int visiting;                      /* stack index: tables in progress */
+    int transfer; /* asy_lua_state_save_transfer: counters unordered */
 } saver;
 
 static void put(lua_State *L, saver *s, const void *p, size_t n)
@@ -224,7 +225,8 @@ static void save_table(lua_State *L, saver *s, int t)
 static void save_counter(lua_State *L, saver *s, asy_counter *c)
 {
     asy_buf tmp = ASY_BUF_INIT;
-    if (asy_counter_save(c, &tmp) < 0) {
+    if ((s->transfer ? asy_counter_save_unordered(c, &tmp)
+                     : asy_counter_save(c, &tmp)) < 0) {
         asy_buf_free(&tmp);
         luaL_error(L, "not enough memory");
     }
@@ -259,13 +261,15 @@ static void save_value(lua_State *L, saver *s, int idx)
     }
 }
 
-/* Protected body: buf, root, value */
+/* Protected body: buf, root, value, transfer */
 static int save_main(lua_State *L)
 {
     saver s;
     memset(&s, 0, sizeof s);
     s.out = lua_touserdata(L, 1);
     s.root = lua_tostring(L, 2);
+    s.transfer = lua_toboolean(L, 4);
+    lua_settop(L, 3);
     lua_newtable(L);
     s.visiting = lua_gettop(L);
     put(L, &s, MAGIC, MAGIC_LEN);
@@ -283,8 +287,8 @@ static int run(lua_State *L, int nargs, int nres, char *msg, size_t size)
     return -1;
 }
 
-int asy_lua_state_save(lua_State *L, int idx, const char *root, asy_buf *out,
-                       char *msg, size_t msgsize)
+static int save_with(lua_State *L, int idx, const char *root, asy_buf *out,
+                     char *msg, size_t msgsize, int transfer)
 {
     idx = lua_absindex(L, idx);
     size_t len0 = out->len;
@@ -292,12 +296,25 @@ int asy_lua_state_save(lua_State *L, int idx, const char *root, asy_buf *out,
     lua_pushlightuserdata(L, out);
     lua_pushstring(L, root ? root : "state");
     lua_pushvalue(L, idx);
-    if (run(L, 3, 0, msg, msgsize) == 0)
+    lua_pushboolean(L, transfer);
+    if (run(L, 4, 0, msg, msgsize) == 0)
         return 0;
     out->len = len0; /* drop the partial encoding */
     if (out->data)
         out->data[len0] = '\0';
     return -1;
+}
+
+int asy_lua_state_save(lua_State *L, int idx, const char *root, asy_buf *out,
+                       char *msg, size_t msgsize)
+{
+    return save_with(L, idx, root, out, msg, msgsize, 0);
+}
+
+int asy_lua_state_save_transfer(lua_State *L, int idx, const char *root,
+                                asy_buf *out, char *msg, size_t msgsize)
+{
+    return save_with(L, idx, root, out, msg, msgsize, 1);
 }
 
 /* ===== loading ========================================================= */

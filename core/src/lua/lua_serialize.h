@@ -30,6 +30,13 @@
 int asy_lua_state_save(lua_State *L, int idx, const char *root, asy_buf *out,
                        char *msg, size_t msgsize);
 
+/* asy_lua_state_save for a handover between the runtimes of one process
+ * (-j merges): counters are written as they are held
+ * (asy_counter_save_unordered: neither sorted nor settled), so the bytes
+ * are not canonical. asy_lua_state_load reads both. */
+int asy_lua_state_save_transfer(lua_State *L, int idx, const char *root,
+                                asy_buf *out, char *msg, size_t msgsize);
+
 /* Push the value encoded in data[0..len). Returns 0, or -1 with msg filled
  * and nothing pushed. */
 int asy_lua_state_load(lua_State *L, const char *data, size_t len, char *msg,

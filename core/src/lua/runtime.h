@@ -48,7 +48,8 @@ int asy_rt_add_plugin(asy_rt *rt, const asy_plugin_def *def, asy_error *err);
 int asy_rt_document(asy_rt *rt, int p, asy_doc *doc, asy_rowbuf *rows,
                     asy_error *err);
 
-/* Serialise plugin p's ctx.state (appends to out). */
+/* Serialise plugin p's ctx.state (appends to out) for asy_rt_merge_state
+ * in this process (asy_lua_state_save_transfer: not canonical bytes). */
 int asy_rt_save_state(asy_rt *rt, int p, asy_buf *out, asy_error *err);
 /* Deserialise a saved state and call merge(ctx.state, other). A plugin
  * without merge() whose other state is not empty is an error. */
