@@ -51,7 +51,7 @@ return {
   document = function(doc, ctx)
     -- One pass over the text: every occurrence adds to its word's count, each
     -- distinct word 1 to its document count, both kept in the one counter
-    -- (docs = true: one table probe per distinct word and document).
+    -- (docs = true: one table, one probe per occurrence, in C).
     ctx.state.counts:add_words(doc, ctx.words)
   end,
 

@@ -80,7 +80,7 @@ static inline const char *slot_key(const asy_counter *c, const slot *s)
  * xor-ed together ("folded multiply"), which mixes every input bit into
  * every output bit in one instruction pair. Keys of up to 16 bytes — most
  * words — are read with overlapping loads into two zero-padded words and
- * folded once (asy_counter_hash16 in counter.h, so that the word tally,
+ * folded once (asy_counter_hash16 in counter.h, so that the word table,
  * which holds short words that way, computes the same hash without the
  * bytes); there is no byte loop at all. Values are only used in-process
  * (the saved form is ordered by key), so native byte order is fine.
@@ -668,12 +668,16 @@ int asy_counter_add(asy_counter *c, const char *key, size_t len, int64_t n)
     return add_hashed(c, key, len, hash_key(key, len), n);
 }
 
+int asy_counter_settle(const asy_counter *c)
+{
+    return c->words ? settle((asy_counter *)c) : 0;
+}
+
 /* settle() for a read: it changes where counts are kept, not what they
  * are (see counter.h). */
 static inline void settle_read(const asy_counter *c)
 {
-    if (c->words)
-        settle((asy_counter *)c);
+    asy_counter_settle(c);
 }
 
 int64_t asy_counter_get(const asy_counter *c, const char *key, size_t len)

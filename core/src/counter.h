@@ -117,10 +117,17 @@ int asy_counter_add_doc_batch(asy_counter *c, size_t n,
  * and its document counts when the counter is paired — and frees it; so
  * a counter with a word table must not be read from two threads at once.
  * A read that cannot report failure (get, size, total) shows what could be
- * settled when memory runs out. asy_counter_memory counts the word table.
- * NULL when out of memory.
+ * settled when memory runs out: call asy_counter_settle first where that
+ * matters. asy_counter_memory counts the word table. Counts are exact up
+ * to INT64_MAX and saturate there; a sum that saturates may then depend on
+ * when the word table was settled. NULL when out of memory.
  */
 asy_wordtab *asy_counter_words_begin(asy_counter *c);
+/* Settle the word table now (nothing to do without one): 0, or -1 when
+ * out of memory (the counter still holds every count, part of them in the
+ * word table). Logically const: where counts are kept changes, not what
+ * they are. */
+int asy_counter_settle(const asy_counter *c);
 
 /* Move a word table's numbers into c: each key's occurrences
  * (ASY_ABSORB_COUNTS), its document count as the count (ASY_ABSORB_DOCS:

@@ -209,7 +209,7 @@ static int fold_firsts(doc_grams *g, asy_counter *counts, asy_counter *docs)
 int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
                        asy_counter *docs)
 {
-    if (asy_counter_merge(counts, local) < 0)
+    if (asy_counter_merge(counts, local) < 0) /* settles local */
         return -1;
     if (!docs || asy_counter_size(local) == 0)
         return 0;
@@ -370,6 +370,8 @@ int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
 {
     *r = (asy_ngram_rows){NULL, NULL, 0};
     size_t m = 0;
+    if (asy_counter_settle(table) < 0)
+        return -1;
     if (asy_counter_size(table) == 0)
         return 0;
     if (!(r->e = asy_counter_sorted(table, 1, &m)))

@@ -141,6 +141,8 @@ int asy_stats_collocations(const asy_counter *bigrams,
     cmp_fn cmp = colloc_cmp(sort_by);
     if (!cmp)
         return -2;
+    if (asy_counter_settle(bigrams) < 0 || asy_counter_settle(unigrams) < 0)
+        return -1; /* else a look-up would miss what is not settled */
     size_t m;
     asy_counter_entry *e = asy_counter_sorted(bigrams, 0, &m);
     if (!e)
@@ -199,6 +201,8 @@ int asy_stats_keywords(const asy_counter *target, const asy_counter *ref,
 {
     *out = NULL;
     *nout = 0;
+    if (asy_counter_settle(target) < 0 || asy_counter_settle(ref) < 0)
+        return -1; /* else totals and look-ups would miss part */
     int64_t c = asy_counter_total(target), d = asy_counter_total(ref);
     if (c <= 0 || d <= 0)
         return -1;

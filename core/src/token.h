@@ -115,17 +115,20 @@ int asy_tokenize_ex(const char *text, size_t len, const asy_tok_opts *o,
 
 /* The counting kernel behind counter:add_words: each kept token of
  * text[0..len) (as asy_tokenize_ex gives them) is added once to `counts`
- * per occurrence and once to `docs` per call (document frequency, via
- * asy_counter_begin/add_distinct); either counter may be NULL. ASCII words
- * are folded and hashed without a copy through utf8proc. *counted gets
- * the number of occurrences (or, with counts NULL, of distinct words).
- * Returns 0 or -1 when out of memory (the counters then hold part of the
- * text's words). */
+ * per occurrence and once to `docs` per call (document frequency); either
+ * counter may be NULL. Words are counted in a word table (wordtab.h): the
+ * counter's own when counts alone go to an unpaired counter (settled when
+ * the counter is read), else the text's, moved into the counters at its
+ * end. ASCII words are folded and hashed without a copy or utf8proc.
+ * *counted gets the number of occurrences (or, with counts NULL, of
+ * distinct words). Returns 0 or -1 when out of memory (the counters then
+ * hold part of the text's words). */
 int asy_tok_count(const char *text, size_t len, const asy_tok_opts *o,
                   asy_counter *counts, asy_counter *docs, size_t *counted);
 /* asy_tok_count into one paired counter (counter.h): each occurrence adds
  * 1 to its word's count in c and each distinct word 1 to its document
- * count, one table probe per distinct word. Makes c paired if it is not.
+ * count, in the counter's word table (one probe per occurrence, the
+ * document count by the entry's stamp). Makes c paired if it is not.
  * *counted gets the number of occurrences. */
 int asy_tok_count_paired(const char *text, size_t len, const asy_tok_opts *o,
                          asy_counter *c, size_t *counted);

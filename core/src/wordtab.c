@@ -55,6 +55,7 @@ void asy_wordtab_clear(asy_wordtab *t)
             memset(&t->tab[t->order[k]], 0, sizeof *t->tab);
     }
     t->used = 0;
+    t->round = 0; /* no stamp is left to tell rounds apart */
 }
 
 /* The empty slot for hash h in tab (mask), by linear probing. */

@@ -46,7 +46,7 @@ static inline size_t asy_wordtab_room(size_t cap)
  * 0, or -1 when out of memory (t is then empty but valid to free). */
 int asy_wordtab_init(asy_wordtab *t, size_t hint);
 void asy_wordtab_free(asy_wordtab *t);
-/* Forget every key (the table keeps its size); the round goes on. */
+/* Forget every key (the table keeps its size) and start the rounds over. */
 void asy_wordtab_clear(asy_wordtab *t);
 /* Twice the slots; 0 or -1. */
 int asy_wordtab_grow(asy_wordtab *t);
@@ -60,12 +60,20 @@ size_t asy_wordtab_memory(const asy_wordtab *t);
  * is no longer a hash table: only absorb and free it. */
 void asy_wordtab_pack(asy_wordtab *t);
 
-/* The length of a key: the position after its last non-zero byte. */
+/* The length of a key: the position after its last non-zero byte (the
+ * word's most significant non-zero byte on a little-endian machine, its
+ * least significant one on a big-endian one). */
 static inline uint32_t asy_wordtab_len(const uint64_t key[2])
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    if (key[1])
+        return 16 - (uint32_t)__builtin_ctzll(key[1]) / 8;
+    return key[0] ? 8 - (uint32_t)__builtin_ctzll(key[0]) / 8 : 0;
+#else
     if (key[1])
         return 16 - (uint32_t)__builtin_clzll(key[1]) / 8;
     return key[0] ? 8 - (uint32_t)__builtin_clzll(key[0]) / 8 : 0;
+#endif
 }
 
 /* Start the next round: 0, or 1 when the stamps would wrap (after 2^32 - 1

@@ -664,6 +664,16 @@ static void test_count_modes(void **state)
     assert_int_equal(asy_counter_get_docs(c, "the", 3), 1);
     assert_int_equal(asy_counter_get_docs(c, "cat", 3), 0);
 
+    /* settling by hand: the word table goes, the counts stay */
+    asy_counter *s = asy_counter_new();
+    assert_int_equal(asy_tok_count_paired(a, strlen(a), &o, s, &k), 0);
+    size_t before = asy_counter_memory(s);
+    assert_int_equal(asy_counter_settle(s), 0);
+    assert_true(asy_counter_memory(s) < before);
+    assert_int_equal(asy_counter_settle(s), 0); /* nothing left to do */
+    assert_int_equal(asy_counter_get(s, "the", 3), 2);
+    assert_int_equal(asy_counter_get_docs(s, "the", 3), 1);
+    asy_counter_free(s);
     /* the stamps at their last round: the next text settles the table */
     asy_wordtab *t = asy_counter_words_begin(c);
     assert_non_null(t);

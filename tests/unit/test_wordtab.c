@@ -77,6 +77,12 @@ static void test_rounds(void **state)
     t.round = UINT32_MAX;
     assert_int_equal(asy_wordtab_begin(&t), 1);
     assert_int_equal(t.round, UINT32_MAX);
+    /* ... and after a clear the rounds start over */
+    asy_wordtab_clear(&t);
+    assert_int_equal(asy_wordtab_begin(&t), 0);
+    assert_int_equal(t.round, 1);
+    assert_int_equal(add(&t, "the"), 0);
+    assert_int_equal(lookup(&t, "the")->docs, 1);
     asy_wordtab_free(&t);
     asy_wordtab_free(&t); /* idempotent */
 }

@@ -78,9 +78,19 @@ static int counter_add(lua_State *L)
     return 0;
 }
 
+/* The counter at idx with its word table settled (counter.h), so that a
+ * read that runs out of memory raises instead of showing part of it. */
+static Counter *readable(lua_State *L, int idx)
+{
+    Counter *k = tocounter(L, idx);
+    if (asy_counter_settle(k->c) < 0)
+        nomem(L);
+    return k;
+}
+
 static int counter_get(lua_State *L)
 {
-    Counter *k = tocounter(L, 1);
+    Counter *k = readable(L, 1);
     size_t len;
     const char *key = luaL_checklstring(L, 2, &len);
     lua_pushinteger(L, (lua_Integer)asy_counter_get(k->c, key, len));
@@ -91,7 +101,7 @@ static int counter_get(lua_State *L)
  * 0 when absent or never counted. */
 static int counter_docs(lua_State *L)
 {
-    Counter *k = tocounter(L, 1);
+    Counter *k = readable(L, 1);
     size_t len;
     const char *key = luaL_checklstring(L, 2, &len);
     lua_pushinteger(L, (lua_Integer)asy_counter_get_docs(k->c, key, len));
@@ -217,6 +227,8 @@ static asy_counter_entry *sorted(lua_State *L, Counter *k, int by_key,
     b->e = NULL;
     b->charged = 0;
     luaL_setmetatable(L, ENTRIES_MT);
+    if (asy_counter_settle(k->c) < 0)
+        nomem(L);
     if (asy_counter_size(k->c) == 0)
         return NULL;
     if (!(b->e = asy_counter_sorted(k->c, by_key, n)))
@@ -373,7 +385,7 @@ static int counter_rows(lua_State *L)
             return luaL_error(L, "rows: at most %d counters in also", MAX_ALSO);
         for (lua_Integer i = 1; i <= m; i++) {
             lua_rawgeti(L, -1, i);
-            also[nalso++] = tocounter(L, lua_gettop(L))->c;
+            also[nalso++] = readable(L, lua_gettop(L))->c;
             lua_pop(L, 1);
         }
         lua_pop(L, 1);
@@ -418,13 +430,13 @@ static int counter_rows(lua_State *L)
 
 static int counter_total(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)asy_counter_total(tocounter(L, 1)->c));
+    lua_pushinteger(L, (lua_Integer)asy_counter_total(readable(L, 1)->c));
     return 1;
 }
 
 static int counter_len(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)asy_counter_size(tocounter(L, 1)->c));
+    lua_pushinteger(L, (lua_Integer)asy_counter_size(readable(L, 1)->c));
     return 1;
 }
 

@@ -351,6 +351,8 @@ static int tk_collocations(lua_State *L)
         sort = luaL_checkstring(L, -1);
     asy_colloc *r;
     size_t n;
+    if (asy_counter_settle(bi) < 0 || asy_counter_settle(uni) < 0)
+        return luaL_error(L, "not enough memory");
     int rc = asy_stats_collocations(bi, uni, asy_counter_total(uni), minc,
                                     sort, &r, &n);
     if (rc == -2)
@@ -382,6 +384,8 @@ static int tk_keyness(lua_State *L)
     lua_Integer top = asy_lua_tk_optint(L, 3, "top", 0);
     asy_keyrow *r;
     size_t n;
+    if (asy_counter_settle(t) < 0 || asy_counter_settle(ref) < 0)
+        return luaL_error(L, "not enough memory");
     if (asy_stats_keywords(t, ref, minc, &r, &n) < 0) {
         if (asy_counter_total(t) <= 0 || asy_counter_total(ref) <= 0)
             return luaL_error(L, "keyness needs words on both sides "

@@ -1,13 +1,16 @@
 /*
  * lua_serialize.h — plugin state (ctx.state) to bytes and back, for -j
  * merges and shard partials. Deterministic: equal states give identical
- * bytes (table keys are written sorted). Loading checks every length, so
- * malformed or hostile input yields an error, never an out-of-bounds read.
+ * bytes (table keys are written sorted) — except in the transfer form
+ * (asy_lua_state_save_transfer), whose counters are written as held.
+ * Loading checks every length, so malformed or hostile input yields an
+ * error, never an out-of-bounds read.
  *
  * Format ("ASYS" 0x01, then one value; integers little-endian):
  *   'n' nil | 'f' false | 't' true | 'i' int64 | 'd' double bits
  *   's' u64 length + bytes | 'T' u64 count + count (key, value) pairs
- *   'C' u64 length + asy_counter_save bytes (an assay.Counter)
+ *   'C' u64 length + asy_counter_save bytes (an assay.Counter; in the
+ *       transfer form asy_counter_save_unordered's)
  * Keys are booleans, numbers or strings, sorted: false, true, integers,
  * floats (numerically), strings (bytewise). Shared subtables are written
  * once per reference; cycles, functions, threads and other userdata are
