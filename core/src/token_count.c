@@ -232,9 +232,9 @@ count_segments(sink *k, const char *text, size_t len, const asy_tok_opts *o,
     while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
         for (size_t i = 0; i < got; i++)
             st->state[i] = (uint8_t)stage_with(st, (int)i, k->w, o,
-                                          text + seg[i].start,
-                                          seg[i].end - seg[i].start, end,
-                                          any_kind);
+                                               text + seg[i].start,
+                                               seg[i].end - seg[i].start,
+                                               end, any_kind);
         size_t fast = 0;
         for (size_t i = 0; i < got && rc == 0; i++) {
             const char *w;
