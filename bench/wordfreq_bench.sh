@@ -118,19 +118,7 @@ if [ "$MEM_MB" -gt 0 ]; then
     --no-manifest -o "$W/outmj" 2>"$W/timej.txt"
   peakj=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/timej.txt")
   # final table: the bytes of wordfreq's counter as counter.c lays it out
-  # (a paired counter: count and document count in one record): 16-byte
-  # slots, capacity the power of two >= 64 keeping load <= 0.7, one
-  # 8-aligned arena record per key (count, document count, key, NUL), and
-  # the 4-byte per-slot stamp of the document rounds.
-  table=$(python3 - "$W/outm/wordfreq.csv" <<'PY'
-import csv, sys
-keys = [r[0] for r in csv.reader(open(sys.argv[1], encoding="utf-8"))][1:]
-cap = 64
-while len(keys) > cap * 7 // 10: cap *= 2
-arena = sum((16 + len(k.encode()) + 1 + 7) // 8 * 8 for k in keys)
-print(cap * 16 + arena + cap * 4)
-PY
-)
+  table=$(python3 "$here/wordfreq_table.py" "$W/outm/wordfreq.csv")
   base=$(/usr/bin/time -f %M "$ASSAY" run wordfreq "$root/examples/corpus" -q -o "$W/outb" 2>&1 >/dev/null | tail -1)
   echo "peak RSS over $MEM_MB MB: ${peak} KB as ~2 MB text files, ${peakj} KB as ~4 KB JSON Lines documents;" \
        "distinct words: $(( $(wc -l < "$W/outm/wordfreq.csv") - 1 ));" \

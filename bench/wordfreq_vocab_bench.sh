@@ -8,8 +8,8 @@
 # REPEAT times (symlinks) to make the corpus (REPEAT=8: ~1.06 GB).
 #   bench/wordfreq_vocab_bench.sh [WORDS=1000000] [REPEAT=8]
 # Prints the peak RSS (/usr/bin/time -v), CPU seconds, distinct words
-# counted, the final table's size (counter.c's layout, as wordfreq_bench.sh
-# computes it) and peak / table.
+# counted, the final table's size (counter.c's layout: wordfreq_table.py)
+# and peak / table.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -46,15 +46,7 @@ bytes=$(cat "$W"/corpus/* | wc -c)
   -o "$W/out" 2>"$W/time.txt"
 peak=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/time.txt")
 cpu=$(awk -F: '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$W/time.txt")
-table=$(python3 - "$W/out/wordfreq.csv" <<'PY'
-import csv, sys
-keys = [r[0] for r in csv.reader(open(sys.argv[1], encoding="utf-8"))][1:]
-cap = 64
-while len(keys) > cap * 7 // 10: cap *= 2
-arena = sum((16 + len(k.encode()) + 1 + 7) // 8 * 8 for k in keys)
-print(cap * 16 + arena + cap * 4)
-PY
-)
+table=$(python3 "$here/wordfreq_table.py" "$W/out/wordfreq.csv")
 echo "corpus: $bytes bytes; distinct words: $(( $(wc -l < "$W/out/wordfreq.csv") - 1 ));" \
      "CPU ${cpu} s; peak RSS ${peak} KB; final table $((table / 1024)) KB;" \
      "peak / table = $(echo "$peak*1024/$table" | bc -l | cut -c1-5)"

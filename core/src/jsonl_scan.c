@@ -132,18 +132,25 @@ size_t asy_jsonl_plain_len_swar(const unsigned char *s, size_t n)
 }
 
 #ifdef __SSE2__
-size_t asy_jsonl_plain_len(const unsigned char *s, size_t n)
+/* The bytes of x that end a plain run: '"', '\\' and controls, one bit
+ * each (bit k for byte k). */
+static inline int not_plain16(__m128i x)
 {
     const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
     const __m128i ctl = _mm_set1_epi8(0x1F);
+    /* unsigned x <= 0x1F  <=>  min(x, 0x1F) == x */
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
+        _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+    return _mm_movemask_epi8(hit);
+}
+
+size_t asy_jsonl_plain_len(const unsigned char *s, size_t n)
+{
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* unsigned x <= 0x1F  <=>  min(x, 0x1F) == x */
-        __m128i hit = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-        int mask = _mm_movemask_epi8(hit);
+        int mask = not_plain16(
+            _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
         if (mask)
             return i + (size_t)__builtin_ctz((unsigned)mask);
     }
@@ -168,15 +175,10 @@ static size_t copy_plain(char *o, const unsigned char *s, size_t n)
 {
     size_t i = 0;
 #ifdef __SSE2__
-    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
-    const __m128i ctl = _mm_set1_epi8(0x1F);
     for (; i + 16 <= n; i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         _mm_storeu_si128((__m128i *)(void *)(o + i), x);
-        __m128i hit = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, slash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-        int mask = _mm_movemask_epi8(hit);
+        int mask = not_plain16(x);
         if (mask)
             return i + (size_t)__builtin_ctz((unsigned)mask);
     }
