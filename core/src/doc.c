@@ -175,6 +175,13 @@ void asy_doc_take_text(asy_doc *d, char *text, size_t len)
     d->len = len;
 }
 
+void asy_doc_drop_text(asy_doc *d)
+{
+    drop_structure(d);
+    free(d->text);
+    d->text = NULL;
+}
+
 void asy_doc_free(asy_doc *d)
 {
     if (!d)

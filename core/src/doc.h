@@ -56,6 +56,7 @@ typedef struct asy_doc {
     uint64_t seq;      /* 0-based position in the corpus, set by the engine */
     uint64_t generation;
     struct asy_structure *structure; /* NULL until first needed; owned */
+    int pending;       /* not read yet: see asy_reader_defer (loader.h) */
 } asy_doc;
 
 /* New empty document (text "" ) with copies of id and source.
@@ -76,6 +77,9 @@ void asy_doc_take_text(asy_doc *d, char *text, size_t len);
  * Returns 0, or -1 when out of memory. */
 int asy_doc_parse_header(asy_doc *d);
 
+/* Free the text and structure of a document whose analysis is over,
+ * keeping its id, source, metadata and len: text is NULL after. */
+void asy_doc_drop_text(asy_doc *d);
 void asy_doc_free(asy_doc *d);
 
 #endif

@@ -24,24 +24,32 @@
 /* Types                                                                 */
 /* ===================================================================== */
 
-enum { JOB_DOC, JOB_NOTE };
-
 typedef struct failure {
     int plugin;
     int code;
     char *message; /* formatted, one line (plus hint) */
 } failure;
 
+/* A loader message: a skipped document or a warning. */
+typedef struct note {
+    int skip; /* 1 = document skipped, 0 = warning */
+    char *source, *doc_id, *where, *reason;
+} note;
+
+/* One entry of the ordered stream: a document with the rows and failures
+ * of its plugins, or loader notes alone (doc NULL), or both: the notes of
+ * a pending document the worker read (asy_reader_defer). Notes are
+ * delivered first, as the reader would have reported them. */
 struct asy_job {
-    int kind;
     asy_doc *doc;
     asy_rowbuf *rows; /* one per plugin (outputs are plugin-local) */
     int nrows;
     failure *fails;
     int nfails;
-    /* JOB_NOTE */
-    int skip; /* 1 = document skipped, 0 = warning */
-    char *source, *doc_id, *where, *reason;
+    note *notes;
+    int nnotes;
+    int lost;         /* a note was lost to lack of memory */
+    asy_error *fatal; /* reading the pending document stopped the run */
 };
 
 typedef struct plugin_slot {

@@ -187,11 +187,40 @@ static void job_free(asy_job *job)
     for (int i = 0; i < job->nfails; i++)
         free(job->fails[i].message);
     free(job->fails);
-    free(job->source);
-    free(job->doc_id);
-    free(job->where);
-    free(job->reason);
+    for (int i = 0; i < job->nnotes; i++) {
+        free(job->notes[i].source);
+        free(job->notes[i].doc_id);
+        free(job->notes[i].where);
+        free(job->notes[i].reason);
+    }
+    free(job->notes);
+    free(job->fatal);
     free(job);
+}
+
+static char *dup0(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+/* Append a loader note to a job; -1 when out of memory (nothing added). */
+static int add_note(asy_job *job, int skip, const char *source,
+                    const char *doc_id, const char *where, const char *reason)
+{
+    note *v = realloc(job->notes, (size_t)(job->nnotes + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    job->notes = v;
+    note n = {skip, dup0(source), dup0(doc_id), dup0(where), dup0(reason)};
+    if (!n.source || !n.doc_id || !n.where || !n.reason) {
+        free(n.source);
+        free(n.doc_id);
+        free(n.where);
+        free(n.reason);
+        return -1;
+    }
+    job->notes[job->nnotes++] = n;
+    return 0;
 }
 
 /* Queue a loader note (skip or warning) into the ordered stream. */
@@ -200,18 +229,8 @@ static void push_note(assay_engine *e, int skip, const char *source,
                       const char *reason)
 {
     asy_job *job = calloc(1, sizeof *job);
-    if (!job) {
-        fatal_nomem(e);
-        return;
-    }
-    job->kind = JOB_NOTE;
-    job->skip = skip;
-    job->source = strdup(source ? source : "");
-    job->doc_id = strdup(doc_id ? doc_id : "");
-    job->where = strdup(where ? where : "");
-    job->reason = strdup(reason ? reason : "");
-    if (!job->source || !job->doc_id || !job->where || !job->reason) {
-        job_free(job);
+    if (!job || add_note(job, skip, source, doc_id, where, reason) < 0) {
+        free(job);
         fatal_nomem(e);
         return;
     }
@@ -230,6 +249,24 @@ static void on_warn(void *ud, const char *source, const char *doc_id,
     push_note(ud, 0, source, doc_id, where, message);
 }
 
+/* The report of a pending document's load, on a worker: its notes go
+ * with its job. */
+static void job_skip(void *ud, const char *source, const char *doc_id,
+                     const char *where, const char *reason)
+{
+    asy_job *job = ud;
+    if (add_note(job, 1, source, doc_id, where, reason) < 0)
+        job->lost = 1;
+}
+
+static void job_warn(void *ud, const char *source, const char *doc_id,
+                     const char *where, const char *message)
+{
+    asy_job *job = ud;
+    if (add_note(job, 0, source, doc_id, where, message) < 0)
+        job->lost = 1;
+}
+
 static void add_failure(asy_job *job, int plugin, const asy_error *err)
 {
     failure *f = realloc(job->fails, (size_t)(job->nfails + 1) * sizeof *f);
@@ -243,10 +280,26 @@ static void add_failure(asy_job *job, int plugin, const asy_error *err)
     job->nfails++;
 }
 
+/* Worker side: read a pending document. 1 when there is one to analyse. */
+static int load_pending(assay_engine *e, asy_job *job)
+{
+    asy_report rep = {job_skip, job_warn, job};
+    asy_error err;
+    asy_error_clear(&err);
+    int rc = asy_reader_load_pending(&job->doc, &e->in, &rep, &err);
+    if (rc < 0 && (job->fatal = malloc(sizeof *job->fatal)) != NULL)
+        asy_error_copy(job->fatal, &err);
+    else if (rc < 0)
+        job->lost = 1;
+    return rc > 0;
+}
+
 /* Worker side: every plugin's document() on one document. */
 static void process_job(void *ud, int worker, asy_job *job)
 {
     assay_engine *e = ud;
+    if (job->doc->pending && !load_pending(e, job))
+        return;
     asy_rt *rt = e->rts[worker];
     for (int p = 0; p < e->nplugins; p++) {
         if (!e->plugins[p].def.has_document)
@@ -256,6 +309,10 @@ static void process_job(void *ud, int worker, asy_job *job)
         if (asy_rt_document(rt, p, job->doc, &job->rows[p], &err) < 0)
             add_failure(job, p, &err);
     }
+    /* Delivery needs the id, source and length, not the text: free it
+     * now, on the thread that allocates the next one, rather than when
+     * the document reaches the head of the stream. */
+    asy_doc_drop_text(job->doc);
 }
 
 /* ===================================================================== */
@@ -349,22 +406,29 @@ static int deliver_doc(assay_engine *e, asy_job *job)
     return rc;
 }
 
+static void deliver_note(assay_engine *e, const note *n)
+{
+    if (n->skip) {
+        e->stats.documents_read++;
+        e->stats.documents_skipped++;
+    } else {
+        e->stats.warnings++;
+    }
+    record_note(e, n->skip, n->source, n->doc_id, n->where, n->reason);
+}
+
 static int deliver_job(void *ud, asy_job *job)
 {
     assay_engine *e = ud;
     int rc = 0;
-    if (job->kind == JOB_NOTE) {
-        if (job->skip) {
-            e->stats.documents_read++;
-            e->stats.documents_skipped++;
-        } else {
-            e->stats.warnings++;
-        }
-        record_note(e, job->skip, job->source, job->doc_id, job->where,
-                    job->reason);
-    } else if (!e->fatal && !e->stopped) {
+    for (int i = 0; i < job->nnotes; i++)
+        deliver_note(e, &job->notes[i]);
+    if (job->lost)
+        fatal_nomem(e);
+    if (job->fatal)
+        set_fatal(e, job->fatal);
+    if (job->doc && !e->fatal && !e->stopped)
         rc = deliver_doc(e, job);
-    }
     job_free(job);
     progress_report(e, 0);
     return rc;
@@ -563,7 +627,6 @@ static int push_doc(assay_engine *e, asy_doc *doc)
         fatal_nomem(e);
         return ASSAY_E_NOMEM;
     }
-    job->kind = JOB_DOC;
     job->rows = (asy_rowbuf *)(void *)(job + 1);
     job->nrows = e->nplugins;
     for (int p = 0; p < e->nplugins; p++)
@@ -663,6 +726,11 @@ int assay_engine_feed_input(assay_engine *e, const char *path)
         set_fatal(e, &err);
         return feed_status(e);
     }
+    /* Worker threads read text files themselves (with none, this thread
+     * reads either way). Not under the "fail" policy: its stop must come
+     * before anything later is reported. */
+    asy_reader_defer(r, e->nworkers > 1 &&
+                            e->in.invalid_utf8 != ASY_UTF8_FAIL);
     asy_doc *d = NULL;
     int rc;
     while (!e->fatal && (rc = asy_reader_next(r, &d, &err)) != 0) {

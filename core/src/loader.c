@@ -330,6 +330,8 @@ struct asy_reader {
     asy_report rep;
     const asy_format *fmt; /* format of the file being read, if any */
     void *state;
+    int defer;             /* yield text files pending (asy_reader_defer) */
+    asy_doc *ready;        /* a pending document visit() made */
     level *stack;
     size_t depth, cap;
 };
@@ -478,6 +480,12 @@ static int visit(asy_reader *r, const char *rel, asy_error *err)
                         "directory (not followed)");
     } else if (!f) {
         asy_report_warn(&r->rep, full, rel, "", "ignored: unknown file type");
+    } else if (r->defer && f == &asy_format_text) {
+        /* the id and source text_next would give it */
+        if (!(r->ready = asy_doc_new(rel, full)))
+            rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
+        else
+            r->ready->pending = rc = 1;
     } else {
         asy_source *src;
         asy_error local;
@@ -513,20 +521,27 @@ static int next_file(asy_reader *r, asy_error *err)
 }
 
 /* One damaged file (corrupt gzip, read error) must not hide the rest of a
- * directory: report it as skipped and go on with the walk. Encoding
- * failures under the "fail" policy and out-of-memory still stop. */
-static int file_error_in_dir(asy_reader *r, int rc, const asy_error *err)
+ * directory: report it as skipped (under `name` when the error names no
+ * file) and go on with the walk. Encoding failures under the "fail"
+ * policy and out-of-memory still stop: 0 then. */
+static int skip_damaged(const asy_report *rep, int rc, const asy_error *err,
+                        const char *name)
 {
-    if (r->kind != R_DIR || rc == ASSAY_E_ENCODING || rc == ASSAY_E_NOMEM)
+    if (rc == ASSAY_E_ENCODING || rc == ASSAY_E_NOMEM)
         return 0;
     char where[64] = "";
     if (err && err->line >= 0)
         snprintf(where, sizeof where, "line %lld", err->line);
     else if (err && err->byte >= 0)
         snprintf(where, sizeof where, "byte %lld", err->byte);
-    asy_report_skip(&r->rep, err && err->file[0] ? err->file : r->root, "",
-                    where, "%s", err ? err->message : "read error");
+    asy_report_skip(rep, err && err->file[0] ? err->file : name, "", where,
+                    "%s", err ? err->message : "read error");
     return 1;
+}
+
+static int file_error_in_dir(asy_reader *r, int rc, const asy_error *err)
+{
+    return r->kind == R_DIR && skip_damaged(&r->rep, rc, err, r->root);
 }
 
 int asy_reader_next(asy_reader *r, asy_doc **out, asy_error *err)
@@ -546,7 +561,44 @@ int asy_reader_next(asy_reader *r, asy_doc **out, asy_error *err)
         int rc = next_file(r, err);
         if (rc <= 0)
             return rc;
+        if (r->ready) {
+            *out = r->ready;
+            r->ready = NULL;
+            return 1;
+        }
     }
+}
+
+void asy_reader_defer(asy_reader *r, int on)
+{
+    r->defer = on;
+}
+
+/* What the reader does with a text file in a directory (visit, then
+ * text_next, then file_error_in_dir), done later. */
+int asy_reader_load_pending(asy_doc **d, const asy_input_opts *o,
+                            const asy_report *rep, asy_error *err)
+{
+    asy_doc *p = *d;
+    *d = NULL;
+    asy_source *src;
+    asy_error local;
+    int rc = asy_source_open(&src, p->source, &local);
+    if (rc < 0) {
+        asy_report_skip(rep, p->source, p->id, "", "%s", local.message);
+        rc = 0;
+    } else {
+        void *state;
+        rc = asy_format_text.open(&state, src, p->id, o, rep, err);
+        if (rc == ASSAY_OK) {
+            rc = asy_format_text.next(state, d, err);
+            asy_format_text.close(state);
+        }
+        if (rc < 0 && skip_damaged(rep, rc, err, p->source))
+            rc = 0;
+    }
+    asy_doc_free(p);
+    return rc;
 }
 
 void asy_reader_close(asy_reader *r)
@@ -554,6 +606,7 @@ void asy_reader_close(asy_reader *r)
     if (!r)
         return;
     close_current(r);
+    asy_doc_free(r->ready);
     while (r->depth > 0)
         pop_level(r);
     free(r->stack);

@@ -99,6 +99,24 @@ int asy_reader_open(asy_reader **out, const char *path,
 int asy_reader_next(asy_reader *r, asy_doc **out, asy_error *err);
 void asy_reader_close(asy_reader *r);
 
+/* ---- deferred text files ----
+ * A reader told to defer does not read the plain-text files (one file,
+ * one document) it meets walking a directory: it yields each as a
+ * *pending* document (d->pending set; id and source filled in, no text),
+ * and whoever holds it reads it later, possibly on another thread, with
+ * asy_reader_load_pending. The engine defers so that its worker threads
+ * read, check and clean their own files in parallel instead of the
+ * feeding thread doing it for all of them. Messages are the same either
+ * way; they reach `rep` of the load instead of the reader's. */
+void asy_reader_defer(asy_reader *r, int on);
+/* Read pending *d for real: *d is replaced by the loaded document (1), or
+ * freed and set to NULL when the file is skipped (0, reported through
+ * rep->skip: unreadable, too big, binary, invalid UTF-8 under the "skip"
+ * policy, an I/O error half-way) or on a fatal error (< 0, err set:
+ * ASSAY_E_ENCODING, ASSAY_E_NOMEM). Thread-safe for distinct documents. */
+int asy_reader_load_pending(asy_doc **d, const asy_input_opts *o,
+                            const asy_report *rep, asy_error *err);
+
 /* Total size in bytes of the files an input path covers (for progress and
  * manifests); -1 if unknown (stdin). */
 long long asy_input_size(const char *path);

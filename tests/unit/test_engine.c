@@ -2,8 +2,9 @@
  * test_engine.c — the public engine API (assay.h): settings, plugin loading
  * and options, streaming documents from memory, row callbacks in corpus
  * order for any thread count, skipped-document accounting, error records,
- * output rules and atomic commit.
+ * output rules and atomic commit, worker threads reading their own files.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "assay.h"
 #include "testutil.h"
@@ -341,6 +343,103 @@ static void test_files_and_errors(void **state)
     free(dir);
 }
 
+/* Worker threads read text files themselves (asy_reader_defer); what
+ * their loads report must reach the errors file at the document's place
+ * in the corpus, as the feeding thread's reports would. Every thread
+ * count gives the same bytes. */
+static char *run_dir(const char *dir, int threads, const char *policy,
+                     assay_stats *st, int *rc)
+{
+    char in[4096], out[4096], errs[4096];
+    snprintf(in, sizeof in, "%s/in", dir);
+    snprintf(out, sizeof out, "%s/out%d%s", dir, threads, policy);
+    snprintf(errs, sizeof errs, "%s/errors%d%s.csv", dir, threads, policy);
+    assay_engine *e = new_engine(NULL);
+    assert_int_equal(assay_engine_set_threads(e, threads), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "invalid_utf8", policy), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "max_doc_bytes", "100"), ASSAY_OK);
+    assert_int_equal(assay_engine_add_input(e, in), ASSAY_OK);
+    assert_int_equal(assay_engine_set_output_dir(e, out), ASSAY_OK);
+    assert_int_equal(assay_engine_set_errors_file(e, errs), ASSAY_OK);
+    *rc = assay_engine_run(e);
+    assay_engine_stats(e, st);
+    assay_engine_free(e);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/perdoc.csv", out);
+    char *csv = tu_read(path, NULL);
+    char *err = tu_read(errs, NULL);
+    assert_non_null(err);
+    char *both = NULL;
+    assert_true(asprintf(&both, "%s--\n%s", csv ? csv : "(none)\n", err) > 0);
+    free(csv);
+    free(err);
+    /* the errors file names the temporary directory: drop it */
+    for (char *p; (p = strstr(both, dir)) != NULL;)
+        memmove(p, p + strlen(dir), strlen(p + strlen(dir)) + 1);
+    return both;
+}
+
+static void test_workers_read_files(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char name[64], body[200];
+    for (int i = 0; i < 40; i++) {
+        snprintf(name, sizeof name, "in/d%02d.txt", i);
+        if (i % 10 == 3)
+            snprintf(body, sizeof body, "bad \xFF%d", i);
+        else if (i % 10 == 7)
+            snprintf(body, sizeof body, "%0150d", i); /* over max_doc_bytes */
+        else
+            snprintf(body, sizeof body, "text %d", i);
+        free(tu_write_str(dir, name, body));
+    }
+    free(tu_write(dir, "in/d05.txt", "bin\0ary", 7));
+    free(tu_write_str(dir, "in/d20.jsonl", "{\"id\":\"j\",\"text\":\"J\"}\n{bad\n"));
+    char link[4200];
+    snprintf(link, sizeof link, "%s/in/d30.txt", dir);
+    assert_int_equal(unlink(link), 0);
+    assert_int_equal(symlink("/nonexistent/assay/d30.txt", link), 0);
+    const char *policies[] = {"replace", "skip"};
+    for (int p = 0; p < 2; p++) {
+        assay_stats s1, s3;
+        int rc1, rc3;
+        char *one = run_dir(dir, 1, policies[p], &s1, &rc1);
+        char *three = run_dir(dir, 3, policies[p], &s3, &rc3);
+        assert_string_equal(three, one);
+        assert_int_equal(rc3, rc1);
+        assert_memory_equal(&s3.documents_read, &s1.documents_read,
+                            sizeof s1.documents_read);
+        assert_int_equal(s3.documents_skipped, s1.documents_skipped);
+        assert_int_equal(s3.warnings, s1.warnings);
+        /* 41 documents + 1 bad JSON line; skipped: 4 too big, the binary
+         * one, the dangling link, the bad line, and under "skip" the 4
+         * with invalid UTF-8 (under "replace" they are 4 warnings) */
+        assert_int_equal(s1.documents_read, 42);
+        assert_int_equal(s1.documents_skipped, p ? 11 : 7);
+        assert_int_equal(s1.warnings, p ? 0 : 4);
+        assert_int_equal(rc1, p ? 11 : 7);
+        /* in corpus order: d03's warning after d02's row, before d04's */
+        const char *d02 = strstr(one, "d02.txt,");
+        const char *d04 = strstr(one, "d04.txt,");
+        assert_non_null(d02);
+        assert_non_null(d04);
+        assert_true(d02 < d04);
+        const char *e03 = strstr(one, p ? "skipped,/in/d03.txt,d03.txt,byte 4"
+                                        : "warning,/in/d03.txt,d03.txt,byte 4");
+        const char *e05 = strstr(one, "skipped,/in/d05.txt,d05.txt,byte 3");
+        const char *e30 = strstr(one, "skipped,/in/d30.txt,d30.txt,,cannot open");
+        assert_non_null(e03);
+        assert_non_null(e05);
+        assert_non_null(e30);
+        assert_true(e03 < e05 && e05 < e30);
+        free(one);
+        free(three);
+    }
+    tu_rmtree(dir);
+    free(dir);
+}
+
 /* Outputs are committed as one: when the second output cannot be written
  * to disk at commit time (here: the file size limit, as a full disk would),
  * the first must not have been renamed into place either. */
@@ -453,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_callback_stop),
         cmocka_unit_test(test_misuse),
         cmocka_unit_test(test_files_and_errors),
+        cmocka_unit_test(test_workers_read_files),
         cmocka_unit_test(test_commit_all_or_nothing),
         cmocka_unit_test(test_finish_rows_stream),
     };

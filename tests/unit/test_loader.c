@@ -2,7 +2,8 @@
  * test_loader.c — the format registry, the shared text policy
  * (asy_load_text_into: invalid UTF-8 in each policy, NUL bytes, size cap),
  * and the reader: directory walk order, hidden and unknown files,
- * symlinks, unreadable entries, single files, standard input, input size.
+ * symlinks, unreadable entries, single files, standard input, input size,
+ * and deferred text files (asy_reader_defer, asy_reader_load_pending).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -387,6 +388,92 @@ static void test_dir_empty_and_fatal_propagates(void **st)
     asy_buf_free(&c.log);
 }
 
+/* Every document of a directory with the reader deferring text files:
+ * each pending one is loaded at once through the same report, so the
+ * result must equal read_all_docs's. `pending` counts the deferred. */
+static char *read_deferred(const char *path, const asy_input_opts *o,
+                           tu_collect *c, int *pending)
+{
+    asy_report rep = tu_report(c);
+    asy_reader *r = NULL;
+    asy_error err;
+    asy_buf out = ASY_BUF_INIT;
+    asy_buf_puts(&out, "");
+    assert_int_equal(asy_reader_open(&r, path, o, &rep, &err), 0);
+    asy_reader_defer(r, 1);
+    asy_doc *d;
+    *pending = 0;
+    while (asy_reader_next(r, &d, &err) == 1) {
+        if (d->pending) {
+            (*pending)++;
+            assert_string_equal(d->text, ""); /* nothing read yet */
+            char *src = path_in("defer");
+            assert_memory_equal(d->source, src, strlen(src));
+            free(src);
+            int rc = asy_reader_load_pending(&d, o, &rep, &err);
+            assert_int_equal(rc, d ? 1 : 0);
+            if (!d)
+                continue;
+            assert_false(d->pending);
+        }
+        asy_buf_printf(&out, "%s=%s;", d->id, d->text);
+        asy_doc_free(d);
+    }
+    asy_reader_close(r);
+    return asy_buf_detach(&out, NULL);
+}
+
+static void test_deferred_text_files(void **st)
+{
+    (void)st;
+    free(tu_write_str(tu_dir, "defer/a.txt", "date 2024-05-06 Alpha"));
+    free(tu_write_str(tu_dir, "defer/b.md", "---\ntitle: T\n---\nBeta"));
+    free(tu_write_gz(tu_dir, "defer/c.txt.gz", "Gamma", 5));
+    free(tu_write_str(tu_dir, "defer/d.txt", ""));
+    char *p = path_in("defer/e.txt");
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite("bin\0ary", 1, 7, f), 7);
+    fclose(f);
+    free(p);
+    free(tu_write_str(tu_dir, "defer/f.txt", "bad \xFF byte"));
+    free(tu_write_str(tu_dir, "defer/g.txt", "far too long for the cap"));
+    free(tu_write_str(tu_dir, "defer/h.jsonl", "{\"id\":\"j\",\"text\":\"J\"}\n"));
+    free(tu_write_str(tu_dir, "defer/i.pdf", "%PDF"));
+    p = path_in("defer/z.txt");
+    assert_int_equal(symlink("/nonexistent/assay/z.txt", p), 0);
+    free(p);
+    char *root = path_in("defer");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    o.max_doc_bytes = 23;
+    for (int policy = ASY_UTF8_REPLACE; policy <= ASY_UTF8_SKIP; policy++) {
+        o.invalid_utf8 = (asy_utf8_policy)policy;
+        tu_collect c1, c2;
+        int status, pending;
+        char *now = read_all_docs(root, &o, &c1, &status);
+        assert_int_equal(status, 0);
+        char *later = read_deferred(root, &o, &c2, &pending);
+        assert_string_equal(later, now);
+        assert_string_equal(tu_log(&c2), tu_log(&c1));
+        assert_int_equal(pending, 8); /* every text file, .gz too */
+        assert_int_equal(c2.skips, policy == ASY_UTF8_SKIP ? 4 : 3);
+        assert_string_equal(now, policy == ASY_UTF8_SKIP
+                                     ? "a.txt=Alpha;b.md=Beta;c.txt.gz=Gamma;"
+                                       "d.txt=;j=J;"
+                                     : "a.txt=Alpha;b.md=Beta;c.txt.gz=Gamma;"
+                                       "d.txt=;f.txt=bad \xEF\xBF\xBD byte;j=J;");
+        assert_non_null(strstr(tu_log(&c2), "|g.txt||document is 24 bytes"));
+        assert_non_null(strstr(tu_log(&c2), "|e.txt|byte 3|binary content"));
+        assert_non_null(strstr(tu_log(&c2), "|z.txt||cannot open"));
+        free(now);
+        free(later);
+        asy_buf_free(&c1.log);
+        asy_buf_free(&c2.log);
+    }
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_dir_in_place_of_file),
         cmocka_unit_test(test_stdin_sniff),
         cmocka_unit_test(test_dir_empty_and_fatal_propagates),
+        cmocka_unit_test(test_deferred_text_files),
     };
     return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
