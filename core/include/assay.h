@@ -34,9 +34,11 @@
  *
  * THREADING
  * ---------
- * An engine may run N worker threads (assay_engine_set_threads), each with
- * its own Lua state. Rows are always delivered in corpus order, from the
- * thread that called assay_engine_run()/assay_engine_feed()/assay_engine_end().
+ * An engine may run documents on N threads (assay_engine_set_threads), each
+ * with its own Lua state: N - 1 workers and the calling thread, which works
+ * on documents while the queue is full. Rows are always delivered in corpus
+ * order, from the thread that called
+ * assay_engine_run()/assay_engine_feed()/assay_engine_end().
  * An engine object itself must not be used from two threads at once;
  * distinct engines are independent.
  *

@@ -298,7 +298,8 @@ static int load_pending(assay_engine *e, asy_job *job)
 static void process_job(void *ud, int worker, asy_job *job)
 {
     assay_engine *e = ud;
-    if (job->doc->pending && !load_pending(e, job))
+    int own = job->doc->pending; /* this thread allocates its text */
+    if (own && !load_pending(e, job))
         return;
     asy_rt *rt = e->rts[worker];
     for (int p = 0; p < e->nplugins; p++) {
@@ -309,10 +310,13 @@ static void process_job(void *ud, int worker, asy_job *job)
         if (asy_rt_document(rt, p, job->doc, &job->rows[p], &err) < 0)
             add_failure(job, p, &err);
     }
-    /* Delivery needs the id, source and length, not the text: free it
-     * now, on the thread that allocates the next one, rather than when
-     * the document reaches the head of the stream. */
-    asy_doc_drop_text(job->doc);
+    /* Delivery needs the id, source and length, not the text: a text
+     * this thread read is freed now, for the next one it reads, rather
+     * than when the document reaches the head of the stream. (Texts the
+     * feeding thread made are freed there: freeing them here would
+     * contend for its malloc arena.) */
+    if (own)
+        asy_doc_drop_text(job->doc);
 }
 
 /* ===================================================================== */
@@ -593,8 +597,8 @@ int assay_engine_begin(assay_engine *e)
     if (rc == ASSAY_OK)
         rc = open_sinks(e);
     if (rc == ASSAY_OK) {
-        int nthreads = e->nworkers > 1 ? e->nworkers : 0;
-        e->pool = asy_pool_new(nthreads, 4 * e->nworkers + 4, process_job,
+        /* this thread is the last of the workers (worker.h) */
+        e->pool = asy_pool_new(e->nworkers - 1, 4 * e->nworkers + 4, process_job,
                                deliver_job, e);
         if (!e->pool)
             rc = asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");

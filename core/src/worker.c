@@ -5,6 +5,10 @@
  * oldest unclaimed job; the pushing thread delivers jobs strictly from the
  * oldest undelivered one, so output order equals push order. The ring's
  * depth bounds memory: a slow document holds back delivery, never reorders.
+ * A pusher blocked on a full ring waits for half of it to be finished, not
+ * for one job: with many small documents, waking it (a futex call and a
+ * context switch) once per document cost more than the documents' own
+ * hand-over.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,6 +32,7 @@ struct asy_pool {
     uint64_t delivered; /* next sequence to deliver */
     int closing;
     int failed;
+    uint64_t want;      /* the pusher sleeps until this many are ready */
     pthread_mutex_t mu;
     pthread_cond_t work_cv; /* workers: a job is available or closing */
     pthread_cond_t done_cv; /* pusher: a job finished */
@@ -40,24 +45,70 @@ typedef struct thread_arg {
     int worker;
 } thread_arg;
 
-/* Claim the next job that needs work; skips jobs that need none. Called
- * with the mutex held. Returns NULL when closing and nothing is left. */
+/* The next unclaimed job that needs work, now claimed; skips jobs that
+ * need none. NULL when there is none. Called with the mutex held. */
+static slot *take(asy_pool *p)
+{
+    /* Jobs before `delivered` are finished or needed no work; their slots
+     * may already hold newer jobs, so never look at them. */
+    if (p->taken < p->delivered)
+        p->taken = p->delivered;
+    while (p->taken < p->pushed) {
+        slot *s = &p->ring[p->taken % (uint64_t)p->depth];
+        p->taken++;
+        if (s->needs_work)
+            return s;
+    }
+    return NULL;
+}
+
+/* take(), waiting for a job. NULL when closing and nothing is left. */
 static slot *claim(asy_pool *p)
 {
     for (;;) {
-        /* Jobs before `delivered` are finished or needed no work; their
-         * slots may already hold newer jobs, so never look at them. */
-        if (p->taken < p->delivered)
-            p->taken = p->delivered;
-        while (p->taken < p->pushed) {
-            slot *s = &p->ring[p->taken % (uint64_t)p->depth];
-            p->taken++;
-            if (s->needs_work)
-                return s;
-        }
-        if (p->closing)
-            return NULL;
+        slot *s = take(p);
+        if (s || p->closing)
+            return s;
         pthread_cond_wait(&p->work_cv, &p->mu);
+    }
+}
+
+/* Process a claimed job (mutex held, released meanwhile) as `worker`. */
+static void run(asy_pool *p, slot *s, int worker)
+{
+    asy_job *job = s->job;
+    pthread_mutex_unlock(&p->mu);
+    p->process(p->ud, worker, job);
+    pthread_mutex_lock(&p->mu);
+    s->done = 1;
+}
+
+/* Whether the `n` oldest undelivered jobs are all finished or need no
+ * work. Called with the mutex held. */
+static int ready(const asy_pool *p, uint64_t n)
+{
+    for (uint64_t q = p->delivered; q < p->delivered + n; q++) {
+        const slot *s = &p->ring[q % (uint64_t)p->depth];
+        if (q >= p->pushed || (s->needs_work && !s->done))
+            return 0;
+    }
+    return 1;
+}
+
+/* Until the `n` oldest undelivered jobs are ready, the pushing thread
+ * works on jobs nobody has claimed (it is the last worker), then sleeps.
+ * Called with the mutex held, by the pushing thread only. */
+static void wait_ready(asy_pool *p, uint64_t n)
+{
+    while (!ready(p, n)) {
+        slot *s = take(p);
+        if (s) {
+            run(p, s, p->nthreads);
+            continue;
+        }
+        p->want = n;
+        pthread_cond_wait(&p->done_cv, &p->mu);
+        p->want = 0;
     }
 }
 
@@ -70,12 +121,9 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&p->mu);
     slot *s;
     while ((s = claim(p)) != NULL) {
-        asy_job *job = s->job;
-        pthread_mutex_unlock(&p->mu);
-        p->process(p->ud, w, job);
-        pthread_mutex_lock(&p->mu);
-        s->done = 1;
-        pthread_cond_broadcast(&p->done_cv);
+        run(p, s, w);
+        if (p->want && ready(p, p->want))
+            pthread_cond_signal(&p->done_cv);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -133,7 +181,7 @@ static void deliver_ready(asy_pool *p, int wait)
         if (s->needs_work && !s->done) {
             if (!wait)
                 return;
-            pthread_cond_wait(&p->done_cv, &p->mu);
+            wait_ready(p, 1);
             continue;
         }
         asy_job *job = s->job;
@@ -157,11 +205,9 @@ int asy_pool_push(asy_pool *p, asy_job *job, int needs_work)
     }
     pthread_mutex_lock(&p->mu);
     while (p->pushed - p->delivered >= (uint64_t)p->depth) {
-        slot *head = &p->ring[p->delivered % (uint64_t)p->depth];
-        if (head->needs_work && !head->done)
-            pthread_cond_wait(&p->done_cv, &p->mu);
-        else
-            deliver_ready(p, 0);
+        if (!ready(p, 1))
+            wait_ready(p, (uint64_t)(p->depth + 1) / 2);
+        deliver_ready(p, 0);
     }
     slot *s = &p->ring[p->pushed % (uint64_t)p->depth];
     s->job = job;

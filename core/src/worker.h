@@ -18,8 +18,12 @@ typedef void (*asy_process_fn)(void *ud, int worker, asy_job *job);
  * on, non-zero to report failure (remembered; see asy_pool_failed). */
 typedef int (*asy_deliver_fn)(void *ud, asy_job *job);
 
-/* nthreads == 0: no threads; jobs are processed inline on push. `depth` is
- * the number of jobs that may be in flight (bounded memory). */
+/* nthreads worker threads (numbered 0 .. nthreads - 1), plus the pushing
+ * thread: while it waits on a full ring it processes unclaimed jobs itself,
+ * as worker `nthreads`, so N processors need N - 1 threads (and a runtime
+ * for each of the N). nthreads == 0: jobs are processed inline on push, as
+ * worker 0. `depth` is the number of jobs that may be in flight (bounded
+ * memory). */
 asy_pool *asy_pool_new(int nthreads, int depth, asy_process_fn process,
                        asy_deliver_fn deliver, void *ud);
 /* Queue a job; blocks while the ring is full, delivering finished jobs in

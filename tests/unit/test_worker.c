@@ -1,8 +1,9 @@
 /*
  * test_worker.c — the thread pool delivers jobs in push order whatever the
  * number of threads and however long each job takes, processes each job
- * exactly once, skips processing for jobs that need none, and bounds the
- * number of jobs in flight.
+ * exactly once, skips processing for jobs that need none, bounds the
+ * number of jobs in flight, and puts the pushing thread to work while it
+ * waits.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ typedef struct ctx {
     int out_of_order;
     int processed_wrongly;
     int inflight, max_inflight;
+    int nthreads, by_pusher, bad_worker;
     pthread_mutex_t mu;
 } ctx;
 
@@ -52,6 +54,10 @@ static int deliver(void *ud, asy_job *job)
         c->out_of_order++;
     if (job->processed != job->needs_work)
         c->processed_wrongly++;
+    if (job->processed && job->worker == c->nthreads)
+        c->by_pusher++;
+    if (job->processed && (job->worker < 0 || job->worker > c->nthreads))
+        c->bad_worker++;
     c->next_expected = job->seq + 1;
     c->delivered++;
     free(job);
@@ -61,6 +67,7 @@ static int deliver(void *ud, asy_job *job)
 static void run_pool(int nthreads, int depth, int njobs)
 {
     ctx c = {0};
+    c.nthreads = nthreads;
     pthread_mutex_init(&c.mu, NULL);
     asy_pool *p = asy_pool_new(nthreads, depth, process, deliver, &c);
     assert_non_null(p);
@@ -75,7 +82,13 @@ static void run_pool(int nthreads, int depth, int njobs)
     assert_int_equal(c.delivered, njobs);
     assert_int_equal(c.out_of_order, 0);
     assert_int_equal(c.processed_wrongly, 0);
-    assert_true(c.max_inflight <= (nthreads ? nthreads : 1));
+    /* the threads, and the pusher as worker `nthreads` while it waits */
+    assert_true(c.max_inflight <= nthreads + 1);
+    assert_int_equal(c.bad_worker, 0);
+    if (nthreads == 0)
+        assert_int_equal(c.by_pusher, c.delivered - c.delivered / 11);
+    else /* a full ring makes it work (not every job: the threads do too) */
+        assert_true(c.by_pusher > 0 && c.by_pusher < njobs - njobs / 11);
     assert_false(asy_pool_failed(p));
     asy_pool_free(p);
     pthread_mutex_destroy(&c.mu);
