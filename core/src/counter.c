@@ -723,6 +723,58 @@ size_t asy_counter_memory(const asy_counter *c)
            (c->words ? sizeof *c->words + asy_wordtab_memory(c->words) : 0);
 }
 
+/* Merging is a walk of random look-ups in two tables (and their records)
+ * that no longer fit in cache: done a batch at a time, each step
+ * prefetching what the next needs, so that the batch's misses overlap. */
+#define MERGE_BATCH 32
+
+/* Visit src's slots in a scrambled order (an odd multiplier is a bijection
+ * modulo a power of two): in slot order the keys come sorted by their low
+ * hash bits, and a smaller dst growing mid-walk would take them as long
+ * runs of neighbouring buckets, each insert probing further than the
+ * last. This is slot k of that order. */
+static inline const slot *scrambled(const asy_counter *src, size_t k)
+{
+    return &src->tab[(k * 0x9E3779B97F4A7C15ull) & src->mask];
+}
+
+/* Add src's slots from scrambled position k on (MERGE_BATCH of them, or
+ * what is left) to dst. */
+static int merge_batch(asy_counter *dst, const asy_counter *src, size_t k)
+{
+    size_t n = src->mask + 1 - k < MERGE_BATCH ? src->mask + 1 - k
+                                               : MERGE_BATCH;
+    const slot *b[MERGE_BATCH];
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(scrambled(src, k + i));
+    for (size_t i = 0; i < n; i++) { /* the slots are arriving */
+        const slot *s = scrambled(src, k + i);
+        if (!s->rec)
+            continue;
+        __builtin_prefetch(s->rec);
+        __builtin_prefetch(&dst->tab[s->h32 & dst->mask]);
+        b[m++] = s;
+    }
+    for (size_t i = 0; i < m; i++) { /* dst's buckets are arriving */
+        const char *rec = dst->tab[b[i]->h32 & dst->mask].rec;
+        if (rec)
+            __builtin_prefetch(rec);
+    }
+    for (size_t i = 0; i < m; i++) {
+        const slot *s = b[i];
+        int r = dst->koff == 16
+                    ? add_pair(dst, slot_key(src, s), s->len, s->h32,
+                               *slot_count(s),
+                               src->koff == 16 ? *slot_docs(s) : 0)
+                    : add_hashed(dst, slot_key(src, s), s->len, s->h32,
+                                 *slot_count(s));
+        if (r < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int asy_counter_merge(asy_counter *dst, const asy_counter *src)
 {
     if (src->words && settle((asy_counter *)src) < 0)
@@ -747,24 +799,9 @@ int asy_counter_merge(asy_counter *dst, const asy_counter *src)
      * more than it will take */
     if (reserve(dst, dst->size > src->size ? dst->size : src->size) < 0)
         return -1;
-    /* Visit src's slots in a scrambled order (an odd multiplier is a
-     * bijection modulo a power of two): in slot order the keys come sorted
-     * by their low hash bits, and a smaller dst growing mid-walk would
-     * take them as long runs of neighbouring buckets, each insert probing
-     * further than the last. */
-    for (size_t k = 0; k <= src->mask; k++) {
-        const slot *s = &src->tab[(k * 0x9E3779B97F4A7C15ull) & src->mask];
-        if (!s->rec)
-            continue;
-        int r = dst->koff == 16
-                    ? add_pair(dst, slot_key(src, s), s->len, s->h32,
-                               *slot_count(s),
-                               src->koff == 16 ? *slot_docs(s) : 0)
-                    : add_hashed(dst, slot_key(src, s), s->len, s->h32,
-                                 *slot_count(s));
-        if (r < 0)
+    for (size_t k = 0; k <= src->mask; k += MERGE_BATCH)
+        if (merge_batch(dst, src, k) < 0)
             return -1;
-    }
     return 0;
 }
 
