@@ -10,11 +10,15 @@
 #   document, so this is the per-document cost),
 #   mawk (tolower + split on non-letters), Python collections.Counter +
 #   re.findall, and `wc -w` as a floor.
-# Text: PolNeAR train+dev texts and LitBank novel openings repeated into
-# $TMPDIR to MB megabytes (10^6 bytes). Then peak memory of wordfreq over
-# MEM_MB megabytes (/usr/bin/time -v) against its final table size, in both
-# shapes: ~2 MB plain-text files and ~4 KB JSON Lines documents.
-#   bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
+# Text (TEXT=seed, the default): PolNeAR train+dev texts and LitBank novel
+# openings; TEXT=peers: the 71.6 MB of English that the peers in
+# shared/docs/BENCHMARKS.md were measured on, rebuilt by peer_text.py
+# (Brown, Python docstrings, /usr/share/doc texts, man pages). Either is
+# repeated into $TMPDIR to MB megabytes (10^6 bytes). Then peak memory of
+# wordfreq over MEM_MB megabytes (/usr/bin/time -v) against its final table
+# size, in both shapes: ~2 MB plain-text files and ~4 KB JSON Lines documents.
+#   [TEXT=seed|peers] bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
+# Everything runs with LC_ALL=C, as the peers were measured.
 # Prints MB/s by wall clock and by CPU time (user + sys), the figure that
 # holds on a shared machine.
 set -euo pipefail
@@ -25,21 +29,30 @@ ASSAY=${ASSAY_BIN:-$root/build/assay}
 CORPORA=${ASSAY_CORPORA:-$root/../shared/corpora}
 W=${TMPDIR:-/tmp}/assay-wordfreq-bench
 mkdir -p "$W"
+export LC_ALL=C
+case ${TEXT:=seed} in
+  seed) sfx= ; basetext= ;;
+  peers) sfx=-peers; basetext=$W/peers-base.txt
+         [ -s "$basetext" ] || python3 "$here/peer_text.py" "$basetext" "$W/peers-npm" ;;
+  *) echo "TEXT must be seed or peers" >&2; exit 2 ;;
+esac
+txt=$W/text$MB$sfx mem=$W/text$MEM_MB$sfx  # the text files, without extension
 
-# ---- the text: seed files repeated, as plain text and as JSON Lines -------
+# ---- the text: base files repeated, as plain text and as JSON Lines -------
 make_text() { # $1 = MB, $2 = out prefix, $3 = also JSON Lines (1/0)
-  python3 - "$CORPORA" "$1" "$2" "${3:-0}" <<'PY'
+  python3 - "$CORPORA" "$1" "$2" "${3:-0}" "$basetext" <<'PY'
 import glob, json, os, sys
 corp, mb, out, jl = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
-files = sorted(glob.glob(os.path.join(corp, "polnear/data/train/text/*")) +
-               glob.glob(os.path.join(corp, "polnear/data/dev/text/*")) +
-               glob.glob(os.path.join(corp, "litbank-quotations/quotations/tsv/*_brat.txt")))
+files = [sys.argv[5]] if sys.argv[5] else sorted(
+    glob.glob(os.path.join(corp, "polnear/data/train/text/*")) +
+    glob.glob(os.path.join(corp, "polnear/data/dev/text/*")) +
+    glob.glob(os.path.join(corp, "litbank-quotations/quotations/tsv/*_brat.txt")))
 docs = []
 for f in files:
     t = open(f, encoding="utf-8", errors="replace").read()
     docs += [t[i:i + 4000] for i in range(0, len(t), 4000)]
 if not docs:
-    sys.exit("no PolNeAR/LitBank texts under " + corp)
+    sys.exit("no base text: " + (sys.argv[5] or "PolNeAR/LitBank under " + corp))
 target, size, k = mb * 10**6, 0, 0
 os.makedirs(out + ".d", exist_ok=True)
 part, psize, parts = [], 0, 0
@@ -62,8 +75,8 @@ if part:
     flush()
 PY
 }
-[ -s "$W/text$MB.jsonl" ] || make_text "$MB" "$W/text$MB" 1
-bytes=$(stat -c %s "$W/text$MB.txt")
+[ -s "$txt.jsonl" ] || make_text "$MB" "$txt" 1
+bytes=$(stat -c %s "$txt.txt")
 
 cat > "$W/count.awk" <<'AWK'
 { $0 = tolower($0); n = split($0, w, /[^a-z0-9']+/)
@@ -86,16 +99,16 @@ declare -A T C
 tools=(assay_j1 assay_j2 assay_docs mawk python wc manifest)
 run() { local t=$1; shift; local r; r=$(secs "$@"); T[$t]+=" ${r% *}"; C[$t]+=" ${r#* }"; }
 for r in $(seq "$RUNS"); do
-  run assay_j1 "$ASSAY" run wordfreq "$W/text$MB.d" -j 1 -q --no-manifest -o "$W/out1"
-  run assay_j2 "$ASSAY" run wordfreq "$W/text$MB.d" -j 2 -q --no-manifest -o "$W/out2"
-  run assay_docs "$ASSAY" run wordfreq "$W/text$MB.jsonl" -j 1 -q --no-manifest -o "$W/out3"
-  run mawk mawk -f "$W/count.awk" "$W/text$MB.txt"
-  run python python3 "$W/count.py" "$W/text$MB.txt"
-  run wc wc -w "$W/text$MB.txt"
-  run manifest "$ASSAY" run --manifest-only wordfreq "$W/text$MB.d" -q -o "$W/outm0"
+  run assay_j1 "$ASSAY" run wordfreq "$txt.d" -j 1 -q --no-manifest -o "$W/out1$sfx"
+  run assay_j2 "$ASSAY" run wordfreq "$txt.d" -j 2 -q --no-manifest -o "$W/out2$sfx"
+  run assay_docs "$ASSAY" run wordfreq "$txt.jsonl" -j 1 -q --no-manifest -o "$W/out3$sfx"
+  run mawk mawk -f "$W/count.awk" "$txt.txt"
+  run python python3 "$W/count.py" "$txt.txt"
+  run wc wc -w "$txt.txt"
+  run manifest "$ASSAY" run --manifest-only wordfreq "$txt.d" -q -o "$W/outm0$sfx"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "text: $bytes bytes, median of $RUNS runs, MB/s = 10^6 bytes/s"
+echo "text ($TEXT): $bytes bytes, median of $RUNS runs, MB/s = 10^6 bytes/s"
 printf '%-10s %8s %8s %9s %8s %9s\n' tool wall_s MB/s "x mawk" cpu_s "cpu MB/s"
 m_mawk=$(echo "${T[mawk]}" | median)
 for t in "${tools[@]}"; do
@@ -105,23 +118,23 @@ for t in "${tools[@]}"; do
 done
 s1=$(echo "${T[assay_j1]}" | median); s2=$(echo "${T[assay_j2]}" | median)
 printf 'assay -j 2 / -j 1 speed-up: %.2f\n' "$(echo "$s1/$s2" | bc -l)"
-cmp -s "$W/out1/wordfreq.csv" "$W/out2/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical"
+cmp -s "$W/out1$sfx/wordfreq.csv" "$W/out2$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical"
 
 # ---- peak memory over MEM_MB vs the final table --------------------------
 if [ "$MEM_MB" -gt 0 ]; then
-  [ -d "$W/text$MEM_MB.d" ] && [ -s "$W/text$MEM_MB.jsonl" ] ||
-    make_text "$MEM_MB" "$W/text$MEM_MB" 1
-  /usr/bin/time -v "$ASSAY" run wordfreq "$W/text$MEM_MB.d" -j 1 -q \
-    --no-manifest -o "$W/outm" 2>"$W/time.txt"
-  peak=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/time.txt")
-  /usr/bin/time -v "$ASSAY" run wordfreq "$W/text$MEM_MB.jsonl" -j 1 -q \
-    --no-manifest -o "$W/outmj" 2>"$W/timej.txt"
-  peakj=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/timej.txt")
+  [ -d "$mem.d" ] && [ -s "$mem.jsonl" ] ||
+    make_text "$MEM_MB" "$mem" 1
+  /usr/bin/time -v "$ASSAY" run wordfreq "$mem.d" -j 1 -q \
+    --no-manifest -o "$W/outm$sfx" 2>"$W/time$sfx.txt"
+  peak=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/time$sfx.txt")
+  /usr/bin/time -v "$ASSAY" run wordfreq "$mem.jsonl" -j 1 -q \
+    --no-manifest -o "$W/outmj$sfx" 2>"$W/timej$sfx.txt"
+  peakj=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$W/timej$sfx.txt")
   # final table: the bytes of wordfreq's counter as counter.c lays it out
-  table=$(python3 "$here/wordfreq_table.py" "$W/outm/wordfreq.csv")
-  base=$(/usr/bin/time -f %M "$ASSAY" run wordfreq "$root/examples/corpus" -q -o "$W/outb" 2>&1 >/dev/null | tail -1)
+  table=$(python3 "$here/wordfreq_table.py" "$W/outm$sfx/wordfreq.csv")
+  base=$(/usr/bin/time -f %M "$ASSAY" run wordfreq "$root/examples/corpus" -q -o "$W/outb$sfx" 2>&1 >/dev/null | tail -1)
   echo "peak RSS over $MEM_MB MB: ${peak} KB as ~2 MB text files, ${peakj} KB as ~4 KB JSON Lines documents;" \
-       "distinct words: $(( $(wc -l < "$W/outm/wordfreq.csv") - 1 ));" \
+       "distinct words: $(( $(wc -l < "$W/outm$sfx/wordfreq.csv") - 1 ));" \
        "final table (one paired counter): $((table / 1024)) KB; process baseline (tiny corpus): ${base} KB;" \
        "peak / table = $(echo "$peak*1024/$table" | bc -l | cut -c1-5) (files)," \
        "$(echo "$peakj*1024/$table" | bc -l | cut -c1-5) (JSON Lines);" \
