@@ -809,23 +809,42 @@ int asy_counter_merge(asy_counter *dst, const asy_counter *src)
 /* Sorted iteration                                                      */
 /* ===================================================================== */
 
-/* Bytewise key order: memcmp on the common prefix, then shorter first. */
-static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+/* The first k <= 8 bytes of p as a number that orders like the bytes. */
+static inline uint64_t prefix8(const char *p, size_t k)
 {
-    int r = memcmp(a, b, alen < blen ? alen : blen);
-    if (r)
-        return r;
+    uint64_t w[2];
+    load_short(p, k, w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(w[0]);
+#else
+    return w[0];
+#endif
+}
+
+/* Bytewise key order: the common prefix, then shorter first. Sorting a
+ * large vocabulary by count is mostly ties broken here: the first 8 bytes
+ * are compared as numbers, without a call. */
+static inline int key_cmp(const char *a, size_t alen, const char *b,
+                          size_t blen)
+{
+    size_t n = alen < blen ? alen : blen;
+    size_t k = n < 8 ? n : 8;
+    uint64_t x = prefix8(a, k), y = prefix8(b, k);
+    if (x != y)
+        return x < y ? -1 : 1;
+    if (n > 8) {
+        int r = memcmp(a + 8, b + 8, n - 8);
+        if (r)
+            return r;
+    }
     return (alen > blen) - (alen < blen);
 }
 
-static int cmp_key(const asy_counter_entry *a, const asy_counter_entry *b)
+/* The two orders: by key, or by count (descending) then key. */
+static inline int entry_cmp(const asy_counter_entry *a,
+                            const asy_counter_entry *b, int by_key)
 {
-    return key_cmp(a->key, a->len, b->key, b->len);
-}
-
-static int cmp_count(const asy_counter_entry *a, const asy_counter_entry *b)
-{
-    if (a->count != b->count)
+    if (!by_key && a->count != b->count)
         return a->count > b->count ? -1 : 1;
     return key_cmp(a->key, a->len, b->key, b->len);
 }
@@ -838,8 +857,6 @@ static int cmp_count(const asy_counter_entry *a, const asy_counter_entry *b)
  * sort when the partitions go too deep (never quadratic). Keys are
  * distinct, so both orders are total and the result is unique.
  */
-typedef int (*entry_cmp)(const asy_counter_entry *, const asy_counter_entry *);
-
 static void swap_e(asy_counter_entry *a, asy_counter_entry *b)
 {
     asy_counter_entry t = *a;
@@ -847,57 +864,57 @@ static void swap_e(asy_counter_entry *a, asy_counter_entry *b)
     *b = t;
 }
 
-static void insertion_sort(asy_counter_entry *e, size_t n, entry_cmp cmp)
+static void insertion_sort(asy_counter_entry *e, size_t n, int by_key)
 {
     for (size_t i = 1; i < n; i++) {
         asy_counter_entry x = e[i];
         size_t j = i;
-        for (; j > 0 && cmp(&x, &e[j - 1]) < 0; j--)
+        for (; j > 0 && entry_cmp(&x, &e[j - 1], by_key) < 0; j--)
             e[j] = e[j - 1];
         e[j] = x;
     }
 }
 
 static void sift_down(asy_counter_entry *e, size_t root, size_t n,
-                      entry_cmp cmp)
+                      int by_key)
 {
     for (size_t c; (c = 2 * root + 1) < n; root = c) {
-        if (c + 1 < n && cmp(&e[c], &e[c + 1]) < 0)
+        if (c + 1 < n && entry_cmp(&e[c], &e[c + 1], by_key) < 0)
             c++;
-        if (cmp(&e[root], &e[c]) >= 0)
+        if (entry_cmp(&e[root], &e[c], by_key) >= 0)
             return;
         swap_e(&e[root], &e[c]);
     }
 }
 
-static void heap_sort(asy_counter_entry *e, size_t n, entry_cmp cmp)
+static void heap_sort(asy_counter_entry *e, size_t n, int by_key)
 {
     for (size_t i = n / 2; i-- > 0;)
-        sift_down(e, i, n, cmp);
+        sift_down(e, i, n, by_key);
     for (size_t i = n; i-- > 1;) {
         swap_e(&e[0], &e[i]);
-        sift_down(e, 0, i, cmp);
+        sift_down(e, 0, i, by_key);
     }
 }
 
 /* Hoare's partition around the median of e[0], e[n/2], e[n-1] (n > 16):
  * returns k with e[0..k) <= pivot <= e[k..n), 0 < k < n. */
-static size_t partition(asy_counter_entry *e, size_t n, entry_cmp cmp)
+static size_t partition(asy_counter_entry *e, size_t n, int by_key)
 {
     size_t m = n / 2;
-    if (cmp(&e[m], &e[0]) < 0)
+    if (entry_cmp(&e[m], &e[0], by_key) < 0)
         swap_e(&e[m], &e[0]);
-    if (cmp(&e[n - 1], &e[m]) < 0) {
+    if (entry_cmp(&e[n - 1], &e[m], by_key) < 0) {
         swap_e(&e[n - 1], &e[m]);
-        if (cmp(&e[m], &e[0]) < 0)
+        if (entry_cmp(&e[m], &e[0], by_key) < 0)
             swap_e(&e[m], &e[0]);
     }
     asy_counter_entry pivot = e[m];
     size_t i = 0, j = n - 1;
     for (;;) {
-        while (cmp(&e[i], &pivot) < 0)
+        while (entry_cmp(&e[i], &pivot, by_key) < 0)
             i++;
-        while (cmp(&pivot, &e[j]) < 0)
+        while (entry_cmp(&pivot, &e[j], by_key) < 0)
             j--;
         if (i >= j)
             return j + 1;
@@ -905,25 +922,25 @@ static size_t partition(asy_counter_entry *e, size_t n, entry_cmp cmp)
     }
 }
 
-static void sort_entries(asy_counter_entry *e, size_t n, entry_cmp cmp,
+static void sort_entries(asy_counter_entry *e, size_t n, int by_key,
                          int depth)
 {
     while (n > 16) {
         if (depth-- == 0) {
-            heap_sort(e, n, cmp);
+            heap_sort(e, n, by_key);
             return;
         }
-        size_t k = partition(e, n, cmp);
+        size_t k = partition(e, n, by_key);
         if (k < n - k) { /* recurse on the smaller side: O(log n) stack */
-            sort_entries(e, k, cmp, depth);
+            sort_entries(e, k, by_key, depth);
             e += k;
             n -= k;
         } else {
-            sort_entries(e + k, n - k, cmp, depth);
+            sort_entries(e + k, n - k, by_key, depth);
             n = k;
         }
     }
-    insertion_sort(e, n, cmp);
+    insertion_sort(e, n, by_key);
 }
 
 asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
@@ -957,7 +974,7 @@ void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
         for (size_t m = n; m > 1; m >>= 1)
             depth += 2;
     }
-    sort_entries(e, n, by_key ? cmp_key : cmp_count, depth);
+    sort_entries(e, n, by_key != 0, depth);
 }
 
 /* ===================================================================== */

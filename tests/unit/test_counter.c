@@ -360,6 +360,58 @@ static void test_sort_fallback(void **state)
     }
 }
 
+/* Key order is bytewise and unsigned whatever the lengths: keys of 0 to
+ * 12 bytes over a small alphabet with bytes above 0x7F, so that many share
+ * their first 8 bytes or are prefixes of each other, each in a heap block
+ * of its exact length (ASan sees any read past it), against qsort. */
+static void test_sort_bytes(void **state)
+{
+    (void)state;
+    static const char alphabet[] = {'a', 'b', 0x7f, (char)0x80, (char)0xff};
+    enum { N = 3000 };
+    char **keys = calloc(N, sizeof *keys);
+    asy_counter_entry *e = malloc(N * sizeof *e), *ref = malloc(N * sizeof *ref);
+    assert_non_null(keys);
+    assert_non_null(e);
+    assert_non_null(ref);
+    unsigned x = 11;
+    for (size_t i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        size_t len = (x >> 16) % 13;
+        keys[i] = malloc(len ? len : 1);
+        assert_non_null(keys[i]);
+        for (size_t j = 0; j < len; j++) {
+            x = x * 1103515245u + 12345u;
+            /* mostly 'a' so that long common prefixes are frequent */
+            keys[i][j] = (x >> 16) % 4 ? 'a' : alphabet[(x >> 20) % 5];
+        }
+        e[i] = (asy_counter_entry){keys[i], len, (int64_t)((x >> 8) % 3), 0};
+    }
+    for (int by_key = 0; by_key < 2; by_key++) {
+        memcpy(ref, e, N * sizeof *e);
+        qsort(ref, N, sizeof *ref, by_key ? ref_key : ref_count);
+        asy_counter_entry *got = malloc(N * sizeof *got);
+        assert_non_null(got);
+        memcpy(got, e, N * sizeof *e);
+        asy_counter_sort(got, N, by_key, -1);
+        for (size_t i = 0; i < N; i++) {
+            /* a key may repeat here (a counter's never do), so compare
+             * contents, and counts only where they decide the order */
+            assert_int_equal(got[i].len, ref[i].len);
+            if (got[i].len)
+                assert_memory_equal(got[i].key, ref[i].key, got[i].len);
+            if (!by_key)
+                assert_int_equal(got[i].count, ref[i].count);
+        }
+        free(got);
+    }
+    for (size_t i = 0; i < N; i++)
+        free(keys[i]);
+    free(keys);
+    free(e);
+    free(ref);
+}
+
 /* Distinct rounds (document frequencies): a key counts once per round,
  * stamps survive the table growing, and the precomputed-hash add agrees
  * with the plain one. */
@@ -733,6 +785,7 @@ int main(void)
         cmocka_unit_test(test_paired_batches),
         cmocka_unit_test(test_paired_merge_save),
         cmocka_unit_test(test_save_unordered),
+        cmocka_unit_test(test_sort_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
