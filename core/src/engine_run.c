@@ -286,7 +286,10 @@ static int load_pending(assay_engine *e, asy_job *job)
     asy_report rep = {job_skip, job_warn, job};
     asy_error err;
     asy_error_clear(&err);
+    uint64_t seq = job->doc->seq; /* the loaded document replaces it */
     int rc = asy_reader_load_pending(&job->doc, &e->in, &rep, &err);
+    if (job->doc)
+        job->doc->seq = seq;
     if (rc < 0 && (job->fatal = malloc(sizeof *job->fatal)) != NULL)
         asy_error_copy(job->fatal, &err);
     else if (rc < 0)

@@ -137,6 +137,12 @@ static void set_failure(asy_source *s, long long at)
 {
     int zerr = Z_ERRNO;
     const char *msg = s->gz ? gzerror(s->gz, &zerr) : NULL;
+    /* zlib prefixes "<fd:N>: " (gzdopen): the descriptor number depends on
+     * what else the process has open, so errors files would differ between
+     * runs and thread counts; the message names the path already. */
+    const char *fdtag = msg && msg[0] == '<' ? strstr(msg, ">: ") : NULL;
+    if (fdtag)
+        msg = fdtag + 3;
     if (zerr == Z_ERRNO)
         asy_error_set(&s->error, ASSAY_E_IO, "read error on '%s': %s",
                       s->path, asy_errno_text(errno));

@@ -379,6 +379,27 @@ static char *run_dir(const char *dir, int threads, const char *policy,
     return both;
 }
 
+/* run_dir with one thread, then with each of the n others: the same
+ * bytes, exit status and counts every time. Returns the first result. */
+static char *run_dir_all(const char *dir, const char *policy,
+                         const int *threads, int n, assay_stats *st, int *rc)
+{
+    char *one = run_dir(dir, 1, policy, st, rc);
+    for (int k = 0; k < n; k++) {
+        assay_stats s;
+        int r;
+        char *many = run_dir(dir, threads[k], policy, &s, &r);
+        assert_string_equal(many, one);
+        assert_int_equal(r, *rc);
+        assert_int_equal(s.documents_read, st->documents_read);
+        assert_int_equal(s.documents_analysed, st->documents_analysed);
+        assert_int_equal(s.documents_skipped, st->documents_skipped);
+        assert_int_equal(s.warnings, st->warnings);
+        free(many);
+    }
+    return one;
+}
+
 static void test_workers_read_files(void **state)
 {
     (void)state;
@@ -402,16 +423,10 @@ static void test_workers_read_files(void **state)
     assert_int_equal(symlink("/nonexistent/assay/d30.txt", link), 0);
     const char *policies[] = {"replace", "skip"};
     for (int p = 0; p < 2; p++) {
-        assay_stats s1, s3;
-        int rc1, rc3;
-        char *one = run_dir(dir, 1, policies[p], &s1, &rc1);
-        char *three = run_dir(dir, 3, policies[p], &s3, &rc3);
-        assert_string_equal(three, one);
-        assert_int_equal(rc3, rc1);
-        assert_memory_equal(&s3.documents_read, &s1.documents_read,
-                            sizeof s1.documents_read);
-        assert_int_equal(s3.documents_skipped, s1.documents_skipped);
-        assert_int_equal(s3.warnings, s1.warnings);
+        assay_stats s1;
+        int rc1;
+        char *one = run_dir_all(dir, policies[p], (const int[]){3}, 1, &s1,
+                                &rc1);
         /* 41 documents + 1 bad JSON line; skipped: 4 too big, the binary
          * one, the dangling link, the bad line, and under "skip" the 4
          * with invalid UTF-8 (under "replace" they are 4 warnings) */
@@ -434,7 +449,6 @@ static void test_workers_read_files(void **state)
         assert_non_null(e30);
         assert_true(e03 < e05 && e05 < e30);
         free(one);
-        free(three);
     }
     tu_rmtree(dir);
     free(dir);
@@ -540,6 +554,91 @@ static void test_finish_rows_stream(void **state)
     free(dir);
 }
 
+/* A row callback that stops the run while worker threads are reading
+ * their own files (pending documents) must end it, at every thread count,
+ * after exactly the rows it accepted, in corpus order, without hanging on
+ * the documents still in the ring. */
+static void test_stop_while_workers_read(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char name[64], body[64], in[4096];
+    for (int i = 0; i < 120; i++) {
+        snprintf(name, sizeof name, "in/s%d/f%03d.txt", i % 3, i);
+        snprintf(body, sizeof body, "text number %d", i);
+        free(tu_write_str(dir, name, body));
+    }
+    snprintf(in, sizeof in, "%s/in", dir);
+    const int threads[] = {1, 2, 3, 8};
+    char *first = NULL;
+    for (int k = 0; k < 4; k++) {
+        rows r = {0};
+        r.stop_after = 7;
+        assay_engine *e = new_engine(&r);
+        assert_int_equal(assay_engine_set_threads(e, threads[k]), ASSAY_OK);
+        assert_int_equal(assay_engine_add_input(e, in), ASSAY_OK);
+        assert_true(assay_engine_run(e) < 0);
+        assert_non_null(strstr(assay_last_error(e)->message,
+                               "stopped by row callback"));
+        assert_int_equal(r.n, 7);
+        assert_non_null(r.text);
+        /* s0/ first: f000, f003, ... */
+        assert_non_null(strstr(r.text, "perdoc|s0/f000.txt|s0/f000.txt|26|x\n"
+                                       "perdoc|s0/f003.txt|"));
+        if (!first)
+            first = r.text;
+        else {
+            assert_string_equal(r.text, first);
+            free(r.text);
+        }
+        assay_engine_free(e);
+    }
+    free(first);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* Every document failing in its plugin, with the workers reading the
+ * files: each failure, and each loader message, once and in corpus order,
+ * whatever the thread count; no document counted as analysed. */
+static void test_all_documents_fail_with_workers(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char name[64], body[200];
+    for (int i = 0; i < 60; i++) {
+        snprintf(name, sizeof name, "in/d%d/b%02d.txt", i % 4, i);
+        if (i % 9 == 4)
+            snprintf(body, sizeof body, "BOOM bad \xFF%d", i);
+        else if (i % 9 == 6)
+            snprintf(body, sizeof body, "BOOM %0150d", i); /* too big */
+        else
+            snprintf(body, sizeof body, "BOOM %d", i);
+        free(tu_write_str(dir, name, body));
+    }
+    free(tu_write_gz(dir, "in/d1/gz.txt.gz", "BOOM gz", 7));
+    free(tu_write_str(dir, "in/d2/e.txt", ""));
+    free(tu_write_str(dir, "in/d2/e.txt.orig", "unknown type"));
+    free(tu_write_str(dir, "in/d3/j.jsonl",
+                      "{\"id\":\"j1\",\"text\":\"BOOM\"}\n{broken\n"
+                      "{\"id\":\"j2\",\"text\":\"BOOM 2\"}\n"));
+    assay_stats s1;
+    int rc1;
+    char *one = run_dir_all(dir, "replace", (const int[]){2, 5, 8}, 3, &s1,
+                            &rc1);
+    /* 60 files + gz + e.txt (empty: no BOOM, analysed) + 3 JSON lines;
+     * skipped: 6 too big, 1 bad line, and the 57 others with BOOM */
+    assert_int_equal(s1.documents_read, 65);
+    assert_int_equal(s1.documents_analysed, 1);
+    assert_int_equal(s1.documents_skipped, 64);
+    assert_int_equal(s1.warnings, 8); /* 7 invalid UTF-8, 1 unknown type */
+    assert_int_equal(rc1, 64);
+    assert_non_null(strstr(one, "id,len,label\nd2/e.txt,0,x\n--\n"));
+    free(one);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +654,8 @@ int main(void)
         cmocka_unit_test(test_workers_read_files),
         cmocka_unit_test(test_commit_all_or_nothing),
         cmocka_unit_test(test_finish_rows_stream),
+        cmocka_unit_test(test_stop_while_workers_read),
+        cmocka_unit_test(test_all_documents_fail_with_workers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

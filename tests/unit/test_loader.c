@@ -423,6 +423,25 @@ static char *read_deferred(const char *path, const asy_input_opts *o,
     return asy_buf_detach(&out, NULL);
 }
 
+/* root read directly and deferred: the same documents and the same
+ * messages both ways. Returns the documents; c holds the messages. */
+static char *read_both(const char *root, const asy_input_opts *o,
+                       tu_collect *c, int *pending)
+{
+    tu_collect c2;
+    int status;
+    char *now = read_all_docs(root, o, c, &status);
+    assert_int_equal(status, 0);
+    char *later = read_deferred(root, o, &c2, pending);
+    assert_string_equal(later, now);
+    assert_string_equal(tu_log(&c2), tu_log(c));
+    assert_int_equal(c2.skips, c->skips);
+    assert_int_equal(c2.warns, c->warns);
+    free(later);
+    asy_buf_free(&c2.log);
+    return now;
+}
+
 static void test_deferred_text_files(void **st)
 {
     (void)st;
@@ -449,29 +468,103 @@ static void test_deferred_text_files(void **st)
     o.max_doc_bytes = 23;
     for (int policy = ASY_UTF8_REPLACE; policy <= ASY_UTF8_SKIP; policy++) {
         o.invalid_utf8 = (asy_utf8_policy)policy;
-        tu_collect c1, c2;
-        int status, pending;
-        char *now = read_all_docs(root, &o, &c1, &status);
-        assert_int_equal(status, 0);
-        char *later = read_deferred(root, &o, &c2, &pending);
-        assert_string_equal(later, now);
-        assert_string_equal(tu_log(&c2), tu_log(&c1));
+        tu_collect c;
+        int pending;
+        char *now = read_both(root, &o, &c, &pending);
         assert_int_equal(pending, 8); /* every text file, .gz too */
-        assert_int_equal(c2.skips, policy == ASY_UTF8_SKIP ? 4 : 3);
+        assert_int_equal(c.skips, policy == ASY_UTF8_SKIP ? 4 : 3);
         assert_string_equal(now, policy == ASY_UTF8_SKIP
                                      ? "a.txt=Alpha;b.md=Beta;c.txt.gz=Gamma;"
                                        "d.txt=;j=J;"
                                      : "a.txt=Alpha;b.md=Beta;c.txt.gz=Gamma;"
                                        "d.txt=;f.txt=bad \xEF\xBF\xBD byte;j=J;");
-        assert_non_null(strstr(tu_log(&c2), "|g.txt||document is 24 bytes"));
-        assert_non_null(strstr(tu_log(&c2), "|e.txt|byte 3|binary content"));
-        assert_non_null(strstr(tu_log(&c2), "|z.txt||cannot open"));
+        assert_non_null(strstr(tu_log(&c), "|g.txt||document is 24 bytes"));
+        assert_non_null(strstr(tu_log(&c), "|e.txt|byte 3|binary content"));
+        assert_non_null(strstr(tu_log(&c), "|z.txt||cannot open"));
         free(now);
-        free(later);
-        asy_buf_free(&c1.log);
-        asy_buf_free(&c2.log);
+        asy_buf_free(&c.log);
     }
     free(root);
+}
+
+/* Damaged and odd entries read deferred report what the reader reports:
+ * a corrupt and a truncated .txt.gz (skipped under their own name, the
+ * walk going on), a symbolic link loop, a directory named like a text
+ * file (walked, not read). */
+static void test_deferred_damaged_files(void **st)
+{
+    (void)st;
+    free(tu_write_str(tu_dir, "defer_bad/a.txt", "Alpha"));
+    free(tu_write(tu_dir, "defer_bad/b.txt.gz",
+                  "\x1f\x8b\x08\x00garbage, not deflate data", 28));
+    asy_buf big = ASY_BUF_INIT;
+    for (int i = 0; i < 2000; i++)
+        asy_buf_printf(&big, "line %d of a text that gzip shrinks\n", i);
+    char *gz = tu_write_gz(tu_dir, "defer_bad/c.txt.gz", big.data, big.len);
+    size_t n = 0;
+    char *whole = tu_read(gz, &n);
+    assert_true(n > 40);
+    free(tu_write(tu_dir, "defer_bad/c.txt.gz", whole, n / 2)); /* cut */
+    free(whole);
+    free(gz);
+    asy_buf_free(&big);
+    char *p = path_in("defer_bad/d.txt");
+    assert_int_equal(symlink("d.txt", p), 0); /* a loop: ELOOP */
+    free(p);
+    free(tu_write_str(tu_dir, "defer_bad/e.txt/inner.txt", "Inner"));
+    free(tu_write_str(tu_dir, "defer_bad/f.txt", "Zeta"));
+    char *root = path_in("defer_bad");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int pending;
+    char *now = read_both(root, &o, &c, &pending);
+    assert_string_equal(now, "a.txt=Alpha;e.txt/inner.txt=Inner;f.txt=Zeta;");
+    assert_int_equal(pending, 6);
+    assert_int_equal(c.skips, 3);
+    assert_int_equal(c.warns, 0);
+    assert_non_null(strstr(tu_log(&c), "/defer_bad/b.txt.gz||byte 0|corrupt gzip"));
+    assert_non_null(strstr(tu_log(&c), "/defer_bad/c.txt.gz||byte "));
+    assert_non_null(strstr(tu_log(&c), "/defer_bad/d.txt|d.txt||cannot open"));
+    free(now);
+    asy_buf_free(&c.log);
+    free(root);
+}
+
+/* A file that disappears between the walk and its deferred load is
+ * skipped ("cannot open", under its id), not fatal. */
+static void test_deferred_file_gone(void **st)
+{
+    (void)st;
+    free(tu_write_str(tu_dir, "defer_gone/a.txt", "Alpha"));
+    char *root = path_in("defer_gone");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    asy_report rep = tu_report(&c);
+    asy_reader *r = NULL;
+    asy_error err;
+    assert_int_equal(asy_reader_open(&r, root, &o, &rep, &err), 0);
+    asy_reader_defer(r, 1);
+    asy_doc *d = NULL;
+    assert_int_equal(asy_reader_next(r, &d, &err), 1);
+    assert_non_null(d);
+    assert_true(d->pending);
+    assert_string_equal(d->id, "a.txt");
+    char *p = path_in("defer_gone/a.txt");
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(asy_reader_load_pending(&d, &o, &rep, &err), 0);
+    assert_null(d);
+    assert_int_equal(c.skips, 1);
+    char *want = NULL;
+    assert_true(asprintf(&want, "skip|%s|a.txt||cannot open", p) > 0);
+    assert_memory_equal(tu_log(&c), want, strlen(want));
+    assert_int_equal(asy_reader_next(r, &d, &err), 0);
+    asy_reader_close(r);
+    free(want);
+    free(p);
+    free(root);
+    asy_buf_free(&c.log);
 }
 
 int main(void)
@@ -489,6 +582,8 @@ int main(void)
         cmocka_unit_test(test_stdin_sniff),
         cmocka_unit_test(test_dir_empty_and_fatal_propagates),
         cmocka_unit_test(test_deferred_text_files),
+        cmocka_unit_test(test_deferred_damaged_files),
+        cmocka_unit_test(test_deferred_file_gone),
     };
     return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -152,6 +152,59 @@ static void test_free_drains(void **state)
     pthread_mutex_destroy(&c.mu);
 }
 
+/* Push njobs, every `nowork`-th needing no work (0: all need work); then
+ * drain and check order, exactly-once processing and worker numbers. The
+ * share the pusher takes is left free: on a small ring it may be all. */
+static void run_small(int nthreads, int depth, int njobs, int nowork)
+{
+    ctx c = {0};
+    c.nthreads = nthreads;
+    pthread_mutex_init(&c.mu, NULL);
+    asy_pool *p = asy_pool_new(nthreads, depth, process, deliver, &c);
+    assert_non_null(p);
+    int work = 0;
+    for (int i = 0; i < njobs; i++) {
+        asy_job *j = calloc(1, sizeof *j);
+        assert_non_null(j);
+        j->seq = i;
+        j->needs_work = nowork == 1 ? 0 : !(nowork && i % nowork == 0);
+        work += j->needs_work;
+        assert_int_equal(asy_pool_push(p, j, j->needs_work), 0);
+    }
+    asy_pool_drain(p);
+    assert_int_equal(c.delivered, njobs);
+    assert_int_equal(c.out_of_order, 0);
+    assert_int_equal(c.processed_wrongly, 0);
+    assert_int_equal(c.bad_worker, 0);
+    assert_true(c.max_inflight <= nthreads + 1);
+    assert_true(c.by_pusher <= work);
+    asy_pool_free(p);
+    pthread_mutex_destroy(&c.mu);
+}
+
+/* Rings of one and two slots (the pusher's "half the ring" is then one
+ * job), odd depths, and rings smaller than the thread count. */
+static void test_small_rings(void **state)
+{
+    (void)state;
+    for (int t = 1; t <= 7; t += 2) {
+        run_small(t, 1, 120, 0);
+        run_small(t, 2, 120, 3);
+        run_small(t, 3, 120, 0);
+        run_small(t, 5, 150, 4);
+    }
+}
+
+/* Jobs that need no work are delivered in order without being processed,
+ * by anyone; mixed with a few that do, on a full ring. */
+static void test_jobs_without_work(void **state)
+{
+    (void)state;
+    run_small(3, 4, 300, 1); /* none needs work */
+    run_small(2, 4, 300, 2); /* every other */
+    run_small(1, 6, 300, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +212,8 @@ int main(void)
         cmocka_unit_test(test_threads_keep_order),
         cmocka_unit_test(test_deliver_failure_is_remembered),
         cmocka_unit_test(test_free_drains),
+        cmocka_unit_test(test_small_rings),
+        cmocka_unit_test(test_jobs_without_work),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
