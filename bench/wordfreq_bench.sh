@@ -5,9 +5,9 @@
 #   files, one document each, so that -j 2 has documents to share out;
 #   --no-manifest: the run manifest's SHA-256 pass over the inputs is
 #   measured separately),
-#   assay wordfreq -j 1 over the same text as JSON Lines, one ~4 KB
-#   document per line (a news corpus: document frequencies are counted per
-#   document, so this is the per-document cost),
+#   assay wordfreq -j 1 and -j 2 over the same text as JSON Lines, one
+#   ~4 KB document per line (a news corpus: document frequencies are
+#   counted per document, so this is the per-document cost),
 #   mawk (tolower + split on non-letters), Python collections.Counter +
 #   re.findall, and `wc -w` as a floor.
 # Text (TEXT=seed, the default): PolNeAR train+dev texts and LitBank novel
@@ -96,12 +96,13 @@ PY
 secs() { /usr/bin/time -f '%e %U %S' -o "$W/t" "$@" >/dev/null 2>&1
          awk '{print $1, $2 + $3}' "$W/t"; }
 declare -A T C
-tools=(assay_j1 assay_j2 assay_docs mawk python wc manifest)
+tools=(assay_j1 assay_j2 assay_docs assay_docs_j2 mawk python wc manifest)
 run() { local t=$1; shift; local r; r=$(secs "$@"); T[$t]+=" ${r% *}"; C[$t]+=" ${r#* }"; }
 for r in $(seq "$RUNS"); do
   run assay_j1 "$ASSAY" run wordfreq "$txt.d" -j 1 -q --no-manifest -o "$W/out1$sfx"
   run assay_j2 "$ASSAY" run wordfreq "$txt.d" -j 2 -q --no-manifest -o "$W/out2$sfx"
   run assay_docs "$ASSAY" run wordfreq "$txt.jsonl" -j 1 -q --no-manifest -o "$W/out3$sfx"
+  run assay_docs_j2 "$ASSAY" run wordfreq "$txt.jsonl" -j 2 -q --no-manifest -o "$W/out4$sfx"
   run mawk mawk -f "$W/count.awk" "$txt.txt"
   run python python3 "$W/count.py" "$txt.txt"
   run wc wc -w "$txt.txt"
@@ -118,7 +119,10 @@ for t in "${tools[@]}"; do
 done
 s1=$(echo "${T[assay_j1]}" | median); s2=$(echo "${T[assay_j2]}" | median)
 printf 'assay -j 2 / -j 1 speed-up: %.2f\n' "$(echo "$s1/$s2" | bc -l)"
+s3=$(echo "${T[assay_docs]}" | median); s4=$(echo "${T[assay_docs_j2]}" | median)
+printf 'assay -j 2 / -j 1 speed-up, JSON Lines: %.2f\n' "$(echo "$s3/$s4" | bc -l)"
 cmp -s "$W/out1$sfx/wordfreq.csv" "$W/out2$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical"
+cmp -s "$W/out3$sfx/wordfreq.csv" "$W/out4$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical (JSON Lines)"
 
 # ---- peak memory over MEM_MB vs the final table --------------------------
 if [ "$MEM_MB" -gt 0 ]; then
