@@ -460,6 +460,24 @@ int asy_reader_open(asy_reader **out, const char *path,
     return ASSAY_OK;
 }
 
+/* What a directory entry that is neither a directory nor a regular file
+ * (after symbolic links) is; NULL for a regular file, or when stat fails
+ * (opening it then says why). Opening a named pipe would wait for a
+ * writer for ever. */
+static const char *odd_kind(const char *full)
+{
+    struct stat st;
+    if (stat(full, &st) != 0 || S_ISREG(st.st_mode))
+        return NULL;
+    if (S_ISFIFO(st.st_mode))
+        return "a named pipe";
+    if (S_ISSOCK(st.st_mode))
+        return "a socket";
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        return "a device";
+    return "a special file";
+}
+
 /* One directory entry: descend, open, or report why not. Returns 1 when a
  * file was opened, 0 to go on, < 0 fatal. */
 static int visit(asy_reader *r, const char *rel, asy_error *err)
@@ -469,6 +487,7 @@ static int visit(asy_reader *r, const char *rel, asy_error *err)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     struct stat lst, st;
     int rc = 0;
+    const char *kind;
     const asy_format *f = asy_format_for_path(rel);
     if (lstat(full, &lst) != 0) {
         asy_report_skip(&r->rep, full, rel, "", "%s", asy_errno_text(errno));
@@ -480,6 +499,9 @@ static int visit(asy_reader *r, const char *rel, asy_error *err)
                         "directory (not followed)");
     } else if (!f) {
         asy_report_warn(&r->rep, full, rel, "", "ignored: unknown file type");
+    } else if ((kind = odd_kind(full)) != NULL) {
+        asy_report_warn(&r->rep, full, rel, "", "ignored: %s, not a regular "
+                        "file", kind);
     } else if (r->defer && f == &asy_format_text) {
         /* the id and source text_next would give it */
         if (!(r->ready = asy_doc_new(rel, full)))
