@@ -326,7 +326,9 @@ static int clean_scalar(const unsigned char *s, size_t len)
 #define OVERLONG_2 (1 << 5) /* C0, C1 then a continuation */
 #define TOO_LARGE_1000 (1 << 6) /* F5..FF 80..8F */
 #define OVERLONG_4 (1 << 6)     /* F0 80..8F (shares the bit: same 2nd) */
-#define TWO_CONTS (1 << 7)  /* continuation after continuation */
+/* continuation after continuation: bit 7, written as the signed char it
+ * is in the tables (_mm_setr_epi8 takes chars; 128 would be converted) */
+#define TWO_CONTS (-128)
 #define CARRY (TOO_SHORT | TOO_LONG | TWO_CONTS)
 
 /* By the previous byte's high nibble. */

@@ -497,7 +497,7 @@ static void test_count_paired(void **state)
     static const char *const vocab[] = {
         "the", "The", "\xe2\x84\xaa", "fish", "\xef\xac\x81sh",
         "abcdefghijklmnop", "abcdefghijklmnopq", "ABCDEFGHIJKLMNOPQRSTU",
-        "Stra\xc3\x9f" "e", "STRASSE", "3.5", "x", "running", "don't",
+        ("Stra\xc3\x9f" "e"), "STRASSE", "3.5", "x", "running", "don't",
         "Don\xe2\x80\x99t", "O\xe2\x80\x99NEILL\xe2\x80\x99S"};
     size_t nv = sizeof vocab / sizeof vocab[0];
     asy_stopwords *sw = asy_stopwords_new();

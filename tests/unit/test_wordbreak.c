@@ -213,7 +213,7 @@ static void fill_level(void)
         /* the characters the windows know (’ ‘ “ ” – — ― … NBSP) */
         "\xe2\x80\x99", "\xe2\x80\x98", "\xe2\x80\x9c", "\xe2\x80\x9d",
         "\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\x95", "\xe2\x80\xa6",
-        "\xc2\xa0", "Kazakhstan\xe2\x80\x99s", "1\xe2\x80\x99" "000",
+        "\xc2\xa0", "Kazakhstan\xe2\x80\x99s", ("1\xe2\x80\x99" "000"),
         /* their neighbours, which the windows must not take for them */
         "\xe2\x80\x9a", "\xe2\x80\xa4", "\xe2\x80\x96", "\xe2\x80\x92",
         "\xe2\x80", "\xe2", "\xc2", "\xc2\xa1", "\xe3\x80\x99",
