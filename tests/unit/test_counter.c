@@ -770,6 +770,82 @@ static void test_save_unordered(void **state)
     asy_counter_free(c);
 }
 
+/* a and b hold the same entries: their canonical bytes are equal */
+static void assert_same(const asy_counter *a, const asy_counter *b)
+{
+    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(a, &x), 0);
+    assert_int_equal(asy_counter_save(b, &y), 0);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    asy_buf_free(&x);
+    asy_buf_free(&y);
+}
+
+/* A counter whose words are still in its word table merges like its
+ * settled self, into a plain and a paired counter (each holding words of
+ * its own, settled and not), and is left as it was: the same bytes
+ * saved unordered before and after (a merge reads its source only). */
+static void test_merge_unsettled(void **state)
+{
+    (void)state;
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
+    const char *text = "The cat and the hat; a remarkably_long_word_here.";
+    const char *other = "A hat, a bat and the CAT.";
+    for (int paired = 0; paired < 2; paired++) {
+        for (int dpaired = 0; dpaired < 2; dpaired++) {
+            asy_counter *src = asy_counter_new();
+            size_t k;
+            ADD(src, "cat", 10); /* a key in its table and its word table */
+            for (int d = 0; d < 3; d++)
+                assert_int_equal(paired ? asy_tok_count_paired(
+                                              text, strlen(text), &o, src, &k)
+                                        : asy_tok_count(text, strlen(text),
+                                                        &o, src, NULL, &k),
+                                 0);
+            asy_buf before = ASY_BUF_INIT, after = ASY_BUF_INIT;
+            assert_int_equal(asy_counter_save_unordered(src, &before), 0);
+            /* dst: settled words, then words in its own word table */
+            asy_counter *dst = asy_counter_new();
+            assert_int_equal(dpaired ? asy_tok_count_paired(other,
+                                           strlen(other), &o, dst, &k)
+                                     : asy_tok_count(other, strlen(other),
+                                                     &o, dst, NULL, &k), 0);
+            assert_int_equal(asy_counter_settle(dst), 0);
+            assert_int_equal(dpaired ? asy_tok_count_paired(other,
+                                           strlen(other), &o, dst, &k)
+                                     : asy_tok_count(other, strlen(other),
+                                                     &o, dst, NULL, &k), 0);
+            /* the reference: the same two merged through settled copies */
+            asy_counter *s2 = asy_counter_new(), *d2 = asy_counter_new();
+            assert_int_equal(asy_counter_load(s2, before.data, before.len),
+                             (long)before.len);
+            asy_buf dbytes = ASY_BUF_INIT;
+            assert_int_equal(asy_counter_save_unordered(dst, &dbytes), 0);
+            assert_int_equal(asy_counter_load(d2, dbytes.data, dbytes.len),
+                             (long)dbytes.len);
+            assert_int_equal(asy_counter_merge(d2, s2), 0);
+            assert_int_equal(asy_counter_merge(dst, src), 0);
+            assert_same(dst, d2);
+            assert_int_equal(GET(dst, "cat"), 10 + 3 + 2);
+            assert_int_equal(DOCS(dst, "cat"),
+                             (paired ? 3 : 0) + (dpaired ? 2 : 0));
+            assert_int_equal(GET(dst, "remarkably_long_word_here"), 3);
+            assert_int_equal(asy_counter_total(dst), asy_counter_total(d2));
+            assert_int_equal(asy_counter_save_unordered(src, &after), 0);
+            assert_int_equal(after.len, before.len);
+            assert_memory_equal(after.data, before.data, before.len);
+            asy_buf_free(&before);
+            asy_buf_free(&after);
+            asy_buf_free(&dbytes);
+            asy_counter_free(src);
+            asy_counter_free(dst);
+            asy_counter_free(s2);
+            asy_counter_free(d2);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -785,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_paired_batches),
         cmocka_unit_test(test_paired_merge_save),
         cmocka_unit_test(test_save_unordered),
+        cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_sort_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -430,22 +430,29 @@ static void test_merge_workers(void **state)
     assert_int_equal(asy_rt_add_plugin(b, &def, &err), ASSAY_OK);
     feed(a, 0, 2);
     feed(b, 1, 2);
-    asy_buf bytes = ASY_BUF_INIT, again = ASY_BUF_INIT;
-    assert_int_equal(asy_rt_save_state(b, 0, &bytes, &err), ASSAY_OK);
-    assert_int_equal(asy_rt_save_state(b, 0, &again, &err), ASSAY_OK);
-    assert_int_equal(bytes.len, again.len);
-    assert_memory_equal(bytes.data, again.data, bytes.len);
-    assert_int_equal(asy_rt_merge_state(a, 0, bytes.data, bytes.len, &err), ASSAY_OK);
+    asy_handover h = ASY_HANDOVER_INIT, again = ASY_HANDOVER_INIT;
+    assert_int_equal(asy_rt_save_state(b, 0, &h, &err), ASSAY_OK);
+    assert_int_equal(h.nmoved, 1); /* the counter, moved whole */
+    assert_non_null(h.moved[0]);
+    /* b's counter is gone: handing it over again is an error */
+    assert_int_equal(asy_rt_save_state(b, 0, &again, &err), ASSAY_E_PLUGIN);
+    assert_string_equal(err.message, "plugin wordstate: ctx.state.words: "
+                                     "cannot save a freed counter");
+    asy_handover_clear(&again);
+    /* malformed bytes are a parse error, the counter is not taken, and
+     * the runtime stays usable */
+    h.bytes.len--;
+    assert_int_equal(asy_rt_merge_state(a, 0, &h, &err), ASSAY_E_PARSE);
+    assert_non_null(strstr(err.message, "plugin wordstate: malformed state"));
+    assert_non_null(h.moved[0]);
+    h.bytes.len++;
+    assert_int_equal(asy_rt_merge_state(a, 0, &h, &err), ASSAY_OK);
+    assert_null(h.moved[0]); /* adopted by a */
     char *got = finish_rows(a);
     assert_string_equal(got, want);
-    /* malformed bytes are a parse error, and the runtime stays usable */
-    assert_int_equal(asy_rt_merge_state(a, 0, bytes.data, bytes.len - 1, &err),
-                     ASSAY_E_PARSE);
-    assert_non_null(strstr(err.message, "plugin wordstate: malformed state"));
     free(got);
     free(want);
-    asy_buf_free(&bytes);
-    asy_buf_free(&again);
+    asy_handover_clear(&h);
     asy_rt_free(one);
     asy_rt_free(a);
     asy_rt_free(b);
@@ -462,22 +469,22 @@ static void test_merge_rules(void **state)
         "  init = function(ctx) if ctx.options.keep then return {n = 1} end end,\n"
         "  options = { keep = true },\n"
         "  finish = function(ctx, out) end }", &def);
-    asy_buf b = ASY_BUF_INIT;
+    asy_handover b = ASY_HANDOVER_INIT;
     asy_error err;
     assert_int_equal(asy_rt_save_state(rt, 0, &b, &err), ASSAY_OK);
-    assert_int_equal(asy_rt_merge_state(rt, 0, b.data, b.len, &err), ASSAY_E_PLUGIN);
+    assert_int_equal(asy_rt_merge_state(rt, 0, &b, &err), ASSAY_E_PLUGIN);
     assert_string_equal(err.message, "plugin nomerge keeps state but defines no "
                         "merge(); run with -j 1 or add merge()");
     asy_rt_free(rt);
-    asy_buf_free(&b);
+    asy_handover_clear(&b);
     /* an empty state merges silently */
     assert_int_equal(asy_plugin_def_set_option(&def, "keep", "no", &err), ASSAY_OK);
     rt = asy_rt_new(&cfg, &err);
     assert_int_equal(asy_rt_add_plugin(rt, &def, &err), ASSAY_OK);
     assert_int_equal(asy_rt_save_state(rt, 0, &b, &err), ASSAY_OK);
-    assert_int_equal(asy_rt_merge_state(rt, 0, b.data, b.len, &err), ASSAY_OK);
+    assert_int_equal(asy_rt_merge_state(rt, 0, &b, &err), ASSAY_OK);
     asy_rt_free(rt);
-    asy_buf_free(&b);
+    asy_handover_clear(&b);
     asy_plugin_def_free(&def);
 
     /* merge() may return the new state; functions cannot be saved */
@@ -488,18 +495,18 @@ static void test_merge_rules(void **state)
         "  document = function(doc, ctx, out) ctx.state = {seen = {1, 2, print}} end,\n"
         "  finish = function(ctx, out) out:row{ctx.state} end }", &def);
     assert_int_equal(asy_rt_save_state(rt, 0, &b, &err), ASSAY_OK);
-    assert_int_equal(asy_rt_merge_state(rt, 0, b.data, b.len, &err), ASSAY_OK);
+    assert_int_equal(asy_rt_merge_state(rt, 0, &b, &err), ASSAY_OK);
     char *rows = finish_rows(rt);
     assert_string_equal(rows, "0:55\n");
     free(rows);
     asy_rowbuf rb = ASY_ROWBUF_INIT;
     assert_int_equal(run_doc(rt, "x", "y", &rb, &err), ASSAY_OK);
-    size_t len = b.len;
+    size_t len = b.bytes.len;
     assert_int_equal(asy_rt_save_state(rt, 0, &b, &err), ASSAY_E_PLUGIN);
     assert_string_equal(err.message, "plugin ret: ctx.state.seen[3]: cannot save a function");
-    assert_int_equal(b.len, len);
+    assert_int_equal(b.bytes.len, len);
     asy_rowbuf_free(&rb);
-    asy_buf_free(&b);
+    asy_handover_clear(&b);
     asy_rt_free(rt);
     asy_plugin_def_free(&def);
 }

@@ -168,6 +168,77 @@ static void test_counter(void **state)
     asy_lstate_close(L);
 }
 
+/* The transfer form between two states: counters move whole (none is
+ * copied), a counter named twice arrives as one, the giving state's
+ * Counters are left empty (using one raises), the bytes name the counters
+ * by index only; a load that fails adopts nothing (the handover frees it:
+ * ASan sees a leak or a double free), and the plain loader refuses 'M'. */
+static void test_transfer(void **state)
+{
+    (void)state;
+    lua_State *L = newstate(), *L2 = newstate();
+    lua_pushcfunction(L, make_counter);
+    lua_setglobal(L, "counter");
+    char msg[256];
+    assert_int_equal(luaL_dostring(L, "C = counter() C:add('x', 3) "
+                                      "local d = counter() d:add('y', 2) "
+                                      "return {a = C, t = {b = C, d = d}, n = 7}"), 0);
+    lua_getglobal(L, "C");
+    asy_counter *moving = asy_lua_counter_test(L, -1);
+    lua_pop(L, 1);
+    asy_handover h = ASY_HANDOVER_INIT;
+    assert_int_equal(asy_lua_state_save_transfer(L, -1, "root", &h, msg,
+                                                 sizeof msg), 0);
+    lua_pop(L, 1);
+    assert_int_equal(h.nmoved, 2);
+    assert_ptr_equal(h.moved[0], moving); /* the same counter, not a copy */
+    /* the bytes: magic, a table of 3, ..., 'M' 0 twice, 'M' 1 once */
+    size_t ms = 0;
+    for (size_t i = 0; i + 9 <= h.bytes.len; i++)
+        if (h.bytes.data[i] == 'M' && (unsigned char)h.bytes.data[i + 1] < 2
+            && memcmp(h.bytes.data + i + 2, "\0\0\0\0\0\0\0", 7) == 0)
+            ms++;
+    assert_int_equal(ms, 3);
+    assert_int_not_equal(luaL_dostring(L, "return C:get('x')"), LUA_OK);
+    assert_non_null(strstr(lua_tostring(L, -1), "freed counter"));
+    lua_pop(L, 1);
+    /* the plain loader knows no handover */
+    assert_int_equal(asy_lua_state_load(L2, h.bytes.data, h.bytes.len, msg,
+                                        sizeof msg), -1);
+    assert_non_null(strstr(msg, "no counter handed over"));
+    /* truncated at the last counter, after the first was adopted: a
+     * failed load takes none */
+    h.bytes.len -= 3;
+    assert_int_equal(asy_lua_state_load_transfer(L2, &h, msg, sizeof msg), -1);
+    assert_ptr_equal(h.moved[0], moving);
+    assert_non_null(h.moved[1]);
+    h.bytes.len += 3;
+    assert_int_equal(asy_lua_state_load_transfer(L2, &h, msg, sizeof msg), 0);
+    assert_null(h.moved[0]);
+    assert_null(h.moved[1]);
+    lua_setglobal(L2, "S");
+    assert_int_equal(luaL_dostring(L2, "return rawequal(S.a, S.t.b) and "
+                                       "S.a:get('x') * 100 + S.t.d:get('y') * 10"
+                                       " + S.n"), 0);
+    assert_int_equal(lua_tointeger(L2, -1), 327);
+    lua_pop(L2, 1);
+    /* the same handover again: its counters are taken */
+    assert_int_equal(asy_lua_state_load_transfer(L2, &h, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "adopted already"));
+    asy_handover_clear(&h);
+    assert_int_equal(h.nmoved, 0);
+    /* a handover whose load never happens frees its counters */
+    assert_int_equal(luaL_dostring(L, "local c = counter() c:add('z', 1) "
+                                      "return {c}"), 0);
+    assert_int_equal(asy_lua_state_save_transfer(L, -1, "root", &h, msg,
+                                                 sizeof msg), 0);
+    lua_pop(L, 1);
+    assert_int_equal(h.nmoved, 1);
+    asy_handover_clear(&h);
+    asy_lstate_close(L);
+    asy_lstate_close(L2);
+}
+
 static void test_save_errors(void **state)
 {
     (void)state;
@@ -271,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_counter),
+        cmocka_unit_test(test_transfer),
         cmocka_unit_test(test_save_errors),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_load_depth),

@@ -33,6 +33,34 @@ asy_counter *asy_lua_counter_test(lua_State *L, int idx)
     return k ? k->c : NULL;
 }
 
+int asy_lua_counter_is(lua_State *L, int idx)
+{
+    return luaL_testudata(L, idx, ASY_COUNTER_MT) != NULL;
+}
+
+asy_counter *asy_lua_counter_take(lua_State *L, int idx)
+{
+    Counter *k = luaL_testudata(L, idx, ASY_COUNTER_MT);
+    if (!k)
+        return NULL;
+    asy_counter *c = k->c;
+    k->c = NULL;
+    asy_lstate_charge(L, -(long long)k->charged); /* a release: no error */
+    k->charged = 0;
+    return c;
+}
+
+void asy_lua_counter_adopt(lua_State *L, asy_counter **c)
+{
+    Counter *k = lua_newuserdatauv(L, sizeof *k, 0);
+    k->c = NULL;
+    k->charged = 0;
+    luaL_setmetatable(L, ASY_COUNTER_MT);
+    k->c = *c; /* the Counter's now: nothing in between can raise */
+    *c = NULL;
+    asy_lua_counter_charge(L, -1);
+}
+
 void asy_lua_counter_charge(lua_State *L, int idx)
 {
     Counter *k = luaL_checkudata(L, idx, ASY_COUNTER_MT);

@@ -46,9 +46,7 @@ typedef struct job {
     rtplugin *p;
     const asy_plugin_def *def;
     asy_doc *doc;
-    const char *data;
-    size_t len;
-    asy_buf *out;
+    asy_handover *h; /* state handed over (save, merge) */
     asy_error *err;
     int rc;
 } job;
@@ -369,7 +367,7 @@ int asy_rt_add_plugin(asy_rt *rt, const asy_plugin_def *def, asy_error *err)
     if (grow(rt) < 0 || !(p = copy_plugin(def)))
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     rt->p[rt->np++] = p; /* kept even on failure: indexes match calls */
-    job j = {rt, p, def, NULL, NULL, 0, NULL, err, ASSAY_OK};
+    job j = {rt, p, def, NULL, NULL, err, ASSAY_OK};
     return protect(&j, add_main, "load");
 }
 
@@ -446,7 +444,7 @@ int asy_rt_document(asy_rt *rt, int p, asy_doc *doc, asy_rowbuf *rows,
     rtplugin *pl = plugin_at(rt, p, err);
     if (!pl)
         return ASSAY_E_USAGE;
-    job j = {rt, pl, NULL, doc, NULL, 0, NULL, err, ASSAY_OK};
+    job j = {rt, pl, NULL, doc, NULL, err, ASSAY_OK};
     return with_rows(&j, rows, doc_main, "document");
 }
 
@@ -455,7 +453,7 @@ int asy_rt_finish(asy_rt *rt, int p, asy_rowbuf *rows, asy_error *err)
     rtplugin *pl = plugin_at(rt, p, err);
     if (!pl)
         return ASSAY_E_USAGE;
-    job j = {rt, pl, NULL, NULL, NULL, 0, NULL, err, ASSAY_OK};
+    job j = {rt, pl, NULL, NULL, NULL, err, ASSAY_OK};
     return with_rows(&j, rows, finish_main, "finish");
 }
 
@@ -468,8 +466,8 @@ static int save_main(lua_State *L)
     push_ref(L, j->p->ctx_ref);
     lua_pushliteral(L, "state");
     lua_rawget(L, -2);
-    /* a handover to another runtime of this run: no canonical bytes */
-    if (asy_lua_state_save_transfer(L, -1, "ctx.state", j->out, msg,
+    /* a handover to another runtime of this run: counters moved whole */
+    if (asy_lua_state_save_transfer(L, -1, "ctx.state", j->h, msg,
                                     sizeof msg) < 0) {
         j->rc = asy_error_set(j->err, ASSAY_E_PLUGIN, "plugin %s: %s",
                               j->p->name, msg);
@@ -480,12 +478,12 @@ static int save_main(lua_State *L)
     return 0;
 }
 
-int asy_rt_save_state(asy_rt *rt, int p, asy_buf *out, asy_error *err)
+int asy_rt_save_state(asy_rt *rt, int p, asy_handover *h, asy_error *err)
 {
     rtplugin *pl = plugin_at(rt, p, err);
     if (!pl)
         return ASSAY_E_USAGE;
-    job j = {rt, pl, NULL, NULL, NULL, 0, out, err, ASSAY_OK};
+    job j = {rt, pl, NULL, NULL, h, err, ASSAY_OK};
     return protect(&j, save_main, "save");
 }
 
@@ -507,7 +505,7 @@ static int merge_main(lua_State *L)
 {
     job *j = lua_touserdata(L, 1);
     char msg[1024];
-    if (asy_lua_state_load(L, j->data, j->len, msg, sizeof msg) < 0) {
+    if (asy_lua_state_load_transfer(L, j->h, msg, sizeof msg) < 0) {
         j->rc = asy_error_set(j->err, ASSAY_E_PARSE, "plugin %s: %s",
                               j->p->name, msg);
         return 0;
@@ -533,12 +531,11 @@ static int merge_main(lua_State *L)
     return 0;
 }
 
-int asy_rt_merge_state(asy_rt *rt, int p, const char *data, size_t len,
-                       asy_error *err)
+int asy_rt_merge_state(asy_rt *rt, int p, asy_handover *h, asy_error *err)
 {
     rtplugin *pl = plugin_at(rt, p, err);
     if (!pl)
         return ASSAY_E_USAGE;
-    job j = {rt, pl, NULL, NULL, data, len, NULL, err, ASSAY_OK};
+    job j = {rt, pl, NULL, NULL, h, err, ASSAY_OK};
     return protect(&j, merge_main, "merge");
 }

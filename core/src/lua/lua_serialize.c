@@ -25,7 +25,8 @@ typedef struct saver {
     int depth;
     int keys[ASY_STATE_MAX_DEPTH + 1]; /* stack index of each level's key */
     int visiting;                      /* stack index: tables in progress */
-    int transfer; /* asy_lua_state_save_transfer: counters unordered */
+    asy_handover *h; /* asy_lua_state_save_transfer: counters moved here */
+    int moved;       /* stack index: Counter userdata -> index in h */
 } saver;
 
 static void put(lua_State *L, saver *s, const void *p, size_t n)
@@ -222,11 +223,50 @@ static void save_table(lua_State *L, saver *s, int t)
     lua_rawset(L, s->visiting);
 }
 
-static void save_counter(lua_State *L, saver *s, asy_counter *c)
+/* The transfer form: move the Counter at idx into s->h, whole, and write
+ * its index there ('M'); a Counter met again (shared) gets the same one.
+ * The slot is made first, so that running out of memory leaves the
+ * counter where it was. */
+static void move_counter(lua_State *L, saver *s, int idx)
 {
+    asy_handover *h = s->h;
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, s->moved) == LUA_TNUMBER) {
+        put_tag(L, s, 'M');
+        put_u64(L, s, (uint64_t)lua_tointeger(L, -1));
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 1);
+    if (!asy_lua_counter_test(L, idx))
+        path_error(L, s, "cannot save a freed counter");
+    if (h->nmoved == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 8;
+        asy_counter **m = realloc(h->moved, cap * sizeof *m);
+        if (!m)
+            luaL_error(L, "not enough memory");
+        h->moved = m;
+        h->cap = cap;
+    }
+    lua_pushvalue(L, idx);
+    lua_pushinteger(L, (lua_Integer)h->nmoved);
+    lua_rawset(L, s->moved);
+    put_tag(L, s, 'M');
+    put_u64(L, s, (uint64_t)h->nmoved);
+    h->moved[h->nmoved++] = asy_lua_counter_take(L, idx);
+}
+
+static void save_counter(lua_State *L, saver *s, int idx)
+{
+    if (s->h) {
+        move_counter(L, s, idx);
+        return;
+    }
+    asy_counter *c = asy_lua_counter_test(L, idx);
+    if (!c)
+        path_error(L, s, "cannot save a freed counter");
     asy_buf tmp = ASY_BUF_INIT;
-    if ((s->transfer ? asy_counter_save_unordered(c, &tmp)
-                     : asy_counter_save(c, &tmp)) < 0) {
+    if (asy_counter_save(c, &tmp) < 0) {
         asy_buf_free(&tmp);
         luaL_error(L, "not enough memory");
     }
@@ -243,9 +283,8 @@ static void save_value(lua_State *L, saver *s, int idx)
     switch (lua_type(L, idx)) {
     case LUA_TTABLE: save_table(L, s, idx); return;
     case LUA_TUSERDATA: {
-        asy_counter *c = asy_lua_counter_test(L, idx);
-        if (c) {
-            save_counter(L, s, c);
+        if (asy_lua_counter_is(L, idx)) {
+            save_counter(L, s, idx);
             return;
         }
         path_error(L, s, lua_pushfstring(L, "cannot save a %s (only "
@@ -261,17 +300,19 @@ static void save_value(lua_State *L, saver *s, int idx)
     }
 }
 
-/* Protected body: buf, root, value, transfer */
+/* Protected body: buf, root, value, handover (or nil) */
 static int save_main(lua_State *L)
 {
     saver s;
     memset(&s, 0, sizeof s);
     s.out = lua_touserdata(L, 1);
     s.root = lua_tostring(L, 2);
-    s.transfer = lua_toboolean(L, 4);
+    s.h = lua_touserdata(L, 4);
     lua_settop(L, 3);
     lua_newtable(L);
     s.visiting = lua_gettop(L);
+    lua_newtable(L);
+    s.moved = lua_gettop(L);
     put(L, &s, MAGIC, MAGIC_LEN);
     save_value(L, &s, 3);
     return 0;
@@ -288,7 +329,7 @@ static int run(lua_State *L, int nargs, int nres, char *msg, size_t size)
 }
 
 static int save_with(lua_State *L, int idx, const char *root, asy_buf *out,
-                     char *msg, size_t msgsize, int transfer)
+                     char *msg, size_t msgsize, asy_handover *h)
 {
     idx = lua_absindex(L, idx);
     size_t len0 = out->len;
@@ -296,7 +337,10 @@ static int save_with(lua_State *L, int idx, const char *root, asy_buf *out,
     lua_pushlightuserdata(L, out);
     lua_pushstring(L, root ? root : "state");
     lua_pushvalue(L, idx);
-    lua_pushboolean(L, transfer);
+    if (h)
+        lua_pushlightuserdata(L, h);
+    else
+        lua_pushnil(L);
     if (run(L, 4, 0, msg, msgsize) == 0)
         return 0;
     out->len = len0; /* drop the partial encoding */
@@ -308,13 +352,22 @@ static int save_with(lua_State *L, int idx, const char *root, asy_buf *out,
 int asy_lua_state_save(lua_State *L, int idx, const char *root, asy_buf *out,
                        char *msg, size_t msgsize)
 {
-    return save_with(L, idx, root, out, msg, msgsize, 0);
+    return save_with(L, idx, root, out, msg, msgsize, NULL);
 }
 
 int asy_lua_state_save_transfer(lua_State *L, int idx, const char *root,
-                                asy_buf *out, char *msg, size_t msgsize)
+                                asy_handover *h, char *msg, size_t msgsize)
 {
-    return save_with(L, idx, root, out, msg, msgsize, 1);
+    return save_with(L, idx, root, &h->bytes, msg, msgsize, h);
+}
+
+void asy_handover_clear(asy_handover *h)
+{
+    for (size_t i = 0; i < h->nmoved; i++)
+        asy_counter_free(h->moved[i]);
+    free(h->moved);
+    asy_buf_free(&h->bytes);
+    *h = (asy_handover)ASY_HANDOVER_INIT;
 }
 
 /* ===== loading ========================================================= */
@@ -322,6 +375,8 @@ int asy_lua_state_save_transfer(lua_State *L, int idx, const char *root,
 typedef struct reader {
     const unsigned char *p, *start, *end;
     int depth;
+    asy_handover *h; /* the transfer form: where 'M' counters are */
+    int adopted;     /* stack index: index in h -> Counter adopted */
 } reader;
 
 static void need(lua_State *L, reader *r, size_t n)
@@ -393,6 +448,26 @@ static void load_counter(lua_State *L, reader *r)
     asy_lua_counter_charge(L, -1);
 }
 
+/* 'M': the counter moved to r->h at this index, adopted by a new Counter
+ * the first time the bytes name it. */
+static void load_moved(lua_State *L, reader *r)
+{
+    size_t at = (size_t)(r->p - 1 - r->start);
+    uint64_t i = get_u64(L, r);
+    if (!r->h || i >= r->h->nmoved)
+        luaL_error(L, "malformed state: no counter handed over for byte %I",
+                   (lua_Integer)at);
+    if (lua_rawgeti(L, r->adopted, (lua_Integer)i) != LUA_TNIL)
+        return; /* named before: the same Counter */
+    lua_pop(L, 1);
+    if (!r->h->moved[i])
+        luaL_error(L, "malformed state: counter %I adopted already (byte %I)",
+                   (lua_Integer)i, (lua_Integer)at);
+    asy_lua_counter_adopt(L, &r->h->moved[i]);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, r->adopted, (lua_Integer)i);
+}
+
 static void load_value(lua_State *L, reader *r)
 {
     need(L, r, 1);
@@ -417,19 +492,28 @@ static void load_value(lua_State *L, reader *r)
     }
     case 'T': load_table(L, r); break;
     case 'C': load_counter(L, r); break;
+    case 'M': load_moved(L, r); break;
     default:
         luaL_error(L, "malformed state: unknown tag %d at byte %I", tag,
                    (lua_Integer)(r->p - 1 - r->start));
     }
 }
 
-/* Protected body: data, len -> value */
+/* Protected body: data, len, handover (or nil) -> value */
 static int load_main(lua_State *L)
 {
     reader r;
     r.start = r.p = lua_touserdata(L, 1);
     r.end = r.start + (size_t)lua_tointeger(L, 2);
     r.depth = 0;
+    r.h = lua_touserdata(L, 3);
+    lua_settop(L, 2);
+    lua_newtable(L);
+    r.adopted = lua_gettop(L);
+    if (r.h) { /* for give_back, should the load fail */
+        lua_pushvalue(L, r.adopted);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, r.h);
+    }
     if ((size_t)(r.end - r.p) < MAGIC_LEN || memcmp(r.p, MAGIC, MAGIC_LEN) != 0)
         return luaL_error(L, "malformed state: not an assay state (bad header)");
     r.p += MAGIC_LEN;
@@ -446,5 +530,38 @@ int asy_lua_state_load(lua_State *L, const char *data, size_t len, char *msg,
     lua_pushcfunction(L, load_main);
     lua_pushlightuserdata(L, (void *)(data ? data : ""));
     lua_pushinteger(L, (lua_Integer)len);
-    return run(L, 2, 1, msg, msgsize);
+    lua_pushnil(L);
+    return run(L, 3, 1, msg, msgsize);
+}
+
+/* After a failed load: the counters it adopted go back to h, so that a
+ * failed load takes nothing (their Counters, now empty, are garbage).
+ * Allocates nothing: it runs unprotected. */
+static void give_back(lua_State *L, asy_handover *h)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, h) == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            lua_Integer i = lua_tointeger(L, -2);
+            if (i >= 0 && (size_t)i < h->nmoved && !h->moved[i])
+                h->moved[i] = asy_lua_counter_take(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+int asy_lua_state_load_transfer(lua_State *L, asy_handover *h, char *msg,
+                                size_t msgsize)
+{
+    lua_pushcfunction(L, load_main);
+    lua_pushlightuserdata(L, (void *)(h->bytes.data ? h->bytes.data : ""));
+    lua_pushinteger(L, (lua_Integer)h->bytes.len);
+    lua_pushlightuserdata(L, h);
+    int rc = run(L, 3, 1, msg, msgsize);
+    if (rc < 0)
+        give_back(L, h);
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, h); /* a nil: no allocation */
+    return rc;
 }

@@ -99,6 +99,17 @@ void asy_lua_counter_open(lua_State *L);
 int asy_lua_counter_new(lua_State *L);
 /* The counter of the Counter at idx, or NULL if idx is not a Counter. */
 asy_counter *asy_lua_counter_test(lua_State *L, int idx);
+/* Is the value at idx a Counter (possibly emptied by asy_lua_counter_take)? */
+int asy_lua_counter_is(lua_State *L, int idx);
+/* Move the counter out of the Counter at idx (which is left empty: using
+ * it raises, as after __gc) and release its charge; NULL when idx is not
+ * a Counter or is empty. The caller owns the result. */
+asy_counter *asy_lua_counter_take(lua_State *L, int idx);
+/* Push a new Counter that owns *c (from asy_lua_counter_take, maybe in
+ * another lua_State of this process) and set *c to NULL, then charge its
+ * memory here (which may raise: the Counter owns it by then). On an out
+ * of memory error before that, *c is left as it was. */
+void asy_lua_counter_adopt(lua_State *L, asy_counter **c);
 /* Re-account the C memory of the Counter at idx against the memory cap;
  * raises "not enough memory" when the cap is exceeded. */
 void asy_lua_counter_charge(lua_State *L, int idx);

@@ -19,6 +19,7 @@
 #include "../rowbuf.h"
 #include "../status.h"
 #include "../strbuf.h"
+#include "handover.h"
 
 typedef struct asy_rt asy_rt;
 
@@ -48,13 +49,15 @@ int asy_rt_add_plugin(asy_rt *rt, const asy_plugin_def *def, asy_error *err);
 int asy_rt_document(asy_rt *rt, int p, asy_doc *doc, asy_rowbuf *rows,
                     asy_error *err);
 
-/* Serialise plugin p's ctx.state (appends to out) for asy_rt_merge_state
- * in this process (asy_lua_state_save_transfer: not canonical bytes). */
-int asy_rt_save_state(asy_rt *rt, int p, asy_buf *out, asy_error *err);
-/* Deserialise a saved state and call merge(ctx.state, other). A plugin
- * without merge() whose other state is not empty is an error. */
-int asy_rt_merge_state(asy_rt *rt, int p, const char *data, size_t len,
-                       asy_error *err);
+/* Hand plugin p's ctx.state over to asy_rt_merge_state in this process
+ * (asy_lua_state_save_transfer): its counters move into h whole, leaving
+ * this runtime's empty, so only free the runtime afterwards. h starts
+ * empty (ASY_HANDOVER_INIT, or cleared). */
+int asy_rt_save_state(asy_rt *rt, int p, asy_handover *h, asy_error *err);
+/* Take a handed-over state and call merge(ctx.state, other). A plugin
+ * without merge() whose other state is not empty is an error. Clear h
+ * afterwards either way (it frees what was not taken). */
+int asy_rt_merge_state(asy_rt *rt, int p, asy_handover *h, asy_error *err);
 
 /* Run plugin p's finish(ctx, out) (if any). */
 int asy_rt_finish(asy_rt *rt, int p, asy_rowbuf *rows, asy_error *err);
