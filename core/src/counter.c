@@ -429,42 +429,6 @@ prefetch_batch(const asy_counter *c, size_t n, const uint32_t *h)
     }
 }
 
-int asy_counter_add_batch(asy_counter *c, size_t n, const char *const *keys,
-                          const size_t *lens, const uint32_t *h,
-                          const int64_t *by)
-{
-    prefetch_batch(c, n, h);
-    for (size_t i = 0; i < n; i++)
-        if (add_hashed(c, keys[i], lens[i], h[i], by ? by[i] : 1) < 0)
-            return -1;
-    return 0;
-}
-
-int asy_counter_add_batch2(asy_counter *c, size_t n, const char *const *keys,
-                           const size_t *lens, const uint32_t *h,
-                           const int64_t *by, int64_t docs)
-{
-    if (c->koff != 16)
-        return -1;
-    prefetch_batch(c, n, h);
-    for (size_t i = 0; i < n; i++)
-        if (add_pair(c, keys[i], lens[i], h[i], by ? by[i] : 1, docs) < 0)
-            return -1;
-    return 0;
-}
-
-void asy_counter_prefetch(const asy_counter *c, uint32_t h)
-{
-    __builtin_prefetch(&c->tab[h & c->mask]);
-}
-
-void asy_counter_prefetch_key(const asy_counter *c, uint32_t h)
-{
-    const char *rec = c->tab[h & c->mask].rec;
-    if (rec)
-        __builtin_prefetch(rec);
-}
-
 int asy_counter_begin_distinct(asy_counter *c)
 {
     if (!c->stamp && !(c->stamp = calloc(c->mask + 1, sizeof *c->stamp)))
@@ -510,19 +474,6 @@ int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
     if (!c->stamp || c->koff != 16)
         return -1; /* no round begun, or not paired */
     return add_doc(c, key, len, h, n);
-}
-
-int asy_counter_add_doc_batch(asy_counter *c, size_t n,
-                              const char *const *keys, const size_t *lens,
-                              const uint32_t *h, const int64_t *by)
-{
-    if (!c->stamp || c->koff != 16)
-        return -1;
-    prefetch_batch(c, n, h);
-    for (size_t i = 0; i < n; i++)
-        if (add_doc(c, keys[i], lens[i], h[i], by ? by[i] : 1) < 0)
-            return -1;
-    return 0;
 }
 
 /* ===================================================================== */
@@ -1008,10 +959,7 @@ void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
  *     LEB128 varint key length, key bytes, int64 count
  * Version 2 (0x02, a paired counter) adds the int64 document count after
  * each count. Equal counters therefore serialise to identical bytes.
- * The version byte with 0x80 set (asy_counter_save_unordered): the same
- * entries in no order, a key possibly twice.
  */
-#define UNORDERED 0x80
 static const char MAGIC[3] = {'A', 'Y', 'C'};
 
 static int put_u64(asy_buf *out, uint64_t v)
@@ -1061,27 +1009,6 @@ int asy_counter_save(const asy_counter *c, asy_buf *out)
     return r ? -1 : 0;
 }
 
-int asy_counter_save_unordered(const asy_counter *c, asy_buf *out)
-{
-    const asy_wordtab *t = c->words;
-    int paired = c->koff == 16;
-    char version = (char)((paired ? 2 : 1) | UNORDERED);
-    int r = asy_buf_append(out, MAGIC, 3) | asy_buf_append(out, &version, 1) |
-            put_u64(out, c->size + (t ? t->used : 0));
-    for (size_t k = 0; k <= c->mask && r == 0; k++) {
-        const slot *s = &c->tab[k];
-        if (s->rec)
-            r = put_entry(out, slot_key(c, s), s->len, *slot_count(s), paired,
-                          paired ? *slot_docs(s) : 0);
-    }
-    for (size_t k = 0; t && k < t->used && r == 0; k++) {
-        const asy_wordtab_entry *e = &t->tab[t->order[k]];
-        r = put_entry(out, (const char *)e->key, asy_wordtab_len(e->key),
-                      (int64_t)e->count, paired, e->docs);
-    }
-    return r ? -1 : 0;
-}
-
 static uint64_t get_u64(const unsigned char *p)
 {
     uint64_t v = 0;
@@ -1120,14 +1047,12 @@ static int load_one(asy_counter *c, const char *key, size_t len, int64_t n,
 }
 
 /* Walk the entries; with c == NULL only validate. Returns the end offset
- * or -1. Keys must be strictly ascending, unless the version byte says
- * the entries are unordered. */
+ * or -1. Keys must be strictly ascending. */
 static long walk(asy_counter *c, const unsigned char *p, size_t len)
 {
     if (len < 12 || memcmp(p, MAGIC, 3) != 0)
         return -1;
-    int ordered = !(p[3] & UNORDERED);
-    size_t nval = p[3] & ~UNORDERED; /* int64s per entry */
+    size_t nval = p[3]; /* int64s per entry */
     if (nval < 1 || nval > 2)
         return -1;
     uint64_t count = get_u64(p + 4);
@@ -1147,7 +1072,7 @@ static long walk(asy_counter *c, const unsigned char *p, size_t len)
             return -1;
         const char *key = (const char *)p + pos;
         pos += klen;
-        if (ordered && prev && key_cmp(prev, prevlen, key, klen) >= 0)
+        if (prev && key_cmp(prev, prevlen, key, klen) >= 0)
             return -1;
         prev = key, prevlen = klen;
         int64_t n = (int64_t)get_u64(p + pos);

@@ -47,22 +47,6 @@ static inline uint32_t asy_counter_hash16(uint64_t a, uint64_t b, size_t n)
     return (uint32_t)(h ^ h >> 32);
 }
 
-/* Hints for batch callers: start loading the bucket of hash h
- * (asy_counter_prefetch), or the record of the key already in that
- * bucket (asy_counter_prefetch_key, once the bucket is likely cached), so
- * that a later add with h does not wait for memory. No effect on
- * contents. */
-void asy_counter_prefetch(const asy_counter *c, uint32_t h);
-void asy_counter_prefetch_key(const asy_counter *c, uint32_t h);
-
-/* n calls of asy_counter_add_h in one: add by[i] (1 when by is NULL) to
- * keys[i] (lens[i] bytes, hash h[i]), with the batch's buckets and then
- * their records prefetched before the first add, so that the cache misses
- * of a large table overlap. Returns 0, or -1 when out of memory (some of
- * the batch may have been added). */
-int asy_counter_add_batch(asy_counter *c, size_t n, const char *const *keys,
-                          const size_t *lens, const uint32_t *h,
-                          const int64_t *by);
 /* Distinct counting (document frequencies) without a per-document set:
  * asy_counter_begin_distinct starts a round (one per document); within a
  * round asy_counter_add_distinct adds 1 to a key only the first time it
@@ -88,23 +72,12 @@ int64_t asy_counter_get_docs(const asy_counter *c, const char *key,
 /* n to key's count and docs to its document count (h as for add_h). */
 int asy_counter_add2_h(asy_counter *c, const char *key, size_t len,
                        uint32_t h, int64_t n, int64_t docs);
-/* asy_counter_add_batch for a paired counter: by[i] (1 when by is NULL)
- * to each count and docs to each document count. */
-int asy_counter_add_batch2(asy_counter *c, size_t n, const char *const *keys,
-                           const size_t *lens, const uint32_t *h,
-                           const int64_t *by, int64_t docs);
 /* Within a round of asy_counter_begin_distinct: n to key's count, and 1 to
  * its document count the first time the round sees it. 1 when the
  * document count was added, 0 when not, -1 when out of memory, unpaired
  * or no round begun. */
 int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
                         uint32_t h, int64_t n);
-/* asy_counter_add_doc for n keys (by[i] occurrences each, 1 when by is
- * NULL), their buckets and records prefetched first as in
- * asy_counter_add_batch. 0, or -1 as above. */
-int asy_counter_add_doc_batch(asy_counter *c, size_t n,
-                              const char *const *keys, const size_t *lens,
-                              const uint32_t *h, const int64_t *by);
 
 /*
  * Counting words fast (token_count.c): a counter can keep a word table
@@ -167,11 +140,5 @@ void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
  * consumed or -1 when the data is malformed. */
 int asy_counter_save(const asy_counter *c, asy_buf *out);
 long asy_counter_load(asy_counter *c, const char *data, size_t len);
-/* asy_counter_save for a handover within one process (-j merges): the
- * entries as the counter holds them, its table's then its word table's,
- * with neither sorted nor settled — much cheaper at the end of a run, but
- * not canonical (equal counters may give different bytes), and a key may
- * come twice (loading adds both). asy_counter_load reads either form. */
-int asy_counter_save_unordered(const asy_counter *c, asy_buf *out);
 
 #endif

@@ -46,8 +46,6 @@ static inline size_t asy_wordtab_room(size_t cap)
  * 0, or -1 when out of memory (t is then empty but valid to free). */
 int asy_wordtab_init(asy_wordtab *t, size_t hint);
 void asy_wordtab_free(asy_wordtab *t);
-/* Forget every key (the table keeps its size) and start the rounds over. */
-void asy_wordtab_clear(asy_wordtab *t);
 /* Twice the slots; 0 or -1. */
 int asy_wordtab_grow(asy_wordtab *t);
 /* asy_wordtab_add's slow path: grow, then add the new key. */
@@ -77,7 +75,7 @@ static inline uint32_t asy_wordtab_len(const uint64_t key[2])
 }
 
 /* Start the next round: 0, or 1 when the stamps would wrap (after 2^32 - 1
- * rounds); the caller then drains and clears the table and calls again. */
+ * rounds); the caller then drains the table and starts another. */
 static inline int asy_wordtab_begin(asy_wordtab *t)
 {
     if (t->round == UINT32_MAX)

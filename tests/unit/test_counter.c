@@ -428,8 +428,6 @@ static void test_distinct(void **state)
             for (int i = 0; i < 2000; i++) { /* grows 64 -> 4096 slots */
                 int n = snprintf(k, sizeof k, "w%d", i % (doc == 1 ? 10 : 2000));
                 uint32_t h = asy_counter_hash(k, (size_t)n);
-                asy_counter_prefetch(c, h);
-                asy_counter_prefetch_key(c, h);
                 int r = asy_counter_add_distinct(c, k, (size_t)n, h);
                 assert_int_equal(r, rep == 0 && (doc != 1 || i < 10));
             }
@@ -445,42 +443,6 @@ static void test_distinct(void **state)
     asy_counter_free(c);
 }
 
-/* asy_counter_add_batch equals one asy_counter_add_h per key, also when
- * the table grows in the middle of a batch and with by = NULL. */
-static void test_add_batch(void **state)
-{
-    (void)state;
-    asy_counter *a = asy_counter_new(), *b = asy_counter_new();
-    char keys[300][16];
-    const char *kp[300];
-    size_t kl[300];
-    uint32_t h[300];
-    int64_t by[300];
-    for (int round = 0; round < 40; round++) {
-        size_t n = (size_t)(round * 7 % 300) + 1;
-        for (size_t i = 0; i < n; i++) {
-            kl[i] = (size_t)snprintf(keys[i], sizeof keys[i], "k%zu",
-                                     (i * 31 + (size_t)round * 17) % 997);
-            kp[i] = keys[i];
-            h[i] = asy_counter_hash(kp[i], kl[i]);
-            by[i] = (int64_t)(i % 5) - 1;
-            assert_int_equal(asy_counter_add_h(a, kp[i], kl[i], h[i],
-                                               round % 2 ? by[i] : 1), 0);
-        }
-        assert_int_equal(asy_counter_add_batch(b, n, kp, kl, h,
-                                               round % 2 ? by : NULL), 0);
-    }
-    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
-    assert_int_equal(asy_counter_save(a, &x), 0);
-    assert_int_equal(asy_counter_save(b, &y), 0);
-    assert_int_equal(x.len, y.len);
-    assert_memory_equal(x.data, y.data, x.len);
-    assert_int_equal(asy_counter_total(a), asy_counter_total(b));
-    asy_buf_free(&x);
-    asy_buf_free(&y);
-    asy_counter_free(a);
-    asy_counter_free(b);
-}
 
 /* The hash of a short key from its zero-padded words (the tally's form)
  * is the hash of its bytes, for every length 0..16 and bytes of every
@@ -566,69 +528,53 @@ static void test_paired(void **state)
     asy_counter_free(c);
 }
 
-/* add_batch2 equals add2_h key by key; add_doc counts a key's document
- * once per round and its occurrences every time; add_doc_batch equals
- * add_doc key by key (tables growing mid-batch, by = NULL). */
-static void test_paired_batches(void **state)
+/* add2_h adds a count and a document count, key by key; add_doc counts a
+ * key's document once per round and its occurrences every time (tables
+ * growing), against counts kept in arrays. */
+static void test_paired_adds(void **state)
 {
     (void)state;
-    asy_counter *a = asy_counter_new(), *b = asy_counter_new(),
-                *d1 = asy_counter_new(), *d2 = asy_counter_new();
-    assert_int_equal(asy_counter_add_batch2(a, 0, NULL, NULL, NULL, NULL, 1),
-                     -1); /* not paired */
-    assert_int_equal(asy_counter_pair(a) | asy_counter_pair(b) |
-                     asy_counter_pair(d1) | asy_counter_pair(d2), 0);
-    assert_int_equal(asy_counter_add_doc(d1, "a", 1, H("a"), 1), -1);
-    char keys[300][16];
-    const char *kp[300];
-    size_t kl[300];
-    uint32_t h[300];
-    int64_t by[300];
+    asy_counter *a = asy_counter_new(), *d = asy_counter_new();
+    assert_int_equal(asy_counter_add2_h(a, "a", 1, H("a"), 1, 1), -1);
+    assert_int_equal(asy_counter_pair(a) | asy_counter_pair(d), 0);
+    assert_int_equal(asy_counter_add_doc(d, "a", 1, H("a"), 1), -1);
+    enum { KEYS = 997 };
+    static int64_t count[KEYS], docs[KEYS], dcount[KEYS], ddocs[KEYS];
+    static int last[KEYS];
+    memset(last, -1, sizeof last);
+    char k[16];
     for (int round = 0; round < 40; round++) {
         size_t n = (size_t)(round * 7 % 300) + 1;
-        assert_int_equal(asy_counter_begin_distinct(d1), 0);
-        assert_int_equal(asy_counter_begin_distinct(d2), 0);
+        assert_int_equal(asy_counter_begin_distinct(d), 0);
         for (size_t i = 0; i < n; i++) {
-            kl[i] = (size_t)snprintf(keys[i], sizeof keys[i], "k%zu",
-                                     (i * 31 + (size_t)round * 17) % 997);
-            kp[i] = keys[i];
-            h[i] = asy_counter_hash(kp[i], kl[i]);
-            by[i] = (int64_t)(i % 5) + 1;
-            int64_t m = round % 2 ? by[i] : 1;
-            assert_int_equal(asy_counter_add2_h(a, kp[i], kl[i], h[i], m,
-                                                round % 3), 0);
-            int64_t before = asy_counter_get_docs(d1, kp[i], kl[i]);
-            int r = asy_counter_add_doc(d1, kp[i], kl[i], h[i], m);
-            assert_int_equal(asy_counter_get_docs(d1, kp[i], kl[i]),
-                             before + r);
+            size_t key = (i * 31 + (size_t)round * 17) % KEYS;
+            size_t len = (size_t)snprintf(k, sizeof k, "k%zu", key);
+            uint32_t h = asy_counter_hash(k, len);
+            int64_t m = round % 2 ? (int64_t)(i % 5) + 1 : 1;
+            assert_int_equal(asy_counter_add2_h(a, k, len, h, m, round % 3),
+                             0);
+            count[key] += m;
+            docs[key] += round % 3;
+            int first = last[key] != round;
+            assert_int_equal(asy_counter_add_doc(d, k, len, h, m), first);
             /* a key again in the same round: counted, no document */
-            assert_int_equal(asy_counter_add_doc(d1, kp[i], kl[i], h[i], 0), 0);
+            assert_int_equal(asy_counter_add_doc(d, k, len, h, 0), 0);
+            dcount[key] += m;
+            ddocs[key] += first;
+            last[key] = round;
         }
-        assert_int_equal(asy_counter_add_batch2(b, n, kp, kl, h,
-                                                round % 2 ? by : NULL,
-                                                round % 3), 0);
-        assert_int_equal(asy_counter_add_doc_batch(d2, n, kp, kl, h,
-                                                   round % 2 ? by : NULL), 0);
     }
-    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
-    assert_int_equal(asy_counter_save(a, &x) | asy_counter_save(b, &y), 0);
-    assert_int_equal(x.len, y.len);
-    assert_memory_equal(x.data, y.data, x.len);
-    asy_buf_clear(&x);
-    asy_buf_clear(&y);
-    assert_int_equal(asy_counter_save(d1, &x) | asy_counter_save(d2, &y), 0);
-    assert_int_equal(x.len, y.len);
-    assert_memory_equal(x.data, y.data, x.len);
-    assert_int_equal(asy_counter_total(d1), asy_counter_total(d2));
-    /* "k0" comes in rounds 0 (i = 0) and every round whose keys reach it */
-    assert_true(asy_counter_get_docs(d1, "k0", 2) >= 1);
-    assert_true(asy_counter_get_docs(d1, "k0", 2) <= 40);
-    asy_buf_free(&x);
-    asy_buf_free(&y);
+    for (size_t key = 0; key < KEYS; key++) {
+        size_t len = (size_t)snprintf(k, sizeof k, "k%zu", key);
+        assert_int_equal(asy_counter_get(a, k, len), count[key]);
+        assert_int_equal(asy_counter_get_docs(a, k, len), docs[key]);
+        assert_int_equal(asy_counter_get(d, k, len), dcount[key]);
+        assert_int_equal(asy_counter_get_docs(d, k, len), ddocs[key]);
+    }
+    assert_int_equal(asy_counter_get_docs(d, "k0", 2), ddocs[0]);
+    assert_true(ddocs[0] >= 1);
     asy_counter_free(a);
-    asy_counter_free(b);
-    asy_counter_free(d1);
-    asy_counter_free(d2);
+    asy_counter_free(d);
 }
 
 /* Merging keeps document counts (a paired source pairs a plain
@@ -702,73 +648,6 @@ static void test_paired_merge_save(void **state)
     asy_counter_free(c);
 }
 
-/* The handover form (asy_counter_save_unordered): a counter's table and
- * its unsettled word table, a key in both, written without sorting; it
- * loads to what the canonical form holds, plain and paired; a repeated
- * key adds; a bad version byte and every truncation are refused. */
-static void test_save_unordered(void **state)
-{
-    (void)state;
-    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
-    const char *text = "The cat and the hat; a remarkably_long_word_here.";
-    for (int paired = 0; paired < 2; paired++) {
-        asy_counter *c = asy_counter_new();
-        ADD(c, "cat", 10);
-        size_t k;
-        for (int d = 0; d < 3; d++)
-            assert_int_equal(paired ? asy_tok_count_paired(text, strlen(text),
-                                                           &o, c, &k)
-                                    : asy_tok_count(text, strlen(text), &o, c,
-                                                    NULL, &k), 0);
-        asy_buf u = ASY_BUF_INIT, want = ASY_BUF_INIT, got = ASY_BUF_INIT;
-        assert_int_equal(asy_counter_save_unordered(c, &u), 0);
-        assert_int_equal((unsigned char)u.data[3], 0x80 | (paired ? 2 : 1));
-        asy_counter *back = asy_counter_new();
-        assert_int_equal(asy_counter_load(back, u.data, u.len), (long)u.len);
-        assert_int_equal(asy_counter_save(c, &want), 0); /* settles c */
-        assert_int_equal(asy_counter_save(back, &got), 0);
-        assert_int_equal(got.len, want.len);
-        assert_memory_equal(got.data, want.data, want.len);
-        assert_int_equal(GET(back, "cat"), 13);
-        assert_int_equal(DOCS(back, "cat"), paired ? 3 : 0);
-        assert_int_equal(GET(back, "remarkably_long_word_here"), 3);
-        /* settled now: the same entries again, from the table alone */
-        asy_buf_clear(&u);
-        assert_int_equal(asy_counter_save_unordered(c, &u), 0);
-        assert_int_equal(asy_counter_load(back, u.data, u.len), (long)u.len);
-        assert_int_equal(GET(back, "cat"), 26);
-        /* truncations refused, nothing added */
-        asy_counter *e = asy_counter_new();
-        for (size_t n = 0; n < u.len; n++)
-            assert_int_equal(asy_counter_load(e, u.data, n), -1);
-        assert_int_equal(asy_counter_size(e), 0);
-        asy_counter_free(e);
-        asy_buf_free(&u);
-        asy_buf_free(&want);
-        asy_buf_free(&got);
-        asy_counter_free(back);
-        asy_counter_free(c);
-    }
-    /* a key twice adds; version bytes other than 1, 2, 0x81, 0x82 refused */
-    static const char twice[] = "AYC\x81\x02\0\0\0\0\0\0\0"
-                                "\x01" "a" "\x02\0\0\0\0\0\0\0"
-                                "\x01" "a" "\x03\0\0\0\0\0\0\0";
-    asy_counter *c = asy_counter_new();
-    assert_int_equal(asy_counter_load(c, twice, sizeof twice - 1),
-                     (long)(sizeof twice - 1));
-    assert_int_equal(GET(c, "a"), 5);
-    char bad[sizeof twice];
-    memcpy(bad, twice, sizeof twice);
-    bad[3] = 0x01; /* ordered: a repeated key is malformed */
-    assert_int_equal(asy_counter_load(c, bad, sizeof twice - 1), -1);
-    unsigned char versions[] = {0x00, 0x03, 0x80, 0x83, 0x41, 0xc1};
-    for (size_t i = 0; i < sizeof versions; i++) {
-        bad[3] = (char)versions[i];
-        assert_int_equal(asy_counter_load(c, bad, sizeof twice - 1), -1);
-    }
-    assert_int_equal(GET(c, "a"), 5);
-    asy_counter_free(c);
-}
 
 /* a and b hold the same entries: their canonical bytes are equal */
 static void assert_same(const asy_counter *a, const asy_counter *b)
@@ -782,66 +661,60 @@ static void assert_same(const asy_counter *a, const asy_counter *b)
     asy_buf_free(&y);
 }
 
-/* A counter whose words are still in its word table merges like its
- * settled self, into a plain and a paired counter (each holding words of
- * its own, settled and not), and is left as it was: the same bytes
- * saved unordered before and after (a merge reads its source only). */
-static void test_merge_unsettled(void **state)
+/* Fill src: "cat" counted directly (its table), then three texts (its word
+ * table, "cat" again); dst: a text settled, then the same text in its
+ * word table. */
+static void fill_pair(asy_counter *src, asy_counter *dst, int paired,
+                      int dpaired)
 {
-    (void)state;
     asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
     const char *text = "The cat and the hat; a remarkably_long_word_here.";
     const char *other = "A hat, a bat and the CAT.";
+    size_t k;
+    ADD(src, "cat", 10);
+    for (int d = 0; d < 3; d++)
+        assert_int_equal(paired ? asy_tok_count_paired(text, strlen(text), &o,
+                                                       src, &k)
+                                : asy_tok_count(text, strlen(text), &o, src,
+                                                NULL, &k), 0);
+    for (int d = 0; d < 2; d++) {
+        assert_int_equal(dpaired ? asy_tok_count_paired(other, strlen(other),
+                                                        &o, dst, &k)
+                                 : asy_tok_count(other, strlen(other), &o,
+                                                 dst, NULL, &k), 0);
+        if (d == 0)
+            assert_int_equal(asy_counter_settle(dst), 0);
+    }
+}
+
+/* A counter whose words are still in its word table merges like its
+ * settled self, into a plain and a paired counter (each holding words of
+ * its own, settled and not), and is left as it was (a merge reads its
+ * source only): against twins filled alike and settled first. */
+static void test_merge_unsettled(void **state)
+{
+    (void)state;
     for (int paired = 0; paired < 2; paired++) {
         for (int dpaired = 0; dpaired < 2; dpaired++) {
-            asy_counter *src = asy_counter_new();
-            size_t k;
-            ADD(src, "cat", 10); /* a key in its table and its word table */
-            for (int d = 0; d < 3; d++)
-                assert_int_equal(paired ? asy_tok_count_paired(
-                                              text, strlen(text), &o, src, &k)
-                                        : asy_tok_count(text, strlen(text),
-                                                        &o, src, NULL, &k),
-                                 0);
-            asy_buf before = ASY_BUF_INIT, after = ASY_BUF_INIT;
-            assert_int_equal(asy_counter_save_unordered(src, &before), 0);
-            /* dst: settled words, then words in its own word table */
-            asy_counter *dst = asy_counter_new();
-            assert_int_equal(dpaired ? asy_tok_count_paired(other,
-                                           strlen(other), &o, dst, &k)
-                                     : asy_tok_count(other, strlen(other),
-                                                     &o, dst, NULL, &k), 0);
-            assert_int_equal(asy_counter_settle(dst), 0);
-            assert_int_equal(dpaired ? asy_tok_count_paired(other,
-                                           strlen(other), &o, dst, &k)
-                                     : asy_tok_count(other, strlen(other),
-                                                     &o, dst, NULL, &k), 0);
-            /* the reference: the same two merged through settled copies */
-            asy_counter *s2 = asy_counter_new(), *d2 = asy_counter_new();
-            assert_int_equal(asy_counter_load(s2, before.data, before.len),
-                             (long)before.len);
-            asy_buf dbytes = ASY_BUF_INIT;
-            assert_int_equal(asy_counter_save_unordered(dst, &dbytes), 0);
-            assert_int_equal(asy_counter_load(d2, dbytes.data, dbytes.len),
-                             (long)dbytes.len);
-            assert_int_equal(asy_counter_merge(d2, s2), 0);
+            asy_counter *src = asy_counter_new(), *dst = asy_counter_new();
+            asy_counter *src2 = asy_counter_new(), *dst2 = asy_counter_new();
+            fill_pair(src, dst, paired, dpaired);
+            fill_pair(src2, dst2, paired, dpaired);
             assert_int_equal(asy_counter_merge(dst, src), 0);
-            assert_same(dst, d2);
+            assert_int_equal(asy_counter_settle(src2), 0);
+            assert_int_equal(asy_counter_settle(dst2), 0);
+            assert_int_equal(asy_counter_merge(dst2, src2), 0);
+            assert_same(dst, dst2);
+            assert_same(src, src2);
             assert_int_equal(GET(dst, "cat"), 10 + 3 + 2);
             assert_int_equal(DOCS(dst, "cat"),
                              (paired ? 3 : 0) + (dpaired ? 2 : 0));
             assert_int_equal(GET(dst, "remarkably_long_word_here"), 3);
-            assert_int_equal(asy_counter_total(dst), asy_counter_total(d2));
-            assert_int_equal(asy_counter_save_unordered(src, &after), 0);
-            assert_int_equal(after.len, before.len);
-            assert_memory_equal(after.data, before.data, before.len);
-            asy_buf_free(&before);
-            asy_buf_free(&after);
-            asy_buf_free(&dbytes);
+            assert_int_equal(asy_counter_total(dst), asy_counter_total(dst2));
             asy_counter_free(src);
             asy_counter_free(dst);
-            asy_counter_free(s2);
-            asy_counter_free(d2);
+            asy_counter_free(src2);
+            asy_counter_free(dst2);
         }
     }
 }
@@ -853,14 +726,12 @@ int main(void)
         cmocka_unit_test(test_sorted),    cmocka_unit_test(test_merge),
         cmocka_unit_test(test_save_load), cmocka_unit_test(test_load_rejects),
         cmocka_unit_test(test_million),   cmocka_unit_test(test_distinct),
-        cmocka_unit_test(test_add_batch),
         cmocka_unit_test(test_sorted_orders),
         cmocka_unit_test(test_sort_fallback),
         cmocka_unit_test(test_hash16),
         cmocka_unit_test(test_paired),
-        cmocka_unit_test(test_paired_batches),
+        cmocka_unit_test(test_paired_adds),
         cmocka_unit_test(test_paired_merge_save),
-        cmocka_unit_test(test_save_unordered),
         cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_sort_bytes),
     };
