@@ -237,6 +237,24 @@ static void push_note(assay_engine *e, int skip, const char *source,
     asy_pool_push(e->pool, job, 0);
 }
 
+/* Stop the run at this point of the ordered stream: the documents queued
+ * before it are analysed and delivered first, as with -j 1, so that what a
+ * failed run reports (rows analysed, errors noted) is the same for any
+ * -j. Then nothing more is read: the drain delivers it before returning. */
+static void push_fatal(assay_engine *e, const asy_error *err)
+{
+    asy_job *job = calloc(1, sizeof *job);
+    if (job && (job->fatal = malloc(sizeof *job->fatal)) != NULL) {
+        asy_error_copy(job->fatal, err);
+        if (asy_pool_push(e->pool, job, 0) == 0) {
+            asy_pool_drain(e->pool);
+            return;
+        }
+    }
+    job_free(job);
+    set_fatal(e, err);
+}
+
 static void on_skip(void *ud, const char *source, const char *doc_id,
                     const char *where, const char *reason)
 {
@@ -742,7 +760,9 @@ int assay_engine_feed_input(assay_engine *e, const char *path)
     int rc;
     while (!e->fatal && (rc = asy_reader_next(r, &d, &err)) != 0) {
         if (rc < 0) {
-            if (rc == ASSAY_E_ENCODING || rc == ASSAY_E_NOMEM)
+            if (rc == ASSAY_E_ENCODING) /* the "fail" policy */
+                push_fatal(e, &err);
+            else if (rc == ASSAY_E_NOMEM)
                 set_fatal(e, &err);
             else
                 input_failed(e, path, &err);

@@ -450,6 +450,19 @@ static void test_workers_read_files(void **state)
         assert_true(e03 < e05 && e05 < e30);
         free(one);
     }
+    /* "fail": the run stops at d03's invalid byte after analysing what
+     * comes before it, d00-d02, whatever the thread count (the documents
+     * queued before the stop were dropped with threads: 0 analysed) */
+    assay_stats sf;
+    int rcf;
+    char *f = run_dir_all(dir, "fail", (const int[]){2, 3, 5}, 3, &sf, &rcf);
+    assert_int_equal(rcf, ASSAY_E_ENCODING);
+    assert_int_equal(sf.documents_read, 3);
+    assert_int_equal(sf.documents_analysed, 3);
+    assert_int_equal(sf.documents_skipped, 0);
+    assert_non_null(strstr(f, "(none)\n--\n")); /* nothing committed */
+    assert_null(strstr(f, "d05.txt")); /* nothing read after the stop */
+    free(f);
     tu_rmtree(dir);
     free(dir);
 }
