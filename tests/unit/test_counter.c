@@ -648,19 +648,6 @@ static void test_paired_merge_save(void **state)
     asy_counter_free(c);
 }
 
-
-/* a and b hold the same entries: their canonical bytes are equal */
-static void assert_same(const asy_counter *a, const asy_counter *b)
-{
-    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
-    assert_int_equal(asy_counter_save(a, &x), 0);
-    assert_int_equal(asy_counter_save(b, &y), 0);
-    assert_int_equal(x.len, y.len);
-    assert_memory_equal(x.data, y.data, x.len);
-    asy_buf_free(&x);
-    asy_buf_free(&y);
-}
-
 /* Fill src: "cat" counted directly (its table), then three texts (its word
  * table, "cat" again); dst: a text settled, then the same text in its
  * word table. */
@@ -704,8 +691,8 @@ static void test_merge_unsettled(void **state)
             assert_int_equal(asy_counter_settle(src2), 0);
             assert_int_equal(asy_counter_settle(dst2), 0);
             assert_int_equal(asy_counter_merge(dst2, src2), 0);
-            assert_same(dst, dst2);
-            assert_same(src, src2);
+            tu_assert_same_counter(dst, dst2);
+            tu_assert_same_counter(src, src2);
             assert_int_equal(GET(dst, "cat"), 10 + 3 + 2);
             assert_int_equal(DOCS(dst, "cat"),
                              (paired ? 3 : 0) + (dpaired ? 2 : 0));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "counter.h"
 #include "testutil.h"
 
 char *tu_mkdtemp(void)
@@ -137,4 +138,15 @@ int tu_dir_teardown(void **state)
     free(tu_dir);
     tu_dir = NULL;
     return 0;
+}
+
+void tu_assert_same_counter(const asy_counter *a, const asy_counter *b)
+{
+    asy_buf x = ASY_BUF_INIT, y = ASY_BUF_INIT;
+    assert_int_equal(asy_counter_save(a, &x), 0);
+    assert_int_equal(asy_counter_save(b, &y), 0);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    asy_buf_free(&x);
+    asy_buf_free(&y);
 }

@@ -1,6 +1,7 @@
 /*
  * testutil.h — helpers shared by the cmocka unit tests: scratch directories,
- * writing and reading files, locating ../shared, and visible skips.
+ * writing and reading files, locating ../shared, visible skips, and
+ * comparing counters.
  */
 #ifndef ASSAY_TESTUTIL_H
 #define ASSAY_TESTUTIL_H
@@ -37,6 +38,12 @@ char *tu_write_gz(const char *dir, const char *name, const void *data,
 const char *tu_corpora_dir(void);
 /* Source tree root ($ASSAY_SOURCE_DIR or "."). */
 const char *tu_source_dir(void);
+
+/* Assert that two counters (counter.h) hold the same entries: their
+ * canonical bytes (asy_counter_save) are equal. */
+struct asy_counter;
+void tu_assert_same_counter(const struct asy_counter *a,
+                            const struct asy_counter *b);
 
 /* Skip the current cmocka test visibly with a reason. */
 #define TU_SKIP(why)                                                       \
