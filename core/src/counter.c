@@ -913,8 +913,13 @@ static void sort_entries(asy_counter_entry *e, size_t n, int by_key,
     insertion_sort(e, n, by_key);
 }
 
-asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
-                                      size_t *n)
+int asy_counter_entry_cmp(const asy_counter_entry *a,
+                          const asy_counter_entry *b, int by_key)
+{
+    return entry_cmp(a, b, by_key != 0);
+}
+
+asy_counter_entry *asy_counter_entries(const asy_counter *c, size_t *n)
 {
     *n = 0;
     if (c->words && settle((asy_counter *)c) < 0)
@@ -932,8 +937,16 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
                                          *slot_count(s),
                                          c->koff == 16 ? *slot_docs(s) : 0};
     }
-    asy_counter_sort(e, m, by_key, -1);
     *n = m;
+    return e;
+}
+
+asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
+                                      size_t *n)
+{
+    asy_counter_entry *e = asy_counter_entries(c, n);
+    if (e)
+        asy_counter_sort(e, *n, by_key, -1);
     return e;
 }
 

@@ -133,6 +133,18 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
  * bounds the quicksort at 2 log2 n levels before heap sort takes over;
  * tests pass 0 to check the heap sort alone. */
 void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
+/* The entries unsorted (as asy_counter_sorted otherwise), and the order
+ * asy_counter_sorted sorts them in (< 0, 0, > 0). */
+asy_counter_entry *asy_counter_entries(const asy_counter *c, size_t *n);
+int asy_counter_entry_cmp(const asy_counter_entry *a,
+                          const asy_counter_entry *b, int by_key);
+/* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):
+ * the same entries in the same order. Threads are used only for a large
+ * counter (65,536 entries a thread at least), and then it needs a scratch
+ * copy of the entries while it merges; when that or a thread cannot be
+ * had, it sorts with fewer. */
+asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
+                                         size_t *n, int threads);
 
 /* Serialise to / read from a portable byte string (appends to out; with
  * the document counts when paired). asy_counter_load adds the entries

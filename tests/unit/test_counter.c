@@ -706,6 +706,43 @@ static void test_merge_unsettled(void **state)
     }
 }
 
+/* Sorting with threads gives what sorting with one does, for counts with
+ * many ties (the merges' comparisons decided by the keys): 2 and 3
+ * threads (an odd number of slices leaves one out of a round), 8 (as many
+ * slices as the size allows: 3), and 3 for the order by key. */
+static void test_sorted_threads(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    char k[32];
+    unsigned x = 5;
+    for (int i = 0; i < 230000; i++) {
+        x = x * 1103515245u + 12345u;
+        int n = snprintf(k, sizeof k, "w%u", (x >> 4) % 16000000u);
+        assert_int_equal(asy_counter_add(c, k, (size_t)n, 1 + (x >> 28)), 0);
+    }
+    size_t n1;
+    for (int by_key = 0; by_key < 2; by_key++) {
+        asy_counter_entry *one = asy_counter_sorted(c, by_key, &n1);
+        assert_true(n1 >= 3 * 65536); /* room for 3 slices */
+        static const int tries[2][3] = {{2, 3, 8}, {3, 0, 0}};
+        for (int ti = 0; ti < 3 && tries[by_key][ti]; ti++) {
+            int threads = tries[by_key][ti];
+            size_t n;
+            asy_counter_entry *e = asy_counter_sorted_mt(c, by_key, &n,
+                                                         threads);
+            assert_int_equal(n, n1);
+            for (size_t i = 0; i < n; i++) {
+                assert_ptr_equal(e[i].key, one[i].key);
+                assert_int_equal(e[i].count, one[i].count);
+            }
+            free(e);
+        }
+        free(one);
+    }
+    asy_counter_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_paired_adds),
         cmocka_unit_test(test_paired_merge_save),
         cmocka_unit_test(test_merge_unsettled),
+        cmocka_unit_test(test_sorted_threads),
         cmocka_unit_test(test_sort_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -259,7 +259,8 @@ static asy_counter_entry *sorted(lua_State *L, Counter *k, int by_key,
         nomem(L);
     if (asy_counter_size(k->c) == 0)
         return NULL;
-    if (!(b->e = asy_counter_sorted(k->c, by_key, n)))
+    if (!(b->e = asy_counter_sorted_mt(k->c, by_key, n,
+                                       asy_lstate_get(L)->threads)))
         nomem(L);
     /* the array is C memory the memory cap must see (the box gives the
      * charge back when collected) */

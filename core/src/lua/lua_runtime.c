@@ -163,6 +163,8 @@ asy_rt *asy_rt_new(const asy_rt_config *cfg, asy_error *err)
     rt->L = asy_lstate_new(cfg->mem_limit, cfg->trust ? 0 : cfg->instr_limit,
                            cfg->trust);
     if (rt->L) {
+        /* the end of a run (finish) may sort with every thread of it */
+        asy_lstate_get(rt->L)->threads = cfg->nworkers > 1 ? cfg->nworkers : 1;
         lua_pushcfunction(rt->L, init_main);
         if (lua_pcall(rt->L, 0, 0, 0) == LUA_OK)
             return rt;

@@ -119,6 +119,7 @@ lua_State *asy_lstate_new(size_t mem_limit, uint64_t instr_limit, int trust)
     s->limit = mem_limit;
     s->instr_limit = instr_limit;
     s->trust = trust;
+    s->threads = 1;
     lua_State *L = lua_newstate(capped_alloc, s);
     if (!L) {
         free(s);

@@ -22,6 +22,9 @@ typedef struct asy_lstate {
     uint64_t instr_used;
     int instr_tripped;     /* the budget ran out since the last begin */
     int trust;
+    int threads;           /* threads a bulk operation may use (sorting a
+                              large counter at the end): the run's -j;
+                              1 unless the runtime says otherwise */
 } asy_lstate;
 
 /* New state with a capped allocator; opens base, string, table, math,
