@@ -505,14 +505,17 @@ static int absorb_batch(asy_counter *c, asy_wordtab *t, size_t from,
             return -1;
         if (what == ASY_ABSORB_DOCS) {
             bump(c, s, e->docs);
-            e->docs = keep ? e->docs : 0;
+            if (!keep)
+                e->docs = 0;
             continue;
         }
         bump(c, s, (int64_t)e->count);
-        e->count = keep ? e->count : 0;
+        if (!keep)
+            e->count = 0;
         if (what == ASY_ABSORB_PAIRED) {
             *slot_docs(s) = sat_add(*slot_docs(s), e->docs);
-            e->docs = keep ? e->docs : 0;
+            if (!keep)
+                e->docs = 0;
         }
     }
     return 0;

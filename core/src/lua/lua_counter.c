@@ -50,15 +50,22 @@ asy_counter *asy_lua_counter_take(lua_State *L, int idx)
     return c;
 }
 
-void asy_lua_counter_adopt(lua_State *L, asy_counter **c)
+void asy_lua_counter_push_empty(lua_State *L)
 {
     Counter *k = lua_newuserdatauv(L, sizeof *k, 0);
     k->c = NULL;
     k->charged = 0;
     luaL_setmetatable(L, ASY_COUNTER_MT);
+}
+
+void asy_lua_counter_adopt(lua_State *L, int idx, asy_counter **c)
+{
+    Counter *k = luaL_checkudata(L, idx, ASY_COUNTER_MT);
+    if (k->c)
+        luaL_error(L, "a counter can adopt only when empty");
     k->c = *c; /* the Counter's now: nothing in between can raise */
     *c = NULL;
-    asy_lua_counter_charge(L, -1);
+    asy_lua_counter_charge(L, idx);
 }
 
 void asy_lua_counter_charge(lua_State *L, int idx)
@@ -67,9 +74,16 @@ void asy_lua_counter_charge(lua_State *L, int idx)
     size_t now = k->c ? asy_counter_memory(k->c) : 0;
     long long delta = (long long)now - (long long)k->charged;
     k->charged = now;
-    if (asy_lstate_charge(L, delta) < 0)
+    if (asy_lstate_charge(L, delta) == 0)
+        return;
+    /* Counters no longer reachable keep their charge until collected,
+     * and Lua's own emergency collection runs no finalizers: collect
+     * once (finalizers included), then decide. */
+    lua_gc(L, LUA_GCCOLLECT);
+    const asy_lstate *s = asy_lstate_get(L);
+    if (s->used + s->external > s->limit)
         luaL_error(L, "not enough memory (counter of %I keys)",
-                   (lua_Integer)asy_counter_size(k->c));
+                   (lua_Integer)(k->c ? asy_counter_size(k->c) : 0));
 }
 
 /* liolib's newprefile pattern: the userdata exists in an empty, valid

@@ -508,8 +508,18 @@ static int merge_main(lua_State *L)
     job *j = lua_touserdata(L, 1);
     char msg[1024];
     if (asy_lua_state_load_transfer(L, j->h, msg, sizeof msg) < 0) {
-        j->rc = asy_error_set(j->err, ASSAY_E_PARSE, "plugin %s: %s",
-                              j->p->name, msg);
+        const asy_lstate *s = asy_lstate_get(L);
+        if (s->limit && strstr(msg, "not enough memory")) {
+            j->rc = asy_error_set(j->err, ASSAY_E_LIMIT, "plugin %s exceeded "
+                                  "the memory limit of %zu MB (mem_limit_mb) "
+                                  "taking over a worker's state", j->p->name,
+                                  s->limit >> 20);
+            asy_error_hint(j->err, "raise mem_limit_mb, or run with fewer "
+                           "threads (-j)");
+        } else {
+            j->rc = asy_error_set(j->err, ASSAY_E_PARSE, "plugin %s: %s",
+                                  j->p->name, msg);
+        }
         return 0;
     }
     int other = lua_gettop(L);
@@ -530,6 +540,14 @@ static int merge_main(lua_State *L)
     asy_lcall ci = callinfo(j->p, "merge", NULL);
     if ((j->rc = asy_lua_pcall(L, 2, 1, &ci, j->err)) == ASSAY_OK)
         maybe_set_state(L, j->p);
+    /* The other state is garbage now, unless merge() kept parts of it:
+     * collect it, so that the counters it brought (the memory of a whole
+     * worker's tables, which Lua's collector does not see) go now rather
+     * than at the end of the run, and their charge with them. */
+    if (j->h->nmoved) {
+        lua_settop(L, 1);
+        lua_gc(L, LUA_GCCOLLECT);
+    }
     return 0;
 }
 

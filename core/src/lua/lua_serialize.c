@@ -223,6 +223,25 @@ static void save_table(lua_State *L, saver *s, int t)
     lua_rawset(L, s->visiting);
 }
 
+/* 'C' and c's canonical bytes (an empty counter's when c is NULL). */
+static void save_canonical(lua_State *L, saver *s, const asy_counter *c)
+{
+    asy_counter *none = c ? NULL : asy_counter_new();
+    asy_buf tmp = ASY_BUF_INIT;
+    if ((!c && !none) || asy_counter_save(c ? c : none, &tmp) < 0) {
+        asy_counter_free(none);
+        asy_buf_free(&tmp);
+        luaL_error(L, "not enough memory");
+    }
+    asy_counter_free(none);
+    put_tag(L, s, 'C');
+    put_u64(L, s, tmp.len);
+    int rc = asy_buf_append(s->out, tmp.data ? tmp.data : "", tmp.len);
+    asy_buf_free(&tmp);
+    if (rc < 0)
+        luaL_error(L, "not enough memory");
+}
+
 /* The transfer form: move the Counter at idx into s->h, whole, and write
  * its index there ('M'); a Counter met again (shared) gets the same one.
  * The slot is made first, so that running out of memory leaves the
@@ -238,8 +257,12 @@ static void move_counter(lua_State *L, saver *s, int idx)
         return;
     }
     lua_pop(L, 1);
-    if (!asy_lua_counter_test(L, idx))
-        path_error(L, s, "cannot save a freed counter");
+    if (!asy_lua_counter_test(L, idx)) {
+        /* handed over already with another plugin's state (plugins share
+         * a counter only under --trust): it goes once, with the first */
+        save_canonical(L, s, NULL);
+        return;
+    }
     if (h->nmoved == h->cap) {
         size_t cap = h->cap ? 2 * h->cap : 8;
         asy_counter **m = realloc(h->moved, cap * sizeof *m);
@@ -262,20 +285,10 @@ static void save_counter(lua_State *L, saver *s, int idx)
         move_counter(L, s, idx);
         return;
     }
-    asy_counter *c = asy_lua_counter_test(L, idx);
+    const asy_counter *c = asy_lua_counter_test(L, idx);
     if (!c)
         path_error(L, s, "cannot save a freed counter");
-    asy_buf tmp = ASY_BUF_INIT;
-    if (asy_counter_save(c, &tmp) < 0) {
-        asy_buf_free(&tmp);
-        luaL_error(L, "not enough memory");
-    }
-    put_tag(L, s, 'C');
-    put_u64(L, s, tmp.len);
-    int rc = asy_buf_append(s->out, tmp.data ? tmp.data : "", tmp.len);
-    asy_buf_free(&tmp);
-    if (rc < 0)
-        luaL_error(L, "not enough memory");
+    save_canonical(L, s, c);
 }
 
 static void save_value(lua_State *L, saver *s, int idx)
@@ -300,13 +313,13 @@ static void save_value(lua_State *L, saver *s, int idx)
     }
 }
 
-/* Protected body: buf, root, value, handover (or nil) */
+/* Protected body: buf, root (a C string), value, handover (or nil) */
 static int save_main(lua_State *L)
 {
     saver s;
     memset(&s, 0, sizeof s);
     s.out = lua_touserdata(L, 1);
-    s.root = lua_tostring(L, 2);
+    s.root = lua_touserdata(L, 2);
     s.h = lua_touserdata(L, 4);
     lua_settop(L, 3);
     lua_newtable(L);
@@ -335,7 +348,8 @@ static int save_with(lua_State *L, int idx, const char *root, asy_buf *out,
     size_t len0 = out->len;
     lua_pushcfunction(L, save_main);
     lua_pushlightuserdata(L, out);
-    lua_pushstring(L, root ? root : "state");
+    /* a C string, not a Lua one: nothing here may allocate (unprotected) */
+    lua_pushlightuserdata(L, (void *)(root ? root : "state"));
     lua_pushvalue(L, idx);
     if (h)
         lua_pushlightuserdata(L, h);
@@ -463,9 +477,12 @@ static void load_moved(lua_State *L, reader *r)
     if (!r->h->moved[i])
         luaL_error(L, "malformed state: counter %I adopted already (byte %I)",
                    (lua_Integer)i, (lua_Integer)at);
-    asy_lua_counter_adopt(L, &r->h->moved[i]);
+    /* recorded before it holds the counter, so that give_back finds it
+     * however the adoption ends */
+    asy_lua_counter_push_empty(L);
     lua_pushvalue(L, -1);
     lua_rawseti(L, r->adopted, (lua_Integer)i);
+    asy_lua_counter_adopt(L, -1, &r->h->moved[i]);
 }
 
 static void load_value(lua_State *L, reader *r)
@@ -508,7 +525,7 @@ static int load_main(lua_State *L)
     r.depth = 0;
     r.h = lua_touserdata(L, 3);
     lua_settop(L, 2);
-    lua_newtable(L);
+    lua_createtable(L, r.h && r.h->nmoved < 1024 ? (int)r.h->nmoved : 0, 0);
     r.adopted = lua_gettop(L);
     if (r.h) { /* for give_back, should the load fail */
         lua_pushvalue(L, r.adopted);

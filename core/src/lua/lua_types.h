@@ -105,13 +105,15 @@ int asy_lua_counter_is(lua_State *L, int idx);
  * it raises, as after __gc) and release its charge; NULL when idx is not
  * a Counter or is empty. The caller owns the result. */
 asy_counter *asy_lua_counter_take(lua_State *L, int idx);
-/* Push a new Counter that owns *c (from asy_lua_counter_take, maybe in
- * another lua_State of this process) and set *c to NULL, then charge its
- * memory here (which may raise: the Counter owns it by then). On an out
- * of memory error before that, *c is left as it was. */
-void asy_lua_counter_adopt(lua_State *L, asy_counter **c);
+/* Push a Counter holding nothing yet (using it raises, as after __gc). */
+void asy_lua_counter_push_empty(lua_State *L);
+/* Make the empty Counter at idx own *c (from asy_lua_counter_take, maybe
+ * in another lua_State of this process), set *c to NULL, then charge its
+ * memory here (which may raise: the Counter owns it by then). */
+void asy_lua_counter_adopt(lua_State *L, int idx, asy_counter **c);
 /* Re-account the C memory of the Counter at idx against the memory cap;
- * raises "not enough memory" when the cap is exceeded. */
+ * raises "not enough memory" when the cap is exceeded even after a full
+ * collection (which frees the counters no longer reachable). */
 void asy_lua_counter_charge(lua_State *L, int idx);
 
 /* ---- lua_out.c ---- */
