@@ -117,7 +117,7 @@ int asy_counter_absorb(asy_counter *c, asy_wordtab *t, int what);
 int asy_counter_merge(asy_counter *dst, const asy_counter *src);
 
 typedef struct asy_counter_entry {
-    const char *key; /* NUL-terminated, owned by the counter */
+    const char *key; /* NUL-terminated, owned by the counter or the array */
     size_t len;
     int64_t count;
     int64_t docs; /* document count (paired counters; else 0) */
@@ -134,8 +134,12 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
  * tests pass 0 to check the heap sort alone. */
 void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
 /* The entries unsorted (as asy_counter_sorted otherwise), and the order
- * asy_counter_sorted sorts them in (< 0, 0, > 0). */
+ * asy_counter_sorted sorts them in (< 0, 0, > 0). A word table not yet
+ * settled is read where it is, not settled: its keys are copied into the
+ * array's block, after the entries (asy_counter_entries_bytes: the most
+ * that block takes). */
 asy_counter_entry *asy_counter_entries(const asy_counter *c, size_t *n);
+size_t asy_counter_entries_bytes(const asy_counter *c);
 int asy_counter_entry_cmp(const asy_counter_entry *a,
                           const asy_counter_entry *b, int by_key);
 /* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):

@@ -365,7 +365,7 @@ static int count_text(const char *text, size_t len, const asy_tok_opts *o,
                       size_t *counted)
 {
     static const asy_tok_opts none = {0, 0, NULL, NULL, 0};
-    sink k = {NULL, {NULL, NULL, 0, 0, 0, 0}, counts, docs, paired, 0, 0};
+    sink k = {NULL, {NULL, NULL, 0, 0, 0, 0, 0}, counts, docs, paired, 0, 0};
     *counted = 0;
     /* the counter's own word table when all goes to it, else the text's */
     int shared = paired || (!docs && !asy_counter_paired(counts));

@@ -30,6 +30,7 @@ int asy_wordtab_init(asy_wordtab *t, size_t hint)
     t->used = 0;
     t->round = 0;
     t->packed = 0;
+    t->merged = 0;
     if (t->tab && t->order)
         return 0;
     asy_wordtab_free(t);
@@ -108,6 +109,57 @@ int asy_wordtab_grow_add(asy_wordtab *t, const uint64_t key[2], uint32_t h)
     if (asy_wordtab_grow(t) < 0)
         return -1;
     return asy_wordtab_add(t, key, h); /* now with room: no second grow */
+}
+
+/* src's entries order[k .. k + GROW_BATCH) (or to the end) added into t,
+ * their slots in t fetched first. */
+static int merge_batch(asy_wordtab *t, const asy_wordtab *src, size_t k,
+                       int docs)
+{
+    size_t n = src->used - k < GROW_BATCH ? src->used - k : GROW_BATCH;
+    uint32_t h[GROW_BATCH];
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(&src->tab[src->order[k + i]]);
+    for (size_t i = 0; i < n; i++) {
+        h[i] = entry_hash(&src->tab[src->order[k + i]]);
+        __builtin_prefetch(&t->tab[h[i] & t->mask]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const asy_wordtab_entry *s = &src->tab[src->order[k + i]];
+        long at = asy_wordtab_find(t, s->key, h[i]);
+        if (at < 0) { /* new: its slot, after growing if full */
+            if (t->used + 1 > asy_wordtab_room(t->mask + 1) &&
+                asy_wordtab_grow(t) < 0)
+                return -1;
+            at = (long)empty_slot(t->tab, t->mask, h[i]);
+            t->tab[at] = (asy_wordtab_entry){{s->key[0], s->key[1]}, 0, 0, 0};
+            t->order[t->used++] = (uint32_t)at;
+        }
+        asy_wordtab_entry *e = &t->tab[at];
+        e->count = e->count > UINT64_MAX - s->count ? UINT64_MAX
+                                                    : e->count + s->count;
+        e->docs += docs ? s->docs : 0; /* bounded: see merged */
+    }
+    return 0;
+}
+
+int asy_wordtab_merge(asy_wordtab *t, const asy_wordtab *src, int docs)
+{
+    uint64_t theirs = (uint64_t)src->round + src->merged;
+    if (t->packed || src->packed ||
+        (docs && (uint64_t)t->round + t->merged + theirs > UINT32_MAX))
+        return 1;
+    /* room at once for the larger of the two: all a merge of overlapping
+     * vocabularies needs */
+    while (asy_wordtab_room(t->mask + 1) < src->used)
+        if (asy_wordtab_grow(t) < 0)
+            return -1;
+    for (size_t k = 0; k < src->used; k += GROW_BATCH)
+        if (merge_batch(t, src, k, docs) < 0)
+            return -1;
+    if (docs)
+        t->merged += theirs;
+    return 0;
 }
 
 void asy_wordtab_pack(asy_wordtab *t)

@@ -32,6 +32,8 @@ typedef struct asy_wordtab {
     size_t used;     /* occupied slots */
     uint32_t round;  /* current round; 0 before the first */
     int packed;      /* asy_wordtab_pack'ed: entries tab[0 .. used) */
+    uint64_t merged; /* rounds of the tables merged in: no docs exceeds
+                        round + merged, which stays <= UINT32_MAX */
 } asy_wordtab;
 
 /* Most keys a table of cap slots holds: half. (Tried: 0.7, which keeps
@@ -74,11 +76,19 @@ static inline uint32_t asy_wordtab_len(const uint64_t key[2])
 #endif
 }
 
+/* Add src's numbers into t, src's document counts too when docs != 0;
+ * entries new to t are stamped with no round. 0; -1 when out of memory
+ * (part of src added); 1, nothing added, when either table is packed or a
+ * document count could pass 2^32 - 1 (t->round + t->merged and src's
+ * would). */
+int asy_wordtab_merge(asy_wordtab *t, const asy_wordtab *src, int docs);
+
 /* Start the next round: 0, or 1 when the stamps would wrap (after 2^32 - 1
- * rounds); the caller then drains the table and starts another. */
+ * rounds) or a document count could; the caller then drains the table
+ * and starts another. */
 static inline int asy_wordtab_begin(asy_wordtab *t)
 {
-    if (t->round == UINT32_MAX)
+    if ((uint64_t)t->round + t->merged >= UINT32_MAX)
         return 1;
     t->round++;
     return 0;
@@ -88,6 +98,19 @@ static inline int asy_wordtab_begin(asy_wordtab *t)
 static inline void asy_wordtab_prefetch(const asy_wordtab *t, uint32_t h)
 {
     __builtin_prefetch(&t->tab[h & t->mask]);
+}
+
+/* The slot holding key (hash h) in a table not packed, or -1. */
+static inline long asy_wordtab_find(const asy_wordtab *t,
+                                    const uint64_t key[2], uint32_t h)
+{
+    for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        const asy_wordtab_entry *e = &t->tab[i];
+        if (e->key[0] == key[0] && e->key[1] == key[1])
+            return (long)i;
+        if (!(e->key[0] | e->key[1]))
+            return -1;
+    }
 }
 
 /*

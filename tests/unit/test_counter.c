@@ -706,6 +706,46 @@ static void test_merge_unsettled(void **state)
     }
 }
 
+/* Entries read from a word table not yet settled equal those of the
+ * counter settled (a key in both tables is one entry, its counts summed;
+ * a key ending in NUL, held in the table proper, stays apart from the
+ * word it would read as), leave it unsettled, and outlive its settling:
+ * the keys are the array's own. */
+static void test_entries_unsettled(void **state)
+{
+    (void)state;
+    for (int paired = 0; paired < 2; paired++) {
+        asy_counter *a = asy_counter_new(), *b = asy_counter_new(),
+                    *x = asy_counter_new(), *y = asy_counter_new();
+        fill_pair(a, x, paired, paired);
+        fill_pair(b, y, paired, paired);
+        assert_int_equal(asy_counter_add(a, "hat\0", 4, 7), 0);
+        assert_int_equal(asy_counter_add(b, "hat\0", 4, 7), 0);
+        size_t before = asy_counter_memory(a), n, m;
+        asy_counter_entry *e = asy_counter_sorted(a, 0, &n);
+        assert_int_equal(asy_counter_memory(a), before); /* not settled */
+        assert_int_equal(asy_counter_settle(b), 0);
+        asy_counter_entry *want = asy_counter_sorted(b, 0, &m);
+        assert_int_equal(n, m);
+        assert_int_equal(asy_counter_settle(a), 0); /* e's keys stay */
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(e[i].len, want[i].len);
+            assert_memory_equal(e[i].key, want[i].key, e[i].len + 1);
+            assert_int_equal(e[i].count, want[i].count);
+            assert_int_equal(e[i].docs, want[i].docs);
+        }
+        assert_string_equal(e[0].key, "cat"); /* 10 + 3 */
+        assert_int_equal(e[0].count, 13);
+        assert_int_equal(e[0].docs, paired ? 3 : 0);
+        free(e);
+        free(want);
+        asy_counter_free(a);
+        asy_counter_free(b);
+        asy_counter_free(x);
+        asy_counter_free(y);
+    }
+}
+
 /* Sorting with threads gives what sorting with one does, for counts with
  * many ties (the merges' comparisons decided by the keys): 2 and 3
  * threads (an odd number of slices leaves one out of a round), 8 (as many
@@ -757,6 +797,7 @@ int main(void)
         cmocka_unit_test(test_paired_adds),
         cmocka_unit_test(test_paired_merge_save),
         cmocka_unit_test(test_merge_unsettled),
+        cmocka_unit_test(test_entries_unsettled),
         cmocka_unit_test(test_sorted_threads),
         cmocka_unit_test(test_sort_bytes),
     };

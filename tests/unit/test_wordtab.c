@@ -1,7 +1,8 @@
 /*
  * test_wordtab.c — the word table (wordtab.h): counts and document counts
- * by round, key lengths, growing with the key order kept, the stamp wrap, packing, and moving its numbers into counters
- * (asy_counter_absorb).
+ * by round, key lengths, growing with the key order kept, the stamp wrap,
+ * packing, moving its numbers into counters (asy_counter_absorb), and
+ * merging two tables (asy_wordtab_merge).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -173,12 +174,70 @@ static void test_grow_absorb(void **state)
     asy_wordtab_free(&t);
 }
 
+/* A merge adds counts (and document counts when asked), grows the table
+ * for the keys new to it, and stamps them with no round, so that the next
+ * round counts their document once; a merge that could take a document
+ * count past 2^32 - 1, or into a packed table, adds nothing; and rounds
+ * end where the merged counts could. */
+static void test_merge(void **state)
+{
+    (void)state;
+    asy_wordtab a, b;
+    assert_int_equal(asy_wordtab_init(&a, 0), 0);
+    assert_int_equal(asy_wordtab_init(&b, 0), 0);
+    assert_int_equal(asy_wordtab_begin(&a), 0);
+    assert_int_equal(add(&a, "the"), 0);
+    assert_int_equal(add(&a, "the"), 0);
+    char w[16];
+    for (int r = 0; r < 3; r++) { /* 3 rounds: "the" and 100 others */
+        assert_int_equal(asy_wordtab_begin(&b), 0);
+        assert_int_equal(add(&b, "the"), 0);
+        for (int i = 0; i < 100; i++) {
+            snprintf(w, sizeof w, "w%d", i);
+            assert_int_equal(add(&b, w), 0);
+        }
+    }
+    assert_int_equal(asy_wordtab_merge(&a, &b, 1), 0);
+    assert_int_equal(a.used, 101);
+    assert_true(a.mask + 1 >= 256); /* grown */
+    assert_int_equal(lookup(&a, "the")->count, 5);
+    assert_int_equal(lookup(&a, "the")->docs, 4);
+    assert_int_equal(lookup(&a, "w99")->count, 3);
+    assert_int_equal(lookup(&a, "w99")->docs, 3);
+    assert_int_equal(a.merged, 3);
+    assert_int_equal(asy_wordtab_merge(&a, &b, 0), 0); /* counts only */
+    assert_int_equal(lookup(&a, "w99")->count, 6);
+    assert_int_equal(lookup(&a, "w99")->docs, 3);
+    assert_int_equal(asy_wordtab_begin(&a), 0); /* round 2 */
+    assert_int_equal(add(&a, "w99"), 0);
+    assert_int_equal(add(&a, "w99"), 0);
+    assert_int_equal(lookup(&a, "w99")->docs, 4);
+    assert_int_equal(add(&a, "the"), 0);
+    assert_int_equal(lookup(&a, "the")->docs, 5);
+    /* rounds and merged counts at the limit: refused, nothing added */
+    b.round = UINT32_MAX - 4; /* 2 + 3 + this = UINT32_MAX + 1 */
+    assert_int_equal(asy_wordtab_merge(&a, &b, 1), 1);
+    assert_int_equal(lookup(&a, "w99")->count, 8);
+    assert_int_equal(asy_wordtab_merge(&a, &b, 0), 0); /* no docs: fine */
+    assert_int_equal(lookup(&a, "w99")->count, 11);
+    b.round = UINT32_MAX - 6; /* 2 + 3 + this = UINT32_MAX - 1 */
+    assert_int_equal(asy_wordtab_merge(&a, &b, 1), 0);
+    assert_int_equal(a.merged, 3 + (uint64_t)UINT32_MAX - 6);
+    assert_int_equal(asy_wordtab_begin(&a), 0); /* round + merged: max */
+    assert_int_equal(asy_wordtab_begin(&a), 1);
+    asy_wordtab_pack(&b);
+    assert_int_equal(asy_wordtab_merge(&a, &b, 0), 1);
+    asy_wordtab_free(&a);
+    asy_wordtab_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rounds),
         cmocka_unit_test(test_len),
         cmocka_unit_test(test_grow_absorb),
+        cmocka_unit_test(test_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -269,16 +269,15 @@ static asy_counter_entry *sorted(lua_State *L, Counter *k, int by_key,
     b->e = NULL;
     b->charged = 0;
     luaL_setmetatable(L, ENTRIES_MT);
-    if (asy_counter_settle(k->c) < 0)
-        nomem(L);
-    if (asy_counter_size(k->c) == 0)
+    size_t bytes = asy_counter_entries_bytes(k->c);
+    if (bytes == 0)
         return NULL;
     if (!(b->e = asy_counter_sorted_mt(k->c, by_key, n,
                                        asy_lstate_get(L)->threads)))
         nomem(L);
     /* the array is C memory the memory cap must see (the box gives the
      * charge back when collected) */
-    b->charged = *n * sizeof *b->e;
+    b->charged = bytes;
     if (asy_lstate_charge(L, (long long)b->charged) < 0)
         luaL_error(L, "not enough memory (sorting a counter of %I keys)",
                    (lua_Integer)*n);
