@@ -132,12 +132,17 @@ asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
                       at[i + 1] - at[i], 0, 0};
     run_tasks(t, k);
     int runs = k;
+    asy_counter_entry *src = e, *dst = tmp;
     while (runs > 1) {
-        merge_round(e, tmp, at, &runs, by_key);
-        asy_counter_entry *swap = e;
-        e = tmp;
-        tmp = swap;
+        merge_round(src, dst, at, &runs, by_key);
+        asy_counter_entry *swap = src;
+        src = dst;
+        dst = swap;
     }
+    /* the result goes back into e's block, which also holds the keys of
+     * a word table read unsettled (asy_counter_entries) */
+    if (src != e)
+        memcpy(e, src, m * sizeof *e);
     free(tmp);
     return e;
 }

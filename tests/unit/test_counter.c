@@ -784,6 +784,40 @@ static void test_sorted_threads(void **state)
     asy_counter_free(c);
 }
 
+/* The same for a counter whose words are in its word table, read
+ * unsettled (the keys copied into the entries' block): the threads' result
+ * lands in that block, keys and all, whatever the number of merge rounds
+ * (2 threads: one round; 3: two). */
+static void test_sorted_threads_words(void **state)
+{
+    (void)state;
+    static char text[200000 * 8];
+    size_t len = 0, k;
+    for (int i = 0; i < 200000; i++)
+        len += (size_t)sprintf(text + len, "w%d ", (i * 7919) % 200000);
+    asy_tok_opts o = {0, 0, NULL, NULL, 0};
+    asy_counter *c = asy_counter_new();
+    for (int d = 0; d < 2; d++)
+        assert_int_equal(asy_tok_count_paired(text, len / (size_t)(d + 1), &o,
+                                              c, &k), 0);
+    size_t n1, n;
+    asy_counter_entry *one = asy_counter_sorted(c, 0, &n1);
+    assert_int_equal(n1, 200000);
+    for (int threads = 2; threads <= 3; threads++) {
+        asy_counter_entry *e = asy_counter_sorted_mt(c, 0, &n, threads);
+        assert_int_equal(n, n1);
+        for (size_t i = 0; i < n; i++) {
+            assert_string_equal(e[i].key, one[i].key);
+            assert_int_equal(e[i].count, one[i].count);
+            assert_int_equal(e[i].docs, one[i].docs);
+        }
+        free(e);
+    }
+    assert_int_equal(one[0].count, 2);
+    free(one);
+    asy_counter_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -800,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_entries_unsettled),
         cmocka_unit_test(test_sorted_threads),
+        cmocka_unit_test(test_sorted_threads_words),
         cmocka_unit_test(test_sort_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
