@@ -6,14 +6,14 @@
  * sorted slices are merged pairwise, round by round, each merge done by
  * two threads at once, one from the front and one from the back.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "counter.h"
+#include "par.h"
 
 #define SLICE_MIN 65536 /* fewer entries a thread: not worth a thread */
-#define THREADS_MAX 16
+#define THREADS_MAX 16 /* slices; a merge round runs as many tasks */
 
 enum { SORT, FRONT, BACK, COPY };
 
@@ -52,7 +52,7 @@ static void merge_back(const task *t)
     }
 }
 
-static void *run_task(void *arg)
+static void run_task(void *arg)
 {
     task *t = arg;
     switch (t->kind) {
@@ -61,24 +61,12 @@ static void *run_task(void *arg)
     case BACK: merge_back(t); break;
     default: memcpy(t->out, t->a, t->na * sizeof *t->a); break;
     }
-    return NULL;
 }
 
-/* Run t[0..n) at once: each on a thread of its own but the first, which
- * runs here, as does one whose thread cannot be started. */
+/* Run t[0..n) at once (par.h). */
 static void run_tasks(task *t, int n)
 {
-    pthread_t th[2 * THREADS_MAX];
-    int up[2 * THREADS_MAX];
-    for (int i = 1; i < n; i++)
-        up[i] = pthread_create(&th[i], NULL, run_task, &t[i]) == 0;
-    run_task(&t[0]);
-    for (int i = 1; i < n; i++) {
-        if (up[i])
-            pthread_join(th[i], NULL);
-        else
-            run_task(&t[i]);
-    }
+    asy_par_run(run_task, t, sizeof *t, n);
 }
 
 /* Merge the sorted runs of src (starts at[0..runs], at[runs] = n) pairwise

@@ -378,11 +378,11 @@ static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
         asy_output_def *od = &ps->def.outputs[out];
         for (int i = n; i < od->ncols; i++)
             e->vals[i].type = ASSAY_NIL;
-        e->stats.rows_written++;
+        e->stats.rows_written += it.rows;
         if (ps->first_sink + out < e->out_nrows)
-            e->out_rows[ps->first_sink + out]++;
+            e->out_rows[ps->first_sink + out] += it.rows;
         asy_error err;
-        if (it.raw) { /* formatted by the worker (format_row) */
+        if (it.raw) { /* formatted by the worker (format_row), or a block */
             if (asy_sink_write_raw(e->sinks[ps->first_sink + out], it.raw,
                                    it.rawlen, &err) < 0) {
                 set_fatal(e, &err);

@@ -6,7 +6,8 @@
  * for numbers), nothing for nil, or a u64 length + bytes + NUL for strings.
  * Nothing is aligned, so every multi-byte field goes through memcpy. A
  * formatted row (asy_rowbuf.format) is i32 output, u32 RAW, u64 length,
- * then its bytes.
+ * then its bytes; a block of formatted rows (asy_rowbuf_add_block) is i32
+ * output, u32 BLOCK, u64 rows, u64 length, then their bytes.
  */
 #include <stdint.h>
 #include <string.h>
@@ -62,18 +63,48 @@ static char *put_cell(char *p, const assay_value *v)
     }
 }
 
-#define RAW UINT32_MAX /* the cell count of a formatted row */
+#define RAW UINT32_MAX        /* the cell count of a formatted row */
+#define BLOCK (UINT32_MAX - 1) /* and of a block of them */
 
-/* The row once it is stored: spill when the buffer is full enough. */
-static int stored(asy_rowbuf *rb)
+/* `rows` rows once they are stored: spill when the buffer is full
+ * enough. */
+static int stored_n(asy_rowbuf *rb, size_t rows)
 {
-    rb->nrows++;
+    rb->nrows += rows;
     if (rb->spill && rb->buf.len >= rb->spill_at) {
         if (rb->spill(rb->spill_ud, rb) < 0)
             return -1;
         asy_rowbuf_clear(rb);
     }
     return 0;
+}
+
+static int stored(asy_rowbuf *rb)
+{
+    return stored_n(rb, 1);
+}
+
+int asy_rowbuf_add_block(asy_rowbuf *rb, int output, const char *bytes,
+                         size_t len, size_t rows)
+{
+    if (!rb->format || (len && !bytes) || len > SIZE_MAX / 2)
+        return -1;
+    if (rows == 0)
+        return 0;
+    if (asy_buf_reserve(&rb->buf, 24 + len) < 0)
+        return -1;
+    int32_t out = output;
+    uint32_t cnt = BLOCK;
+    uint64_t n = rows, l = len;
+    char *p = put(rb->buf.data + rb->buf.len, &out, 4);
+    p = put(p, &cnt, 4);
+    p = put(p, &n, 8);
+    p = put(p, &l, 8);
+    if (len)
+        memcpy(p, bytes, len);
+    rb->buf.len += 24 + len;
+    rb->buf.data[rb->buf.len] = '\0';
+    return stored_n(rb, rows);
 }
 
 /* Store the row formatted, if rb->format takes it: 1, 0 (store it
@@ -149,6 +180,7 @@ void asy_rowbuf_iter_init(asy_rowbuf_iter *it, const asy_rowbuf *rb)
     it->end = rb->buf.data ? rb->buf.data + rb->buf.len : NULL;
     it->raw = NULL;
     it->rawlen = 0;
+    it->rows = 0;
 }
 
 /* Copy n bytes out of the iterator; 0 if the buffer is too short (which
@@ -201,12 +233,15 @@ int asy_rowbuf_next(asy_rowbuf_iter *it, int *output, assay_value *vals,
         it->p = it->end;
         return 0;
     }
-    if (cnt == RAW) {
-        uint64_t len;
-        if (!take(it, &len, 8) || len > (uint64_t)(it->end - it->p)) {
+    it->rows = 1;
+    if (cnt == RAW || cnt == BLOCK) {
+        uint64_t len, rows = 1;
+        if ((cnt == BLOCK && !take(it, &rows, 8)) || !take(it, &len, 8) ||
+            len > (uint64_t)(it->end - it->p) || rows > SIZE_MAX) {
             it->p = it->end;
             return 0;
         }
+        it->rows = (size_t)rows;
         it->raw = it->p;
         it->rawlen = (size_t)len;
         it->p += len;

@@ -105,4 +105,51 @@ expect_same "$T/want_all.csv" "$T/paired.csv" "paired: the same table as counts 
 assay run "$T/paired.lua" "$T/in" -q -j 2 > "$T/paired2.csv"
 expect_same "$T/want_all.csv" "$T/paired2.csv" "paired: the same table merged across -j 2"
 
+# A table of 150,000 keys: written from C in rounds of 65,536 rows, each
+# formatted in slices on the run's threads (-j 2) or on one (-j 1), it
+# equals the table written row by row (a skip set with a key the table
+# lacks takes that path); top and min_count cut it where the rows would.
+python3 - "$T/big" <<'PY'
+import os, sys
+os.makedirs(sys.argv[1])
+for f in range(4):
+    with open(os.path.join(sys.argv[1], "p%d.txt" % f), "w") as out:
+        out.write(" ".join("w%d" % i for i in range(f, 150000, 2 if f < 2 else 3)))
+        out.write("\n")
+PY
+cat > "$T/big.lua" <<'LUA'
+return {
+  name = "big",
+  columns = { "key", "count", "docs" },
+  options = { top = 0, min_count = 1, skip = "" },
+  init = function() return { c = assay.counter() } end,
+  document = function(doc, ctx)
+    ctx.state.c:add_words(doc, { docs = true })
+  end,
+  merge = function(state, other) state.c:merge(other.c) end,
+  finish = function(ctx, out)
+    local skip = {}
+    for w in ctx.options.skip:gmatch("%S+") do skip[w] = true end
+    ctx.state.c:rows(out, { docs = true, skip = skip, top = ctx.options.top,
+                            min_count = ctx.options.min_count })
+  end,
+}
+LUA
+assay run "$T/big.lua" "$T/big" -q -j 1 -O skip=absent -o "$T/big0"
+assay run "$T/big.lua" "$T/big" -q -j 1 -o "$T/big1"
+assay run "$T/big.lua" "$T/big" -q -j 2 -o "$T/big2"
+if [ "$(wc -l < "$T/big0/big.csv")" -eq 150001 ]; then pass "rows: 150,000 keys"
+else fail "rows: 150,000 keys: $(wc -l < "$T/big0/big.csv") lines"; fi
+expect_same "$T/big0/big.csv" "$T/big1/big.csv" "rows: a large table formatted in blocks equals it row by row"
+expect_same "$T/big0/big.csv" "$T/big2/big.csv" "rows: ... and formatted on 2 threads"
+expect_grep '"rows": 150000' "$T/big2/manifest.json" "rows: the manifest counts the rows of the blocks"
+assay run "$T/big.lua" "$T/big" -q -j 2 -O top=70000 -o "$T/bigt"
+head -70001 "$T/big0/big.csv" > "$T/want_bigt.csv"
+expect_same "$T/want_bigt.csv" "$T/bigt/big.csv" "rows: top cuts the blocks where it would cut the rows"
+assay run "$T/big.lua" "$T/big" -q -j 2 -O min_count=2 -o "$T/bigm"
+awk -F, 'NR == 1 || $2 >= 2' "$T/big0/big.csv" > "$T/want_bigm.csv"
+if [ "$(wc -l < "$T/want_bigm.csv")" -gt 70000 ]; then pass "rows: many keys counted twice or more"
+else fail "rows: too few keys counted twice or more"; fi
+expect_same "$T/want_bigm.csv" "$T/bigm/big.csv" "rows: min_count ends the blocks where it ends the rows"
+
 finish

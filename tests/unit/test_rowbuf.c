@@ -1,7 +1,8 @@
 /*
  * test_rowbuf.c — packing rows into one buffer and replaying them: every
  * value type, strings with NULs, capping at maxvals, clear and reuse;
- * rows kept formatted (asy_rowbuf.format) among typed ones, and spilled.
+ * rows kept formatted (asy_rowbuf.format) among typed ones, and spilled;
+ * blocks of formatted rows.
  */
 #include <math.h>
 #include <stdio.h>
@@ -227,6 +228,52 @@ static void test_formatted_spill(void **state)
     asy_rowbuf_free(&rb);
 }
 
+/* A block of formatted rows reads back as its bytes and its row count,
+ * among single rows; it counts its rows, spills as a whole, and is
+ * refused by a buffer whose rows are kept typed. */
+static void test_block(void **state)
+{
+    (void)state;
+    int calls = 0;
+    spilled sp = {ASY_BUF_INIT, 0};
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    assert_int_equal(asy_rowbuf_add_block(&rb, 0, "a\n", 2, 1), -1);
+    rb.format = fmt_kv;
+    rb.format_ud = &calls;
+    assay_value v = {.type = ASSAY_INTEGER, .i = 3};
+    assert_int_equal(asy_rowbuf_add(&rb, 0, &v, 1), 0);
+    assert_int_equal(asy_rowbuf_add_block(&rb, 2, "x\ny\nz\n", 6, 3), 0);
+    assert_int_equal(asy_rowbuf_add_block(&rb, 2, "", 0, 0), 0); /* none */
+    assert_int_equal(asy_rowbuf_add(&rb, 0, &v, 1), 0);
+    assert_int_equal(rb.nrows, 5);
+    asy_rowbuf_iter it;
+    assay_value vals[2];
+    int out, n;
+    asy_rowbuf_iter_init(&it, &rb);
+    assert_int_equal(asy_rowbuf_next(&it, &out, vals, 2, &n), 1);
+    assert_int_equal(it.rows, 1);
+    assert_memory_equal(it.raw, "0=3\n", 4);
+    assert_int_equal(asy_rowbuf_next(&it, &out, vals, 2, &n), 1);
+    assert_int_equal(out, 2);
+    assert_int_equal(n, 0);
+    assert_int_equal(it.rows, 3);
+    assert_int_equal(it.rawlen, 6);
+    assert_memory_equal(it.raw, "x\ny\nz\n", 6);
+    assert_int_equal(asy_rowbuf_next(&it, &out, vals, 2, &n), 1);
+    assert_int_equal(it.rows, 1);
+    assert_int_equal(asy_rowbuf_next(&it, &out, vals, 2, &n), 0);
+    asy_rowbuf_clear(&rb);
+    rb.spill = take_spill;
+    rb.spill_ud = &sp;
+    rb.spill_at = 4;
+    assert_int_equal(asy_rowbuf_add_block(&rb, 0, "p\nq\n", 4, 2), 0);
+    assert_int_equal(rb.buf.len, 0); /* spilled */
+    assert_int_equal(sp.text.len, 4);
+    assert_memory_equal(sp.text.data, "p\nq\n", 4);
+    asy_buf_free(&sp.text);
+    asy_rowbuf_free(&rb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_formatted),
         cmocka_unit_test(test_formatted_spill),
+        cmocka_unit_test(test_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 
+#include "../counter_rows.h"
 #include "../token.h"
 #include "lua_state.h"
 #include "lua_types.h"
@@ -398,6 +399,62 @@ static int skipped(lua_State *L, int skip, const char *key, size_t len,
     return hit;
 }
 
+#define ROWTEXT_MT "assay.counter.rowtext"
+#define ROWS_ROUND 65536 /* rows formatted at a time: a huge table's text
+                            is never held whole */
+#define ROWS_SLICE 8192  /* fewer rows a thread: not worth a thread */
+
+/* The text of a round of rows, a buffer a thread: freed by the GC even
+ * when emitting raises. */
+typedef struct rowtext {
+    asy_buf bufs[ASY_PAR_MAX];
+    size_t charged; /* bytes charged to the memory cap */
+} rowtext;
+
+static int rowtext_gc(lua_State *L)
+{
+    rowtext *t = luaL_checkudata(L, 1, ROWTEXT_MT);
+    for (int i = 0; i < ASY_PAR_MAX; i++)
+        asy_buf_free(&t->bufs[i]);
+    asy_lstate_charge(L, -(long long)t->charged);
+    t->charged = 0;
+    return 0;
+}
+
+/* e[0..end) (key, count[, docs]) into out as rows formatted by f, a round
+ * at a time, each round on the run's threads (counter_rows.h) and
+ * appended as a block a thread. (Row by row, on one thread: 216,165 rows
+ * took 30-35 ms.) */
+static void bulk_rows(lua_State *L, asy_lua_output *out, const asy_rowfmt *f,
+                      const asy_counter_entry *e, size_t end, int docs)
+{
+    rowtext *t = lua_newuserdatauv(L, sizeof *t, 0);
+    memset(t, 0, sizeof *t);
+    luaL_setmetatable(L, ROWTEXT_MT);
+    int threads = asy_lstate_get(L)->threads;
+    size_t rows[ASY_PAR_MAX];
+    for (size_t at = 0; at < end; at += ROWS_ROUND) {
+        size_t m = end - at < ROWS_ROUND ? end - at : ROWS_ROUND;
+        int k = asy_counter_format_rows(e + at, m, docs, f, threads,
+                                        ROWS_SLICE, t->bufs, rows);
+        if (k < 0)
+            nomem(L);
+        size_t held = 0;
+        for (int i = 0; i < ASY_PAR_MAX; i++)
+            held += t->bufs[i].cap;
+        long long delta = (long long)held - (long long)t->charged;
+        t->charged = held;
+        if (asy_lstate_charge(L, delta) < 0)
+            nomem(L);
+        for (int i = 0; i < k; i++)
+            asy_lua_out_emit_block(L, out, t->bufs[i].data, t->bufs[i].len,
+                                   rows[i]);
+    }
+    lua_pushcfunction(L, rowtext_gc); /* the text now, not at the next GC */
+    lua_rotate(L, -2, 1);
+    lua_call(L, 1, 0);
+}
+
 /* c:rows(out [, {min_count = 1, top = 0, docs = false, also = {counter,
  * ...}, skip = set, fold = false}]) -> rows written. A frequency table
  * written straight from C into the Output out, by count descending then
@@ -444,6 +501,16 @@ static int counter_rows(lua_State *L)
                           nalso);
     size_t n;
     asy_counter_entry *e = sorted(L, k, 0, &n); /* pushed, kept alive */
+    asy_rowfmt f;
+    if (!skip && nalso == 0 && asy_lua_out_formatter(L, out, &f)) {
+        size_t end = 0;
+        while (end < n && e[end].count >= min_count &&
+               (top <= 0 || (lua_Integer)end < top))
+            end++;
+        bulk_rows(L, out, &f, e, end, ndocs);
+        lua_pushinteger(L, (lua_Integer)end);
+        return 1;
+    }
     assay_value vals[3 + MAX_ALSO];
     memset(vals, 0, sizeof vals);
     lua_Integer rows = 0;
@@ -522,6 +589,10 @@ void asy_lua_counter_open(lua_State *L)
     lua_pop(L, 1);
     luaL_newmetatable(L, ENTRIES_MT);
     lua_pushcfunction(L, entries_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, ROWTEXT_MT);
+    lua_pushcfunction(L, rowtext_gc);
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 }

@@ -139,18 +139,23 @@ static void to_value(lua_State *L, int arg, const asy_output_def *def,
  * growth to the memory cap (rows wait in C memory until the engine
  * delivers them; the runtime releases the charge when the callback
  * returns). */
-static void pack_row(lua_State *L, Output *o, int out, const assay_value *vals,
-                     int n)
+static void charge_growth(lua_State *L, Output *o, size_t cap)
 {
-    size_t cap = o->sink->rb->buf.cap;
-    if (asy_rowbuf_add(o->sink->rb, out, vals, n) < 0)
-        luaL_error(L, "not enough memory");
     size_t grown = o->sink->rb->buf.cap - cap;
     if (grown) {
         o->sink->charged += grown;
         if (asy_lstate_charge(L, (long long)grown) < 0)
             luaL_error(L, "not enough memory");
     }
+}
+
+static void pack_row(lua_State *L, Output *o, int out, const assay_value *vals,
+                     int n)
+{
+    size_t cap = o->sink->rb->buf.cap;
+    if (asy_rowbuf_add(o->sink->rb, out, vals, n) < 0)
+        luaL_error(L, "not enough memory");
+    charge_growth(L, o, cap);
 }
 
 /* Pack the table at arg into a row of output o. Values are moved into a
@@ -196,6 +201,24 @@ void asy_lua_out_emit_to(lua_State *L, asy_lua_output *o,
         luaL_error(L, "output '%s' has %d columns, not %d", def->name,
                    def->ncols, n);
     pack_row(L, o, o->output, vals, n);
+}
+
+int asy_lua_out_formatter(lua_State *L, asy_lua_output *o, asy_rowfmt *f)
+{
+    const asy_rowbuf *rb = check_call(L, o)->sink->rb;
+    if (!rb->format)
+        return 0;
+    *f = (asy_rowfmt){rb->format, rb->format_ud, o->output};
+    return 1;
+}
+
+void asy_lua_out_emit_block(lua_State *L, asy_lua_output *o,
+                            const char *bytes, size_t len, size_t rows)
+{
+    size_t cap = check_call(L, o)->sink->rb->buf.cap;
+    if (asy_rowbuf_add_block(o->sink->rb, o->output, bytes, len, rows) < 0)
+        luaL_error(L, "not enough memory");
+    charge_growth(L, o, cap);
 }
 
 void asy_lua_out_emit(lua_State *L, int idx, const assay_value *vals, int n)

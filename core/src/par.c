@@ -1,0 +1,46 @@
+/*
+ * par.c — asy_par_run (par.h). A thread per task, started and joined
+ * each time: the callers run a handful of tasks of milliseconds each at
+ * the end of a run, where a pool's upkeep would cost more than it saves.
+ */
+#include <pthread.h>
+
+#include "par.h"
+
+typedef struct start {
+    void (*fn)(void *task);
+    void *task;
+} start;
+
+static void *run_one(void *arg)
+{
+    start *s = arg;
+    s->fn(s->task);
+    return NULL;
+}
+
+/* Tasks args[0..n), n <= ASY_PAR_MAX, at once. */
+static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
+{
+    pthread_t th[ASY_PAR_MAX];
+    start st[ASY_PAR_MAX];
+    int up[ASY_PAR_MAX];
+    for (int i = 1; i < n; i++) {
+        st[i] = (start){fn, args + (size_t)i * size};
+        up[i] = pthread_create(&th[i], NULL, run_one, &st[i]) == 0;
+    }
+    fn(args);
+    for (int i = 1; i < n; i++) {
+        if (up[i])
+            pthread_join(th[i], NULL);
+        else
+            fn(st[i].task);
+    }
+}
+
+void asy_par_run(void (*fn)(void *task), void *args, size_t size, int n)
+{
+    for (int i = 0; i < n; i += ASY_PAR_MAX)
+        run_group(fn, (char *)args + (size_t)i * size,
+                  size, n - i < ASY_PAR_MAX ? n - i : ASY_PAR_MAX);
+}
