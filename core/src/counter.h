@@ -123,6 +123,7 @@ typedef struct asy_counter_entry {
     int64_t docs; /* document count (paired counters; else 0) */
     uint64_t pfx; /* set by the sort: the key's first 8 bytes, zero
                      padded, as a number that orders like them */
+    uint64_t sfx; /* set by the sort: its bytes 8 to 15 likewise */
 } asy_counter_entry;
 
 /* Entries sorted by count descending, then key bytewise ascending
@@ -144,6 +145,10 @@ asy_counter_entry *asy_counter_entries(const asy_counter *c, size_t *n);
 size_t asy_counter_entries_bytes(const asy_counter *c);
 int asy_counter_entry_cmp(const asy_counter_entry *a,
                           const asy_counter_entry *b, int by_key);
+/* The key of a sorted entry: for a key of up to 16 bytes, its bytes put
+ * back together from pfx and sfx into buf (the sorted entries are read in
+ * order; their keys lie scattered), else e->key. */
+const char *asy_counter_entry_key(const asy_counter_entry *e, char buf[16]);
 /* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):
  * the same entries in the same order. Threads are used only for a large
  * counter (65,536 entries a thread at least), and then it needs a scratch

@@ -25,8 +25,9 @@ static void format_slice(void *arg)
     v[1].type = v[2].type = ASSAY_INTEGER;
     asy_buf_clear(s->out);
     s->ok = 1;
+    char key[16];
     for (size_t i = 0; i < s->n && s->ok; i++) {
-        v[0].s = s->e[i].key;
+        v[0].s = asy_counter_entry_key(&s->e[i], key);
         v[0].len = s->e[i].len;
         v[1].i = s->e[i].count;
         v[2].i = s->e[i].docs;

@@ -345,7 +345,7 @@ static void test_sort_fallback(void **state)
                     int len = snprintf(keys[i], 16, "k%zu", (i * 7919) % n);
                     e[i] = (asy_counter_entry){keys[i], (size_t)len,
                                                (int64_t)((x >> 16) % 7),
-                                               0, 0};
+                                               0, 0, 0};
                 }
                 memcpy(ref, e, n * sizeof *e);
                 qsort(ref, n, sizeof *ref, by_key ? ref_key : ref_count);
@@ -386,7 +386,7 @@ static void test_sort_bytes(void **state)
             keys[i][j] = (x >> 16) % 4 ? 'a' : alphabet[(x >> 20) % 5];
         }
         e[i] = (asy_counter_entry){keys[i], len, (int64_t)((x >> 8) % 3), 0,
-                                   0};
+                                   0, 0};
     }
     for (int by_key = 0; by_key < 2; by_key++) {
         memcpy(ref, e, N * sizeof *e);
