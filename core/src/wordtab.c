@@ -64,17 +64,27 @@ static size_t empty_slot(const asy_wordtab_entry *tab, size_t mask,
  * their new ones, so that the cache misses of a large table overlap
  * instead of coming one at a time. (One at a time, growing the 216,165
  * words of the peers text took 23 ms in all.) */
-static void move_batch(const asy_wordtab *t, asy_wordtab_entry *tab,
-                       size_t mask, uint32_t *order, size_t k)
+/* Fetch entries order[k ..] of t (a batch: the count is returned), then
+ * hash them into h and fetch their buckets in tab (mask). */
+static size_t fetch_batch(const asy_wordtab *t, size_t k,
+                          const asy_wordtab_entry *tab, size_t mask,
+                          uint32_t h[GROW_BATCH])
 {
     size_t n = t->used - k < GROW_BATCH ? t->used - k : GROW_BATCH;
-    uint32_t h[GROW_BATCH];
     for (size_t i = 0; i < n; i++)
         __builtin_prefetch(&t->tab[t->order[k + i]]);
     for (size_t i = 0; i < n; i++) {
         h[i] = entry_hash(&t->tab[t->order[k + i]]);
         __builtin_prefetch(&tab[h[i] & mask], 1);
     }
+    return n;
+}
+
+static void move_batch(const asy_wordtab *t, asy_wordtab_entry *tab,
+                       size_t mask, uint32_t *order, size_t k)
+{
+    uint32_t h[GROW_BATCH];
+    size_t n = fetch_batch(t, k, tab, mask, h);
     for (size_t i = 0; i < n; i++) { /* keeping the key order */
         size_t j = empty_slot(tab, mask, h[i]);
         tab[j] = t->tab[t->order[k + i]];
@@ -116,14 +126,8 @@ int asy_wordtab_grow_add(asy_wordtab *t, const uint64_t key[2], uint32_t h)
 static int merge_batch(asy_wordtab *t, const asy_wordtab *src, size_t k,
                        int docs)
 {
-    size_t n = src->used - k < GROW_BATCH ? src->used - k : GROW_BATCH;
     uint32_t h[GROW_BATCH];
-    for (size_t i = 0; i < n; i++)
-        __builtin_prefetch(&src->tab[src->order[k + i]]);
-    for (size_t i = 0; i < n; i++) {
-        h[i] = entry_hash(&src->tab[src->order[k + i]]);
-        __builtin_prefetch(&t->tab[h[i] & t->mask]);
-    }
+    size_t n = fetch_batch(src, k, t->tab, t->mask, h);
     for (size_t i = 0; i < n; i++) {
         const asy_wordtab_entry *s = &src->tab[src->order[k + i]];
         long at = asy_wordtab_find(t, s->key, h[i]);
