@@ -968,9 +968,31 @@ static int64_t sat_u64(uint64_t v)
     return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+/* The word table's slot holding the key of s, or -1 (never when t is
+ * NULL). A key ending in NUL cannot be in the word table, and would read
+ * there as the key without it. */
+static long twin_slot(const asy_counter *c, const asy_wordtab *t,
+                      const slot *s)
+{
+    if (!t || s->len == 0 || s->len > 16 || !slot_key(c, s)[s->len - 1])
+        return -1;
+    uint64_t w[2];
+    load_short(slot_key(c, s), s->len, w);
+    return asy_wordtab_find(t, w, asy_counter_hash16(w[0], w[1], s->len));
+}
+
+/* Keys of the table proper that are in the word table t too. */
+static size_t count_twins(const asy_counter *c, const asy_wordtab *t)
+{
+    size_t n = 0;
+    for (size_t k = 0; k <= c->mask; k++)
+        n += c->tab[k].rec && twin_slot(c, t, &c->tab[k]) >= 0;
+    return n;
+}
+
 /* The table proper's entries at e (those whose key is not in the word
- * table t) and, in *tw, those whose key is; the number put at e, or -1
- * when out of memory. */
+ * table t, or all when t is NULL) and, in *tw, those whose key is; the
+ * number put at e, or -1 when out of memory. */
 static long table_entries(const asy_counter *c, const asy_wordtab *t,
                           asy_counter_entry *e, twin **tw, size_t *ntw)
 {
@@ -980,15 +1002,7 @@ static long table_entries(const asy_counter *c, const asy_wordtab *t,
         if (!s->rec)
             continue;
         int64_t docs = c->koff == 16 ? *slot_docs(s) : 0;
-        uint64_t w[2];
-        long at = -1;
-        /* (a key ending in NUL cannot be in the word table, and would
-         * read as the key without it) */
-        if (s->len > 0 && s->len <= 16 && slot_key(c, s)[s->len - 1]) {
-            load_short(slot_key(c, s), s->len, w);
-            at = asy_wordtab_find(t, w, asy_counter_hash16(w[0], w[1],
-                                                           s->len));
-        }
+        long at = twin_slot(c, t, s);
         if (at < 0) {
             e[m++] = (asy_counter_entry){slot_key(c, s), s->len,
                                          *slot_count(s), docs, 0, 0};
@@ -1007,16 +1021,22 @@ static long table_entries(const asy_counter *c, const asy_wordtab *t,
  * only to walk it once (22 ms of the end of a run over a 216,165-word
  * vocabulary). The word table's keys are copied after the entries, 17
  * bytes each with their NUL, so that the entries outlive the table (a
- * later read settles it).
+ * later read settles it). When no key is in both tables (the usual case)
+ * the word table is packed first, so that its empty slots (9 of its 16 MB
+ * for that vocabulary) are given back before the entries take their
+ * memory; a packed table is only ever settled afterwards.
  */
 static asy_counter_entry *entries_unsettled(const asy_counter *c, size_t *n)
 {
-    const asy_wordtab *t = c->words;
+    asy_wordtab *t = c->words;
+    int twins = count_twins(c, t) > 0;
+    if (!twins)
+        asy_wordtab_pack(t);
     size_t cap = c->size + t->used;
     asy_counter_entry *e = malloc(cap * sizeof *e + t->used * 17 + 1);
     twin *tw = NULL;
     size_t ntw = 0;
-    long m0 = e ? table_entries(c, t, e, &tw, &ntw) : -1;
+    long m0 = e ? table_entries(c, twins ? t : NULL, e, &tw, &ntw) : -1;
     if (m0 < 0) {
         free(e);
         return NULL;
@@ -1025,7 +1045,7 @@ static asy_counter_entry *entries_unsettled(const asy_counter *c, size_t *n)
         qsort(tw, ntw, sizeof *tw, twin_cmp);
     char *key = (char *)(e + cap);
     size_t m = (size_t)m0, j = 0;
-    for (size_t k = 0; k <= t->mask; k++) {
+    for (size_t k = 0; k <= t->mask; k++) { /* packed: tab[0 .. used) */
         const asy_wordtab_entry *w = &t->tab[k];
         if (!(w->key[0] | w->key[1]))
             continue;

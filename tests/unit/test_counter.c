@@ -747,6 +747,44 @@ static void test_entries_unsettled(void **state)
     }
 }
 
+/* With no key in both tables the word table is packed for the read
+ * (its memory shrinks), and counting goes on after it: the next text
+ * settles it and starts another. Every read equals the settled twin's. */
+static void test_entries_packed(void **state)
+{
+    (void)state;
+    asy_tok_opts o = {ASY_TOK_LOWER, 0, NULL, NULL, 0};
+    const char *texts[] = {"The cat and the hat; a remarkably_long_word_here.",
+                           "A hat, a bat and the CAT."};
+    asy_counter *a = asy_counter_new(), *b = asy_counter_new();
+    size_t k, n, m;
+    for (int round = 0; round < 2; round++) {
+        for (int d = 0; d < 2; d++) {
+            const char *t = texts[(d + round) % 2];
+            assert_int_equal(asy_tok_count_paired(t, strlen(t), &o, a, &k), 0);
+            assert_int_equal(asy_tok_count_paired(t, strlen(t), &o, b, &k), 0);
+        }
+        size_t before = asy_counter_memory(a);
+        asy_counter_entry *e = asy_counter_sorted(a, 0, &n);
+        if (round == 0)
+            assert_true(asy_counter_memory(a) < before); /* packed */
+        assert_int_equal(asy_counter_settle(b), 0);
+        asy_counter_entry *want = asy_counter_sorted(b, 0, &m);
+        assert_int_equal(n, m);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(e[i].len, want[i].len);
+            assert_memory_equal(e[i].key, want[i].key, e[i].len + 1);
+            assert_int_equal(e[i].count, want[i].count);
+            assert_int_equal(e[i].docs, want[i].docs);
+        }
+        free(e);
+        free(want);
+    }
+    assert_int_equal(GET(a, "the"), 6);
+    asy_counter_free(a);
+    asy_counter_free(b);
+}
+
 /* Sorting with threads gives what sorting with one does, for counts with
  * many ties (the merges' comparisons decided by the keys): 2 and 3
  * threads (an odd number of slices leaves one out of a round), 8 (as many
@@ -833,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_paired_merge_save),
         cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_entries_unsettled),
+        cmocka_unit_test(test_entries_packed),
         cmocka_unit_test(test_sorted_threads),
         cmocka_unit_test(test_sorted_threads_words),
         cmocka_unit_test(test_sort_bytes),
