@@ -84,11 +84,13 @@ int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
  * (wordtab.h) in front of its own table, where words of up to 16 bytes are
  * counted per occurrence, inline, each with its document count by stamp.
  * asy_counter_words_begin starts a round (one text) in it, creating it on
- * first use; the caller then adds with asy_wordtab_add. Everything that
- * reads the counter (get, size, total, sorted, save, merge as src, pair)
- * first settles the word table into the counter's own table — its counts,
- * and its document counts when the counter is paired — and frees it; so
- * a counter with a word table must not be read from two threads at once.
+ * first use; the caller then adds with asy_wordtab_add. A read of single
+ * keys or totals (get, get_docs, size, total) and pair first settle the
+ * word table into the counter's own table — its counts, and its document
+ * counts when the counter is paired — and free it; sorted entries, save
+ * and merge as src read it where it is (the entries may pack it: then the
+ * next round settles it). Either way a counter with a word table must not
+ * be read from two threads at once.
  * A read that cannot report failure (get, size, total) shows what could be
  * settled when memory runs out: call asy_counter_settle first where that
  * matters. asy_counter_memory counts the word table. Counts are exact up
@@ -128,8 +130,12 @@ typedef struct asy_counter_entry {
 
 /* Entries sorted by count descending, then key bytewise ascending
  * (by_key != 0: key ascending only). Returns a malloc'd array of
- * asy_counter_size() entries (caller frees the array, not the keys; valid
- * until the counter changes), or NULL when empty/out of memory. */
+ * asy_counter_size() entries (caller frees the array, not the keys), or
+ * NULL when empty/out of memory. The keys of a word table not yet
+ * settled are copies in the array's own block, valid until it is freed
+ * or moved (realloc); the others are the counter's, valid until it
+ * changes: a caller that keeps keys past the array settles the counter
+ * first (asy_counter_settle). */
 asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
                                       size_t *n);
 /* The sort behind it, in place, for entries with distinct keys: depth < 0
@@ -137,7 +143,8 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
  * tests pass 0 to check the heap sort alone. */
 void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
 /* The entries unsorted (as asy_counter_sorted otherwise), and the order
- * asy_counter_sorted sorts them in (< 0, 0, > 0). A word table not yet
+ * asy_counter_sorted sorts them in (< 0, 0, > 0), which reads pfx and sfx:
+ * it holds for entries asy_counter_sort has seen. A word table not yet
  * settled is read where it is, not settled: its keys are copied into the
  * array's block, after the entries (asy_counter_entries_bytes: the most
  * that block takes). */

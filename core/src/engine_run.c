@@ -384,7 +384,7 @@ static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
         asy_error err;
         if (it.raw) { /* formatted by the worker (format_row), or a block */
             if (asy_sink_write_raw(e->sinks[ps->first_sink + out], it.raw,
-                                   it.rawlen, &err) < 0) {
+                                   it.rawlen, it.rows, &err) < 0) {
                 set_fatal(e, &err);
                 return -1;
             }

@@ -209,7 +209,7 @@ static int fold_firsts(doc_grams *g, asy_counter *counts, asy_counter *docs)
 int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
                        asy_counter *docs)
 {
-    if (asy_counter_merge(counts, local) < 0) /* settles local */
+    if (asy_counter_merge(counts, local) < 0)
         return -1;
     if (!docs || asy_counter_size(local) == 0)
         return 0;

@@ -327,11 +327,12 @@ int asy_sink_write(asy_sink *s, const assay_value *vals, asy_error *err)
     return ASSAY_OK;
 }
 
-int asy_sink_write_raw(asy_sink *s, const char *row, size_t n, asy_error *err)
+int asy_sink_write_raw(asy_sink *s, const char *bytes, size_t n, size_t rows,
+                       asy_error *err)
 {
-    if (asy_csvout_raw(&s->w, row, n) < 0)
+    if (asy_csvout_raw(&s->w, bytes, n) < 0)
         return io_error(err, s->final, errno ? errno : EIO, "write");
-    s->rows++;
+    s->rows += rows;
     return ASSAY_OK;
 }
 

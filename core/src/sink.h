@@ -26,9 +26,11 @@ int asy_sink_open(asy_sink **out, const char *dir, const char *name,
                   const char *path, const asy_sink_opts *o,
                   const char *const *columns, int ncols, asy_error *err);
 int asy_sink_write(asy_sink *s, const assay_value *vals, asy_error *err);
-/* A row already formatted by asy_csvout_format with this sink's writer
- * (asy_sink_writer: a worker thread may format while the engine writes). */
-int asy_sink_write_raw(asy_sink *s, const char *row, size_t n, asy_error *err);
+/* `rows` rows (one, or a block of them) already formatted by
+ * asy_csvout_format with this sink's writer, bytes[0..n) (asy_sink_writer:
+ * a worker thread may format while the engine writes). */
+int asy_sink_write_raw(asy_sink *s, const char *bytes, size_t n, size_t rows,
+                       asy_error *err);
 const asy_csvout *asy_sink_writer(const asy_sink *s);
 /* First half of a commit: flush, fsync and close the file, which stays
  * under its temporary name (a full disk shows up here). Committing several

@@ -65,6 +65,9 @@ static void test_commit(void **state)
     write_row(s, "d1", 3);
     write_row(s, "d,2", 4);
     assert_int_equal(asy_sink_rows(s), 2);
+    /* a block of formatted rows counts as its rows */
+    assert_int_equal(asy_sink_write_raw(s, "x,1\ny,2\n", 8, 2, &err), ASSAY_OK);
+    assert_int_equal(asy_sink_rows(s), 4);
     /* Before commit: only the hidden temporary exists. */
     assert_false(exists(final));
     char name[256];
@@ -75,7 +78,7 @@ static void test_commit(void **state)
     assert_int_equal(asy_sink_commit(s, &err), ASSAY_OK);
     assert_int_equal(entries(out, NULL, 0), 1);
     char *text = tu_read(final, NULL);
-    assert_string_equal(text, "doc_id,count\nd1,3\n\"d,2\",4\n");
+    assert_string_equal(text, "doc_id,count\nd1,3\n\"d,2\",4\nx,1\ny,2\n");
     free(text);
     /* A second run replaces the file atomically. */
     o.fmt = ASY_FMT_JSONL;

@@ -250,48 +250,64 @@ typedef struct entries {
     size_t charged; /* bytes charged to the memory cap */
 } entries;
 
-static int entries_gc(lua_State *L)
+/* Free the sorted entries in the box at idx (and give back their
+ * charge) now: a callback that reads a large counter several times would
+ * otherwise hold every copy until the next collection. */
+static void drop_sorted(lua_State *L, int idx)
 {
-    entries *b = luaL_checkudata(L, 1, ENTRIES_MT);
+    entries *b = luaL_checkudata(L, idx, ENTRIES_MT);
     free(b->e);
     b->e = NULL;
     asy_lstate_charge(L, -(long long)b->charged);
     b->charged = 0;
+}
+
+static int entries_gc(lua_State *L)
+{
+    drop_sorted(L, 1);
     return 0;
 }
 
-/* Sorted entries, owned by a box pushed on the stack; NULL with *n = 0
- * when empty. */
-static asy_counter_entry *sorted(lua_State *L, Counter *k, int by_key,
-                                 size_t *n)
+/* The Counter at idx's entries, sorted, owned by a box pushed on the
+ * stack (at *box); NULL with *n = 0 when empty. */
+static asy_counter_entry *sorted(lua_State *L, int idx, int by_key,
+                                 size_t *n, int *box)
 {
+    Counter *k = tocounter(L, idx);
     *n = 0;
     entries *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->e = NULL;
     b->charged = 0;
     luaL_setmetatable(L, ENTRIES_MT);
+    *box = lua_gettop(L);
     size_t bytes = asy_counter_entries_bytes(k->c);
     if (bytes == 0)
         return NULL;
     if (!(b->e = asy_counter_sorted_mt(k->c, by_key, n,
                                        asy_lstate_get(L)->threads)))
         nomem(L);
+    asy_lua_counter_charge(L, idx); /* its word table may be packed now */
     /* the array is C memory the memory cap must see (the box gives the
-     * charge back when collected) */
+     * charge back when collected); counters no longer reachable keep
+     * theirs until collected: once, before refusing */
     b->charged = bytes;
-    if (asy_lstate_charge(L, (long long)b->charged) < 0)
-        luaL_error(L, "not enough memory (sorting a counter of %I keys)",
-                   (lua_Integer)*n);
+    if (asy_lstate_charge(L, (long long)b->charged) < 0) {
+        lua_gc(L, LUA_GCCOLLECT);
+        const asy_lstate *st = asy_lstate_get(L);
+        if (st->used + st->external > st->limit)
+            luaL_error(L, "not enough memory (sorting a counter of %I keys)",
+                       (lua_Integer)*n);
+    }
     return b->e;
 }
 
 /* c:top(n) -> { {key, count}, ... } */
 static int counter_top(lua_State *L)
 {
-    Counter *k = tocounter(L, 1);
     lua_Integer want = luaL_optinteger(L, 2, LUA_MAXINTEGER);
     size_t n;
-    asy_counter_entry *e = sorted(L, k, 0, &n); /* buf */
+    int box;
+    asy_counter_entry *e = sorted(L, 1, 0, &n, &box); /* box */
     if (want >= 0 && (lua_Unsigned)want < n)
         n = (size_t)want;
     lua_createtable(L, n < 1000000 ? (int)n : 0, 0); /* buf list */
@@ -303,6 +319,7 @@ static int counter_top(lua_State *L)
         lua_rawseti(L, -2, 2);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    drop_sorted(L, box);
     return 1;
 }
 
@@ -324,18 +341,19 @@ static int each_next(lua_State *L)
 static int counter_each(lua_State *L)
 {
     static const char *const orders[] = {"count", "key", NULL};
-    Counter *k = tocounter(L, 1);
     int by_key = luaL_checkoption(L, 2, "count", orders);
     size_t n;
-    asy_counter_entry *e = sorted(L, k, by_key, &n); /* buf */
-    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);  /* buf keys */
-    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);  /* buf keys counts */
+    int box;
+    asy_counter_entry *e = sorted(L, 1, by_key, &n, &box); /* box */
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);  /* box keys */
+    lua_createtable(L, n < 1000000 ? (int)n : 0, 0);  /* box keys counts */
     for (size_t i = 0; i < n; i++) {
         lua_pushlstring(L, e[i].key, e[i].len);
         lua_rawseti(L, -3, (lua_Integer)i + 1);
         lua_pushinteger(L, (lua_Integer)e[i].count);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    drop_sorted(L, box);
     lua_pushinteger(L, 0);
     lua_pushcclosure(L, each_next, 3);
     return 1;
@@ -466,7 +484,7 @@ static void bulk_rows(lua_State *L, asy_lua_output *out, const asy_rowfmt *f,
  * fold = true also their case-folded form) are left out. */
 static int counter_rows(lua_State *L)
 {
-    Counter *k = tocounter(L, 1);
+    tocounter(L, 1); /* checked before the options */
     const asy_output_def *def = asy_lua_out_def(L, 2);
     asy_lua_output *out = asy_lua_out_check(L, 2);
     if (!lua_isnoneornil(L, 3))
@@ -500,7 +518,8 @@ static int counter_rows(lua_State *L)
                           def->name, def->ncols, ndocs ? ", docs" : "",
                           nalso);
     size_t n;
-    asy_counter_entry *e = sorted(L, k, 0, &n); /* pushed, kept alive */
+    int box;
+    asy_counter_entry *e = sorted(L, 1, 0, &n, &box);
     asy_rowfmt f;
     if (!skip && nalso == 0 && asy_lua_out_formatter(L, out, &f)) {
         size_t end = 0;
@@ -508,6 +527,7 @@ static int counter_rows(lua_State *L)
                (top <= 0 || (lua_Integer)end < top))
             end++;
         bulk_rows(L, out, &f, e, end, ndocs);
+        drop_sorted(L, box);
         lua_pushinteger(L, (lua_Integer)end);
         return 1;
     }
@@ -533,6 +553,7 @@ static int counter_rows(lua_State *L)
         if (++rows == top)
             break;
     }
+    drop_sorted(L, box);
     lua_pushinteger(L, rows);
     return 1;
 }
