@@ -47,13 +47,11 @@ int asy_counter_format_rows(const asy_counter_entry *e, size_t n, int docs,
                             const asy_rowfmt *f, int threads,
                             size_t slice_min, asy_buf *bufs, size_t *rows)
 {
-    int k = threads < ASY_PAR_MAX ? threads : ASY_PAR_MAX;
-    while (k > 1 && n / (size_t)k < slice_min)
-        k--;
     if (n == 0)
         return 0;
-    if (k < 1)
-        k = 1;
+    int k = threads < 1 ? 1 : threads < ASY_PAR_MAX ? threads : ASY_PAR_MAX;
+    while (k > 1 && n / (size_t)k < slice_min)
+        k--;
     slice s[ASY_PAR_MAX];
     for (int i = 0; i < k; i++) {
         size_t from = n / (size_t)k * (size_t)i;
