@@ -707,6 +707,20 @@ static void test_merge_unsettled(void **state)
     }
 }
 
+/* e[0..n) and want[0..m) hold the same keys (bytes and NUL), counts and
+ * document counts, in the same order. */
+static void assert_same_entries(const asy_counter_entry *e, size_t n,
+                                const asy_counter_entry *want, size_t m)
+{
+    assert_int_equal(n, m);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(e[i].len, want[i].len);
+        assert_memory_equal(e[i].key, want[i].key, e[i].len + 1);
+        assert_int_equal(e[i].count, want[i].count);
+        assert_int_equal(e[i].docs, want[i].docs);
+    }
+}
+
 /* Entries read from a word table not yet settled equal those of the
  * counter settled (a key in both tables is one entry, its counts summed;
  * a key ending in NUL, held in the table proper, stays apart from the
@@ -727,14 +741,8 @@ static void test_entries_unsettled(void **state)
         assert_int_equal(asy_counter_memory(a), before); /* not settled */
         assert_int_equal(asy_counter_settle(b), 0);
         asy_counter_entry *want = asy_counter_sorted(b, 0, &m);
-        assert_int_equal(n, m);
         assert_int_equal(asy_counter_settle(a), 0); /* e's keys stay */
-        for (size_t i = 0; i < n; i++) {
-            assert_int_equal(e[i].len, want[i].len);
-            assert_memory_equal(e[i].key, want[i].key, e[i].len + 1);
-            assert_int_equal(e[i].count, want[i].count);
-            assert_int_equal(e[i].docs, want[i].docs);
-        }
+        assert_same_entries(e, n, want, m);
         assert_string_equal(e[0].key, "cat"); /* 10 + 3 */
         assert_int_equal(e[0].count, 13);
         assert_int_equal(e[0].docs, paired ? 3 : 0);
@@ -770,13 +778,7 @@ static void test_entries_packed(void **state)
             assert_true(asy_counter_memory(a) < before); /* packed */
         assert_int_equal(asy_counter_settle(b), 0);
         asy_counter_entry *want = asy_counter_sorted(b, 0, &m);
-        assert_int_equal(n, m);
-        for (size_t i = 0; i < n; i++) {
-            assert_int_equal(e[i].len, want[i].len);
-            assert_memory_equal(e[i].key, want[i].key, e[i].len + 1);
-            assert_int_equal(e[i].count, want[i].count);
-            assert_int_equal(e[i].docs, want[i].docs);
-        }
+        assert_same_entries(e, n, want, m);
         free(e);
         free(want);
     }

@@ -69,20 +69,26 @@ void asy_lua_counter_adopt(lua_State *L, int idx, asy_counter **c)
     asy_lua_counter_charge(L, idx);
 }
 
+/* Charge delta bytes of C memory to the cap: 0, or -1 when the cap is
+ * exceeded even after a full collection. Counters no longer reachable
+ * keep their charge until collected, and Lua's own emergency collection
+ * runs no finalizers: collect once (finalizers included), then decide. */
+static int charge_collecting(lua_State *L, long long delta)
+{
+    if (asy_lstate_charge(L, delta) == 0)
+        return 0;
+    lua_gc(L, LUA_GCCOLLECT);
+    const asy_lstate *s = asy_lstate_get(L);
+    return s->used + s->external > s->limit ? -1 : 0;
+}
+
 void asy_lua_counter_charge(lua_State *L, int idx)
 {
     Counter *k = luaL_checkudata(L, idx, ASY_COUNTER_MT);
     size_t now = k->c ? asy_counter_memory(k->c) : 0;
     long long delta = (long long)now - (long long)k->charged;
     k->charged = now;
-    if (asy_lstate_charge(L, delta) == 0)
-        return;
-    /* Counters no longer reachable keep their charge until collected,
-     * and Lua's own emergency collection runs no finalizers: collect
-     * once (finalizers included), then decide. */
-    lua_gc(L, LUA_GCCOLLECT);
-    const asy_lstate *s = asy_lstate_get(L);
-    if (s->used + s->external > s->limit)
+    if (charge_collecting(L, delta) < 0)
         luaL_error(L, "not enough memory (counter of %I keys)",
                    (lua_Integer)(k->c ? asy_counter_size(k->c) : 0));
 }
@@ -288,16 +294,11 @@ static asy_counter_entry *sorted(lua_State *L, int idx, int by_key,
         nomem(L);
     asy_lua_counter_charge(L, idx); /* its word table may be packed now */
     /* the array is C memory the memory cap must see (the box gives the
-     * charge back when collected); counters no longer reachable keep
-     * theirs until collected: once, before refusing */
+     * charge back when dropped or collected) */
     b->charged = bytes;
-    if (asy_lstate_charge(L, (long long)b->charged) < 0) {
-        lua_gc(L, LUA_GCCOLLECT);
-        const asy_lstate *st = asy_lstate_get(L);
-        if (st->used + st->external > st->limit)
-            luaL_error(L, "not enough memory (sorting a counter of %I keys)",
-                       (lua_Integer)*n);
-    }
+    if (charge_collecting(L, (long long)b->charged) < 0)
+        luaL_error(L, "not enough memory (sorting a counter of %I keys)",
+                   (lua_Integer)*n);
     return b->e;
 }
 
