@@ -1015,6 +1015,18 @@ static long table_entries(const asy_counter *c, const asy_wordtab *t,
     return (long)m;
 }
 
+/* The entry of word-table entry w with count and docs, its key copied to
+ * key (17 bytes, with its NUL). */
+static asy_counter_entry word_entry(const asy_counter *c,
+                                    const asy_wordtab_entry *w, char *key,
+                                    int64_t count, int64_t docs)
+{
+    memcpy(key, w->key, 16);
+    key[16] = '\0';
+    return (asy_counter_entry){key, asy_wordtab_len(w->key), count,
+                               c->koff == 16 ? docs : 0, 0, 0};
+}
+
 /*
  * asy_counter_entries of a counter whose word table is not settled,
  * leaving it so: settling would build a second hash table of every word
@@ -1054,15 +1066,51 @@ static asy_counter_entry *entries_unsettled(const asy_counter *c, size_t *n)
             count = sat_add(count, tw[j].count);
             docs = sat_add(docs, tw[j].docs);
         }
-        memcpy(key, w->key, 16);
-        key[16] = '\0';
-        e[m++] = (asy_counter_entry){key, asy_wordtab_len(w->key), count,
-                                     c->koff == 16 ? docs : 0, 0, 0};
+        e[m++] = word_entry(c, w, key, count, docs);
         key += 17;
     }
     free(tw);
     *n = m;
     return e;
+}
+
+int asy_counter_entries_split(const asy_counter *c, int pack,
+                              asy_counter_entry **ents, size_t *fixed,
+                              size_t *words)
+{
+    asy_wordtab *t = c->words;
+    *ents = NULL;
+    *fixed = *words = 0;
+    if (!t || t->packed || !t->used || count_twins(c, t) > 0)
+        return 0;
+    if (pack)
+        asy_wordtab_pack(t);
+    size_t cap = c->size + t->used;
+    asy_counter_entry *e = malloc(cap * sizeof *e + t->used * 17 + 1);
+    twin *tw = NULL;
+    size_t ntw = 0;
+    long m0 = e ? table_entries(c, NULL, e, &tw, &ntw) : -1;
+    if (m0 < 0) {
+        free(e);
+        return -1;
+    }
+    *ents = e;
+    *fixed = (size_t)m0;
+    *words = t->used;
+    return 1;
+}
+
+void asy_counter_words_entries(const asy_counter *c, asy_counter_entry *ents,
+                               size_t from, size_t to, asy_counter_entry *out)
+{
+    const asy_wordtab *t = c->words;
+    char *key = (char *)(ents + c->size + t->used) + from * 17;
+    for (size_t k = from; k < to; k++, key += 17) {
+        if (k + 8 < to) /* the slots lie scattered over the table */
+            __builtin_prefetch(&t->tab[t->order[k + 8]]);
+        const asy_wordtab_entry *w = &t->tab[t->order[k]];
+        *out++ = word_entry(c, w, key, sat_u64(w->count), w->docs);
+    }
 }
 
 size_t asy_counter_entries_bytes(const asy_counter *c)

@@ -156,6 +156,25 @@ int asy_counter_entry_cmp(const asy_counter_entry *a,
  * back together from pfx and sfx into buf (the sorted entries are read in
  * order; their keys lie scattered), else e->key. */
 const char *asy_counter_entry_key(const asy_counter_entry *e, char buf[16]);
+/* asy_counter_entries in slices, for several threads to build: when c's
+ * word table is not settled and no key is in both its tables (the usual
+ * end of a run), set *ents to an array with room for every entry and the
+ * word table's keys (asy_counter_entries' layout, free()d by the caller),
+ * its first *fixed entries those of the table proper, and *words the word
+ * table's, left to build: 1. 0 when c is not such (use
+ * asy_counter_entries), -1 when out of memory. With pack, the word table
+ * is packed first (its empty slots given back before the entries take
+ * their memory: for one thread); without, its entries are read where they
+ * lie, which several threads do faster than one thread packs them. */
+int asy_counter_entries_split(const asy_counter *c, int pack,
+                              asy_counter_entry **ents, size_t *fixed,
+                              size_t *words);
+/* Build the word table's entries from .. to (<= *words, in the order its
+ * keys came) of such an array into out[0 .. to - from), in any array:
+ * their keys go into ents' block.
+ * Slices that do not overlap may be built at once. */
+void asy_counter_words_entries(const asy_counter *c, asy_counter_entry *ents,
+                               size_t from, size_t to, asy_counter_entry *out);
 /* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):
  * the same entries in the same order. Threads are used only for a large
  * counter (65,536 entries a thread at least), and then it needs a scratch

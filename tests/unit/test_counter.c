@@ -824,38 +824,60 @@ static void test_sorted_threads(void **state)
     asy_counter_free(c);
 }
 
+/* A counter of 200,000 short words in its word table and 20,000 longer
+ * than 16 bytes in its table proper, over two documents. */
+static asy_counter *words_counter(void)
+{
+    static char text[220000 * 24];
+    size_t len = 0, k;
+    for (int i = 0; i < 200000; i++) {
+        len += (size_t)sprintf(text + len, "w%d ", (i * 7919) % 200000);
+        if (i % 10 == 0)
+            len += (size_t)sprintf(text + len, "longerthansixteen%d ", i);
+    }
+    asy_tok_opts o = {0, 0, NULL, NULL, 0};
+    size_t half = len / 2;
+    while (text[half - 1] != ' ') /* whole words */
+        half--;
+    asy_counter *c = asy_counter_new();
+    assert_int_equal(asy_tok_count_paired(text, len, &o, c, &k), 0);
+    assert_int_equal(asy_tok_count_paired(text, half, &o, c, &k), 0);
+    return c;
+}
+
 /* The same for a counter whose words are in its word table, read
- * unsettled (the keys copied into the entries' block): the threads' result
- * lands in that block, keys and all, whatever the number of merge rounds
- * (2 threads: one round; 3: two). */
+ * unsettled (the keys copied into the entries' block): the threads build
+ * the entries of their slices, the table proper's and the word table's,
+ * and the result lands in that block, keys and all, whatever the number of
+ * merge rounds (2 threads: one round; 3: two). Each try starts from a
+ * fresh counter (a read packs the word table: the next would take the
+ * one-thread path); the last reads one already read. */
 static void test_sorted_threads_words(void **state)
 {
     (void)state;
-    static char text[200000 * 8];
-    size_t len = 0, k;
-    for (int i = 0; i < 200000; i++)
-        len += (size_t)sprintf(text + len, "w%d ", (i * 7919) % 200000);
-    asy_tok_opts o = {0, 0, NULL, NULL, 0};
-    asy_counter *c = asy_counter_new();
-    for (int d = 0; d < 2; d++)
-        assert_int_equal(asy_tok_count_paired(text, len / (size_t)(d + 1), &o,
-                                              c, &k), 0);
     size_t n1, n;
-    asy_counter_entry *one = asy_counter_sorted(c, 0, &n1);
-    assert_int_equal(n1, 200000);
-    for (int threads = 2; threads <= 3; threads++) {
+    asy_counter *ref = words_counter();
+    asy_counter_entry *one = asy_counter_sorted(ref, 0, &n1);
+    assert_int_equal(n1, 220000);
+    for (int threads = 2; threads <= 4; threads++) {
+        asy_counter *c = threads < 4 ? words_counter() : ref;
         asy_counter_entry *e = asy_counter_sorted_mt(c, 0, &n, threads);
         assert_int_equal(n, n1);
         for (size_t i = 0; i < n; i++) {
             assert_string_equal(e[i].key, one[i].key);
+            assert_int_equal(e[i].len, one[i].len);
             assert_int_equal(e[i].count, one[i].count);
             assert_int_equal(e[i].docs, one[i].docs);
         }
         free(e);
+        if (c != ref)
+            asy_counter_free(c);
     }
     assert_int_equal(one[0].count, 2);
+    assert_int_equal(one[0].docs, 2);
+    assert_int_equal(one[n1 - 1].count, 1);
     free(one);
-    asy_counter_free(c);
+    asy_counter_free(ref);
 }
 
 int main(void)
