@@ -744,6 +744,12 @@ static int merge_batch(asy_counter *dst, const asy_counter *src, size_t k)
  */
 int asy_counter_merge(asy_counter *dst, const asy_counter *src)
 {
+    return asy_counter_merge_mt(dst, src, 1);
+}
+
+int asy_counter_merge_mt(asy_counter *dst, const asy_counter *src,
+                         int threads)
+{
     if (dst == src && settle(dst) < 0)
         return -1;
     if (dst == src) { /* doubling in place: adding would grow mid-walk */
@@ -767,7 +773,8 @@ int asy_counter_merge(asy_counter *dst, const asy_counter *src)
      * find it twice */
     int left = 1; /* src's word table is left to add to the table proper */
     if (src->words && dst->words)
-        left = asy_wordtab_merge(dst->words, src->words, src->koff == 16);
+        left = asy_wordtab_merge(dst->words, src->words, src->koff == 16,
+                                 threads);
     if (left < 0)
         return -1;
     /* room at once for as many keys as the larger of the two holds: all

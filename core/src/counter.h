@@ -117,6 +117,10 @@ int asy_counter_absorb(asy_counter *c, asy_wordtab *t, int what);
 /* Add every entry of src into dst (a paired src's document counts too:
  * dst becomes paired). */
 int asy_counter_merge(asy_counter *dst, const asy_counter *src);
+/* The same, the part of src's word table already in dst's on up to
+ * `threads` threads (asy_wordtab_merge): the end of a -j run. */
+int asy_counter_merge_mt(asy_counter *dst, const asy_counter *src,
+                         int threads);
 
 typedef struct asy_counter_entry {
     const char *key; /* NUL-terminated, owned by the counter or the array */

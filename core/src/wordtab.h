@@ -77,11 +77,13 @@ static inline uint32_t asy_wordtab_len(const uint64_t key[2])
 }
 
 /* Add src's numbers into t, src's document counts too when docs != 0;
- * entries new to t are stamped with no round. 0; -1 when out of memory
- * (part of src added); 1, nothing added, when either table is packed or a
- * document count could pass 2^32 - 1 (t->round + t->merged and src's
- * would). */
-int asy_wordtab_merge(asy_wordtab *t, const asy_wordtab *src, int docs);
+ * entries new to t are stamped with no round. The keys already in t get
+ * theirs on up to `threads` threads (par.h) when src is large. 0; -1 when
+ * out of memory (part of src added); 1, nothing added, when either table
+ * is packed or a document count could pass 2^32 - 1 (t->round + t->merged
+ * and src's would). */
+int asy_wordtab_merge(asy_wordtab *t, const asy_wordtab *src, int docs,
+                      int threads);
 
 /* Start the next round: 0, or 1 when the stamps would wrap (after 2^32 - 1
  * rounds) or a document count could; the caller then drains the table

@@ -2,7 +2,7 @@
  * test_wordtab.c — the word table (wordtab.h): counts and document counts
  * by round, key lengths, growing with the key order kept, the stamp wrap,
  * packing, moving its numbers into counters (asy_counter_absorb), and
- * merging two tables (asy_wordtab_merge).
+ * merging two tables (asy_wordtab_merge), on several threads too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,7 +197,7 @@ static void test_merge(void **state)
             assert_int_equal(add(&b, w), 0);
         }
     }
-    assert_int_equal(asy_wordtab_merge(&a, &b, 1), 0);
+    assert_int_equal(asy_wordtab_merge(&a, &b, 1, 1), 0);
     assert_int_equal(a.used, 101);
     assert_true(a.mask + 1 >= 256); /* grown */
     assert_int_equal(lookup(&a, "the")->count, 5);
@@ -205,7 +205,7 @@ static void test_merge(void **state)
     assert_int_equal(lookup(&a, "w99")->count, 3);
     assert_int_equal(lookup(&a, "w99")->docs, 3);
     assert_int_equal(a.merged, 3);
-    assert_int_equal(asy_wordtab_merge(&a, &b, 0), 0); /* counts only */
+    assert_int_equal(asy_wordtab_merge(&a, &b, 0, 1), 0); /* counts only */
     assert_int_equal(lookup(&a, "w99")->count, 6);
     assert_int_equal(lookup(&a, "w99")->docs, 3);
     assert_int_equal(asy_wordtab_begin(&a), 0); /* round 2 */
@@ -216,18 +216,69 @@ static void test_merge(void **state)
     assert_int_equal(lookup(&a, "the")->docs, 5);
     /* rounds and merged counts at the limit: refused, nothing added */
     b.round = UINT32_MAX - 4; /* 2 + 3 + this = UINT32_MAX + 1 */
-    assert_int_equal(asy_wordtab_merge(&a, &b, 1), 1);
+    assert_int_equal(asy_wordtab_merge(&a, &b, 1, 1), 1);
     assert_int_equal(lookup(&a, "w99")->count, 8);
-    assert_int_equal(asy_wordtab_merge(&a, &b, 0), 0); /* no docs: fine */
+    assert_int_equal(asy_wordtab_merge(&a, &b, 0, 1), 0); /* no docs: fine */
     assert_int_equal(lookup(&a, "w99")->count, 11);
     b.round = UINT32_MAX - 6; /* 2 + 3 + this = UINT32_MAX - 1 */
-    assert_int_equal(asy_wordtab_merge(&a, &b, 1), 0);
+    assert_int_equal(asy_wordtab_merge(&a, &b, 1, 1), 0);
     assert_int_equal(a.merged, 3 + (uint64_t)UINT32_MAX - 6);
     assert_int_equal(asy_wordtab_begin(&a), 0); /* round + merged: max */
     assert_int_equal(asy_wordtab_begin(&a), 1);
     asy_wordtab_pack(&b);
-    assert_int_equal(asy_wordtab_merge(&a, &b, 0), 1);
+    assert_int_equal(asy_wordtab_merge(&a, &b, 0, 1), 1);
     asy_wordtab_free(&a);
+    asy_wordtab_free(&b);
+}
+
+/* Keys "k<i>" for i in [from, to): count i % 5 + 1 in round 1, and once
+ * more in round 2 for odd i. */
+static void fill(asy_wordtab *t, int from, int to)
+{
+    char w[16];
+    assert_int_equal(asy_wordtab_init(t, 0), 0);
+    for (int r = 1; r <= 2; r++) {
+        assert_int_equal(asy_wordtab_begin(t), 0);
+        for (int i = from; i < to; i++) {
+            snprintf(w, sizeof w, "k%d", i);
+            for (int n = 0; n < (r == 1 ? i % 5 + 1 : i % 2); n++)
+                assert_int_equal(add(t, w), 0);
+        }
+    }
+}
+
+/* A large merge splits src among threads (the keys already in t), then
+ * puts in the new keys: every key's numbers come out the same on 1, 2 and
+ * 3 threads, t growing for the new keys. */
+static void test_merge_threads(void **state)
+{
+    (void)state;
+    asy_wordtab b;
+    fill(&b, 60000, 200000); /* 140,000 keys, 80,000 of them new to a */
+    char w[16];
+    for (int threads = 1; threads <= 3; threads++) {
+        asy_wordtab a;
+        fill(&a, 0, 120000);
+        size_t cap = a.mask + 1;
+        assert_int_equal(asy_wordtab_merge(&a, &b, 1, threads), 0);
+        assert_int_equal(a.used, 200000);
+        assert_true(a.mask + 1 > cap);
+        for (int i = 0; i < 200000; i += 7) {
+            snprintf(w, sizeof w, "k%d", i);
+            uint64_t key[2];
+            mkkey(w, strlen(w), key);
+            long at = asy_wordtab_find(&a, key,
+                                       asy_counter_hash(w, strlen(w)));
+            assert_true(at >= 0);
+            const asy_wordtab_entry *e = &a.tab[at];
+            int both = i >= 60000 && i < 120000, once = i % 5 + 1 + i % 2;
+            assert_int_equal(e->count, (uint64_t)(both ? 2 * once : once));
+            assert_int_equal(e->docs, (uint32_t)((i % 2 ? 2 : 1) *
+                                                 (both ? 2 : 1)));
+        }
+        assert_int_equal(a.merged, 2);
+        asy_wordtab_free(&a);
+    }
     asy_wordtab_free(&b);
 }
 
@@ -238,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_len),
         cmocka_unit_test(test_grow_absorb),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_merge_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

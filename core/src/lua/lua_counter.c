@@ -240,7 +240,7 @@ static int counter_merge(lua_State *L)
 {
     Counter *k = tocounter(L, 1);
     Counter *o = tocounter(L, 2);
-    if (asy_counter_merge(k->c, o->c) < 0)
+    if (asy_counter_merge_mt(k->c, o->c, asy_lstate_get(L)->threads) < 0)
         nomem(L);
     asy_lua_counter_charge(L, 1);
     lua_settop(L, 1);
