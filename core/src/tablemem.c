@@ -1,33 +1,103 @@
 /*
  * tablemem.c — asy_table_calloc (tablemem.h): calloc, or for a table of
- * 2 MB or more, 2 MB-aligned memory with MADV_HUGEPAGE (Linux; Debian's
- * transparent huge pages are in "madvise" mode, so nothing is huge unless
- * asked). The table is zeroed at once: it is about to be touched all over.
+ * 2 MB or more an anonymous mapping of its own, 2 MB-aligned, with
+ * MADV_HUGEPAGE (Linux; Debian's transparent huge pages are in "madvise"
+ * mode, so nothing is huge unless asked). A fresh mapping reads as zero,
+ * so nothing is written to it here: the kernel zeroes each page as it is
+ * first touched. (Before: posix_memalign and memset, which wrote every
+ * byte after the kernel had zeroed it, and whose freed blocks malloc
+ * could give back to the system and take again, zeroed again, at each
+ * doubling: clearing pages took 4.9 % of a -j 2 wordfreq run's CPU.)
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #include "tablemem.h"
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+#define MAPPED 1
+
+static size_t page_round(size_t bytes)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (bytes + page - 1) / page * page;
+}
+
+/* bytes (a multiple of the page size) mapped at a 2 MB boundary: a
+ * mapping 2 MB larger, its ends beyond the aligned part given back. */
+static void *map_aligned(size_t bytes)
+{
+    if (bytes > SIZE_MAX - HUGE_PAGE)
+        return NULL;
+    char *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    if (p + HUGE_PAGE > a)
+        munmap(a + bytes, (size_t)(p + HUGE_PAGE - a));
+#if defined(MADV_HUGEPAGE)
+    madvise(a, bytes, MADV_HUGEPAGE); /* a hint: fine if refused */
+#endif
+    return a;
+}
+#else
+#define MAPPED 0
+#endif
+
 void *asy_table_calloc(size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
     size_t bytes = n * size;
-    if (bytes < HUGE_PAGE)
+    if (!MAPPED || bytes < HUGE_PAGE)
         return calloc(n, size);
-    void *p = NULL;
-    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
-        return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: fine if refused */
+#if MAPPED
+    return map_aligned(page_round(bytes));
 #endif
-    memset(p, 0, bytes);
-    return p;
+}
+
+void asy_table_release(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+#if MAPPED
+    if (bytes >= HUGE_PAGE) {
+        munmap(p, page_round(bytes));
+        return;
+    }
+#endif
+    (void)bytes;
+    free(p);
+}
+
+void *asy_table_shrink(void *p, size_t bytes, size_t keep)
+{
+#if MAPPED
+    if (bytes >= HUGE_PAGE && keep >= HUGE_PAGE) { /* stays mapped */
+        size_t have = page_round(bytes), want = page_round(keep);
+        if (want < have)
+            munmap((char *)p + want, have - want);
+        return p;
+    }
+    if (bytes >= HUGE_PAGE) { /* small enough for malloc now */
+        void *q = malloc(keep);
+        if (!q)
+            return NULL;
+        memcpy(q, p, keep);
+        munmap(p, page_round(bytes));
+        return q;
+    }
+#endif
+    (void)bytes;
+    return realloc(p, keep);
 }

@@ -1,8 +1,9 @@
 /*
  * tablemem.h — memory for large hash tables probed at random (the word
- * table, counter slots): zeroed, and from 2 MB up aligned to 2 MB and
+ * table): zeroed, and from 2 MB up mapped on its own, aligned to 2 MB and
  * asked for transparent huge pages, so that probes scattered over the
- * table do not each miss the TLB as well as the cache. Free with free().
+ * table do not each miss the TLB as well as the cache. A table is freed
+ * or shrunk with its size in bytes (asy_table_release, asy_table_shrink), which says how it was had.
  */
 #ifndef ASY_TABLEMEM_H
 #define ASY_TABLEMEM_H
@@ -12,5 +13,11 @@
 /* n zeroed elements of size bytes (calloc's contract); NULL when out of
  * memory or when n * size overflows. */
 void *asy_table_calloc(size_t n, size_t size);
+/* Free a table of `bytes` (its size as had or as last shrunk). */
+void asy_table_release(void *p, size_t bytes);
+/* Keep the first `keep` bytes (0 < keep <= bytes) of a table of `bytes`
+ * and give the rest back: the table, moved or not, its size keep now; or
+ * NULL when out of memory, p left as it was (its size still bytes). */
+void *asy_table_shrink(void *p, size_t bytes, size_t keep);
 
 #endif

@@ -40,7 +40,7 @@ int asy_wordtab_init(asy_wordtab *t, size_t hint)
 
 void asy_wordtab_free(asy_wordtab *t)
 {
-    free(t->tab);
+    asy_table_release(t->tab, (t->mask + 1) * sizeof *t->tab);
     free(t->order);
     t->tab = NULL;
     t->order = NULL;
@@ -102,13 +102,13 @@ int asy_wordtab_grow(asy_wordtab *t)
     asy_wordtab_entry *tab = asy_table_calloc(cap, sizeof *tab);
     uint32_t *order = malloc(asy_wordtab_room(cap) * sizeof *order);
     if (!tab || !order) {
-        free(tab);
+        asy_table_release(tab, cap * sizeof *tab);
         free(order);
         return -1;
     }
     for (size_t k = 0; k < t->used; k += GROW_BATCH)
         move_batch(t, tab, cap - 1, order, k);
-    free(t->tab);
+    asy_table_release(t->tab, (t->mask + 1) * sizeof *t->tab);
     free(t->order);
     t->tab = tab;
     t->order = order;
@@ -256,13 +256,17 @@ void asy_wordtab_pack(asy_wordtab *t)
     for (size_t k = 0; k < w; k++)
         t->order[k] = (uint32_t)k;
     size_t keep = w ? w : 1;
-    asy_wordtab_entry *tab = realloc(t->tab, keep * sizeof *tab);
+    asy_wordtab_entry *tab = asy_table_shrink(t->tab, (t->mask + 1) *
+                                              sizeof *tab, keep * sizeof *tab);
     uint32_t *order = realloc(t->order, keep * sizeof *order);
-    if (tab) /* else the old block stays, larger than needed */
+    if (tab) { /* memory: keep entries (not a power of two) */
         t->tab = tab;
+        t->mask = keep - 1;
+    } else { /* the old block stays, larger than needed, its rest empty */
+        memset(t->tab + w, 0, (t->mask + 1 - w) * sizeof *t->tab);
+    }
     if (order)
         t->order = order;
-    t->mask = keep - 1; /* memory: keep entries (not a power of two) */
     t->packed = 1;
 }
 

@@ -1,6 +1,8 @@
 /*
- * test_tablemem.c — asy_table_calloc: zeroed memory, small and large (2 MB
- * aligned from 2 MB up), and the size overflow refused.
+ * test_tablemem.c — tables (tablemem.h): zeroed memory, small and large
+ * (2 MB aligned from 2 MB up), released by size, the size overflow
+ * refused; and shrinking, which keeps the first bytes whether the table
+ * stays mapped, moves to malloc or was malloc's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,8 @@
 
 #include "tablemem.h"
 
+#define MB ((size_t)1 << 20)
+
 static int all_zero(const unsigned char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -24,23 +28,49 @@ static int all_zero(const unsigned char *p, size_t n)
 static void test_sizes(void **state)
 {
     (void)state;
-    size_t sizes[] = {1, 4096, ((size_t)2 << 20) - 32, (size_t)2 << 20,
-                      (size_t)3 << 20};
+    size_t sizes[] = {1, 4096, 2 * MB - 32, 2 * MB, 3 * MB};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        unsigned char *p = asy_table_calloc(sizes[k] / 32 ? sizes[k] / 32 : 1, 32);
         size_t n = (sizes[k] / 32 ? sizes[k] / 32 : 1) * 32;
+        unsigned char *p = asy_table_calloc(n / 32, 32);
         assert_non_null(p);
         assert_true(all_zero(p, n));
-        if (n >= ((size_t)2 << 20))
-            assert_int_equal((uintptr_t)p % ((size_t)2 << 20), 0);
+        if (n >= 2 * MB)
+            assert_int_equal((uintptr_t)p % (2 * MB), 0);
         memset(p, 0xab, n); /* all of it is ours */
-        free(p);
+        asy_table_release(p, n);
     }
+    asy_table_release(NULL, 4 * MB); /* nothing */
     assert_null(asy_table_calloc(SIZE_MAX / 8 + 1, 16));
+}
+
+/* A table of `bytes` filled with a pattern, shrunk to keep: the first
+ * keep bytes survive and all of them can be written. */
+static void shrink(size_t bytes, size_t keep)
+{
+    unsigned char *p = asy_table_calloc(bytes, 1);
+    assert_non_null(p);
+    for (size_t i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(i * 7 + 1);
+    unsigned char *q = asy_table_shrink(p, bytes, keep);
+    assert_non_null(q);
+    for (size_t i = 0; i < keep; i++)
+        assert_int_equal(q[i], (unsigned char)(i * 7 + 1));
+    memset(q, 0, keep);
+    asy_table_release(q, keep);
+}
+
+static void test_shrink(void **state)
+{
+    (void)state;
+    shrink(8 * MB, 3 * MB + 100); /* stays mapped, its tail given back */
+    shrink(4 * MB, 4 * MB);       /* nothing to give back */
+    shrink(4 * MB, 1 * MB + 5);   /* to malloc */
+    shrink(64 * 1024, 100);       /* malloc's realloc */
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sizes)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sizes),
+                                       cmocka_unit_test(test_shrink)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

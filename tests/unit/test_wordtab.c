@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "counter.h"
+#include "tablemem.h"
 #include "wordtab.h"
 
 /* A key as the table holds it: the bytes, zero padded. */
@@ -137,7 +138,7 @@ static void test_grow_absorb(void **state)
     assert_int_equal(asy_counter_pair(pair), 0);
     assert_int_equal(asy_counter_absorb(counts, &t, ASY_ABSORB_PAIRED), -1);
     asy_wordtab copy = t; /* the same numbers, for the third counter */
-    copy.tab = malloc((t.mask + 1) * sizeof *t.tab);
+    copy.tab = asy_table_calloc(t.mask + 1, sizeof *t.tab);
     assert_non_null(copy.tab);
     memcpy(copy.tab, t.tab, (t.mask + 1) * sizeof *t.tab);
     copy.order = malloc(t.used * sizeof *t.order);
