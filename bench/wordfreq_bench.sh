@@ -17,7 +17,9 @@
 # repeated into $TMPDIR to MB megabytes (10^6 bytes). Then peak memory of
 # wordfreq over MEM_MB megabytes (/usr/bin/time -v) against its final table
 # size, in both shapes: ~2 MB plain-text files and ~4 KB JSON Lines documents.
-#   [TEXT=seed|peers] bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
+#   [TEXT=seed|peers] [PEERS=0] bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
+# PEERS=0 runs assay alone (no mawk, Python, wc, manifest): for the -j 2
+# speed-up over many rounds, which a host whose speed drifts needs.
 # Everything runs with LC_ALL=C, as the peers were measured.
 # Prints MB/s by wall clock and by CPU time (user + sys), the figure that
 # holds on a shared machine.
@@ -92,11 +94,14 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print(len(c))
 PY
 
-# wall and CPU (user + sys) seconds of one command
-secs() { /usr/bin/time -f '%e %U %S' -o "$W/t" "$@" >/dev/null 2>&1
+# wall and CPU (user + sys) seconds of one command, to the millisecond
+# (GNU time's %e has centiseconds: 2.5 % of a 0.4 s run)
+secs() { local TIMEFORMAT='%3R %3U %3S'
+         { time "$@" >/dev/null 2>&1; } 2>"$W/t"
          awk '{print $1, $2 + $3}' "$W/t"; }
 declare -A T C
-tools=(assay_j1 assay_j2 assay_docs assay_docs_j2 mawk python wc manifest)
+tools=(assay_j1 assay_j2 assay_docs assay_docs_j2)
+[ "${PEERS:-1}" = 0 ] || tools+=(mawk python wc manifest)
 run() { local t=$1; shift; local r; r=$(secs "$@"); T[$t]+=" ${r% *}"; C[$t]+=" ${r#* }"; }
 for r in $(seq "$RUNS"); do
   # no output of an earlier round to replace: replacing it frees the old
@@ -107,6 +112,7 @@ for r in $(seq "$RUNS"); do
   run assay_j2 "$ASSAY" run wordfreq "$txt.d" -j 2 -q --no-manifest -o "$W/out2$sfx"
   run assay_docs "$ASSAY" run wordfreq "$txt.jsonl" -j 1 -q --no-manifest -o "$W/out3$sfx"
   run assay_docs_j2 "$ASSAY" run wordfreq "$txt.jsonl" -j 2 -q --no-manifest -o "$W/out4$sfx"
+  [ "${PEERS:-1}" = 0 ] && continue
   run mawk mawk -f "$W/count.awk" "$txt.txt"
   run python python3 "$W/count.py" "$txt.txt"
   run wc wc -w "$txt.txt"
@@ -115,10 +121,10 @@ done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "text ($TEXT): $bytes bytes, median of $RUNS runs, MB/s = 10^6 bytes/s"
 printf '%-10s %8s %8s %9s %8s %9s\n' tool wall_s MB/s "x mawk" cpu_s "cpu MB/s"
-m_mawk=$(echo "${T[mawk]}" | median)
+m_mawk=$(echo "${T[mawk]:-0}" | median)
 for t in "${tools[@]}"; do
   s=$(echo "${T[$t]}" | median); c=$(echo "${C[$t]}" | median)
-  printf '%-10s %8.2f %8.1f %9.2f %8.2f %9.1f\n' "$t" "$s" "$(echo "$bytes/$s/1000000" | bc -l)" \
+  printf '%-10s %8.3f %8.1f %9.2f %8.3f %9.1f\n' "$t" "$s" "$(echo "$bytes/$s/1000000" | bc -l)" \
     "$(echo "$m_mawk/$s" | bc -l)" "$c" "$(echo "$bytes/($c+0.001)/1000000" | bc -l)"
 done
 # The speed-up as the ratio of the medians, and as the median of each
