@@ -360,6 +360,49 @@ static void test_sort_fallback(void **state)
     }
 }
 
+/* The sort against qsort with extreme counts: negative ones, 0, those
+ * around 2^24 and far above it, each shared by keys that agree in their
+ * first 5 and 8 bytes or are longer than 16. */
+static void test_sort_radix_counts(void **state)
+{
+    (void)state;
+    static const int64_t counts[] = {-7, -1, 0, 1, 2, 3, 0xFFFFFE, 0xFFFFFF,
+                                     0x1000000, (int64_t)1 << 40, INT64_MAX};
+    enum { N = 9000 };
+    char (*keys)[40] = malloc(N * sizeof *keys);
+    asy_counter_entry *e = malloc(N * sizeof *e), *ref = malloc(N * sizeof *ref);
+    assert_non_null(keys);
+    assert_non_null(e);
+    assert_non_null(ref);
+    unsigned x = 5;
+    for (size_t i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        static const char *const stems[] = {"inter", "internat", "international",
+                                            "internationalisation-", "b"};
+        int len = snprintf(keys[i], sizeof keys[i], "%s%zu",
+                           stems[(x >> 16) % 5], i);
+        x = x * 1103515245u + 12345u;
+        e[i] = (asy_counter_entry){keys[i], (size_t)len,
+                                   counts[(x >> 16) % 11], 0, 0, 0};
+    }
+    for (int by_key = 0; by_key < 2; by_key++) {
+        memcpy(ref, e, N * sizeof *e);
+        qsort(ref, N, sizeof *ref, by_key ? ref_key : ref_count);
+        asy_counter_entry *got = malloc(N * sizeof *got);
+        assert_non_null(got);
+        memcpy(got, e, N * sizeof *e);
+        asy_counter_sort(got, N, by_key, -1);
+        for (size_t i = 0; i < N; i++) {
+            assert_ptr_equal(got[i].key, ref[i].key);
+            assert_int_equal(got[i].count, ref[i].count);
+        }
+        free(got);
+    }
+    free(keys);
+    free(e);
+    free(ref);
+}
+
 /* Key order is bytewise and unsigned whatever the lengths: keys of 0 to
  * 12 bytes over a small alphabet with bytes above 0x7F, so that many share
  * their first 8 bytes or are prefixes of each other, each in a heap block
@@ -889,6 +932,7 @@ int main(void)
         cmocka_unit_test(test_million),   cmocka_unit_test(test_distinct),
         cmocka_unit_test(test_sorted_orders),
         cmocka_unit_test(test_sort_fallback),
+        cmocka_unit_test(test_sort_radix_counts),
         cmocka_unit_test(test_hash16),
         cmocka_unit_test(test_paired),
         cmocka_unit_test(test_paired_adds),
