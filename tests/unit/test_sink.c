@@ -97,6 +97,67 @@ static void test_commit(void **state)
     free(dir);
 }
 
+/* Megabytes of formatted rows, sent to the disk as they are written
+ * (send_ahead), mixed with rows written one at a time: the committed file
+ * holds every byte in order; and an abort after such sending leaves the
+ * file committed before as it was, and no temporary file. */
+static void test_large_raw(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    asy_sink_opts o = {ASY_FMT_CSV, 0, 0};
+    enum { BLOCK = 65536, BLOCKS = 48 }; /* 3 MB */
+    char *block = malloc(BLOCK);
+    assert_non_null(block);
+    for (int commit = 1; commit >= 0; commit--) {
+        asy_sink *s;
+        asy_error err;
+        assert_int_equal(asy_sink_open(&s, dir, "big", NULL, &o, COLS, 2,
+                                       &err), ASSAY_OK);
+        for (int b = 0; b < BLOCKS; b++) {
+            memset(block, 'a' + b % 26, BLOCK - 1);
+            block[BLOCK - 1] = '\n';
+            assert_int_equal(asy_sink_write_raw(s, block, BLOCK, 1, &err),
+                             ASSAY_OK);
+            write_row(s, "r", b);
+        }
+        char *final = NULL;
+        assert_true(asprintf(&final, "%s/big.csv", dir) > 0);
+        if (!commit) { /* the file committed first stays as it was */
+            asy_sink_abort(s);
+            struct stat st;
+            assert_int_equal(stat(final, &st), 0);
+            assert_int_equal(st.st_size, strlen("doc_id,count\n") +
+                                             (size_t)BLOCKS * BLOCK + 4 * 10 +
+                                             5 * 38);
+            assert_int_equal(entries(dir, NULL, 0), 1); /* no temporary */
+            free(final);
+            continue;
+        }
+        assert_int_equal(asy_sink_commit(s, &err), ASSAY_OK);
+        size_t len;
+        char *text = tu_read(final, &len);
+        const char *p = text + strlen("doc_id,count\n");
+        assert_int_equal(len, strlen("doc_id,count\n") +
+                                  (size_t)BLOCKS * BLOCK + 4 * 10 + 5 * 38);
+        for (int b = 0; b < BLOCKS; b++) {
+            for (size_t i = 0; i + 1 < BLOCK; i++)
+                if (p[i] != 'a' + b % 26)
+                    fail_msg("block %d byte %zu", b, i);
+            p += BLOCK;
+            char row[16];
+            int n = snprintf(row, sizeof row, "r,%d\n", b);
+            assert_memory_equal(p, row, (size_t)n);
+            p += n;
+        }
+        free(text);
+        free(final);
+    }
+    free(block);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_abort_and_unique(void **state)
 {
     (void)state;
@@ -242,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_commit),  cmocka_unit_test(test_abort_and_unique),
         cmocka_unit_test(test_explicit_path), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_stdout),  cmocka_unit_test(test_enospc),
+        cmocka_unit_test(test_large_raw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
