@@ -284,6 +284,20 @@ static int ref_count(const void *pa, const void *pb)
     return ref_key(pa, pb);
 }
 
+/* Entries equal one by one: keys (with their NUL), counts, document
+ * counts. */
+static void assert_same_entries(const asy_counter_entry *e, size_t n,
+                                const asy_counter_entry *want, size_t m)
+{
+    assert_int_equal(n, m);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(e[i].len, want[i].len);
+        assert_memory_equal(e[i].key, want[i].key, e[i].len + 1);
+        assert_int_equal(e[i].count, want[i].count);
+        assert_int_equal(e[i].docs, want[i].docs);
+    }
+}
+
 /* The sorted views against qsort with the documented orders, for sizes
  * around the insertion-sort cut-off and beyond, with many tied counts,
  * keys that are prefixes of each other, counts already in order and in
@@ -312,10 +326,7 @@ static void test_sorted_orders(void **state)
                 asy_counter_entry *ref = malloc(n * sizeof *ref);
                 memcpy(ref, e, n * sizeof *ref);
                 qsort(ref, n, sizeof *ref, by_key ? ref_key : ref_count);
-                for (size_t i = 0; i < n; i++) {
-                    assert_ptr_equal(e[i].key, ref[i].key);
-                    assert_int_equal(e[i].count, ref[i].count);
-                }
+                assert_same_entries(e, n, ref, n);
                 free(ref);
                 free(e);
             }
@@ -360,10 +371,25 @@ static void test_sort_fallback(void **state)
     }
 }
 
+/* e[0..n) sorted by asy_counter_sort (returned, for the caller to free)
+ * and into ref by qsort with the documented order. */
+static asy_counter_entry *sort_both(const asy_counter_entry *e,
+                                    asy_counter_entry *ref, size_t n,
+                                    int by_key)
+{
+    memcpy(ref, e, n * sizeof *e);
+    qsort(ref, n, sizeof *ref, by_key ? ref_key : ref_count);
+    asy_counter_entry *got = malloc(n * sizeof *got);
+    assert_non_null(got);
+    memcpy(got, e, n * sizeof *e);
+    asy_counter_sort(got, n, by_key, -1);
+    return got;
+}
+
 /* The sort against qsort with extreme counts: negative ones, 0, those
  * around 2^24 and far above it, each shared by keys that agree in their
  * first 5 and 8 bytes or are longer than 16. */
-static void test_sort_radix_counts(void **state)
+static void test_sort_extreme_counts(void **state)
 {
     (void)state;
     static const int64_t counts[] = {-7, -1, 0, 1, 2, 3, 0xFFFFFE, 0xFFFFFF,
@@ -386,16 +412,8 @@ static void test_sort_radix_counts(void **state)
                                    counts[(x >> 16) % 11], 0, 0, 0};
     }
     for (int by_key = 0; by_key < 2; by_key++) {
-        memcpy(ref, e, N * sizeof *e);
-        qsort(ref, N, sizeof *ref, by_key ? ref_key : ref_count);
-        asy_counter_entry *got = malloc(N * sizeof *got);
-        assert_non_null(got);
-        memcpy(got, e, N * sizeof *e);
-        asy_counter_sort(got, N, by_key, -1);
-        for (size_t i = 0; i < N; i++) {
-            assert_ptr_equal(got[i].key, ref[i].key);
-            assert_int_equal(got[i].count, ref[i].count);
-        }
+        asy_counter_entry *got = sort_both(e, ref, N, by_key);
+        assert_same_entries(got, N, ref, N);
         free(got);
     }
     free(keys);
@@ -432,12 +450,7 @@ static void test_sort_bytes(void **state)
                                    0, 0};
     }
     for (int by_key = 0; by_key < 2; by_key++) {
-        memcpy(ref, e, N * sizeof *e);
-        qsort(ref, N, sizeof *ref, by_key ? ref_key : ref_count);
-        asy_counter_entry *got = malloc(N * sizeof *got);
-        assert_non_null(got);
-        memcpy(got, e, N * sizeof *e);
-        asy_counter_sort(got, N, by_key, -1);
+        asy_counter_entry *got = sort_both(e, ref, N, by_key);
         for (size_t i = 0; i < N; i++) {
             /* a key may repeat here (a counter's never do), so compare
              * contents, and counts only where they decide the order */
@@ -752,18 +765,6 @@ static void test_merge_unsettled(void **state)
 
 /* e[0..n) and want[0..m) hold the same keys (bytes and NUL), counts and
  * document counts, in the same order. */
-static void assert_same_entries(const asy_counter_entry *e, size_t n,
-                                const asy_counter_entry *want, size_t m)
-{
-    assert_int_equal(n, m);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(e[i].len, want[i].len);
-        assert_memory_equal(e[i].key, want[i].key, e[i].len + 1);
-        assert_int_equal(e[i].count, want[i].count);
-        assert_int_equal(e[i].docs, want[i].docs);
-    }
-}
-
 /* Entries read from a word table not yet settled equal those of the
  * counter settled (a key in both tables is one entry, its counts summed;
  * a key ending in NUL, held in the table proper, stays apart from the
@@ -932,7 +933,7 @@ int main(void)
         cmocka_unit_test(test_million),   cmocka_unit_test(test_distinct),
         cmocka_unit_test(test_sorted_orders),
         cmocka_unit_test(test_sort_fallback),
-        cmocka_unit_test(test_sort_radix_counts),
+        cmocka_unit_test(test_sort_extreme_counts),
         cmocka_unit_test(test_hash16),
         cmocka_unit_test(test_paired),
         cmocka_unit_test(test_paired_adds),
