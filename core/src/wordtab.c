@@ -60,11 +60,6 @@ static size_t empty_slot(const asy_wordtab_entry *tab, size_t mask,
 
 #define GROW_BATCH 32 /* entries whose old and new slots load together */
 
-/* Move entries order[k .. k + GROW_BATCH) (or to the end) of t into tab
- * (mask), keeping their order: their old slots are fetched first, then
- * their new ones, so that the cache misses of a large table overlap
- * instead of coming one at a time. (One at a time, growing the 216,165
- * words of the peers text took 23 ms in all.) */
 /* Fetch entries order[k .. end) of t (a batch at most: the count is
  * returned), then hash them into h and fetch their buckets in tab
  * (mask). */
@@ -82,6 +77,11 @@ static size_t fetch_batch(const asy_wordtab *t, size_t k, size_t end,
     return n;
 }
 
+/* Move entries order[k .. k + GROW_BATCH) (or to the end) of t into tab
+ * (mask), keeping their order: their old slots are fetched first, then
+ * their new ones, so that the cache misses of a large table overlap
+ * instead of coming one at a time. (One at a time, growing the 216,165
+ * words of the peers text took 23 ms in all.) */
 static void move_batch(const asy_wordtab *t, asy_wordtab_entry *tab,
                        size_t mask, uint32_t *order, size_t k)
 {

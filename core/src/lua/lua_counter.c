@@ -474,15 +474,6 @@ static void bulk_rows(lua_State *L, asy_lua_output *out, const asy_rowfmt *f,
     lua_call(L, 1, 0);
 }
 
-/* c:rows(out [, {min_count = 1, top = 0, docs = false, also = {counter,
- * ...}, skip = set, fold = false}]) -> rows written. A frequency table
- * written straight from C into the Output out, by count descending then
- * key, without a Lua table or string per row: the columns are the key, its
- * count, its document count (docs = true), then its count in each counter
- * of `also` (out must declare exactly that many).
- * The table ends at the first count below min_count; top > 0 keeps the
- * first top rows; keys found in `skip` (a set such as stop words; with
- * fold = true also their case-folded form) are left out. */
 /* How many of e[0..n), sorted by count descending, count min or more:
  * found by halving (a walk over a large vocabulary's entries took 1 ms). */
 static size_t count_at_least(const asy_counter_entry *e, size_t n,
@@ -499,6 +490,15 @@ static size_t count_at_least(const asy_counter_entry *e, size_t n,
     return lo;
 }
 
+/* c:rows(out [, {min_count = 1, top = 0, docs = false, also = {counter,
+ * ...}, skip = set, fold = false}]) -> rows written. A frequency table
+ * written straight from C into the Output out, by count descending then
+ * key, without a Lua table or string per row: the columns are the key, its
+ * count, its document count (docs = true), then its count in each counter
+ * of `also` (out must declare exactly that many).
+ * The table ends at the first count below min_count; top > 0 keeps the
+ * first top rows; keys found in `skip` (a set such as stop words; with
+ * fold = true also their case-folded form) are left out. */
 static int counter_rows(lua_State *L)
 {
     tocounter(L, 1); /* checked before the options */
