@@ -335,20 +335,24 @@ int asy_sink_write(asy_sink *s, const assay_value *vals, asy_error *err)
 /* A temporary file's data goes to the disk as it is written, a megabyte
  * at a time (sync_file_range: started, not waited for), so that the fsync
  * of the commit waits for the last of it only: it came after everything,
- * 3.5 ms for the 4 MB of a 216,165-word table. A failed flush leaves the
- * stream's error for the commit to report. */
-static void send_ahead(asy_sink *s, size_t n)
+ * 3.5 ms for the 4 MB of a 216,165-word table. Returns 0, or the errno of
+ * a failed flush (a full disk, a file-size limit), reported at once: the
+ * commit would only see the stream's error flag. */
+static int send_ahead(asy_sink *s, size_t n)
 {
 #if defined(SYNC_FILE_RANGE_WRITE)
     if (!s->tmp || (s->unsent += n) < SEND_AHEAD)
-        return;
+        return 0;
     s->unsent = 0;
-    if (fflush(s->fp) == 0)
-        sync_file_range(fileno(s->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+    errno = 0;
+    if (fflush(s->fp) != 0)
+        return errno ? errno : EIO;
+    sync_file_range(fileno(s->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
     (void)s;
     (void)n;
 #endif
+    return 0;
 }
 
 int asy_sink_write_raw(asy_sink *s, const char *bytes, size_t n, size_t rows,
@@ -357,8 +361,8 @@ int asy_sink_write_raw(asy_sink *s, const char *bytes, size_t n, size_t rows,
     if (asy_csvout_raw(&s->w, bytes, n) < 0)
         return io_error(err, s->final, errno ? errno : EIO, "write");
     s->rows += rows;
-    send_ahead(s, n);
-    return ASSAY_OK;
+    int e = send_ahead(s, n);
+    return e ? io_error(err, s->final, e, "write") : ASSAY_OK;
 }
 
 const asy_csvout *asy_sink_writer(const asy_sink *s)

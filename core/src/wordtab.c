@@ -249,10 +249,12 @@ void asy_wordtab_pack(asy_wordtab *t)
 {
     if (t->packed)
         return;
-    size_t w = 0;
+    size_t w = 0, end = 0; /* slots from end on were empty already */
     for (size_t k = 0; k <= t->mask && w < t->used; k++)
-        if (t->tab[k].key[0] | t->tab[k].key[1])
+        if (t->tab[k].key[0] | t->tab[k].key[1]) {
             t->tab[w++] = t->tab[k]; /* w <= k: nothing unread is lost */
+            end = k + 1;
+        }
     for (size_t k = 0; k < w; k++)
         t->order[k] = (uint32_t)k;
     size_t keep = w ? w : 1;
@@ -262,8 +264,10 @@ void asy_wordtab_pack(asy_wordtab *t)
     if (tab) { /* memory: keep entries (not a power of two) */
         t->tab = tab;
         t->mask = keep - 1;
-    } else { /* the old block stays, larger than needed, its rest empty */
-        memset(t->tab + w, 0, (t->mask + 1 - w) * sizeof *t->tab);
+    } else if (end > w) { /* the old block stays, larger than needed, its
+                              rest emptied (only where entries were: the
+                              pages never touched stay so) */
+        memset(t->tab + w, 0, (end - w) * sizeof *t->tab);
     }
     if (order)
         t->order = order;

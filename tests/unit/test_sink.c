@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sink.h"
@@ -158,6 +161,53 @@ static void test_large_raw(void **state)
     free(dir);
 }
 
+/* A write that fails on its way to the disk (here a file-size limit, in a
+ * child process) is reported with its own cause, also when the failure
+ * shows first in sending a block ahead, after the last write. */
+static void test_raw_limit(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* 20 bytes short of the whole: only the last block's bytes, still
+         * in the stream's buffer when the last write sends them ahead, are
+         * refused (that flush's error was once lost: the commit said
+         * "Input/output error") */
+        struct rlimit rl = {3150013 - 20, 3150013 - 20};
+        signal(SIGXFSZ, SIG_IGN);
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(2);
+        asy_sink_opts o = {ASY_FMT_CSV, 0, 0};
+        asy_sink *s;
+        asy_error err;
+        if (asy_sink_open(&s, dir, "big", NULL, &o, COLS, 2, &err) != 0)
+            _exit(3);
+        static char block[50000];
+        memset(block, 'x', sizeof block - 1);
+        block[sizeof block - 1] = '\n';
+        int rc = ASSAY_OK;
+        for (int b = 0; b < 63 && rc == ASSAY_OK; b++)
+            rc = asy_sink_write_raw(s, block, sizeof block, 1, &err);
+        if (rc == ASSAY_OK)
+            rc = asy_sink_commit(s, &err);
+        else
+            asy_sink_abort(s);
+        _exit(rc == ASSAY_E_IO && strstr(err.message, "File too large") &&
+                      strstr(err.message, "big.csv")
+                  ? 0
+                  : 4);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(entries(dir, NULL, 0), 0); /* nothing left behind */
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_abort_and_unique(void **state)
 {
     (void)state;
@@ -303,7 +353,7 @@ int main(void)
         cmocka_unit_test(test_commit),  cmocka_unit_test(test_abort_and_unique),
         cmocka_unit_test(test_explicit_path), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_stdout),  cmocka_unit_test(test_enospc),
-        cmocka_unit_test(test_large_raw),
+        cmocka_unit_test(test_large_raw), cmocka_unit_test(test_raw_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
