@@ -1045,25 +1045,41 @@ static asy_counter_entry word_entry(const asy_counter *c,
  * for that vocabulary) are given back before the entries take their
  * memory; a packed table is only ever settled afterwards.
  */
+/* The block of an unsettled read (room for every entry, then the word
+ * table's keys), the table proper's entries at its front (*m0 of them;
+ * with twins, those whose key is in the word table too go to *tw
+ * instead); NULL when out of memory. */
+static asy_counter_entry *front_entries(const asy_counter *c, int twins,
+                                        twin **tw, size_t *ntw, size_t *m0)
+{
+    const asy_wordtab *t = c->words;
+    asy_counter_entry *e = malloc((c->size + t->used) * sizeof *e +
+                                  t->used * 17 + 1);
+    long m = e ? table_entries(c, twins ? t : NULL, e, tw, ntw) : -1;
+    if (m < 0) {
+        free(e);
+        return NULL;
+    }
+    *m0 = (size_t)m;
+    return e;
+}
+
 static asy_counter_entry *entries_unsettled(const asy_counter *c, size_t *n)
 {
     asy_wordtab *t = c->words;
     int twins = count_twins(c, t) > 0;
     if (!twins)
         asy_wordtab_pack(t);
-    size_t cap = c->size + t->used;
-    asy_counter_entry *e = malloc(cap * sizeof *e + t->used * 17 + 1);
+    size_t cap = c->size + t->used, m0;
     twin *tw = NULL;
     size_t ntw = 0;
-    long m0 = e ? table_entries(c, twins ? t : NULL, e, &tw, &ntw) : -1;
-    if (m0 < 0) {
-        free(e);
+    asy_counter_entry *e = front_entries(c, twins, &tw, &ntw, &m0);
+    if (!e)
         return NULL;
-    }
     if (ntw)
         qsort(tw, ntw, sizeof *tw, twin_cmp);
     char *key = (char *)(e + cap);
-    size_t m = (size_t)m0, j = 0;
+    size_t m = m0, j = 0;
     for (size_t k = 0; k <= t->mask; k++) { /* packed: tab[0 .. used) */
         const asy_wordtab_entry *w = &t->tab[k];
         if (!(w->key[0] | w->key[1]))
@@ -1092,17 +1108,10 @@ int asy_counter_entries_split(const asy_counter *c, int pack,
         return 0;
     if (pack)
         asy_wordtab_pack(t);
-    size_t cap = c->size + t->used;
-    asy_counter_entry *e = malloc(cap * sizeof *e + t->used * 17 + 1);
-    twin *tw = NULL;
+    twin *tw = NULL; /* no twins: stays NULL */
     size_t ntw = 0;
-    long m0 = e ? table_entries(c, NULL, e, &tw, &ntw) : -1;
-    if (m0 < 0) {
-        free(e);
+    if (!(*ents = front_entries(c, 0, &tw, &ntw, fixed)))
         return -1;
-    }
-    *ents = e;
-    *fixed = (size_t)m0;
     *words = t->used;
     return 1;
 }
