@@ -88,6 +88,27 @@ int asy_wb_next(asy_wb_iter *it, asy_wb_seg *seg);
  * segments in out[] and return how many (0 at the end of the text). */
 size_t asy_wb_fill(asy_wb_iter *it, asy_wb_seg *out, size_t cap);
 
+/* The wanted segments a 64-byte window at a time, for counting kernels
+ * that take a window's words from bit masks rather than one segment
+ * each. A window span (starts != 0) covers text[base .. base + 64): bit a
+ * of `starts` marks a wanted segment starting at base + a, the i-th set
+ * bit of `ends` is where the i-th of them ends (inside the window), and
+ * `numbers` holds the end bits of those of kind ASY_WB_NUMBER (the others
+ * are ASY_WB_WORD). Where no window decides, an element holds one segment
+ * instead: starts == 0, the segment [base, end) of kind `kind`. */
+typedef struct asy_wb_span {
+    size_t base, end;
+    uint64_t starts, ends, numbers;
+    asy_wb_kind kind;
+} asy_wb_span;
+
+/* Store up to cap spans (cap >= 1) of the wanted segments in out[] and
+ * return how many (0 at the end of the text): the same segments, in the
+ * same order, as asy_wb_fill, without code-point offsets. Masks beyond
+ * ASY_WB_WORDLIKE, and ASY_WB_SIMD_NONE, give single segments only. Calls
+ * may be interleaved with asy_wb_next and asy_wb_fill on one iterator. */
+size_t asy_wb_fill_spans(asy_wb_iter *it, asy_wb_span *out, size_t cap);
+
 /* Vector instruction levels of asy_wb_fill (same segments at each). */
 enum {
     ASY_WB_SIMD_NONE = 0,   /* the per-character rules only */

@@ -584,6 +584,58 @@ static ALWAYS size_t fill_words(asy_wb_iter *it, asy_wb_seg *out, size_t cap,
     return k;
 }
 
+/* asy_wb_fill_spans for the word-like kinds over one classifier: each
+ * window that decides gives its wanted segments as the bit masks of
+ * word_spans, less the unwanted ones (runs of '_', and numbers or words
+ * when not asked for: a few a window at most, each end's start being the
+ * last start before it); the next window starts at its last boundary, as
+ * in fill_words. Where no window decides, one segment of asy_wb_next. */
+static ALWAYS size_t spans_words(asy_wb_iter *it, asy_wb_span *out,
+                                 size_t cap, classify_fn classify)
+{
+    asy_wb_iter st = *it;
+    const unsigned char *t = st.text;
+    const unsigned want = st.mask;
+    const int words = (want & ASY_WB_KIND(ASY_WB_WORD)) != 0;
+    const int nums = (want & ASY_WB_KIND(ASY_WB_NUMBER)) != 0;
+    size_t k = 0;
+    while (k < cap) {
+        size_t pos = st.pos, cpos = st.cpos;
+        while (k < cap && st.len - pos >= 64 && block_start(t[pos])) {
+            bmask m;
+            __builtin_prefetch((const void *)((uintptr_t)(t + pos) + 512));
+            classify(t + pos, &m);
+            uint64_t b = boundaries(&m);
+            if (!b)
+                break;
+            uint64_t S, E, nl, nd;
+            unsigned last = word_spans(&m, b, &S, &E);
+            word_kinds(&m, S, E, &nl, &nd);
+            uint64_t drop = nd | (nums ? 0 : nl & ~nd) | (words ? 0 : E & ~nl);
+            for (; drop; drop &= drop - 1) {
+                unsigned e = (unsigned)__builtin_ctzll(drop);
+                unsigned a = 63u - (unsigned)__builtin_clzll(
+                                       S & ((1ull << e) - 1));
+                S &= ~(1ull << a);
+                E &= ~(1ull << e);
+            }
+            if (S)
+                out[k++] = (asy_wb_span){pos, 0, S, E, nl & ~nd & E,
+                                         ASY_WB_WORD};
+            pos += last;
+            cpos += cp_at(&m, last);
+        }
+        if (pos != st.pos)
+            land(&st, pos, cpos, st.pos);
+        asy_wb_seg g;
+        if (k >= cap || !asy_wb_next(&st, &g))
+            break;
+        out[k++] = (asy_wb_span){g.start, g.end, 0, 0, 0, g.kind};
+    }
+    *it = st;
+    return k;
+}
+
 /* The fill loop for a classifier: word-like kinds with or without
  * code-point offsets, or any other mask. */
 static ALWAYS size_t fill_any(asy_wb_iter *it, asy_wb_seg *out, size_t cap,
@@ -606,7 +658,18 @@ AVX512 static size_t fill_avx512(asy_wb_iter *it, asy_wb_seg *out, size_t cap)
 {
     return fill_any(it, out, cap, classify_avx512);
 }
+
+AVX512 static size_t spans_avx512(asy_wb_iter *it, asy_wb_span *out,
+                                  size_t cap)
+{
+    return spans_words(it, out, cap, classify_avx512);
+}
 #endif
+
+static size_t spans_sse2(asy_wb_iter *it, asy_wb_span *out, size_t cap)
+{
+    return spans_words(it, out, cap, classify_sse2);
+}
 #endif /* HAVE_SSE2 */
 
 /* ============================================================
@@ -660,5 +723,25 @@ size_t asy_wb_fill(asy_wb_iter *it, asy_wb_seg *out, size_t cap)
     size_t k = 0;
     while (k < cap && asy_wb_next(it, &out[k]))
         k++;
+    return k;
+}
+
+size_t asy_wb_fill_spans(asy_wb_iter *it, asy_wb_span *out, size_t cap)
+{
+    if (!(it->mask & ASY_WB_ALL & ~(unsigned)ASY_WB_WORDLIKE)) {
+        switch (asy_wb_simd(-1)) {
+#if HAVE_AVX512
+        case ASY_WB_SIMD_AVX512: return spans_avx512(it, out, cap);
+#endif
+#if HAVE_SSE2
+        case ASY_WB_SIMD_SSE2: return spans_sse2(it, out, cap);
+#endif
+        default: break;
+        }
+    }
+    size_t k = 0;
+    asy_wb_seg g;
+    while (k < cap && asy_wb_next(it, &g))
+        out[k++] = (asy_wb_span){g.start, g.end, 0, 0, 0, g.kind};
     return k;
 }

@@ -202,8 +202,61 @@ static void compare_fill(const char *t, size_t n, unsigned mask, size_t cap)
     assert_false(asy_wb_next(&a, &x));
 }
 
+/* Spans k of asy_wb_fill_spans as segments (byte offsets and kinds), into
+ * out[]; checks each span's own shape on the way. */
+static size_t expand_spans(const asy_wb_span *sp, size_t k, asy_wb_seg *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!sp[i].starts) { /* one segment */
+            assert_true(sp[i].end > sp[i].base);
+            out[n++] = (asy_wb_seg){sp[i].base, sp[i].end, 0, 0, sp[i].kind};
+            continue;
+        }
+        uint64_t st = sp[i].starts, en = sp[i].ends;
+        assert_int_equal(__builtin_popcountll(st), __builtin_popcountll(en));
+        assert_int_equal(sp[i].numbers & ~en, 0);
+        while (st) {
+            unsigned a = (unsigned)__builtin_ctzll(st);
+            unsigned e = (unsigned)__builtin_ctzll(en);
+            assert_true(a < e); /* and e < 64: inside the window */
+            out[n++] = (asy_wb_seg){sp[i].base + a, sp[i].base + e, 0, 0,
+                                    (sp[i].numbers >> e) & 1 ? ASY_WB_NUMBER
+                                                             : ASY_WB_WORD};
+            st &= st - 1;
+            en &= en - 1;
+        }
+    }
+    return n;
+}
+
+/* asy_wb_fill_spans, expanded, gives the segments of asy_wb_next (byte
+ * offsets and kinds). */
+static void compare_spans(const char *t, size_t n, unsigned mask, size_t cap)
+{
+    asy_wb_iter a, b;
+    asy_wb_seg x, y[8 * 32];
+    asy_wb_span sp[8];
+    size_t got, i;
+    asy_wb_init(&a, t, n, mask);
+    asy_wb_init(&b, t, n, mask);
+    while ((got = asy_wb_fill_spans(&b, sp, cap)) > 0) {
+        assert_true(got <= cap);
+        size_t segs = expand_spans(sp, got, y);
+        for (i = 0; i < segs; i++) {
+            assert_true(asy_wb_next(&a, &x));
+            if (x.start != y[i].start || x.end != y[i].end ||
+                x.kind != y[i].kind)
+                fail_msg("spans differ at byte %zu: [%zu,%zu) %d vs "
+                         "[%zu,%zu) %d (mask %#x)", x.start, x.start, x.end,
+                         x.kind, y[i].start, y[i].end, y[i].kind, mask);
+        }
+    }
+    assert_false(asy_wb_next(&a, &x));
+}
+
 /* Random text, then every WordBreakTest case in ASCII context, at one
- * vector level of asy_wb_fill. */
+ * vector level of asy_wb_fill (and asy_wb_fill_spans). */
 static void fill_level(void)
 {
     static const char *const alpha[] = {
@@ -239,6 +292,10 @@ static void fill_level(void)
         compare_fill(t, n, ASY_WB_KIND(ASY_WB_PUNCT), 64);
         compare_fill(t, n, ASY_WB_WORDLIKE | ASY_WB_BYTES_ONLY, 64);
         compare_fill(t, n, ASY_WB_NOSPACE | ASY_WB_BYTES_ONLY, 1 + round % 5);
+        compare_spans(t, n, ASY_WB_WORDLIKE | ASY_WB_BYTES_ONLY, 8);
+        compare_spans(t, n, ASY_WB_KIND(ASY_WB_WORD), 1 + round % 8);
+        compare_spans(t, n, ASY_WB_KIND(ASY_WB_NUMBER), 8);
+        compare_spans(t, n, ASY_WB_NOSPACE, 8); /* single segments */
     }
     /* Every WordBreakTest case inside ASCII context. */
     FILE *f = fopen(WB_TEST_FILE, "r");
@@ -263,6 +320,8 @@ static void fill_level(void)
             compare_fill(buf + cut, n, ASY_WB_WORDLIKE, 64);
             compare_fill(buf + cut, n, ASY_WB_NOSPACE, 64);
             compare_fill(buf + cut, n, ASY_WB_WORDLIKE | ASY_WB_BYTES_ONLY, 64);
+            compare_spans(buf + cut, n, ASY_WB_WORDLIKE, 8);
+            compare_spans(buf + cut, n, ASY_WB_KIND(ASY_WB_WORD), 3);
         }
     }
     fclose(f);
@@ -281,23 +340,29 @@ static void test_fill_blocks(void **state)
     assert_int_equal(asy_wb_simd(-1), top);
 }
 
-/* asy_wb_fill and asy_wb_next mixed on one iterator (fill calls of
- * varying caps between single segments) give the segments of asy_wb_next
- * alone: the iterator a run of windows leaves behind must carry the same
- * position and rule context as the per-character rules would. */
+/* asy_wb_fill, asy_wb_fill_spans and asy_wb_next mixed on one iterator
+ * (fill calls of varying caps between single segments) give the segments
+ * of asy_wb_next alone: the iterator a run of windows leaves behind must
+ * carry the same position and rule context as the per-character rules
+ * would. */
 static void compare_mixed(const char *t, size_t n, unsigned mask,
                           unsigned seed)
 {
     asy_wb_iter a, b;
-    asy_wb_seg x, y[9];
-    int cp = !(mask & ASY_WB_BYTES_ONLY);
+    asy_wb_seg x, y[3 * 32];
+    asy_wb_span sp[3];
     asy_wb_init(&a, t, n, mask);
     asy_wb_init(&b, t, n, mask);
     for (;;) {
         seed = seed * 1103515245u + 12345u;
         size_t cap = (seed >> 16) % 10, got; /* 0: one asy_wb_next */
+        /* one call in four: spans (no code points) */
+        int spans = cap > 0 && (seed >> 28) % 4 == 0;
+        int cp = !(mask & ASY_WB_BYTES_ONLY) && !spans;
         if (cap == 0)
             got = asy_wb_next(&b, &y[0]);
+        else if (spans)
+            got = expand_spans(sp, asy_wb_fill_spans(&b, sp, 1 + cap % 3), y);
         else
             got = asy_wb_fill(&b, y, cap);
         if (got == 0)
@@ -332,6 +397,7 @@ static void compare_masks(const char *t, size_t n, unsigned seed)
     for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
         compare_fill(t, n, masks[i], 64);
         compare_fill(t, n, masks[i], 1 + (seed + i) % 4);
+        compare_spans(t, n, masks[i], 1 + (seed + i) % 8);
         compare_mixed(t, n, masks[i], seed + (unsigned)i);
     }
 }
