@@ -14,8 +14,9 @@
  * counts and document counts go to two counters, or the text's counts
  * to a paired counter without its document counts, the table is the
  * text's own, drained at its end (asy_counter_absorb). ASCII words are
- * loaded, folded and hashed 16 bytes at a time, without a copy; other
- * words go through asy_tok_normalise first. The table's hash is the
+ * loaded, folded and hashed 16 bytes at a time, without a copy, taken a
+ * 64-byte window at a time from the word segmenter where the options
+ * allow (count_spans); other words go through asy_tok_normalise first. The table's hash is the
  * counter's own (asy_counter_hash16). Longer words go to the counters
  * directly (document frequency by the counter's per-round stamp).
  */
@@ -28,7 +29,13 @@
 #include "wordbreak.h"
 #include "wordtab.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#define HAVE_SPANS 1 /* count_spans (64-bit SSE2 at least) */
+#else
+#define HAVE_SPANS 0
+#endif
+#if HAVE_SPANS && defined(__GNUC__) && !defined(__clang__)
 #include <immintrin.h>
 #define HAVE_AVX512 1
 #define AVX512 __attribute__((target("avx512f,avx512bw,bmi2")))
@@ -37,16 +44,19 @@
 #endif
 
 #define INLINE_MAX 16 /* longest key the word table takes */
-#define FILL 64       /* segments fetched per asy_wb_fill call (<= 64:
-                         stage_batch512 keeps a bit per segment) */
+#define FILL 64       /* words staged per batch (segments per asy_wb_fill
+                         call) */
+#define STAGED (FILL + 32) /* count_spans: a window adds 32 words at most */
 
-/* One batch of segments between asy_wb_fill and the word table: the ASCII
- * words are loaded, folded and hashed first and their slots prefetched,
- * so that the probes of a large table overlap their cache misses. */
+/* One batch of words between the word segmenter and the word table: the
+ * ASCII words are loaded, folded and hashed first and their slots
+ * prefetched, so that the probes of a large table overlap their cache
+ * misses. */
 typedef struct staged {
-    uint64_t key[FILL][2];
-    uint32_t hash[FILL];
-    uint8_t state[FILL]; /* FAST, DROP or SLOW */
+    uint64_t key[STAGED][2];
+    uint32_t hash[STAGED];
+    uint8_t state[STAGED];  /* FAST, DROP or SLOW */
+    asy_wb_seg seg[STAGED]; /* count_spans: the SLOW words' segments */
 } staged;
 
 /* Where the words of one text go. */
@@ -178,12 +188,8 @@ static inline int stage(staged *st, int i, const asy_wordtab *t,
     return FAST;
 }
 
-/* Stage seg[0..got), a batch from asy_wb_fill, into st. */
-typedef void (*stage_batch_fn)(staged *st, const asy_wb_seg *seg, size_t got,
-                               const char *text, const char *end,
-                               const asy_wordtab *t, const asy_tok_opts *o);
-
-/* Any options, one word at a time (stage). */
+/* Stage seg[0..got), a batch from asy_wb_fill, into st: any options,
+ * one word at a time. */
 static void stage_batch(staged *st, const asy_wb_seg *seg, size_t got,
                         const char *text, const char *end,
                         const asy_wordtab *t, const asy_tok_opts *o)
@@ -194,73 +200,6 @@ static void stage_batch(staged *st, const asy_wb_seg *seg, size_t got,
                                       seg[i].end - seg[i].start, end,
                                       any_kind);
 }
-
-#if HAVE_AVX512
-/* asy_counter_hash16 with BMI2's MULX: the same value, but GCC keeps the
- * product in registers (as an __int128 it went through the stack). */
-static inline AVX512 uint32_t hash16_mulx(uint64_t a, uint64_t b, size_t n)
-{
-    unsigned long long hi;
-    uint64_t lo = _mulx_u64(a ^ 0x9E3779B97F4A7C15ull,
-                            b ^ 0xC2B2AE3D27D4EB4Full ^ ((uint64_t)n << 56),
-                            &hi);
-    uint64_t h = lo ^ hi;
-    return (uint32_t)(h ^ h >> 32);
-}
-
-/*
- * stage_batch with AVX-512BW, for the common options only (no stop words,
- * no stemming, word-like kinds: what wordfreq asks). The constants are set
- * up once per batch, and each word costs a masked load (no read past it,
- * no length-dependent masking), a test for non-ASCII, a masked add to
- * lower it, one store of the key and one of its hash. Words with a
- * non-ASCII byte, about one in 150, are staged by stage() afterwards: a
- * call inside the loop would cost every word its constants, a call
- * clobbering every vector register. (Before: this per word, for any
- * options, reading the options and building the constants again for each
- * word; wordfreq took about 5 % more CPU.)
- */
-static AVX512 void stage_batch512(staged *st, const asy_wb_seg *seg,
-                                  size_t got, const char *text,
-                                  const char *end, const asy_wordtab *t,
-                                  const asy_tok_opts *o)
-{
-    const __m512i a = _mm512_set1_epi8('A'), z = _mm512_set1_epi8(25);
-    const __m512i up = _mm512_set1_epi8(0x20);
-    const __mmask64 fold = o->flags & ASY_TOK_LOWER ? ~0ull : 0;
-    const size_t min_length = o->min_length;
-    const asy_wordtab_entry *tab = t->tab;
-    const size_t mask = t->mask;
-    uint64_t other = 0; /* bit i: word i has a non-ASCII byte */
-    for (size_t i = 0; i < got; i++) {
-        const char *s = text + seg[i].start;
-        size_t n = seg[i].end - seg[i].start;
-        if (n > INLINE_MAX) {
-            st->state[i] = SLOW;
-            continue;
-        }
-        __m512i v = _mm512_maskz_loadu_epi8((__mmask64)((1u << n) - 1), s);
-        if (_mm512_movepi8_mask(v)) {
-            other |= 1ull << i;
-            continue;
-        }
-        __mmask64 cap = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, a), z);
-        v = _mm512_mask_add_epi8(v, cap & fold, v, up);
-        __m128i x = _mm512_castsi512_si128(v);
-        uint32_t h = hash16_mulx((uint64_t)_mm_cvtsi128_si64(x),
-                                 (uint64_t)_mm_extract_epi64(x, 1), n);
-        _mm_storeu_si128((__m128i *)(void *)st->key[i], x);
-        st->hash[i] = h;
-        __builtin_prefetch(&tab[h & mask]);
-        st->state[i] = n < min_length ? DROP : FAST;
-    }
-    for (; other; other &= other - 1) {
-        unsigned i = (unsigned)__builtin_ctzll(other);
-        st->state[i] = (uint8_t)stage(st, (int)i, t, o, text + seg[i].start,
-                                      seg[i].end - seg[i].start, end, 0);
-    }
-}
-#endif
 
 /* Add the staged batch seg[0..got) to k, in order. The table's slots
  * and mask are kept in locals (reloaded only when an add may have grown
@@ -309,22 +248,21 @@ add_staged(sink *k, const staged *st, const asy_wb_seg *seg, size_t got,
     return 0;
 }
 
-/* Count the wanted segments of text[0..len) into k, each batch staged by
- * stage_with (a constant: inlined). */
-static inline __attribute__((always_inline)) int
-count_segments(sink *k, const char *text, size_t len, const asy_tok_opts *o,
-               stage_batch_fn stage_with)
+/* Count the wanted segments of text[0..len) into k, a batch of segments
+ * at a time (any options). */
+static int count_segments(sink *k, const char *text, size_t len,
+                          const asy_tok_opts *o)
 {
     asy_wb_iter it;
     asy_wb_seg seg[FILL];
     asy_tok_norm nm = ASY_TOK_NORM_INIT;
-    staged *st = malloc(sizeof *st); /* ~2 KB, off the stack */
+    staged *st = malloc(sizeof *st); /* ~5 KB, off the stack */
     size_t got;
     int rc = st ? 0 : -1;
     asy_wb_init(&it, text, len,
                 (o->kinds ? o->kinds : ASY_WB_WORDLIKE) | ASY_WB_BYTES_ONLY);
     while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
-        stage_with(st, seg, got, text, text + len, k->w, o);
+        stage_batch(st, seg, got, text, text + len, k->w, o);
         rc = add_staged(k, st, seg, got, text, o, &nm);
     }
     asy_tok_norm_free(&nm);
@@ -332,31 +270,192 @@ count_segments(sink *k, const char *text, size_t len, const asy_tok_opts *o,
     return rc;
 }
 
-static int count_plain(sink *k, const char *text, size_t len,
-                       const asy_tok_opts *o)
+#if HAVE_AVX512
+/* asy_counter_hash16 with BMI2's MULX: the same value, but GCC keeps the
+ * product in registers (as an __int128 it went through the stack). */
+static inline AVX512 uint32_t hash16_mulx(uint64_t a, uint64_t b, size_t n)
 {
-    return count_segments(k, text, len, o, stage_batch);
+    unsigned long long hi;
+    uint64_t lo = _mulx_u64(a ^ 0x9E3779B97F4A7C15ull,
+                            b ^ 0xC2B2AE3D27D4EB4Full ^ ((uint64_t)n << 56),
+                            &hi);
+    uint64_t h = lo ^ hi;
+    return (uint32_t)(h ^ h >> 32);
+}
+
+#endif
+
+#if HAVE_SPANS
+/*
+ * Counting a window at a time (asy_wb_fill_spans), what wordfreq asks for
+ * (word-like kinds, no stop words, no stemming). Each window's 64 bytes
+ * are folded at once (ASCII capitals lowered, when asked) into a buffer,
+ * and each of its words of up to 16 ASCII bytes takes its key from there:
+ * one unaligned load, cut to the word's length by a mask. So a word costs
+ * no segment written and read back, no load of its own from the text, and
+ * no test of its own for non-ASCII bytes or capitals. The other words
+ * (longer than 16 bytes, or with a non-ASCII byte: about one in a hundred)
+ * and the segments from outside windows are staged by stage(). (Before:
+ * asy_wb_fill's segments, each staged on its own with a masked load:
+ * about 5 % more CPU on the seed and peers texts, -j 1.)
+ */
+#define SPANS 8 /* spans fetched per asy_wb_fill_spans call */
+
+/* keep[n]: n bytes of 0xff, then zeros: a key cut to n bytes. */
+#define K(n) {[0 ... (n) - 1] = 0xff}
+static const unsigned char keep[INLINE_MAX + 1][16]
+    __attribute__((aligned(16))) = {
+        {0},   K(1),  K(2),  K(3),  K(4),  K(5),  K(6),  K(7),  K(8),
+        K(9),  K(10), K(11), K(12), K(13), K(14), K(15), K(16)};
+#undef K
+
+/* Copy the window s[0..64) into win[0..64), its ASCII capitals lowered
+ * when fold; return the bit mask of its bytes >= 0x80. */
+typedef uint64_t (*window_fn)(unsigned char *win, const char *s, int fold);
+
+static inline uint64_t window_sse2(unsigned char *win, const char *s,
+                                   int fold)
+{
+    uint64_t hi = 0;
+    for (int i = 0; i < 4; i++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
+        if (fold) { /* bytes >= 0x80 are negative: never capitals */
+            __m128i cap = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                                        _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+            v = _mm_add_epi8(v, _mm_and_si128(cap, _mm_set1_epi8(0x20)));
+        }
+        _mm_storeu_si128((__m128i *)(void *)(win + 16 * i), v);
+        hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * i);
+    }
+    return hi;
 }
 
 #if HAVE_AVX512
-static AVX512 int count_avx512(sink *k, const char *text, size_t len,
-                               const asy_tok_opts *o)
+static inline AVX512 uint64_t window_avx512(unsigned char *win,
+                                            const char *s, int fold)
 {
-    return count_segments(k, text, len, o, stage_batch512);
+    __m512i v = _mm512_loadu_si512((const void *)s);
+    __mmask64 cap = _mm512_cmple_epu8_mask(
+        _mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(25));
+    v = _mm512_mask_add_epi8(v, fold ? cap : 0, v, _mm512_set1_epi8(0x20));
+    _mm512_storeu_si512((void *)win, v);
+    return (uint64_t)_mm512_movepi8_mask(v);
 }
 #endif
 
-/* count_segments, with AVX-512 staging where the word segmenter uses it
- * and the options allow. */
+typedef uint32_t (*hash16_fn)(uint64_t a, uint64_t b, size_t n);
+
+/* Count the wanted words of text[0..len) into k, a window at a time
+ * (window and hash are constants: inlined). */
+static inline __attribute__((always_inline)) int
+count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
+            window_fn window, hash16_fn hash)
+{
+    asy_wb_iter it;
+    asy_wb_span sp[SPANS];
+    asy_tok_norm nm = ASY_TOK_NORM_INIT;
+    staged *st = malloc(sizeof *st); /* ~5 KB, off the stack */
+    /* the window, and room for a key loaded from its last byte */
+    unsigned char win[64 + 16] __attribute__((aligned(64))) = {0};
+    const int fold = (o->flags & ASY_TOK_LOWER) != 0;
+    const size_t min_length = o->min_length;
+    const char *end = text + len;
+    size_t got, n = 0; /* n: words staged */
+    int rc = st ? 0 : -1;
+    asy_wb_init(&it, text, len,
+                (o->kinds ? o->kinds : ASY_WB_WORDLIKE) | ASY_WB_BYTES_ONLY);
+    while (rc == 0 && (got = asy_wb_fill_spans(&it, sp, SPANS)) > 0) {
+        const asy_wordtab_entry *tab = k->w->tab;
+        size_t mask = k->w->mask;
+        for (size_t j = 0; j < got && rc == 0; j++) {
+            const size_t base = sp[j].base;
+            if (!sp[j].starts) { /* one segment, from outside windows */
+                st->seg[n] = (asy_wb_seg){base, sp[j].end, 0, 0, sp[j].kind};
+                st->state[n] = (uint8_t)stage(st, (int)n, k->w, o, text + base,
+                                              sp[j].end - base, end, 0);
+                n++;
+            } else {
+                uint64_t hi = window(win, text + base, fold);
+                uint64_t S = sp[j].starts, E = sp[j].ends;
+                do {
+                    unsigned a = (unsigned)__builtin_ctzll(S);
+                    unsigned e = (unsigned)__builtin_ctzll(E);
+                    unsigned wl = e - a;
+                    if (__builtin_expect(wl > INLINE_MAX
+                                             || (hi && (hi >> a) & ((1ull << wl) - 1)),
+                                         0)) {
+                        asy_wb_kind kind = (sp[j].numbers >> e) & 1
+                                               ? ASY_WB_NUMBER : ASY_WB_WORD;
+                        st->seg[n] = (asy_wb_seg){base + a, base + e, 0, 0, kind};
+                        st->state[n] = (uint8_t)stage(st, (int)n, k->w, o,
+                                                      text + base + a, wl,
+                                                      end, 0);
+                    } else {
+                        __m128i x = _mm_and_si128(
+                            _mm_loadu_si128((const __m128i *)(const void *)(win + a)),
+                            _mm_load_si128((const __m128i *)(const void *)keep[wl]));
+                        uint64_t k0 = (uint64_t)_mm_cvtsi128_si64(x);
+                        uint64_t k1 = (uint64_t)_mm_cvtsi128_si64(
+                            _mm_unpackhi_epi64(x, x));
+                        uint32_t h = hash(k0, k1, wl);
+                        _mm_storeu_si128((__m128i *)(void *)st->key[n], x);
+                        st->hash[n] = h;
+                        __builtin_prefetch(&tab[h & mask]);
+                        st->state[n] = wl < min_length ? DROP : FAST;
+                    }
+                    n++;
+                    S &= S - 1;
+                    E &= E - 1;
+                } while (S);
+            }
+            if (n >= FILL) { /* room for the next window's 32 words at most */
+                rc = add_staged(k, st, st->seg, n, text, o, &nm);
+                n = 0;
+                tab = k->w->tab; /* the adds may have grown the table */
+                mask = k->w->mask;
+            }
+        }
+    }
+    if (rc == 0 && n)
+        rc = add_staged(k, st, st->seg, n, text, o, &nm);
+    asy_tok_norm_free(&nm);
+    free(st);
+    return rc;
+}
+
+static int count_spans_sse2(sink *k, const char *text, size_t len,
+                            const asy_tok_opts *o)
+{
+    return count_spans(k, text, len, o, window_sse2, asy_counter_hash16);
+}
+
+#if HAVE_AVX512
+static AVX512 int count_spans_avx512(sink *k, const char *text, size_t len,
+                                     const asy_tok_opts *o)
+{
+    return count_spans(k, text, len, o, window_avx512, hash16_mulx);
+}
+#endif
+#endif /* HAVE_SPANS */
+
+/* Count the wanted words of text[0..len) into k: a window at a time where
+ * the word segmenter has windows and the options allow, else segment by
+ * segment. */
 static int count_words(sink *k, const char *text, size_t len,
                        const asy_tok_opts *o)
 {
+#if HAVE_SPANS
+    if (!o->stop && !o->stem && !(o->kinds & ~(unsigned)ASY_WB_WORDLIKE)) {
+        int level = asy_wb_simd(-1);
 #if HAVE_AVX512
-    if (asy_wb_simd(-1) == ASY_WB_SIMD_AVX512 && !o->stop && !o->stem
-        && !(o->kinds & ~(unsigned)ASY_WB_WORDLIKE))
-        return count_avx512(k, text, len, o);
+        if (level == ASY_WB_SIMD_AVX512)
+            return count_spans_avx512(k, text, len, o);
 #endif
-    return count_plain(k, text, len, o);
+        if (level == ASY_WB_SIMD_SSE2)
+            return count_spans_sse2(k, text, len, o);
+    }
+#endif
+    return count_segments(k, text, len, o);
 }
 
 /* Count text into counts and docs (the same counter when paired). */

@@ -399,8 +399,12 @@ static void test_count_random(void **state)
     static char text[1 << 20];
     unsigned x = 99;
     for (int round = 0; round < 24; round++) {
-        /* the words staged with and without AVX-512 (where the CPU has it) */
-        asy_wb_simd(round % 3 == 2 ? ASY_WB_SIMD_SSE2 : ASY_WB_SIMD_AVX512);
+        /* the words taken a window at a time with AVX-512 (where the CPU
+         * has it) and with SSE2, and a segment at a time; each level meets
+         * each min_length and the rounds of many distinct words */
+        int level = (round + round / 4) % 3;
+        asy_wb_simd(level == 0 ? ASY_WB_SIMD_AVX512
+                    : level == 1 ? ASY_WB_SIMD_SSE2 : ASY_WB_SIMD_NONE);
         asy_tok_opts o = {round & 1 ? ASY_TOK_LOWER : 0,
                           round & 2 ? ASY_WB_WORDLIKE : ASY_WB_KIND(ASY_WB_WORD),
                           round % 8 == 4 ? st : NULL,
