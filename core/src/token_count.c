@@ -48,15 +48,16 @@
                          call) */
 #define STAGED (FILL + 32) /* count_spans: a window adds 32 words at most */
 
-/* One batch of words between the word segmenter and the word table: the
- * ASCII words are loaded, folded and hashed first and their slots
- * prefetched, so that the probes of a large table overlap their cache
- * misses. */
+/* One batch of words between the word segmenter and the word table. The
+ * fast words (ASCII, or ASCII and ’, up to 16 bytes) are loaded, folded and
+ * hashed first and their slots prefetched, so that the probes of a large
+ * table overlap their cache misses; the others wait as segments for
+ * asy_tok_normalise. Counts do not depend on the order of the adds. */
 typedef struct staged {
-    uint64_t key[STAGED][2];
-    uint32_t hash[STAGED];
-    uint8_t state[STAGED];  /* FAST, DROP or SLOW */
-    asy_wb_seg seg[STAGED]; /* count_spans: the SLOW words' segments */
+    uint64_t key[STAGED][2]; /* the fast words' keys ... */
+    uint32_t hash[STAGED];   /* ... and hashes */
+    asy_wb_seg slow[STAGED]; /* the other words */
+    size_t fast, nslow;
 } staged;
 
 /* Where the words of one text go. */
@@ -152,17 +153,18 @@ static inline uint64_t lower_ascii8(uint64_t v)
     return asy_lower8(v & ~high) | (v & high);
 }
 
-/* Stage segment s[0..n): FAST (key and hash filled in), DROP (a word of
- * the fast path shorter than min_length) or SLOW (needs asy_tok_normalise:
- * non-ASCII other than apostrophes U+2019, longer than 16 bytes, ending in
- * NUL (not a word, but o->kinds may ask for other segments), or stop words
- * / stemming asked for). */
-static inline int stage(staged *st, int i, const asy_wordtab *t,
+/* Stage segment s[0..n): FAST (key and hash filled in at st->fast), DROP
+ * (a word of the fast path shorter than min_length) or SLOW (needs
+ * asy_tok_normalise: non-ASCII other than apostrophes U+2019, longer than
+ * 16 bytes, ending in NUL (not a word, but o->kinds may ask for other
+ * segments), or stop words / stemming asked for). */
+static inline int stage(staged *st, const asy_wordtab *t,
                         const asy_tok_opts *o, const char *s, size_t n,
                         const char *end, int any_kind)
 {
     if (n > INLINE_MAX || o->stop || o->stem)
         return SLOW;
+    const size_t i = st->fast;
     uint64_t *key = st->key[i];
     asy_load16(s, n, end, key);
     if ((key[0] | key[1]) & ASY_HIGH) {
@@ -188,6 +190,20 @@ static inline int stage(staged *st, int i, const asy_wordtab *t,
     return FAST;
 }
 
+/* Stage the segment text[start..stop) of kind `kind` (stage): a fast word
+ * is kept, a slow one waits as its segment. */
+static inline void stage_seg(staged *st, const asy_wordtab *t,
+                             const asy_tok_opts *o, const char *text,
+                             size_t start, size_t stop, asy_wb_kind kind,
+                             const char *end, int any_kind)
+{
+    int r = stage(st, t, o, text + start, stop - start, end, any_kind);
+    if (r == FAST)
+        st->fast++;
+    else if (r == SLOW)
+        st->slow[st->nslow++] = (asy_wb_seg){start, stop, 0, 0, kind};
+}
+
 /* Stage seg[0..got), a batch from asy_wb_fill, into st: any options,
  * one word at a time. */
 static void stage_batch(staged *st, const asy_wb_seg *seg, size_t got,
@@ -196,55 +212,54 @@ static void stage_batch(staged *st, const asy_wb_seg *seg, size_t got,
 {
     int any_kind = (o->kinds & ~(unsigned)ASY_WB_WORDLIKE) != 0;
     for (size_t i = 0; i < got; i++)
-        st->state[i] = (uint8_t)stage(st, (int)i, t, o, text + seg[i].start,
-                                      seg[i].end - seg[i].start, end,
-                                      any_kind);
+        stage_seg(st, t, o, text, seg[i].start, seg[i].end, seg[i].kind, end,
+                  any_kind);
 }
 
-/* Add the staged batch seg[0..got) to k, in order. The table's slots
- * and mask are kept in locals (reloaded only when an add may have grown
- * the table): read through k->w, they would be loaded again after every
- * count stored, the stores being of the same type. An occurrence of a key
- * already in its home slot, most of them, is counted right here. (Before:
- * asy_wordtab_add for each; wordfreq took 6 % more CPU.) */
-static inline __attribute__((always_inline)) int
-add_staged(sink *k, const staged *st, const asy_wb_seg *seg, size_t got,
-           const char *text, const asy_tok_opts *o, asy_tok_norm *nm)
+/* Add the staged batch to k and empty it: the fast words first, then the
+ * others. The table's slots and mask are kept in locals (reloaded only
+ * when an add may have grown the table): read through k->w, they would be
+ * loaded again after every count stored, the stores being of the same
+ * type. An occurrence of a key already in its home slot, most of them, is
+ * counted right here. (Before: asy_wordtab_add for each; wordfreq took 6 %
+ * more CPU.) Not inlined: on its own it keeps its loop's values in
+ * registers. */
+static __attribute__((noinline)) int
+add_staged(sink *k, staged *st, const char *text, const asy_tok_opts *o,
+           asy_tok_norm *nm)
 {
     asy_wordtab *w = k->w;
     asy_wordtab_entry *tab = w->tab;
-    size_t mask = w->mask, fast = 0;
+    size_t mask = w->mask;
     const uint32_t round = w->round;
-    for (size_t i = 0; i < got; i++) {
-        int r = 0;
-        if (st->state[i] == FAST) {
-            const uint64_t *key = st->key[i];
-            asy_wordtab_entry *e = &tab[st->hash[i] & mask];
-            fast++;
-            if (e->key[0] == key[0] && e->key[1] == key[1]) {
-                e->count++;
-                e->docs += e->stamp != round;
-                e->stamp = round;
-                continue;
-            }
-            r = asy_wordtab_add(w, key, st->hash[i]);
-        } else if (st->state[i] == SLOW) {
-            const char *nw;
-            size_t wn;
-            r = asy_tok_normalise(nm, o, text + seg[i].start,
-                                  seg[i].end - seg[i].start,
-                                  (int)seg[i].kind, &nw, &wn);
-            if (r > 0)
-                r = add_norm(k, nw, wn);
-        } else {
+    const size_t fast = st->fast, nslow = st->nslow;
+    st->fast = st->nslow = 0;
+    for (size_t i = 0; i < fast; i++) {
+        const uint64_t *key = st->key[i];
+        asy_wordtab_entry *e = &tab[st->hash[i] & mask];
+        if (e->key[0] == key[0] && e->key[1] == key[1]) {
+            e->count++;
+            e->docs += e->stamp != round;
+            e->stamp = round;
             continue;
         }
-        if (r < 0)
+        if (asy_wordtab_add(w, key, st->hash[i]) < 0)
             return -1;
         tab = w->tab; /* the add may have grown the table */
         mask = w->mask;
     }
     k->counted += k->counts ? fast : 0;
+    for (size_t i = 0; i < nslow; i++) {
+        const asy_wb_seg *g = &st->slow[i];
+        const char *nw;
+        size_t wn;
+        int r = asy_tok_normalise(nm, o, text + g->start, g->end - g->start,
+                                  (int)g->kind, &nw, &wn);
+        if (r > 0)
+            r = add_norm(k, nw, wn);
+        if (r < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -261,9 +276,11 @@ static int count_segments(sink *k, const char *text, size_t len,
     int rc = st ? 0 : -1;
     asy_wb_init(&it, text, len,
                 (o->kinds ? o->kinds : ASY_WB_WORDLIKE) | ASY_WB_BYTES_ONLY);
+    if (st)
+        st->fast = st->nslow = 0;
     while (rc == 0 && (got = asy_wb_fill(&it, seg, FILL)) > 0) {
         stage_batch(st, seg, got, text, text + len, k->w, o);
-        rc = add_staged(k, st, seg, got, text, o, &nm);
+        rc = add_staged(k, st, text, o, &nm);
     }
     asy_tok_norm_free(&nm);
     free(st);
@@ -354,26 +371,29 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
     asy_wb_iter it;
     asy_wb_span sp[SPANS];
     asy_tok_norm nm = ASY_TOK_NORM_INIT;
-    staged *st = malloc(sizeof *st); /* ~5 KB, off the stack */
+    staged *st = malloc(sizeof *st); /* ~6 KB, off the stack */
     /* the window, and room for a key loaded from its last byte */
     unsigned char win[64 + 16] __attribute__((aligned(64))) = {0};
     const int fold = (o->flags & ASY_TOK_LOWER) != 0;
     const size_t min_length = o->min_length;
     const char *end = text + len;
-    size_t got, n = 0; /* n: words staged */
+    size_t got;
     int rc = st ? 0 : -1;
+    if (st)
+        st->fast = st->nslow = 0;
     asy_wb_init(&it, text, len,
                 (o->kinds ? o->kinds : ASY_WB_WORDLIKE) | ASY_WB_BYTES_ONLY);
     while (rc == 0 && (got = asy_wb_fill_spans(&it, sp, SPANS)) > 0) {
         const asy_wordtab_entry *tab = k->w->tab;
         size_t mask = k->w->mask;
-        for (size_t j = 0; j < got && rc == 0; j++) {
+        size_t nf = st->fast; /* st->fast, in a register */
+        for (size_t j = 0; j < got; j++) {
             const size_t base = sp[j].base;
             if (!sp[j].starts) { /* one segment, from outside windows */
-                st->seg[n] = (asy_wb_seg){base, sp[j].end, 0, 0, sp[j].kind};
-                st->state[n] = (uint8_t)stage(st, (int)n, k->w, o, text + base,
-                                              sp[j].end - base, end, 0);
-                n++;
+                st->fast = nf;
+                stage_seg(st, k->w, o, text, base, sp[j].end, sp[j].kind, end,
+                          0);
+                nf = st->fast;
             } else {
                 uint64_t hi = window(win, text + base, fold);
                 uint64_t S = sp[j].starts, E = sp[j].ends;
@@ -386,10 +406,10 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
                                          0)) {
                         asy_wb_kind kind = (sp[j].numbers >> e) & 1
                                                ? ASY_WB_NUMBER : ASY_WB_WORD;
-                        st->seg[n] = (asy_wb_seg){base + a, base + e, 0, 0, kind};
-                        st->state[n] = (uint8_t)stage(st, (int)n, k->w, o,
-                                                      text + base + a, wl,
-                                                      end, 0);
+                        st->fast = nf;
+                        stage_seg(st, k->w, o, text, base + a, base + e, kind,
+                                  end, 0);
+                        nf = st->fast;
                     } else {
                         __m128i x = _mm_and_si128(
                             _mm_loadu_si128((const __m128i *)(const void *)(win + a)),
@@ -398,26 +418,29 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
                         uint64_t k1 = (uint64_t)_mm_cvtsi128_si64(
                             _mm_unpackhi_epi64(x, x));
                         uint32_t h = hash(k0, k1, wl);
-                        _mm_storeu_si128((__m128i *)(void *)st->key[n], x);
-                        st->hash[n] = h;
+                        _mm_storeu_si128((__m128i *)(void *)st->key[nf], x);
+                        st->hash[nf] = h;
                         __builtin_prefetch(&tab[h & mask]);
-                        st->state[n] = wl < min_length ? DROP : FAST;
+                        nf += wl >= min_length; /* else dropped */
                     }
-                    n++;
                     S &= S - 1;
                     E &= E - 1;
                 } while (S);
             }
-            if (n >= FILL) { /* room for the next window's 32 words at most */
-                rc = add_staged(k, st, st->seg, n, text, o, &nm);
-                n = 0;
+            /* room for the next window's 32 words at most */
+            if (nf >= FILL || st->nslow >= FILL) {
+                st->fast = nf;
+                if ((rc = add_staged(k, st, text, o, &nm)) < 0)
+                    break;
+                nf = 0;
                 tab = k->w->tab; /* the adds may have grown the table */
                 mask = k->w->mask;
             }
         }
+        st->fast = nf;
     }
-    if (rc == 0 && n)
-        rc = add_staged(k, st, st->seg, n, text, o, &nm);
+    if (rc == 0 && (st->fast || st->nslow))
+        rc = add_staged(k, st, text, o, &nm);
     asy_tok_norm_free(&nm);
     free(st);
     return rc;
