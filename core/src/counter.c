@@ -80,11 +80,35 @@ static inline const char *slot_key(const asy_counter *c, const slot *s)
  * xor-ed together ("folded multiply"), which mixes every input bit into
  * every output bit in one instruction pair. Keys of up to 16 bytes — most
  * words — are read with overlapping loads into two zero-padded words and
- * folded once (asy_counter_hash16 in counter.h, so that the word table,
- * which holds short words that way, computes the same hash without the
- * bytes); there is no byte loop at all. Values are only used in-process
+ * hashed once (asy_counter_hash16 in counter.h: CRC32C where the CPU has
+ * it, else the folded multiply; so that the word table, which holds short
+ * words that way, computes the same hash without the bytes); there is no
+ * byte loop at all. Values are only used in-process
  * (the saved form is ordered by key), so native byte order is fine.
  */
+int asy_counter_hash_crc = 0;
+
+#if ASY_HASH_CRC
+/* Before main() (and before any other code of the library can run): the
+ * hash of short keys for the whole process (counter.h). */
+__attribute__((constructor)) static void pick_hash(void)
+{
+    __builtin_cpu_init();
+    asy_counter_hash_crc = __builtin_cpu_supports("sse4.2") != 0;
+}
+#endif
+
+int asy_counter_hash_select(int crc)
+{
+#if ASY_HASH_CRC
+    __builtin_cpu_init();
+    asy_counter_hash_crc = crc && __builtin_cpu_supports("sse4.2");
+#else
+    (void)crc;
+#endif
+    return asy_counter_hash_crc;
+}
+
 #define K0 0x9E3779B97F4A7C15ull
 #define K1 0xC2B2AE3D27D4EB4Full
 #define K2 0x165667B19E3779F9ull

@@ -38,13 +38,62 @@ int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
 /* asy_counter_hash of a key of n <= 16 bytes held as two words in memory
  * order, zero past n (ascii8.h's asy_load16 form): callers that keep short
  * keys that way (the word table, wordtab.h) hash them once, inline,
- * for their own table and the counter's. */
-static inline uint32_t asy_counter_hash16(uint64_t a, uint64_t b, size_t n)
+ * for their own table and the counter's.
+ *
+ * Two hashes, one chosen for the whole process when the library is
+ * loaded (asy_counter_hash_crc): where the CPU has the CRC32C instruction
+ * (SSE4.2, every x86-64 CPU since 2008), two of them over the two words,
+ * seeded with the length; elsewhere a folded multiply (the two words'
+ * 128-bit product, its halves xor-ed). Both spread the slots of real
+ * vocabularies alike (linear probing over the peers text's 183,450 short
+ * words at 35 % load: 0.270 and 0.268 slots of displacement per key;
+ * "0" .. "999999" at 48 %: 0.440 and 0.456; test_hash_spread). The CRC
+ * costs 3 instructions where the multiply costs about 10, on the path of
+ * every word counted: wordfreq -j 1 takes 5-7 % less CPU. (Folding its
+ * high half into the low cost 10 % instead: it spread numbered names
+ * such as "item_0000001" worse.) Values are only ever compared within one
+ * process. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ASY_HASH_CRC 1
+#else
+#define ASY_HASH_CRC 0
+#endif
+
+/* 1 when asy_counter_hash16 is the CRC32C one. Set once, before main();
+ * read it, never write it (see asy_counter_hash_select). */
+extern int asy_counter_hash_crc;
+
+/* For tests: use the CRC32C hash (crc = 1, where the CPU has it) or the
+ * multiply (crc = 0) from now on, and return 1 if the CRC is in use. Only
+ * before any counter, word table or stop-word list exists. */
+int asy_counter_hash_select(int crc);
+
+static inline uint32_t asy_counter_mul16(uint64_t a, uint64_t b, size_t n)
 {
     __uint128_t r = (__uint128_t)(a ^ 0x9E3779B97F4A7C15ull) *
                     (b ^ 0xC2B2AE3D27D4EB4Full ^ ((uint64_t)n << 56));
     uint64_t h = (uint64_t)r ^ (uint64_t)(r >> 64);
     return (uint32_t)(h ^ h >> 32);
+}
+
+#if ASY_HASH_CRC
+/* Only where asy_counter_hash_crc is 1 (the instruction is there). */
+static inline uint32_t asy_counter_crc16(uint64_t a, uint64_t b, size_t n)
+{
+    uint64_t h = (uint32_t)n ^ 0x9E3779B9u;
+    __asm__("crc32q %1, %0" : "+r"(h) : "rm"(a));
+    __asm__("crc32q %1, %0" : "+r"(h) : "rm"(b));
+    return (uint32_t)h;
+}
+#endif
+
+static inline uint32_t asy_counter_hash16(uint64_t a, uint64_t b, size_t n)
+{
+#if ASY_HASH_CRC
+    if (asy_counter_hash_crc)
+        return asy_counter_crc16(a, b, n);
+#endif
+    return asy_counter_mul16(a, b, n);
 }
 
 /* Distinct counting (document frequencies) without a per-document set:

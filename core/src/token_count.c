@@ -288,7 +288,7 @@ static int count_segments(sink *k, const char *text, size_t len,
 }
 
 #if HAVE_AVX512
-/* asy_counter_hash16 with BMI2's MULX: the same value, but GCC keeps the
+/* asy_counter_mul16 with BMI2's MULX: the same value, but GCC keeps the
  * product in registers (as an __int128 it went through the stack). */
 static inline AVX512 uint32_t hash16_mulx(uint64_t a, uint64_t b, size_t n)
 {
@@ -453,9 +453,12 @@ static int count_spans_sse2(sink *k, const char *text, size_t len,
 }
 
 #if HAVE_AVX512
+/* The process's hash (counter.h) chosen once per text, not per word. */
 static AVX512 int count_spans_avx512(sink *k, const char *text, size_t len,
                                      const asy_tok_opts *o)
 {
+    if (asy_counter_hash_crc)
+        return count_spans(k, text, len, o, window_avx512, asy_counter_crc16);
     return count_spans(k, text, len, o, window_avx512, hash16_mulx);
 }
 #endif

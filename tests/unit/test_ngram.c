@@ -252,8 +252,9 @@ static void test_table_rows(void **state)
     asy_wordstream_free(&ws);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    tu_select_hash(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_fold_offsets),
         cmocka_unit_test(test_bigrams_and_docs),

@@ -689,8 +689,9 @@ static void test_count_modes(void **state)
     asy_counter_free(c);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    tu_select_hash(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_joining), cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_scripts), cmocka_unit_test(test_lower),

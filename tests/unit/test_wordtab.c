@@ -16,6 +16,7 @@
 
 #include "counter.h"
 #include "tablemem.h"
+#include "testutil.h"
 #include "wordtab.h"
 
 /* A key as the table holds it: the bytes, zero padded. */
@@ -283,8 +284,9 @@ static void test_merge_threads(void **state)
     asy_wordtab_free(&b);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    tu_select_hash(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rounds),
         cmocka_unit_test(test_len),

@@ -150,3 +150,12 @@ void tu_assert_same_counter(const asy_counter *a, const asy_counter *b)
     asy_buf_free(&x);
     asy_buf_free(&y);
 }
+
+void tu_select_hash(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--mul-hash") == 0)
+            asy_counter_hash_select(0);
+    printf("counter hash: %s\n",
+           asy_counter_hash_crc ? "CRC32C" : "folded multiply");
+}

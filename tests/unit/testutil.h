@@ -36,6 +36,11 @@ char *tu_write_gz(const char *dir, const char *name, const void *data,
 /* Path of ../shared/corpora (from $ASSAY_SHARED_DIR or relative to
  * $ASSAY_SOURCE_DIR), or NULL when absent. */
 const char *tu_corpora_dir(void);
+/* With "--mul-hash" among the arguments, the counters' multiply hash from
+ * now on instead of CRC32C (counter.h); call first thing in main(), before
+ * any counter exists. ctest runs the tests of hashed tables both ways, so
+ * that the hash of CPUs without CRC32C stays tested. Prints the choice. */
+void tu_select_hash(int argc, char **argv);
 /* Source tree root ($ASSAY_SOURCE_DIR or "."). */
 const char *tu_source_dir(void);
 
