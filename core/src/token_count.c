@@ -401,9 +401,16 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
                     unsigned a = (unsigned)__builtin_ctzll(S);
                     unsigned e = (unsigned)__builtin_ctzll(E);
                     unsigned wl = e - a;
-                    if (__builtin_expect(wl > INLINE_MAX
-                                             || (hi && (hi >> a) & ((1ull << wl) - 1)),
-                                         0)) {
+                    uint64_t other = hi ? (hi >> a) & ((1ull << wl) - 1) : 0;
+                    if (__builtin_expect(wl > INLINE_MAX && !other, 0)) {
+                        /* ASCII longer than 16 bytes: the window holds it
+                         * as normalised, straight into the counters */
+                        if (wl >= min_length
+                            && add_long(k, (const char *)win + a, wl) < 0) {
+                            rc = -1;
+                            break;
+                        }
+                    } else if (__builtin_expect(other != 0, 0)) {
                         asy_wb_kind kind = (sp[j].numbers >> e) & 1
                                                ? ASY_WB_NUMBER : ASY_WB_WORD;
                         st->fast = nf;
@@ -426,6 +433,8 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
                     S &= S - 1;
                     E &= E - 1;
                 } while (S);
+                if (rc < 0)
+                    break;
             }
             /* room for the next window's 32 words at most */
             if (nf >= FILL || st->nslow >= FILL) {
