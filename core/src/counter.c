@@ -15,6 +15,8 @@
  * frequencies cost one probe and one record, not two of each.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,37 +77,59 @@ static inline const char *slot_key(const asy_counter *c, const slot *s)
 /* ===================================================================== */
 
 /*
- * A word-at-a-time hash: the key is consumed 8 bytes at a time and each
- * word is folded in with a 64x64->128-bit multiply whose halves are
- * xor-ed together ("folded multiply"), which mixes every input bit into
- * every output bit in one instruction pair. Keys of up to 16 bytes — most
- * words — are read with overlapping loads into two zero-padded words and
- * hashed once (asy_counter_hash16 in counter.h: CRC32C where the CPU has
- * it, else the folded multiply; so that the word table, which holds short
- * words that way, computes the same hash without the bytes); there is no
+ * Keys longer than 16 bytes are hashed a word at a time: the key is
+ * consumed 8 bytes at a time and each word is folded in with a
+ * 64x64->128-bit multiply whose halves are xor-ed together ("folded
+ * multiply"), which mixes every input bit into every output bit in one
+ * instruction pair. Keys of up to 16 bytes — most words — are read with
+ * overlapping loads into two zero-padded words and hashed once
+ * (asy_counter_hash16 in counter.h: CRC32C where the CPU has it, else the
+ * folded multiply; so that the word table, which holds short words that
+ * way, computes the same hash without the bytes); there is no
  * byte loop at all. Values are only used in-process
  * (the saved form is ordered by key), so native byte order is fine.
  */
 int asy_counter_hash_crc = 0;
 
-#if ASY_HASH_CRC
-/* Before main() (and before any other code of the library can run): the
- * hash of short keys for the whole process (counter.h). */
-__attribute__((constructor)) static void pick_hash(void)
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+static atomic_int hash_fixed; /* a hashed table exists: no more changes */
+
+static int cpu_has_crc(void)
 {
+#if ASY_HASH_CRC
     __builtin_cpu_init();
-    asy_counter_hash_crc = __builtin_cpu_supports("sse4.2") != 0;
-}
+    return __builtin_cpu_supports("sse4.2") != 0;
+#else
+    return 0;
 #endif
+}
+
+static void pick_hash(void)
+{
+    asy_counter_hash_crc = cpu_has_crc();
+}
+
+/* Chosen before main() too, so that no thread ever sees it change (the
+ * earliest priority a program may use: a table made in a constructor of
+ * the embedding program's own calls asy_counter_hash_ready first anyway). */
+__attribute__((constructor(101))) static void pick_hash_early(void)
+{
+    pthread_once(&hash_once, pick_hash);
+}
+
+void asy_counter_hash_ready(void)
+{
+    pthread_once(&hash_once, pick_hash);
+    if (!atomic_load_explicit(&hash_fixed, memory_order_relaxed))
+        atomic_store_explicit(&hash_fixed, 1, memory_order_relaxed);
+}
 
 int asy_counter_hash_select(int crc)
 {
-#if ASY_HASH_CRC
-    __builtin_cpu_init();
-    asy_counter_hash_crc = crc && __builtin_cpu_supports("sse4.2");
-#else
-    (void)crc;
-#endif
+    pthread_once(&hash_once, pick_hash);
+    if (atomic_load_explicit(&hash_fixed, memory_order_relaxed))
+        return -1;
+    asy_counter_hash_crc = crc && cpu_has_crc();
     return asy_counter_hash_crc;
 }
 
@@ -252,6 +276,7 @@ static int64_t sat_add(int64_t a, int64_t b)
 
 asy_counter *asy_counter_new(void)
 {
+    asy_counter_hash_ready();
     asy_counter *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;

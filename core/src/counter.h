@@ -40,32 +40,40 @@ int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
  * keys that way (the word table, wordtab.h) hash them once, inline,
  * for their own table and the counter's.
  *
- * Two hashes, one chosen for the whole process when the library is
- * loaded (asy_counter_hash_crc): where the CPU has the CRC32C instruction
- * (SSE4.2, every x86-64 CPU since 2008), two of them over the two words,
- * seeded with the length; elsewhere a folded multiply (the two words'
- * 128-bit product, its halves xor-ed). Both spread the slots of real
- * vocabularies alike (linear probing over the peers text's 183,450 short
- * words at 35 % load: 0.270 and 0.268 slots of displacement per key;
- * "0" .. "999999" at 48 %: 0.440 and 0.456; test_hash_spread). The CRC
- * costs 3 instructions where the multiply costs about 10, on the path of
- * every word counted: wordfreq -j 1 takes 5-7 % less CPU. (Folding its
- * high half into the low cost 10 % instead: it spread numbered names
- * such as "item_0000001" worse.) Values are only ever compared within one
- * process. */
+ * Two hashes, one chosen for the whole process before its first table
+ * (asy_counter_hash_crc): where the CPU has the CRC32C instruction (SSE4.2,
+ * every x86-64 CPU since 2008), each word multiplied by an odd constant,
+ * then two CRC32C steps seeded with the length; elsewhere a folded
+ * multiply (the two words' 128-bit product, its halves xor-ed). Both
+ * spread the slots of real vocabularies alike (linear probing over the
+ * peers text's 183,450 short words at 35 % load: 0.270 and 0.268 slots of
+ * displacement per key; "0" .. "999999" at 48 %: 0.440 and 0.456;
+ * test_hash_spread), and the CRC takes about 5 instructions where the
+ * multiply takes about 10, on the path of every word counted: wordfreq -j 1
+ * takes 5-7 % less CPU. The multiplies matter: CRC32C alone is linear over
+ * GF(2), so a crafted text could hold any number of distinct words with
+ * one hash (found by elimination, no search) and make counting quadratic.
+ * (Folding the CRC's high half into its low half cost 10 % instead: it
+ * spread numbered names such as "item_0000001" worse.) Values are only
+ * ever compared within one process. */
 #if defined(__x86_64__) && defined(__GNUC__)
 #define ASY_HASH_CRC 1
 #else
 #define ASY_HASH_CRC 0
 #endif
 
-/* 1 when asy_counter_hash16 is the CRC32C one. Set once, before main();
- * read it, never write it (see asy_counter_hash_select). */
+/* 1 when asy_counter_hash16 is the CRC32C one. Chosen once, before the
+ * first counter or word table is made (and before main()); read it, never
+ * write it. */
 extern int asy_counter_hash_crc;
 
+/* Make sure the hash is chosen, and fix it for good: called by everything
+ * that makes a hashed table (asy_counter_new, asy_wordtab_init). */
+void asy_counter_hash_ready(void);
+
 /* For tests: use the CRC32C hash (crc = 1, where the CPU has it) or the
- * multiply (crc = 0) from now on, and return 1 if the CRC is in use. Only
- * before any counter, word table or stop-word list exists. */
+ * multiply (crc = 0). Returns 1 if the CRC is in use then, 0 if not, or
+ * -1 (nothing changed) once a counter or word table has been made. */
 int asy_counter_hash_select(int crc);
 
 static inline uint32_t asy_counter_mul16(uint64_t a, uint64_t b, size_t n)
@@ -81,6 +89,8 @@ static inline uint32_t asy_counter_mul16(uint64_t a, uint64_t b, size_t n)
 static inline uint32_t asy_counter_crc16(uint64_t a, uint64_t b, size_t n)
 {
     uint64_t h = (uint32_t)n ^ 0x9E3779B9u;
+    a *= 0x9E3779B97F4A7C15ull; /* not linear over GF(2): see above */
+    b *= 0xC2B2AE3D27D4EB4Full;
     __asm__("crc32q %1, %0" : "+r"(h) : "rm"(a));
     __asm__("crc32q %1, %0" : "+r"(h) : "rm"(b));
     return (uint32_t)h;

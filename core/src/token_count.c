@@ -14,11 +14,13 @@
  * counts and document counts go to two counters, or the text's counts
  * to a paired counter without its document counts, the table is the
  * text's own, drained at its end (asy_counter_absorb). ASCII words are
- * loaded, folded and hashed 16 bytes at a time, without a copy, taken a
- * 64-byte window at a time from the word segmenter where the options
- * allow (count_spans); other words go through asy_tok_normalise first. The table's hash is the
- * counter's own (asy_counter_hash16). Longer words go to the counters
- * directly (document frequency by the counter's per-round stamp).
+ * loaded, folded and hashed 16 bytes at a time: taken a 64-byte window at
+ * a time from the word segmenter where the options allow (count_spans,
+ * the words' keys from one folded copy of the window), else one segment
+ * at a time (no copy); other words go through asy_tok_normalise first.
+ * The table's hash is the counter's own (asy_counter_hash16). Longer words
+ * go to the counters directly (document frequency by the counter's
+ * per-round stamp).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -271,7 +273,7 @@ static int count_segments(sink *k, const char *text, size_t len,
     asy_wb_iter it;
     asy_wb_seg seg[FILL];
     asy_tok_norm nm = ASY_TOK_NORM_INIT;
-    staged *st = malloc(sizeof *st); /* ~5 KB, off the stack */
+    staged *st = malloc(sizeof *st); /* ~6 KB, off the stack */
     size_t got;
     int rc = st ? 0 : -1;
     asy_wb_init(&it, text, len,
@@ -326,6 +328,11 @@ static const unsigned char keep[INLINE_MAX + 1][16]
         K(9),  K(10), K(11), K(12), K(13), K(14), K(15), K(16)};
 #undef K
 
+static inline __m128i load128(const void *p)
+{
+    return _mm_loadu_si128((const __m128i *)p);
+}
+
 /* Copy the window s[0..64) into win[0..64), its ASCII capitals lowered
  * when fold; return the bit mask of its bytes >= 0x80. */
 typedef uint64_t (*window_fn)(unsigned char *win, const char *s, int fold);
@@ -335,10 +342,11 @@ static inline uint64_t window_sse2(unsigned char *win, const char *s,
 {
     uint64_t hi = 0;
     for (int i = 0; i < 4; i++) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
+        __m128i v = load128(s + 16 * i);
         if (fold) { /* bytes >= 0x80 are negative: never capitals */
-            __m128i cap = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
-                                        _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+            __m128i cap = _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
             v = _mm_add_epi8(v, _mm_and_si128(cap, _mm_set1_epi8(0x20)));
         }
         _mm_storeu_si128((__m128i *)(void *)(win + 16 * i), v);
@@ -418,9 +426,8 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
                                   end, 0);
                         nf = st->fast;
                     } else {
-                        __m128i x = _mm_and_si128(
-                            _mm_loadu_si128((const __m128i *)(const void *)(win + a)),
-                            _mm_load_si128((const __m128i *)(const void *)keep[wl]));
+                        __m128i x = _mm_and_si128(load128(win + a),
+                                                  load128(keep[wl]));
                         uint64_t k0 = (uint64_t)_mm_cvtsi128_si64(x);
                         uint64_t k1 = (uint64_t)_mm_cvtsi128_si64(
                             _mm_unpackhi_epi64(x, x));
@@ -455,19 +462,25 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
     return rc;
 }
 
+/* The process's hash (counter.h) chosen once per text, not per word. */
 static int count_spans_sse2(sink *k, const char *text, size_t len,
                             const asy_tok_opts *o)
 {
-    return count_spans(k, text, len, o, window_sse2, asy_counter_hash16);
+#if ASY_HASH_CRC
+    if (asy_counter_hash_crc)
+        return count_spans(k, text, len, o, window_sse2, asy_counter_crc16);
+#endif
+    return count_spans(k, text, len, o, window_sse2, asy_counter_mul16);
 }
 
 #if HAVE_AVX512
-/* The process's hash (counter.h) chosen once per text, not per word. */
 static AVX512 int count_spans_avx512(sink *k, const char *text, size_t len,
                                      const asy_tok_opts *o)
 {
+#if ASY_HASH_CRC
     if (asy_counter_hash_crc)
         return count_spans(k, text, len, o, window_avx512, asy_counter_crc16);
+#endif
     return count_spans(k, text, len, o, window_avx512, hash16_mulx);
 }
 #endif

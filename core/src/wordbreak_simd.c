@@ -611,7 +611,7 @@ static ALWAYS size_t spans_words(asy_wb_iter *it, asy_wb_span *out,
             uint64_t S, E, nl, nd;
             unsigned last = word_spans(&m, b, &S, &E);
             word_kinds(&m, S, E, &nl, &nd);
-            uint64_t drop = nd | (nums ? 0 : nl & ~nd) | (words ? 0 : E & ~nl);
+            uint64_t drop = nd | (nums ? 0 : nl) | (words ? 0 : E & ~nl);
             for (; drop; drop &= drop - 1) {
                 unsigned e = (unsigned)__builtin_ctzll(drop);
                 unsigned a = 63u - (unsigned)__builtin_clzll(
@@ -620,7 +620,7 @@ static ALWAYS size_t spans_words(asy_wb_iter *it, asy_wb_span *out,
                 E &= ~(1ull << e);
             }
             if (S)
-                out[k++] = (asy_wb_span){pos, 0, S, E, nl & ~nd & E,
+                out[k++] = (asy_wb_span){pos, 0, S, E, nl & E,
                                          ASY_WB_WORD};
             pos += last;
             cpos += cp_at(&m, last);

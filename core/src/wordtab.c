@@ -22,6 +22,7 @@ static uint32_t entry_hash(const asy_wordtab_entry *e)
 
 int asy_wordtab_init(asy_wordtab *t, size_t hint)
 {
+    asy_counter_hash_ready(); /* its slots depend on it */
     size_t cap = MIN_SLOTS;
     while (asy_wordtab_room(cap) < hint && cap < ((size_t)1 << 31))
         cap *= 2;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "assay.h"
+#include "counter.h"
 #include "testutil.h"
 
 /* ---- a row collector ------------------------------------------------- */
@@ -652,9 +653,44 @@ static void test_all_documents_fail_with_workers(void **state)
     free(dir);
 }
 
+/* A counter made before main(), in a constructor of the program that
+ * embeds the library: the hash is chosen before it (the library's
+ * constructor runs first, and asy_counter_new makes sure), so its keys are
+ * found again from main() (they were not when the library chose its hash
+ * in a constructor of default priority, after the program's). */
+static asy_counter *early;
+
+__attribute__((constructor)) static void make_early(void)
+{
+    early = asy_counter_new();
+    for (int i = 0; early && i < 3; i++)
+        if (asy_counter_add(early, "hello", 5, 1) < 0) {
+            asy_counter_free(early);
+            early = NULL;
+        }
+}
+
+static void test_hash_fixed(void **state)
+{
+    (void)state;
+    assert_non_null(early);
+    assert_int_equal(asy_counter_get(early, "hello", 5), 3);
+    assert_int_equal(asy_counter_add(early, "hello", 5, 1), 0);
+    assert_int_equal(asy_counter_size(early), 1);
+    assert_int_equal(asy_counter_get(early, "hello", 5), 4);
+    /* once a table exists the hash cannot change */
+    int crc = asy_counter_hash_crc;
+    assert_int_equal(asy_counter_hash_select(!crc), -1);
+    assert_int_equal(asy_counter_hash_select(crc), -1);
+    assert_int_equal(asy_counter_hash_crc, crc);
+    asy_counter_free(early);
+    early = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash_fixed),
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_plugin_info_and_options),
         cmocka_unit_test(test_plugin_not_found),

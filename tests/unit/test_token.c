@@ -388,7 +388,11 @@ static void test_count_random(void **state)
          * one with another non-ASCII letter, which is not fast) */
         "abcdefghijkL\xe2\x80\x99s", "abcdefghijklm\xe2\x80\x99s",
         "A\xe2\x80\x99" "b\xe2\x80\x99" "C", "x\xe2\x80\x99y", "DON\xe2\x80\x99T",
-        "Caf\xc3\xa9\xe2\x80\x99s"};
+        "Caf\xc3\xa9\xe2\x80\x99s",
+        /* ASCII longer than 16 bytes, in capitals and not (folded from the
+         * window, straight to the counter) */
+        "INTERNATIONALIZATION", "Internationalization",
+        "internationalization", "Abcdefghijklmnopqrstuvwxyz0123456789_x"};
     size_t nv = sizeof vocab / sizeof vocab[0];
     asy_stopwords *sw = asy_stopwords_new();
     assert_int_equal(asy_stopwords_add(sw, "the", 3), ASSAY_OK);
@@ -409,7 +413,8 @@ static void test_count_random(void **state)
                           round & 2 ? ASY_WB_WORDLIKE : ASY_WB_KIND(ASY_WB_WORD),
                           round % 8 == 4 ? st : NULL,
                           round % 8 == 6 ? sw : NULL,
-                          (size_t)(round % 3) * 2}; /* 4: x, U+2019, y is 3 */
+                          /* 4: x, U+2019, y is 3; 18: only long words */
+                          round % 7 == 5 ? 18 : (size_t)(round % 3) * 2};
         if (round % 5 == 0)
             o.flags |= ASY_TOK_NFKC;
         asy_counter *want = asy_counter_new(), *wdf = asy_counter_new(),

@@ -154,8 +154,10 @@ void tu_assert_same_counter(const asy_counter *a, const asy_counter *b)
 void tu_select_hash(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--mul-hash") == 0)
-            asy_counter_hash_select(0);
+        if (strcmp(argv[i], "--mul-hash") == 0 && asy_counter_hash_select(0) != 0) {
+            fprintf(stderr, "cannot select the multiply hash\n");
+            exit(1);
+        }
     printf("counter hash: %s\n",
            asy_counter_hash_crc ? "CRC32C" : "folded multiply");
 }
