@@ -17,6 +17,8 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/random.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,7 @@ static inline const char *slot_key(const asy_counter *c, const slot *s)
  * (the saved form is ordered by key), so native byte order is fine.
  */
 int asy_counter_hash_crc = 0;
+uint64_t asy_counter_hash_key[2] = {0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full};
 
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 static atomic_int hash_fixed; /* a hashed table exists: no more changes */
@@ -107,6 +110,11 @@ static int cpu_has_crc(void)
 static void pick_hash(void)
 {
     asy_counter_hash_crc = cpu_has_crc();
+    uint64_t k[2];
+    if (getrandom(k, sizeof k, GRND_NONBLOCK) == (ssize_t)sizeof k) {
+        asy_counter_hash_key[0] = k[0] | 1; /* odd: a bijection */
+        asy_counter_hash_key[1] = k[1] | 1;
+    } /* else the fixed odd defaults: still not linear, only not secret */
 }
 
 /* Chosen before main() too, so that no thread ever sees it change (the

@@ -42,30 +42,35 @@ int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
  *
  * Two hashes, one chosen for the whole process before its first table
  * (asy_counter_hash_crc): where the CPU has the CRC32C instruction (SSE4.2,
- * every x86-64 CPU since 2008), each word multiplied by an odd constant,
- * then two CRC32C steps seeded with the length; elsewhere a folded
+ * every x86-64 CPU since 2008), each word multiplied by an odd number drawn
+ * at random for the process, then two CRC32C steps seeded with the length;
+ * elsewhere a folded
  * multiply (the two words' 128-bit product, its halves xor-ed). Both
  * spread the slots of real vocabularies alike (linear probing over the
  * peers text's 183,450 short words at 35 % load: 0.270 and 0.268 slots of
  * displacement per key; "0" .. "999999" at 48 %: 0.440 and 0.456;
  * test_hash_spread), and the CRC takes about 5 instructions where the
  * multiply takes about 10, on the path of every word counted: wordfreq -j 1
- * takes 5-7 % less CPU. The multiplies matter: CRC32C alone is linear over
- * GF(2), so a crafted text could hold any number of distinct words with
- * one hash (found by elimination, no search) and make counting quadratic.
- * (Folding the CRC's high half into its low half cost 10 % instead: it
- * spread numbered names such as "item_0000001" worse.) Values are only
- * ever compared within one process. */
+ * takes 5-7 % less CPU. The secret multipliers matter: CRC32C alone is
+ * linear over GF(2), so a crafted text could hold any number of distinct
+ * words with one hash (found by elimination, no search) and make counting
+ * quadratic; a known multiplier only moves the elimination (2^32 steps
+ * per half of the key). (Folding the CRC's high half into its low half
+ * cost 10 % instead: it spread numbered names such as "item_0000001"
+ * worse.) Values therefore differ from run to run: they are only ever
+ * compared within one process, and nothing a run writes depends on them
+ * (counters are read sorted, saved ordered by key). */
 #if defined(__x86_64__) && defined(__GNUC__)
 #define ASY_HASH_CRC 1
 #else
 #define ASY_HASH_CRC 0
 #endif
 
-/* 1 when asy_counter_hash16 is the CRC32C one. Chosen once, before the
- * first counter or word table is made (and before main()); read it, never
- * write it. */
+/* 1 when asy_counter_hash16 is the CRC32C one, and its multipliers (odd,
+ * random). Chosen once, before the first counter or word table is made
+ * (and before main()); read them, never write them. */
 extern int asy_counter_hash_crc;
+extern uint64_t asy_counter_hash_key[2];
 
 /* Make sure the hash is chosen, and fix it for good: called by everything
  * that makes a hashed table (asy_counter_new, asy_wordtab_init). */
@@ -85,15 +90,23 @@ static inline uint32_t asy_counter_mul16(uint64_t a, uint64_t b, size_t n)
 }
 
 #if ASY_HASH_CRC
-/* Only where asy_counter_hash_crc is 1 (the instruction is there). */
-static inline uint32_t asy_counter_crc16(uint64_t a, uint64_t b, size_t n)
+/* Only where asy_counter_hash_crc is 1 (the instruction is there); k0 and
+ * k1 are asy_counter_hash_key (a loop keeps them in registers). */
+static inline uint32_t asy_counter_crc16k(uint64_t a, uint64_t b, size_t n,
+                                          uint64_t k0, uint64_t k1)
 {
     uint64_t h = (uint32_t)n ^ 0x9E3779B9u;
-    a *= 0x9E3779B97F4A7C15ull; /* not linear over GF(2): see above */
-    b *= 0xC2B2AE3D27D4EB4Full;
+    a *= k0; /* not linear over GF(2), and secret: see above */
+    b *= k1;
     __asm__("crc32q %1, %0" : "+r"(h) : "rm"(a));
     __asm__("crc32q %1, %0" : "+r"(h) : "rm"(b));
     return (uint32_t)h;
+}
+
+static inline uint32_t asy_counter_crc16(uint64_t a, uint64_t b, size_t n)
+{
+    return asy_counter_crc16k(a, b, n, asy_counter_hash_key[0],
+                              asy_counter_hash_key[1]);
 }
 #endif
 

@@ -292,8 +292,11 @@ static int count_segments(sink *k, const char *text, size_t len,
 #if HAVE_AVX512
 /* asy_counter_mul16 with BMI2's MULX: the same value, but GCC keeps the
  * product in registers (as an __int128 it went through the stack). */
-static inline AVX512 uint32_t hash16_mulx(uint64_t a, uint64_t b, size_t n)
+static inline AVX512 uint32_t hash16_mulx(uint64_t a, uint64_t b, size_t n,
+                                          uint64_t k0, uint64_t k1)
 {
+    (void)k0; /* the CRC's multipliers */
+    (void)k1;
     unsigned long long hi;
     uint64_t lo = _mulx_u64(a ^ 0x9E3779B97F4A7C15ull,
                             b ^ 0xC2B2AE3D27D4EB4Full ^ ((uint64_t)n << 56),
@@ -368,7 +371,18 @@ static inline AVX512 uint64_t window_avx512(unsigned char *win,
 }
 #endif
 
-typedef uint32_t (*hash16_fn)(uint64_t a, uint64_t b, size_t n);
+/* asy_counter_hash16, one of its two forms; k0, k1: the process's
+ * multipliers (asy_counter_hash_key), kept in registers by the loop. */
+typedef uint32_t (*hash16_fn)(uint64_t a, uint64_t b, size_t n, uint64_t k0,
+                              uint64_t k1);
+
+static inline uint32_t mul16k(uint64_t a, uint64_t b, size_t n, uint64_t k0,
+                              uint64_t k1)
+{
+    (void)k0;
+    (void)k1;
+    return asy_counter_mul16(a, b, n);
+}
 
 /* Count the wanted words of text[0..len) into k, a window at a time
  * (window and hash are constants: inlined). */
@@ -385,6 +399,7 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
     const int fold = (o->flags & ASY_TOK_LOWER) != 0;
     const size_t min_length = o->min_length;
     const char *end = text + len;
+    const uint64_t k0 = asy_counter_hash_key[0], k1 = asy_counter_hash_key[1];
     size_t got;
     int rc = st ? 0 : -1;
     if (st)
@@ -428,10 +443,10 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
                     } else {
                         __m128i x = _mm_and_si128(load128(win + a),
                                                   load128(keep[wl]));
-                        uint64_t k0 = (uint64_t)_mm_cvtsi128_si64(x);
-                        uint64_t k1 = (uint64_t)_mm_cvtsi128_si64(
+                        uint64_t w0 = (uint64_t)_mm_cvtsi128_si64(x);
+                        uint64_t w1 = (uint64_t)_mm_cvtsi128_si64(
                             _mm_unpackhi_epi64(x, x));
-                        uint32_t h = hash(k0, k1, wl);
+                        uint32_t h = hash(w0, w1, wl, k0, k1);
                         _mm_storeu_si128((__m128i *)(void *)st->key[nf], x);
                         st->hash[nf] = h;
                         __builtin_prefetch(&tab[h & mask]);
@@ -468,9 +483,9 @@ static int count_spans_sse2(sink *k, const char *text, size_t len,
 {
 #if ASY_HASH_CRC
     if (asy_counter_hash_crc)
-        return count_spans(k, text, len, o, window_sse2, asy_counter_crc16);
+        return count_spans(k, text, len, o, window_sse2, asy_counter_crc16k);
 #endif
-    return count_spans(k, text, len, o, window_sse2, asy_counter_mul16);
+    return count_spans(k, text, len, o, window_sse2, mul16k);
 }
 
 #if HAVE_AVX512
@@ -479,7 +494,8 @@ static AVX512 int count_spans_avx512(sink *k, const char *text, size_t len,
 {
 #if ASY_HASH_CRC
     if (asy_counter_hash_crc)
-        return count_spans(k, text, len, o, window_avx512, asy_counter_crc16);
+        return count_spans(k, text, len, o, window_avx512,
+                           asy_counter_crc16k);
 #endif
     return count_spans(k, text, len, o, window_avx512, hash16_mulx);
 }

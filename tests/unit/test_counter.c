@@ -580,6 +580,46 @@ static void test_hash_spread(void **state)
     free(used);
 }
 
+/* The hash of short keys is not affine over GF(2): for an affine hash,
+ * h(x) ^ h(x^d) ^ h(x^e) ^ h(x^d^e) is 0 for every key x and differences
+ * d, e, which lets a crafted text hold any number of distinct words with
+ * one hash, found by elimination (CRC32C alone is so). Lowercase words of
+ * 16 letters, differences in bits 1..3 of their bytes (they stay
+ * letters). The multiply hash breaks the identity for all of them; the
+ * CRC32C hash, whose multipliers are odd 64-bit numbers (products of bytes
+ * 8 apart vanish mod 2^64), for about half: enough that elimination finds
+ * nothing, and its multipliers are secret (random for the process). */
+static void test_hash_not_affine(void **state)
+{
+    (void)state;
+    unsigned x = 99, affine = 0;
+    for (int t = 0; t < 2000; t++) {
+        char k[4][16];
+        for (int i = 0; i < 16; i++) {
+            x = x * 1103515245u + 12345u;
+            k[0][i] = (char)('a' + 2 * ((x >> 16) % 8)); /* a c e .. o */
+        }
+        x = x * 1103515245u + 12345u;
+        int bd = (int)((x >> 16) % 48), be = (int)((x >> 8) % 48);
+        if (bd == be)
+            be = (be + 1) % 48;
+        memcpy(k[1], k[0], 16);
+        k[1][bd / 3] ^= (char)(2 << (bd % 3));
+        memcpy(k[2], k[0], 16);
+        k[2][be / 3] ^= (char)(2 << (be % 3));
+        memcpy(k[3], k[1], 16);
+        k[3][be / 3] ^= (char)(2 << (be % 3));
+        uint32_t s4 = 0;
+        for (int j = 0; j < 4; j++)
+            s4 ^= asy_counter_hash(k[j], 16);
+        affine += s4 == 0;
+    }
+    print_message("affine identity held for %u of 2000 key quartets\n", affine);
+    assert_true(affine < (asy_counter_hash_crc ? 1400u : 20u));
+    if (asy_counter_hash_crc) /* odd multipliers */
+        assert_true(asy_counter_hash_key[0] & asy_counter_hash_key[1] & 1);
+}
+
 #define DOCS(c, s) asy_counter_get_docs(c, s, strlen(s))
 #define H(s) asy_counter_hash(s, strlen(s))
 
@@ -985,6 +1025,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sort_extreme_counts),
         cmocka_unit_test(test_hash16),
         cmocka_unit_test(test_hash_spread),
+        cmocka_unit_test(test_hash_not_affine),
         cmocka_unit_test(test_paired),
         cmocka_unit_test(test_paired_adds),
         cmocka_unit_test(test_paired_merge_save),
