@@ -548,6 +548,22 @@ static inline void land(asy_wb_iter *it, size_t pos, size_t cpos, size_t lo)
     it->cpos = cpos;
 }
 
+/* Classify the window at byte pos of t[0..len) into *m and its boundaries
+ * into *b, when a window can start there (64 bytes left, a start byte)
+ * and decides a boundary: 1, else 0. */
+static ALWAYS int window_at(const unsigned char *t, size_t pos, size_t len,
+                            classify_fn classify, bmask *m, uint64_t *b)
+{
+    if (len - pos < 64 || !block_start(t[pos]))
+        return 0;
+    /* The next window's address waits for this one's boundaries, so a
+     * miss costs its whole latency: ask for the text ahead. */
+    __builtin_prefetch((const void *)((uintptr_t)(t + pos) + 512));
+    classify(t + pos, m);
+    *b = boundaries(m);
+    return *b != 0;
+}
+
 /* fill_loop for the word-like kinds. A run of windows keeps its position
  * in registers and sets the iterator's rule context once, where it ends
  * (the windows themselves do not read it). */
@@ -560,15 +576,9 @@ static ALWAYS size_t fill_words(asy_wb_iter *it, asy_wb_seg *out, size_t cap,
     size_t k = 0;
     while (k < cap) {
         size_t pos = st.pos, cpos = st.cpos;
-        while (k < cap && st.len - pos >= 64 && block_start(t[pos])) {
-            bmask m;
-            /* The next window's address waits for this one's boundaries,
-             * so a miss costs its whole latency: ask for the text ahead. */
-            __builtin_prefetch((const void *)((uintptr_t)(t + pos) + 512));
-            classify(t + pos, &m);
-            uint64_t b = boundaries(&m);
-            if (!b)
-                break;
+        bmask m;
+        uint64_t b;
+        while (k < cap && window_at(t, pos, st.len, classify, &m, &b)) {
             unsigned j;
             k += block_words(pos, cpos, want, &m, b, out + k, cap - k, cp, &j);
             pos += j;
@@ -601,13 +611,9 @@ static ALWAYS size_t spans_words(asy_wb_iter *it, asy_wb_span *out,
     size_t k = 0;
     while (k < cap) {
         size_t pos = st.pos, cpos = st.cpos;
-        while (k < cap && st.len - pos >= 64 && block_start(t[pos])) {
-            bmask m;
-            __builtin_prefetch((const void *)((uintptr_t)(t + pos) + 512));
-            classify(t + pos, &m);
-            uint64_t b = boundaries(&m);
-            if (!b)
-                break;
+        bmask m;
+        uint64_t b;
+        while (k < cap && window_at(t, pos, st.len, classify, &m, &b)) {
             uint64_t S, E, nl, nd;
             unsigned last = word_spans(&m, b, &S, &E);
             word_kinds(&m, S, E, &nl, &nd);
