@@ -17,11 +17,11 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/random.h>
-#include <sys/types.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 #include "counter.h"
 
@@ -87,12 +87,13 @@ static inline const char *slot_key(const asy_counter *c, const slot *s)
  * overlapping loads into two zero-padded words and hashed once
  * (asy_counter_hash16 in counter.h: CRC32C where the CPU has it, else the
  * folded multiply; so that the word table, which holds short words that
- * way, computes the same hash without the bytes); there is no
- * byte loop at all. Values are only used in-process
- * (the saved form is ordered by key), so native byte order is fine.
+ * way, computes the same hash without the bytes); there is no byte loop
+ * at all. Values are only used in-process (the saved form is ordered by
+ * key), so native byte order is fine.
  */
 int asy_counter_hash_crc = 0;
-uint64_t asy_counter_hash_key[2] = {0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full};
+uint64_t asy_counter_hash_key[2] = {0x9E3779B97F4A7C15ull,
+                                    0xC2B2AE3D27D4EB4Full};
 
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 static atomic_int hash_fixed; /* a hashed table exists: no more changes */

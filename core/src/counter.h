@@ -44,14 +44,13 @@ int asy_counter_add_h(asy_counter *c, const char *key, size_t len,
  * (asy_counter_hash_crc): where the CPU has the CRC32C instruction (SSE4.2,
  * every x86-64 CPU since 2008), each word multiplied by an odd number drawn
  * at random for the process, then two CRC32C steps seeded with the length;
- * elsewhere a folded
- * multiply (the two words' 128-bit product, its halves xor-ed). Both
- * spread the slots of real vocabularies alike (linear probing over the
- * peers text's 183,450 short words at 35 % load: 0.270 and 0.268 slots of
- * displacement per key; "0" .. "999999" at 48 %: 0.440 and 0.456;
- * test_hash_spread), and the CRC takes about 5 instructions where the
- * multiply takes about 10, on the path of every word counted: wordfreq -j 1
- * takes 5-7 % less CPU. The secret multipliers matter: CRC32C alone is
+ * elsewhere a folded multiply (the two words' 128-bit product, its halves
+ * xor-ed). Both spread the slots of real vocabularies alike (linear
+ * probing over the peers text's 183,450 short words at 35 % load: 0.270
+ * and 0.268 slots of displacement per key; "0" .. "999999" at 48 %: 0.440
+ * and 0.456; test_hash_spread), and the CRC takes about 5 instructions
+ * where the multiply takes about 10, on the path of every word counted:
+ * wordfreq -j 1 takes 5-7 % less CPU. The secret multipliers matter: CRC32C alone is
  * linear over GF(2), so a crafted text could hold any number of distinct
  * words with one hash (found by elimination, no search) and make counting
  * quadratic; a known multiplier only moves the elimination (2^32 steps
