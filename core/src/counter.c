@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "counter.h"
+#include "tablemem.h"
 
 typedef struct slot {
     uint32_t h32; /* hash: the bucket is h32 & mask */
@@ -289,7 +290,7 @@ asy_counter *asy_counter_new(void)
     asy_counter *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->tab = calloc(MIN_CAP, sizeof *c->tab);
+    c->tab = asy_table_calloc(MIN_CAP, sizeof *c->tab);
     if (!c->tab) {
         free(c);
         return NULL;
@@ -299,6 +300,13 @@ asy_counter *asy_counter_new(void)
     c->next_block = FIRST_BLOCK;
     c->koff = 8;
     return c;
+}
+
+/* The slots and the stamps (tablemem.h: freed with their sizes). */
+static void release_tables(asy_counter *c)
+{
+    asy_table_release(c->tab, (c->mask + 1) * sizeof *c->tab);
+    asy_table_release(c->stamp, (c->mask + 1) * sizeof *c->stamp);
 }
 
 static void free_blocks(block *b)
@@ -314,8 +322,7 @@ void asy_counter_free(asy_counter *c)
     if (!c)
         return;
     free_blocks(c->arena);
-    free(c->tab);
-    free(c->stamp);
+    release_tables(c);
     if (c->words)
         asy_wordtab_free(c->words);
     free(c->words);
@@ -328,11 +335,11 @@ static int grow_to(asy_counter *c, size_t cap)
 {
     if (cap > ((size_t)1 << 32))
         return -1; /* h32 cannot address more buckets */
-    slot *t = calloc(cap, sizeof *t);
-    uint32_t *st = c->stamp ? calloc(cap, sizeof *st) : NULL;
+    slot *t = asy_table_calloc(cap, sizeof *t);
+    uint32_t *st = c->stamp ? asy_table_calloc(cap, sizeof *st) : NULL;
     if (!t || (c->stamp && !st)) {
-        free(t);
-        free(st);
+        asy_table_release(t, cap * sizeof *t);
+        asy_table_release(st, cap * sizeof *st);
         return -1;
     }
     for (size_t k = 0; k <= c->mask; k++) {
@@ -345,8 +352,7 @@ static int grow_to(asy_counter *c, size_t cap)
         if (st)
             st[i] = c->stamp[k];
     }
-    free(c->tab);
-    free(c->stamp);
+    release_tables(c);
     c->stamp = st;
     c->tab = t;
     c->mask = cap - 1;
@@ -489,7 +495,8 @@ prefetch_batch(const asy_counter *c, size_t n, const uint32_t *h)
 
 int asy_counter_begin_distinct(asy_counter *c)
 {
-    if (!c->stamp && !(c->stamp = calloc(c->mask + 1, sizeof *c->stamp)))
+    if (!c->stamp &&
+        !(c->stamp = asy_table_calloc(c->mask + 1, sizeof *c->stamp)))
         return -1;
     if (++c->round == 0) { /* wrapped: forget every old round */
         memset(c->stamp, 0, (c->mask + 1) * sizeof *c->stamp);

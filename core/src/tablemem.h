@@ -2,8 +2,10 @@
  * tablemem.h — memory for large hash tables probed at random (the word
  * table): zeroed, and from 2 MB up mapped on its own, aligned to 2 MB and
  * asked for transparent huge pages, so that probes scattered over the
- * table do not each miss the TLB as well as the cache. A table is freed
- * or shrunk with its size in bytes (asy_table_release, asy_table_shrink), which says how it was had.
+ * table do not each miss the TLB as well as the cache; below that,
+ * malloc'd and written, so that the first probes do not map the zero
+ * page (tablemem.c). A table is freed or shrunk with its size in bytes
+ * (asy_table_release, asy_table_shrink), which says how it was had.
  */
 #ifndef ASY_TABLEMEM_H
 #define ASY_TABLEMEM_H
