@@ -1,7 +1,8 @@
 /*
  * test_tablemem.c — tables (tablemem.h): zeroed memory, small and large
  * (2 MB aligned from 2 MB up), released by size, the size overflow
- * refused; and shrinking, which keeps the first bytes whether the table
+ * refused, zeroed again when malloc hands back memory a table had
+ * written (tables under 2 MB are malloc'd and cleared); and shrinking, which keeps the first bytes whether the table
  * stays mapped, moves to malloc or was malloc's.
  */
 #include <setjmp.h>
@@ -59,6 +60,24 @@ static void shrink(size_t bytes, size_t keep)
     asy_table_release(q, keep);
 }
 
+/* A small table written all over and released, then one of the same
+ * size: malloc may well hand back the same block, and it must read as
+ * zero all the same. */
+static void test_reused(void **state)
+{
+    (void)state;
+    size_t sizes[] = {64, 4096, 256 * 1024, MB};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (int round = 0; round < 3; round++) {
+            unsigned char *p = asy_table_calloc(sizes[k] / 16, 16);
+            assert_non_null(p);
+            assert_true(all_zero(p, sizes[k]));
+            memset(p, 0xcd, sizes[k]);
+            asy_table_release(p, sizes[k]);
+        }
+    }
+}
+
 static void test_shrink(void **state)
 {
     (void)state;
@@ -71,6 +90,7 @@ static void test_shrink(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_sizes),
+                                       cmocka_unit_test(test_reused),
                                        cmocka_unit_test(test_shrink)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
