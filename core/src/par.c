@@ -4,8 +4,11 @@
  * the end of a run, where a pool's upkeep would cost more than it saves.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "par.h"
+
+static atomic_ullong started; /* threads started, for asy_par_started */
 
 typedef struct start {
     void (*fn)(void *task);
@@ -28,6 +31,8 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
     for (int i = 1; i < n; i++) {
         st[i] = (start){fn, args + (size_t)i * size};
         up[i] = pthread_create(&th[i], NULL, run_one, &st[i]) == 0;
+        if (up[i])
+            atomic_fetch_add_explicit(&started, 1, memory_order_relaxed);
     }
     fn(args);
     for (int i = 1; i < n; i++) {
@@ -36,6 +41,11 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
         else
             fn(st[i].task);
     }
+}
+
+uint64_t asy_par_started(void)
+{
+    return atomic_load_explicit(&started, memory_order_relaxed);
 }
 
 void asy_par_run(void (*fn)(void *task), void *args, size_t size, int n)

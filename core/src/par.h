@@ -7,6 +7,7 @@
 #define ASY_PAR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ASY_PAR_MAX 32 /* most tasks asy_par_run runs at once */
 
@@ -15,5 +16,8 @@
  * threads of their own (here too, one after another, any whose thread
  * cannot be started). Returns when all are done. */
 void asy_par_run(void (*fn)(void *task), void *args, size_t size, int n);
+/* How many threads asy_par_run has started in this process so far (the
+ * tests check where a bulk operation used threads). */
+uint64_t asy_par_started(void);
 
 #endif

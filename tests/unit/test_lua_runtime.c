@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lua/runtime.h"
+#include "par.h"
 #include "plugin.h"
 #include "testutil.h"
 
@@ -592,6 +593,43 @@ static void test_ctx(void **state)
     asy_plugin_def_free(&def);
 }
 
+/* A counter large enough to be sorted on several threads (two slices of
+ * at least 65,536 entries) is sorted on one in document(), where each
+ * worker has a thread of its own already, and on the run's threads in
+ * finish(), at the end: threads started by asy_par_run, counted. */
+static void test_threads_at_the_end(void **state)
+{
+    (void)state;
+    asy_rt_config cfg = config();
+    cfg.nworkers = 4;
+    asy_plugin_def def;
+    asy_rt *rt = rt_with(&cfg, "big.lua",
+        "local function big()\n"
+        "  local c = assay.counter()\n"
+        "  for i = 1, 140000 do c:add('k' .. i, i % 7 + 1) end\n"
+        "  return c:top(2)\n"
+        "end\n"
+        "return { name = 'big', columns = {'k', 'v'},\n"
+        "  document = function(doc, ctx, out)\n"
+        "    local t = big(); out:row{t[1][1], t[1][2]} end,\n"
+        "  finish = function(ctx, out)\n"
+        "    local t = big(); out:row{t[2][1], t[2][2]} end }", &def);
+    asy_rowbuf rb = ASY_ROWBUF_INIT;
+    asy_error err;
+    uint64_t before = asy_par_started();
+    assert_int_equal(run_doc(rt, "d", "text", &rb, &err), ASSAY_OK);
+    assert_int_equal(asy_par_started(), before);
+    char *rows = finish_rows(rt);
+    assert_true(asy_par_started() > before);
+    /* the same order either way: count 7 (i % 7 == 6), then key bytewise */
+    assert_rows(&rb, "0:k1000|7\n");
+    assert_string_equal(rows, "0:k100001|7\n");
+    free(rows);
+    asy_rowbuf_free(&rb);
+    asy_rt_free(rt);
+    asy_plugin_def_free(&def);
+}
+
 /* ---- limits ----------------------------------------------------------- */
 
 static void test_memory_cap(void **state)
@@ -928,6 +966,7 @@ int main(void)
         cmocka_unit_test(test_merge_releases_handover),
         cmocka_unit_test(test_merge_rules),
         cmocka_unit_test(test_ctx),
+        cmocka_unit_test(test_threads_at_the_end),
         cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_instruction_budget),
         cmocka_unit_test(test_assay_module),

@@ -163,8 +163,6 @@ asy_rt *asy_rt_new(const asy_rt_config *cfg, asy_error *err)
     rt->L = asy_lstate_new(cfg->mem_limit, cfg->trust ? 0 : cfg->instr_limit,
                            cfg->trust);
     if (rt->L) {
-        /* the end of a run (finish) may sort with every thread of it */
-        asy_lstate_get(rt->L)->threads = cfg->nworkers > 1 ? cfg->nworkers : 1;
         lua_pushcfunction(rt->L, init_main);
         if (lua_pcall(rt->L, 0, 0, 0) == LUA_OK)
             return rt;
@@ -450,13 +448,27 @@ int asy_rt_document(asy_rt *rt, int p, asy_doc *doc, asy_rowbuf *rows,
     return with_rows(&j, rows, doc_main, "document");
 }
 
+/* The threads a bulk operation (sorting, merging or writing a large
+ * counter) may use: every thread of the run in merge() and finish(), at
+ * the end, where the other workers are done; one in init() and
+ * document(), where each worker runs on a thread of its own already (a
+ * counter sorted in document() at -j 8 would otherwise start 8 threads on
+ * each of 8 busy ones). */
+static void end_of_run(asy_rt *rt, int on)
+{
+    asy_lstate_get(rt->L)->threads = on && rt->nworkers > 1 ? rt->nworkers : 1;
+}
+
 int asy_rt_finish(asy_rt *rt, int p, asy_rowbuf *rows, asy_error *err)
 {
     rtplugin *pl = plugin_at(rt, p, err);
     if (!pl)
         return ASSAY_E_USAGE;
     job j = {rt, pl, NULL, NULL, NULL, err, ASSAY_OK};
-    return with_rows(&j, rows, finish_main, "finish");
+    end_of_run(rt, 1);
+    int rc = with_rows(&j, rows, finish_main, "finish");
+    end_of_run(rt, 0);
+    return rc;
 }
 
 /* ===== state =========================================================== */
@@ -557,5 +569,8 @@ int asy_rt_merge_state(asy_rt *rt, int p, asy_handover *h, asy_error *err)
     if (!pl)
         return ASSAY_E_USAGE;
     job j = {rt, pl, NULL, NULL, h, err, ASSAY_OK};
-    return protect(&j, merge_main, "merge");
+    end_of_run(rt, 1);
+    int rc = protect(&j, merge_main, "merge");
+    end_of_run(rt, 0);
+    return rc;
 }

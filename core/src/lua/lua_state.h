@@ -23,8 +23,8 @@ typedef struct asy_lstate {
     int instr_tripped;     /* the budget ran out since the last begin */
     int trust;
     int threads;           /* threads a bulk operation may use (sorting a
-                              large counter at the end): the run's -j;
-                              1 unless the runtime says otherwise */
+                              large counter at the end): the run's -j in
+                              merge() and finish() (lua_runtime.c), else 1 */
 } asy_lstate;
 
 /* New state with a capped allocator; opens base, string, table, math,
