@@ -17,10 +17,10 @@
 # repeated into $TMPDIR to MB megabytes (10^6 bytes). Then peak memory of
 # wordfreq over MEM_MB megabytes (/usr/bin/time -v) against its final table
 # size, in both shapes: ~2 MB plain-text files and ~4 KB JSON Lines documents.
-#   [TEXT=seed|peers] [PEERS=0] bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
+#   [TEXT=seed|peers] [PEERS=0] [PAIR=1] bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
 # PEERS=0 runs assay alone (no mawk, Python, wc, manifest): for the -j 2
 # speed-up over many rounds, which a host whose speed drifts needs.
-# PAIR=1 also runs, each round, two independent -j 1 runs at once (two
+# PAIR=1 (only 1) also runs, each round, two independent -j 1 runs at once (two
 # processes, two tables): how much faster two copies of the one-thread
 # work get done than one, the most a second core gives on this host, to
 # set beside the -j 2 speed-up.
@@ -116,11 +116,16 @@ for r in $(seq "$RUNS"); do
   run assay_j2 "$ASSAY" run wordfreq "$txt.d" -j 2 -q --no-manifest -o "$W/out2$sfx"
   run assay_docs "$ASSAY" run wordfreq "$txt.jsonl" -j 1 -q --no-manifest -o "$W/out3$sfx"
   run assay_docs_j2 "$ASSAY" run wordfreq "$txt.jsonl" -j 2 -q --no-manifest -o "$W/out4$sfx"
-  if [ "${PAIR:-0}" != 0 ]; then # the pair's wall time is the later one's
+  if [ "${PAIR:-0}" = 1 ]; then # the pair's wall time is the later one's
     rm -rf "$W/outp1$sfx" "$W/outp2$sfx"
-    run pair_j1 sh -c '"$1" run wordfreq "$2" -j 1 -q --no-manifest -o "$3" &
-                       "$1" run wordfreq "$2" -j 1 -q --no-manifest -o "$4"; wait' \
+    run pair_j1 sh -c '"$1" run wordfreq "$2" -j 1 -q --no-manifest -o "$3" & p=$!
+                       "$1" run wordfreq "$2" -j 1 -q --no-manifest -o "$4"; wait $p' \
       sh "$ASSAY" "$txt.d" "$W/outp1$sfx" "$W/outp2$sfx"
+    # a run of the pair that failed would make its time, and the ratio,
+    # look better than they are
+    cmp -s "$W/out1$sfx/wordfreq.csv" "$W/outp1$sfx/wordfreq.csv" &&
+      cmp -s "$W/out1$sfx/wordfreq.csv" "$W/outp2$sfx/wordfreq.csv" ||
+      { echo "PAIR=1: a run of the pair failed or wrote other rows (round $r)" >&2; exit 1; }
   fi
   [ "${PEERS:-1}" = 0 ] && continue
   run mawk mawk -f "$W/count.awk" "$txt.txt"
@@ -148,10 +153,12 @@ printf 'assay -j 2 / -j 1 speed-up: %.2f (median of the rounds'"'"' own ratios: 
 s3=$(echo "${T[assay_docs]}" | median); s4=$(echo "${T[assay_docs_j2]}" | median)
 printf 'assay -j 2 / -j 1 speed-up, JSON Lines: %.2f (median of the rounds'"'"' own ratios: %.2f)\n' \
   "$(echo "$s3/$s4" | bc -l)" "$(ratios "${T[assay_docs]}" "${T[assay_docs_j2]}")"
-if [ "${PAIR:-0}" != 0 ]; then # two runs' work in the pair's time
+if [ "${PAIR:-0}" = 1 ]; then # two runs' work in the pair's time
+  sp=$(echo "${T[pair_j1]}" | median)
   twice=$(echo "${T[assay_j1]}" | tr ' ' '\n' | grep . | awk '{printf "%.6f ", 2 * $1}')
+  printf 'two independent -j 1 runs at once: %.3f s (median), both outputs identical to -j 1'"'"'s\n' "$sp"
   printf 'two independent -j 1 runs at once / one -j 1 run: %.2f (median of the rounds'"'"' own ratios: %.2f)\n' \
-    "$(echo "2*$s1/$(echo "${T[pair_j1]}" | median)" | bc -l)" "$(ratios "$twice" "${T[pair_j1]}")"
+    "$(echo "2*$s1/$sp" | bc -l)" "$(ratios "$twice" "${T[pair_j1]}")"
 fi
 cmp -s "$W/out1$sfx/wordfreq.csv" "$W/out2$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical"
 cmp -s "$W/out3$sfx/wordfreq.csv" "$W/out4$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical (JSON Lines)"

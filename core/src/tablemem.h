@@ -4,7 +4,8 @@
  * asked for transparent huge pages, so that probes scattered over the
  * table do not each miss the TLB as well as the cache; below that,
  * malloc'd and written, so that the first probes do not map the zero
- * page (tablemem.c). A table is freed or shrunk with its size in bytes
+ * page (tablemem.c); under AddressSanitizer all from malloc, which it
+ * watches. A table is freed or shrunk with its size in bytes
  * (asy_table_release, asy_table_shrink), which says how it was had.
  */
 #ifndef ASY_TABLEMEM_H
@@ -13,7 +14,7 @@
 #include <stddef.h>
 
 /* n zeroed elements of size bytes (calloc's contract); NULL when out of
- * memory or when n * size overflows. */
+ * memory or when n * size overflows or exceeds half of SIZE_MAX. */
 void *asy_table_calloc(size_t n, size_t size);
 /* Free a table of `bytes` (its size as had or as last shrunk). */
 void asy_table_release(void *p, size_t bytes);
