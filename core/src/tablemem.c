@@ -90,6 +90,11 @@ void *asy_table_calloc(size_t n, size_t size)
 #endif
 }
 
+int asy_table_maps(void)
+{
+    return MAPPED;
+}
+
 void asy_table_release(void *p, size_t bytes)
 {
     if (!p)

@@ -16,6 +16,10 @@
 /* n zeroed elements of size bytes (calloc's contract); NULL when out of
  * memory or when n * size overflows or exceeds half of SIZE_MAX. */
 void *asy_table_calloc(size_t n, size_t size);
+/* 1 where tables of 2 MB and more are mappings of their own (2 MB
+ * aligned); 0 where every table comes from malloc (not Linux, or under
+ * AddressSanitizer). */
+int asy_table_maps(void);
 /* Free a table of `bytes` (its size as had or as last shrunk). */
 void asy_table_release(void *p, size_t bytes);
 /* Keep the first `keep` bytes (0 < keep <= bytes) of a table of `bytes`
