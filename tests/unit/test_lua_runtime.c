@@ -596,13 +596,15 @@ static void test_ctx(void **state)
 /* A counter large enough to be sorted on several threads (two slices of
  * at least 65,536 entries) is sorted on one in document(), where each
  * worker has a thread of its own already, and on the run's threads in
- * finish(), at the end: threads started by asy_par_run, counted. */
-static void test_threads_at_the_end(void **state)
+ * init() and finish(), where nothing else runs: threads started by
+ * asy_par_run, counted. */
+static void test_bulk_threads(void **state)
 {
     (void)state;
     asy_rt_config cfg = config();
     cfg.nworkers = 4;
     asy_plugin_def def;
+    uint64_t start = asy_par_started();
     asy_rt *rt = rt_with(&cfg, "big.lua",
         "local function big()\n"
         "  local c = assay.counter()\n"
@@ -610,6 +612,7 @@ static void test_threads_at_the_end(void **state)
         "  return c:top(2)\n"
         "end\n"
         "return { name = 'big', columns = {'k', 'v'},\n"
+        "  init = function(ctx) ctx.first = big()[1][1] end,\n"
         "  document = function(doc, ctx, out)\n"
         "    local t = big(); out:row{t[1][1], t[1][2]} end,\n"
         "  finish = function(ctx, out)\n"
@@ -617,6 +620,7 @@ static void test_threads_at_the_end(void **state)
     asy_rowbuf rb = ASY_ROWBUF_INIT;
     asy_error err;
     uint64_t before = asy_par_started();
+    assert_true(before > start); /* init() */
     assert_int_equal(run_doc(rt, "d", "text", &rb, &err), ASSAY_OK);
     assert_int_equal(asy_par_started(), before);
     char *rows = finish_rows(rt);
@@ -966,7 +970,7 @@ int main(void)
         cmocka_unit_test(test_merge_releases_handover),
         cmocka_unit_test(test_merge_rules),
         cmocka_unit_test(test_ctx),
-        cmocka_unit_test(test_threads_at_the_end),
+        cmocka_unit_test(test_bulk_threads),
         cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_instruction_budget),
         cmocka_unit_test(test_assay_module),

@@ -361,6 +361,18 @@ static int grow(asy_rt *rt)
     return 0;
 }
 
+/* The threads a bulk operation (sorting, merging or writing a large
+ * counter) may use: every thread of the run where nothing else runs,
+ * that is in init() (the engine loads each worker's plugins one after
+ * another before the first document), merge() and finish() (at the end,
+ * the workers done); one in document(), where each worker runs on a
+ * thread of its own already (a counter sorted in document() at -j 8 would
+ * otherwise start 8 threads on each of 8 busy ones). */
+static void all_threads(asy_rt *rt, int on)
+{
+    asy_lstate_get(rt->L)->threads = on && rt->nworkers > 1 ? rt->nworkers : 1;
+}
+
 int asy_rt_add_plugin(asy_rt *rt, const asy_plugin_def *def, asy_error *err)
 {
     rtplugin *p = NULL;
@@ -368,7 +380,10 @@ int asy_rt_add_plugin(asy_rt *rt, const asy_plugin_def *def, asy_error *err)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     rt->p[rt->np++] = p; /* kept even on failure: indexes match calls */
     job j = {rt, p, def, NULL, NULL, err, ASSAY_OK};
-    return protect(&j, add_main, "load");
+    all_threads(rt, 1); /* init() */
+    int rc = protect(&j, add_main, "load");
+    all_threads(rt, 0);
+    return rc;
 }
 
 /* ===== callbacks with rows ============================================= */
@@ -448,26 +463,15 @@ int asy_rt_document(asy_rt *rt, int p, asy_doc *doc, asy_rowbuf *rows,
     return with_rows(&j, rows, doc_main, "document");
 }
 
-/* The threads a bulk operation (sorting, merging or writing a large
- * counter) may use: every thread of the run in merge() and finish(), at
- * the end, where the other workers are done; one in init() and
- * document(), where each worker runs on a thread of its own already (a
- * counter sorted in document() at -j 8 would otherwise start 8 threads on
- * each of 8 busy ones). */
-static void end_of_run(asy_rt *rt, int on)
-{
-    asy_lstate_get(rt->L)->threads = on && rt->nworkers > 1 ? rt->nworkers : 1;
-}
-
 int asy_rt_finish(asy_rt *rt, int p, asy_rowbuf *rows, asy_error *err)
 {
     rtplugin *pl = plugin_at(rt, p, err);
     if (!pl)
         return ASSAY_E_USAGE;
     job j = {rt, pl, NULL, NULL, NULL, err, ASSAY_OK};
-    end_of_run(rt, 1);
+    all_threads(rt, 1);
     int rc = with_rows(&j, rows, finish_main, "finish");
-    end_of_run(rt, 0);
+    all_threads(rt, 0);
     return rc;
 }
 
@@ -569,8 +573,8 @@ int asy_rt_merge_state(asy_rt *rt, int p, asy_handover *h, asy_error *err)
     if (!pl)
         return ASSAY_E_USAGE;
     job j = {rt, pl, NULL, NULL, h, err, ASSAY_OK};
-    end_of_run(rt, 1);
+    all_threads(rt, 1);
     int rc = protect(&j, merge_main, "merge");
-    end_of_run(rt, 0);
+    all_threads(rt, 0);
     return rc;
 }

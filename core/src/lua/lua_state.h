@@ -24,7 +24,8 @@ typedef struct asy_lstate {
     int trust;
     int threads;           /* threads a bulk operation may use (sorting a
                               large counter at the end): the run's -j in
-                              merge() and finish() (lua_runtime.c), else 1 */
+                              init(), merge() and finish(), 1 in document()
+                              (lua_runtime.c all_threads) */
 } asy_lstate;
 
 /* New state with a capped allocator; opens base, string, table, math,
