@@ -1,6 +1,6 @@
 /*
  * test_tablemem.c — tables (tablemem.h): zeroed memory, small and large
- * (2 MB aligned from 2 MB up, but under ASan, where all come from
+ * (from 2 MB up aligned to 2 MB, except under ASan, where all come from
  * malloc), released by size, sizes that overflow or come near it refused,
  * zeroed again when malloc hands back memory a table had written (tables
  * under 2 MB are malloc'd and cleared); and shrinking, which keeps the
