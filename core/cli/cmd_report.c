@@ -42,6 +42,8 @@ static void report_usage(FILE *f)
 "      --max-doc-bytes N   skip larger documents (default: 268435456)\n"
 "      --mem-limit MB      Lua memory cap per worker (default 1024, 0 = none)\n"
 "      --instr-limit N     Lua instructions per document (0 = none)\n"
+"      --manifest-hash H   hash the input files in manifest.json with\n"
+"                          xxh3_128 (default, fast) or sha256\n"
 "      --plugin-path DIRS  extra plugin directories (colon-separated)\n"
 "      --script-path DIRS  extra report script directories\n"
 "      --trust             lift the sandbox (plugins and the script)\n"

@@ -52,6 +52,8 @@ static void run_usage(FILE *f)
 "      --manifest FILE     write the run manifest to FILE (default with -o:\n"
 "                          DIR/manifest.json)\n"
 "      --no-manifest       do not write DIR/manifest.json\n"
+"      --manifest-hash H   hash the manifest's input files with xxh3_128\n"
+"                          (default, fast) or sha256\n"
 "      --manifest-only     write the manifest without running\n"
 "      --from-manifest M   rerun exactly the run recorded in manifest M\n"
 "      --force             with --from-manifest: warn, not fail, when a\n"

@@ -26,6 +26,7 @@ static const cli_engine_opt table[] = {
     {"trust", no_argument, "trust", CLI_RUN | CLI_REPORT, 0},
     {"mem-limit", required_argument, "mem_limit_mb", CLI_RUN | CLI_REPORT, 1},
     {"instr-limit", required_argument, "instr_limit", CLI_RUN | CLI_REPORT, 1},
+    {"manifest-hash", required_argument, "manifest_hash", CLI_RUN | CLI_REPORT, 0},
     {"errors", required_argument, NULL, CLI_RUN | CLI_REPORT, 0},
 };
 

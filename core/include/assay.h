@@ -171,6 +171,7 @@ ASSAY_API const assay_error_info *assay_last_error(const assay_engine *e);
  * | trust            | true/false: lift the plugin sandbox      | false     |
  * | mem_limit_mb     | Lua memory cap per worker, 0 = none      | 1024      |
  * | instr_limit      | Lua instructions per document, 0 = none  | 0         |
+ * | manifest_hash    | xxh3_128, sha256: the manifest's file hash | xxh3_128 |
  *
  * @return ASSAY_OK, or ASSAY_E_USAGE for an unknown key or bad value.
  * Ownership: key and value are copied.

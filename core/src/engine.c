@@ -215,6 +215,9 @@ static int set_choice(assay_engine *e, const char *key, const char *value)
         if (f < 0)
             return bad_value(e, key, value, "csv, tsv or jsonl");
         e->sink_opts.fmt = (asy_fmt)f;
+    } else if (strcmp(key, "manifest_hash") == 0) {
+        if (asy_filehash_parse(value, &e->manifest_hash) < 0)
+            return bad_value(e, key, value, "xxh3_128 or sha256");
     } else if (strcmp(key, "encoding") == 0) {
         if (!strcasecmp(value, "utf-8") || !strcasecmp(value, "utf8"))
             e->in.latin1 = 0;
@@ -249,7 +252,8 @@ int assay_engine_set(assay_engine *e, const char *key, const char *value)
                                     "mem_limit_mb", "instr_limit"};
     static const char *bools[] = {"bom", "safe_csv", "trust"};
     static const char *fields[] = {"text_field", "id_field", "date_field"};
-    static const char *choices[] = {"format", "encoding", "invalid_utf8"};
+    static const char *choices[] = {"format", "encoding", "invalid_utf8",
+                                    "manifest_hash"};
     for (size_t i = 0; i < 4; i++)
         if (strcmp(key, numbers[i]) == 0)
             return set_number(e, key, value);
@@ -258,9 +262,10 @@ int assay_engine_set(assay_engine *e, const char *key, const char *value)
             return set_bool(e, key, value);
         if (strcmp(key, fields[i]) == 0)
             return set_field(e, key, value);
+    }
+    for (size_t i = 0; i < 4; i++)
         if (strcmp(key, choices[i]) == 0)
             return set_choice(e, key, value);
-    }
     if (strcmp(key, "plugin_path") == 0)
         return set_str(&e->plugin_path, value) < 0
                    ? asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory")

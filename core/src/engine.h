@@ -10,6 +10,7 @@
 
 #include "assay.h"
 #include "doc.h"
+#include "filehash.h"
 #include "loader.h"
 #include "lua/runtime.h"
 #include "plugin.h"
@@ -119,6 +120,7 @@ struct assay_engine {
     uint64_t cur_text;       /* text bytes delivered from it */
     /* run manifest (manifest.c) */
     char *manifest_path;
+    asy_filehash manifest_hash; /* of its input files (setting manifest_hash) */
     time_t started, finished; /* wall-clock time of begin and end */
     char **fed;              /* paths fed with assay_engine_feed_input */
     size_t nfed;

@@ -3,9 +3,12 @@
  * keys in a fixed order) and reading them back to repeat a run exactly.
  * Input files are listed with the same walk as the directory loader
  * (sorted bytewise, hidden entries, unknown types and links to directories
- * skipped) and hashed with sha256.c. A one-shot run hashes them on a
- * thread of its own while it runs (asy_manifest_prehash_start); the
- * manifest takes a file's early hash only if the file is unchanged since.
+ * skipped) and hashed with filehash.c (XXH3-128, or SHA-256 with the
+ * setting manifest_hash; plugins' sources always with SHA-256). A one-shot
+ * run hashes them on a thread of its own while it runs
+ * (asy_manifest_prehash_start); the manifest takes a file's early hash
+ * only if the file is unchanged since. Manifests of format 1, whose every
+ * file has a SHA-256, are still read and checked.
  */
 #define _GNU_SOURCE /* asprintf */
 #include <dirent.h>
@@ -24,6 +27,7 @@
 #include <jansson.h>
 
 #include "csvout.h"
+#include "filehash.h"
 #include "manifest.h"
 #include "sha256.h"
 #include "sink.h"
@@ -141,6 +145,8 @@ static json_t *j_settings(mb *b, const assay_engine *e, int ran)
     put(b, s, "trust", json_boolean(e->trust));
     put(b, s, "mem_limit_mb", jint(e->mem_limit >> 20));
     put(b, s, "instr_limit", jint(e->instr_limit));
+    put(b, s, "manifest_hash",
+        json_string(asy_filehash_name(e->manifest_hash)));
     return s;
 }
 
@@ -288,11 +294,12 @@ static const char *base_name(const char *path)
 typedef struct ph_file {
     char *full;
     struct stat st;
-    char hex[ASY_SHA256_HEX];
+    char hex[ASY_FILEHASH_HEX];
 } ph_file;
 
 struct asy_prehash {
     pthread_t tid;
+    asy_filehash hash; /* the engine's manifest_hash when it started */
     char **paths; /* the run's inputs (the engine's strings, not copied) */
     size_t npaths;
     ph_file *v;   /* in walk order; read only after the join */
@@ -326,7 +333,7 @@ static void ph_visit(void *ud, int *bad, const char *full, const char *rel)
     struct stat after;
     unsigned long long size;
     if (stat(full, &f.st) != 0 ||
-        asy_sha256_file(full, f.hex, &size, NULL) != ASSAY_OK ||
+        asy_filehash_file(ph->hash, full, f.hex, &size, NULL) != ASSAY_OK ||
         stat(full, &after) != 0 || !same_stat(&f.st, &after) ||
         size != (unsigned long long)f.st.st_size)
         return; /* changing or unreadable: the manifest hashes it itself */
@@ -370,6 +377,7 @@ int asy_manifest_prehash_start(assay_engine *e)
         return ASSAY_OK; /* an optimisation only: hash at the end */
     ph->paths = e->inputs;
     ph->npaths = e->ninputs;
+    ph->hash = e->manifest_hash;
     /* Signals stay with the threads that handle them. */
     sigset_t all, old;
     sigfillset(&all);
@@ -407,13 +415,14 @@ void asy_manifest_prehash_free(assay_engine *e)
     e->prehash = NULL;
 }
 
-/* The thread's hash of full if the file is unchanged since it was hashed:
- * 1 with hex and size set, else 0 (hash it now). */
-static int early_hash(asy_prehash *ph, const char *full,
-                      char hex[ASY_SHA256_HEX], unsigned long long *size)
+/* The thread's hash of full if it is of kind `hash` and the file is
+ * unchanged since it was hashed: 1 with hex and size set, else 0 (hash it
+ * now). */
+static int early_hash(asy_prehash *ph, asy_filehash hash, const char *full,
+                      char hex[ASY_FILEHASH_HEX], unsigned long long *size)
 {
     struct stat st;
-    if (!ph || !ph->joined || stat(full, &st) != 0)
+    if (!ph || !ph->joined || ph->hash != hash || stat(full, &st) != 0)
         return 0;
     for (size_t i = ph->next; i < ph->n; i++) {
         if (strcmp(ph->v[i].full, full) != 0)
@@ -421,30 +430,30 @@ static int early_hash(asy_prehash *ph, const char *full,
         ph->next = i + 1;
         if (!same_stat(&ph->v[i].st, &st))
             return 0;
-        memcpy(hex, ph->v[i].hex, ASY_SHA256_HEX);
+        memcpy(hex, ph->v[i].hex, ASY_FILEHASH_HEX);
         *size = (unsigned long long)st.st_size;
         return 1;
     }
     return 0;
 }
 
-/* One file entry: relative path, size, SHA-256 (or the reason it has
- * none). */
-static json_t *j_file(mb *b, asy_prehash *ph, const char *full,
-                      const char *rel)
+/* One file entry: relative path, size, hash of kind `hash` under its
+ * name (or the reason it has none). */
+static json_t *j_file(mb *b, asy_prehash *ph, asy_filehash hash,
+                      const char *full, const char *rel)
 {
-    char hex[ASY_SHA256_HEX];
+    char hex[ASY_FILEHASH_HEX];
     unsigned long long size = 0;
     asy_error err;
     json_t *f = json_object();
     put(b, f, "path", jstr(rel));
-    if (early_hash(ph, full, hex, &size) ||
-        asy_sha256_file(full, hex, &size, &err) == ASSAY_OK) {
+    if (early_hash(ph, hash, full, hex, &size) ||
+        asy_filehash_file(hash, full, hex, &size, &err) == ASSAY_OK) {
         put(b, f, "size", jint(size));
-        put(b, f, "sha256", json_string(hex));
+        put(b, f, asy_filehash_name(hash), json_string(hex));
     } else {
         put(b, f, "size", json_null());
-        put(b, f, "sha256", json_null());
+        put(b, f, asy_filehash_name(hash), json_null());
         put(b, f, "error", jstr(err.message));
     }
     return f;
@@ -454,6 +463,7 @@ static json_t *j_file(mb *b, asy_prehash *ph, const char *full,
 typedef struct jwalk {
     mb *b;
     asy_prehash *ph;
+    asy_filehash hash;
     json_t *files;
     unsigned long long total;
 } jwalk;
@@ -461,16 +471,18 @@ typedef struct jwalk {
 static void visit_json(void *ud, int *bad, const char *full, const char *rel)
 {
     jwalk *w = ud;
-    json_t *f = j_file(w->b, w->ph, full, rel);
+    json_t *f = j_file(w->b, w->ph, w->hash, full, rel);
     w->total += (unsigned long long)json_integer_value(
         json_object_get(f, "size"));
     push(w->b, w->files, f);
     *bad |= w->b->bad;
 }
 
-/* One input: its kind, total size and every file it covers. Standard
- * input is not hashed: its bytes are consumed by the run. */
-static json_t *j_input(mb *b, asy_prehash *ph, const char *path)
+/* One input: its kind, total size and every file it covers, hashed with
+ * `hash`. Standard input is not hashed: its bytes are consumed by the
+ * run. */
+static json_t *j_input(mb *b, asy_prehash *ph, asy_filehash hash,
+                       const char *path)
 {
     json_t *in = json_object();
     put(b, in, "path", jstr(path));
@@ -481,7 +493,7 @@ static json_t *j_input(mb *b, asy_prehash *ph, const char *path)
         put(b, in, "note", json_string("stdin, not hashed"));
         return in;
     }
-    jwalk w = {b, ph, json_array(), 0};
+    jwalk w = {b, ph, hash, json_array(), 0};
     int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
     put(b, in, "kind", json_string(isdir ? "directory" : "file"));
     if (isdir)
@@ -578,7 +590,8 @@ static json_t *build(mb *b, assay_engine *e, int ran, int status)
     char **paths = ran ? e->fed : e->inputs;
     size_t n = ran ? e->nfed : e->ninputs;
     for (size_t i = 0; i < n; i++)
-        push(b, inputs, j_input(b, ran ? e->prehash : NULL, paths[i]));
+        push(b, inputs, j_input(b, ran ? e->prehash : NULL, e->manifest_hash,
+                                paths[i]));
     put(b, m, "inputs", inputs);
     put(b, m, "documents", ran ? j_counts(b, e) : json_null());
     put(b, m, "outputs", j_outputs(b, e, ran));
@@ -757,7 +770,7 @@ static int load_settings(assay_engine *e, json_t *s, asy_error *err)
     static const char *keys[] = {
         "format", "bom", "safe_csv", "text_field", "id_field", "date_field",
         "encoding", "invalid_utf8", "max_doc_bytes", "threads",
-        "plugin_path", "mem_limit_mb", "instr_limit"};
+        "plugin_path", "mem_limit_mb", "instr_limit", "manifest_hash"};
     if (json_is_true(json_object_get(s, "trust")) && !e->trust) {
         asy_error_set(err, ASSAY_E_USAGE, "the recorded run lifted the "
                       "plugin sandbox (trust)");
@@ -861,18 +874,34 @@ static int load_plugins(assay_engine *e, json_t *arr, int flags,
     return ASSAY_OK;
 }
 
-static int same_file(json_t *a, json_t *b)
+static int same_file(json_t *a, json_t *b, asy_filehash hash)
 {
-    return json_equal(json_object_get(a, "sha256"),
-                      json_object_get(b, "sha256")) &&
+    const char *key = asy_filehash_name(hash);
+    return json_equal(json_object_get(a, key), json_object_get(b, key)) &&
            json_equal(json_object_get(a, "size"), json_object_get(b, "size"));
+}
+
+/* The hash a manifest's input recorded its files with: the first file
+ * entry's, else `dflt`. */
+static asy_filehash recorded_hash(json_t *files, asy_filehash dflt)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(files, i, f) {
+        if (json_object_get(f, "sha256"))
+            return ASY_FILEHASH_SHA256;
+        if (json_object_get(f, "xxh3_128"))
+            return ASY_FILEHASH_XXH3;
+    }
+    return dflt;
 }
 
 /* Compare the recorded file list of one input with what is there now:
  * the same files (both lists are in walk order), sizes and hashes. Every
  * difference is counted; the error names the first. */
 static int compare_files(assay_engine *e, const char *input, json_t *was,
-                         json_t *now, int flags, asy_error *err)
+                         json_t *now, asy_filehash hash, int flags,
+                         asy_error *err)
 {
     size_t nw = json_array_size(was), nn = json_array_size(now);
     size_t i = 0, k = 0, ndiff = 0;
@@ -884,7 +913,7 @@ static int compare_files(assay_engine *e, const char *input, json_t *was,
         int c = !pa ? 1 : !pb ? -1 : strcmp(pa, pb);
         i += c <= 0;
         k += c >= 0;
-        if (c == 0 && same_file(a, b))
+        if (c == 0 && same_file(a, b, hash))
             continue;
         if (c < 0)
             snprintf(what, sizeof what, "input '%s': file '%s' is listed in "
@@ -894,8 +923,9 @@ static int compare_files(assay_engine *e, const char *input, json_t *was,
                      "in the manifest)", input, pb);
         else
             snprintf(what, sizeof what, "input '%s': file '%s' has changed "
-                     "since the manifest was written (size or SHA-256 "
-                     "differs)", input, pa);
+                     "since the manifest was written (size or %s differs)",
+                     input, pa, hash == ASY_FILEHASH_SHA256 ? "SHA-256"
+                                                             : "XXH3 hash");
         if (flags & ASSAY_MANIFEST_FORCE)
             differs(e, flags, what, err);
         else if (ndiff++ == 0)
@@ -910,7 +940,7 @@ static int compare_files(assay_engine *e, const char *input, json_t *was,
 }
 
 static int check_input(assay_engine *e, json_t *in, const char *cwd,
-                       int flags, asy_error *err)
+                       asy_filehash dflt, int flags, asy_error *err)
 {
     const char *path = jget_str(in, "path");
     const char *kind = jget_str(in, "kind");
@@ -936,16 +966,18 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
         return differs(e, flags, what, err);
     }
     mb b = {0};
-    json_t *now = j_input(&b, NULL, path);
+    json_t *was = json_object_get(in, "files");
+    asy_filehash hash = recorded_hash(was, dflt);
+    json_t *now = j_input(&b, NULL, hash, path);
     int rc = b.bad ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
-                   : compare_files(e, path, json_object_get(in, "files"),
-                                   json_object_get(now, "files"), flags, err);
+                   : compare_files(e, path, was, json_object_get(now, "files"),
+                                   hash, flags, err);
     json_decref(now);
     return rc;
 }
 
 static int load_inputs(assay_engine *e, json_t *arr, const char *cwd,
-                       int flags, asy_error *err)
+                       asy_filehash dflt, int flags, asy_error *err)
 {
     size_t i;
     json_t *in;
@@ -954,7 +986,7 @@ static int load_inputs(assay_engine *e, json_t *arr, const char *cwd,
         if (!path)
             return asy_error_set(err, ASSAY_E_PARSE, "manifest input entry "
                                  "without a path");
-        int rc = check_input(e, in, cwd, flags, err);
+        int rc = check_input(e, in, cwd, dflt, flags, err);
         if (rc == ASSAY_OK && assay_engine_add_input(e, path) < 0)
             rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
         if (rc < 0)
@@ -978,9 +1010,10 @@ static void check_versions(assay_engine *e, json_t *m)
 static int configure(assay_engine *e, json_t *m, const char *path, int flags,
                      asy_error *err)
 {
-    if (json_integer_value(json_object_get(m, "assay_manifest")) !=
-        ASY_MANIFEST_VERSION)
-        return bad_manifest(err, path, "no \"assay_manifest\": 1 field");
+    json_int_t version = json_integer_value(json_object_get(m,
+                                                            "assay_manifest"));
+    if (version < 1 || version > ASY_MANIFEST_VERSION)
+        return bad_manifest(err, path, "no \"assay_manifest\": 1 or 2 field");
     json_t *plugins = json_object_get(m, "plugins");
     json_t *inputs = json_object_get(m, "inputs");
     json_t *settings = json_object_get(m, "settings");
@@ -988,12 +1021,15 @@ static int configure(assay_engine *e, json_t *m, const char *path, int flags,
         !json_is_object(settings))
         return bad_manifest(err, path, "settings, plugins or inputs missing");
     check_versions(e, m);
+    /* format 1 hashed every file with SHA-256; the rerun's manifest too */
+    asy_filehash dflt = version == 1 ? ASY_FILEHASH_SHA256 : ASY_FILEHASH_XXH3;
+    e->manifest_hash = dflt;
     int rc = load_settings(e, settings, err);
     if (rc == ASSAY_OK)
         rc = load_plugins(e, plugins, flags, err);
     if (rc == ASSAY_OK)
-        rc = load_inputs(e, inputs, jget_str(m, "working_directory"), flags,
-                         err);
+        rc = load_inputs(e, inputs, jget_str(m, "working_directory"), dflt,
+                         flags, err);
     return rc;
 }
 

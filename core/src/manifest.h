@@ -1,7 +1,7 @@
 /*
  * manifest.h — run manifests: a JSON record of what a run did (versions,
  * plugins and their SHA-256, options, settings, every input file with its
- * size and SHA-256, counts, times, exit status), written beside the
+ * size and hash, counts, times, exit status), written beside the
  * outputs, and read back to configure an engine that repeats the run.
  */
 #ifndef ASY_MANIFEST_H
@@ -9,7 +9,9 @@
 
 #include "engine.h"
 
-#define ASY_MANIFEST_VERSION 1
+/* 2: input files hashed with XXH3-128 by default (the key of each file's
+ * hash names it); 1: every file with SHA-256, still read. */
+#define ASY_MANIFEST_VERSION 2
 
 typedef struct asy_prehash asy_prehash;
 

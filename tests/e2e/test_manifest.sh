@@ -1,12 +1,15 @@
 #!/bin/bash
 # Run manifests: `assay run -o DIR` writes DIR/manifest.json with versions,
-# plugin and input SHA-256s (checked against sha256sum), typed options,
-# settings, counts, rows per output and times; --from-manifest reruns the
-# run with byte-identical CSVs (also from --manifest-only, also at another
-# -j); a changed input or plugin is refused (exit 3) unless --force; stdin
-# is recorded as not hashed; no manifest for stdout runs unless --manifest;
-# several inputs hashed during a -j 2 run match sha256sum.
+# plugin SHA-256s (checked against sha256sum), input XXH3-128 hashes
+# (checked against xxhsum -H2), typed options, settings, counts, rows per
+# output and times; --from-manifest reruns the run with byte-identical CSVs
+# (also from --manifest-only, also at another -j); a changed input or
+# plugin is refused (exit 3) unless --force; stdin is recorded as not
+# hashed; no manifest for stdout runs unless --manifest; several inputs
+# hashed during a -j 2 run match xxhsum, and with --manifest-hash sha256
+# sha256sum (kept by a rerun from that manifest).
 source "$(dirname "$0")/lib.sh"
+command -v xxhsum >/dev/null || skip_all "xxhsum (Debian package xxhash) is not installed"
 cp -r "$CORPUS" "$T/corpus"
 cp "$SRC/examples/plugins/mentions.lua" "$T/mentions.lua"
 cd "$T"
@@ -35,11 +38,11 @@ jget $M 'm["lua_version"]' | grep -q '^Lua 5\.4' && pass "Lua version recorded" 
   && pass "options recorded with their types" || fail "typed options"
 [ "$(jget $M 'm["settings"]["threads"], m["settings"]["format"], m["settings"]["invalid_utf8"], m["settings"]["max_doc_bytes"]')" \
   = "1 csv replace 268435456" ] && pass "engine settings recorded" || fail "settings"
-# every input file, relative path + size + SHA-256, as sha256sum sees them
-jget $M '"\n".join("%s  corpus/%s %d" % (f["sha256"], f["path"], f["size"]) for f in m["inputs"][0]["files"])' > listed
+# every input file, relative path + size + XXH3-128, as xxhsum sees them
+jget $M '"\n".join("%s  corpus/%s %d" % (f["xxh3_128"], f["path"], f["size"]) for f in m["inputs"][0]["files"])' > listed
 (find corpus -type f -not -name '.*' | LC_ALL=C sort | while read -r f; do
-   echo "$(sha256sum "$f" | cut -d' ' -f1)  $f $(stat -c %s "$f")"; done) > actual
-expect_same actual listed "every input file listed with size and SHA-256 (gzip hashed as stored)"
+   echo "$(xxhsum -H2 "$f" | cut -d' ' -f1)  $f $(stat -c %s "$f")"; done) > actual
+expect_same actual listed "every input file listed with size and XXH3-128 (gzip hashed as stored)"
 [ "$(jget $M 'm["inputs"][0]["kind"], m["inputs"][0]["size"]')" = "directory $(du -cb --apparent-size $(find corpus -type f) | tail -1 | cut -f1)" ] \
   && pass "directory input: kind and total size" || fail "input size"
 read_n=$(jget $M 'm["documents"]["read"]')
@@ -82,7 +85,7 @@ expect_exit 0 "--manifest-only" -- assay run --manifest-only wordfreq mentions.l
 [ "$(ls only)" = manifest.json ] && pass "--manifest-only writes only the manifest" || fail "only/: $(ls only)"
 [ "$(jget only/manifest.json 'm["ran"], m["documents"], m["started"], m["outputs"][0]["rows"]')" = "False None None None" ] \
   && pass "--manifest-only has no counts or run times" || fail "manifest-only counts"
-expect_same listed <(jget only/manifest.json '"\n".join("%s  corpus/%s %d" % (f["sha256"], f["path"], f["size"]) for f in m["inputs"][0]["files"])') \
+expect_same listed <(jget only/manifest.json '"\n".join("%s  corpus/%s %d" % (f["xxh3_128"], f["path"], f["size"]) for f in m["inputs"][0]["files"])') \
   "--manifest-only hashes the inputs too"
 expect_exit 0 "run from a --manifest-only manifest" -- assay run --from-manifest only/manifest.json -o out3
 for f in wordfreq.csv mentions.csv; do
@@ -116,13 +119,26 @@ import sys
 for i in range(5):
     open('big/part%d.txt' % i, 'w').write(''.join('line %d of part %d, some words\\n' % (j, i) for j in range(3000 * (i + 1))))
 "
-expect_exit 0 "run over a directory and a single file, -j 2" -- \
-  assay run wordfreq big corpus/wire.jsonl -o ov -j 2
-jget ov/manifest.json '"\n".join("%s %d" % (f["sha256"], f["size"]) for i in m["inputs"] for f in i["files"])' > listed2
-(for f in big/part0.txt big/part1.txt big/part2.txt big/part3.txt big/part4.txt corpus/wire.jsonl; do
-   echo "$(sha256sum "$f" | cut -d' ' -f1) $(stat -c %s "$f")"; done) > actual2
-cmp -s listed2 actual2 && pass "hashes of several inputs (up to $(stat -c %s big/part4.txt) bytes) = sha256sum" \
-  || fail "several inputs: $(diff listed2 actual2 | head -4)"
+# with either hash: the default (XXH3-128, as xxhsum -H2 prints it) and
+# --manifest-hash sha256
+for h in xxh3_128 sha256; do
+  expect_exit 0 "run over a directory and a single file, -j 2, $h" -- \
+    assay run wordfreq big corpus/wire.jsonl -o ov-$h -j 2 --manifest-hash $h
+  jget ov-$h/manifest.json '"\n".join("%s %d" % (f["'$h'"], f["size"]) for i in m["inputs"] for f in i["files"])' > listed2
+  (for f in big/part0.txt big/part1.txt big/part2.txt big/part3.txt big/part4.txt corpus/wire.jsonl; do
+     if [ $h = sha256 ]; then d=$(sha256sum "$f"); else d=$(xxhsum -H2 "$f"); fi
+     echo "${d%% *} $(stat -c %s "$f")"; done) > actual2
+  cmp -s listed2 actual2 && pass "$h of several inputs (up to $(stat -c %s big/part4.txt) bytes) = ${h%_128}sum" \
+    || fail "several inputs, $h: $(diff listed2 actual2 | head -4)"
+  [ "$(jget ov-$h/manifest.json 'm["settings"]["manifest_hash"]')" = $h ] \
+    && pass "the setting recorded: $h" || fail "manifest_hash setting ($h)"
+done
+expect_exit 0 "rerun from a sha256 manifest" -- assay run --from-manifest ov-sha256/manifest.json -o ov2
+[ "$(jget ov2/manifest.json 'm["settings"]["manifest_hash"], sorted(m["inputs"][1]["files"][0])')" \
+  = "sha256 ['path', 'sha256', 'size']" ] \
+  && pass "the rerun's manifest hashes with SHA-256 too" || fail "rerun hash: $(jget ov2/manifest.json 'm["settings"]')"
+expect_exit 2 "--manifest-hash md5 is a usage error" -- assay run wordfreq big -o ov3 --manifest-hash md5
+expect_grep "xxh3_128 or sha256" "$T/err" "the message names the hashes"
 
 # ---- stdin, gzip file, stdout -------------------------------------------------
 expect_exit 0 "stdin run with --manifest FILE" -- \
@@ -131,8 +147,8 @@ expect_exit 0 "stdin run with --manifest FILE" -- \
   && pass "stdin recorded as not hashed; output on standard output" || fail "stdin manifest"
 [ "$(wc -l < "$T/out")" = 4 ] && pass "stdout output unaffected by --manifest" || fail "stdout rows"
 expect_exit 0 "a single gzip file input" -- assay run wordfreq "$CORPUS/archive/rail-2024-05-14.txt.gz" -o gz
-[ "$(jget gz/manifest.json 'm["inputs"][0]["kind"], m["inputs"][0]["files"][0]["sha256"]')" \
-  = "file $(sha256sum "$CORPUS/archive/rail-2024-05-14.txt.gz" | cut -d' ' -f1)" ] \
+[ "$(jget gz/manifest.json 'm["inputs"][0]["kind"], m["inputs"][0]["files"][0]["xxh3_128"]')" \
+  = "file $(xxhsum -H2 "$CORPUS/archive/rail-2024-05-14.txt.gz" | cut -d' ' -f1)" ] \
   && pass "gzip input hashed as stored" || fail "gz manifest"
 mkdir sub && (cd sub && "$ASSAY_BIN" run wordfreq "$CORPUS" -q > /dev/null)
 [ -z "$(ls sub)" ] && pass "no manifest for a stdout run without --manifest" || fail "sub: $(ls sub)"

@@ -18,7 +18,7 @@ expect_exit 0 "report news examples/corpus" -- assay report news "$CORPUS" -o "$
 for f in quotes speakers topics wordfreq collocations entities docinfo topics_by_period; do
   if [ -s "$R/$f.csv" ]; then pass "$f.csv written"; else fail "$f.csv missing"; fi
 done
-expect_grep '"assay_manifest": 1' "$R/manifest.json" "manifest.json written"
+expect_grep '"assay_manifest": 2' "$R/manifest.json" "manifest.json written"
 expect_grep '"name": "docinfo"' "$R/manifest.json" "the manifest lists every plugin of the report"
 expect_grep '"documents_read"\|"read": 9' "$R/manifest.json" "the manifest counts the documents"
 expect_grep "assay: wrote $R/report.html" "$T/err" "the summary names report.html"

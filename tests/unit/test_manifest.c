@@ -4,7 +4,9 @@
  * stored), typed options, key order, counts after a run, reading a
  * manifest back into a fresh engine, and refusing changed inputs, changed
  * plugins, trust and malformed files; hashes taken during a run checked
- * against files changed before its end.
+ * against files changed before its end, with either file hash (XXH3-128,
+ * the default, or SHA-256); manifests of format 1 (SHA-256 throughout)
+ * read and checked.
  */
 #include <fcntl.h>
 #include <jansson.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "filehash.h"
 #include "manifest.h"
 #include "sha256.h"
 #include "testutil.h"
@@ -117,11 +120,18 @@ static void test_manifest_only_contents(void **state)
         assert_string_equal(
             json_string_value(json_object_get(json_array_get(files, i),
                                               "path")), names[i]);
-    asy_sha256_buf("second document\n", 16, hex);
+    /* XXH3-128 by default, as `xxhsum -H2` prints it */
     assert_string_equal(json_string_value(json_object_get(
-                            json_array_get(files, 1), "sha256")), hex);
+                            json_array_get(files, 1), "xxh3_128")),
+                        "8906bd85f8ce41a40133f23ff7849efe");
+    assert_null(json_object_get(json_array_get(files, 1), "sha256"));
     assert_int_equal(json_integer_value(json_object_get(
                          json_array_get(files, 1), "size")), 16);
+    assert_int_equal(json_integer_value(json_object_get(m, "assay_manifest")),
+                     2);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(m, "settings"), "manifest_hash")),
+                        "xxh3_128");
     json_decref(m);
     assay_engine_free(e);
 }
@@ -192,6 +202,7 @@ static void test_changed_input_refused_or_forced(void **state)
     assert_int_equal(assay_engine_load_manifest(e, f->manifest, 0),
                      ASSAY_E_IO);
     assert_non_null(strstr(assay_last_error(e)->message, "'b.txt' has changed"));
+    assert_non_null(strstr(assay_last_error(e)->message, "XXH3 hash differs"));
     assert_non_null(strstr(assay_last_error(e)->hint, "force"));
     assay_engine_free(e);
     assert_int_equal(assay_engine_new(&e), ASSAY_OK);
@@ -228,24 +239,34 @@ static void test_trust_bad_json_and_exit_status(void **state)
     assert_int_equal(asy_manifest_exit_status(ASSAY_E_IO), 3);
 }
 
-/* The hash of file i of the manifest's first input. */
-static const char *file_hash(json_t *m, size_t i, const char *path)
+/* The hash (of kind h) of file i of the manifest's first input. */
+static const char *file_hash(json_t *m, size_t i, const char *path,
+                             asy_filehash h)
 {
     json_t *f = json_array_get(json_object_get(
         json_array_get(json_object_get(m, "inputs"), 0), "files"), i);
     assert_string_equal(json_string_value(json_object_get(f, "path")), path);
-    return json_string_value(json_object_get(f, "sha256"));
+    return json_string_value(json_object_get(f, asy_filehash_name(h)));
+}
+
+/* The hash of kind h of s. */
+static const char *hash_of(asy_filehash h, const char *s,
+                           char hex[ASY_FILEHASH_HEX])
+{
+    asy_filehash_buf(h, s, strlen(s), hex);
+    return hex;
 }
 
 /* Early hashing (the thread assay_engine_run starts): every hash equals
  * the file's bytes at the end of the run, including a file rewritten
  * after the thread hashed it, with the same size and its mtime put back
  * (the change time still tells), and a file that grew. */
-static void test_early_hashes_checked_at_the_end(void **state)
+static void early_hashes(fixture *f, asy_filehash h)
 {
-    fixture *f = *state;
     free(tu_write_str(f->corpus, "d.txt", "fourth document\n"));
     assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_set(e, "manifest_hash",
+                                      asy_filehash_name(h)), ASSAY_OK);
     assert_int_equal(assay_engine_set_output_dir(e, f->out), ASSAY_OK);
     assert_int_equal(assay_engine_set_manifest(e, f->manifest), ASSAY_OK);
     assert_int_equal(asy_manifest_prehash_start(e), ASSAY_OK);
@@ -262,18 +283,78 @@ static void test_early_hashes_checked_at_the_end(void **state)
     assert_int_equal(assay_engine_run(e), 0); /* uses the started thread */
     assert_null(e->prehash);
     json_t *m = load_json(f->manifest);
-    char hex[ASY_SHA256_HEX];
-    asy_sha256_buf("nested\n", 7, hex);
-    assert_string_equal(file_hash(m, 0, "a/z.md"), hex);
-    asy_sha256_buf("SECOND DOCUMENT\n", 16, hex);
-    assert_string_equal(file_hash(m, 1, "b.txt"), hex);
+    char hex[ASY_FILEHASH_HEX];
+    assert_string_equal(file_hash(m, 0, "a/z.md", h),
+                        hash_of(h, "nested\n", hex));
+    assert_string_equal(file_hash(m, 1, "b.txt", h),
+                        hash_of(h, "SECOND DOCUMENT\n", hex));
     snprintf(path, sizeof path, "%s/c.txt.gz", f->corpus);
-    assert_int_equal(asy_sha256_file(path, hex, NULL, NULL), ASSAY_OK);
-    assert_string_equal(file_hash(m, 2, "c.txt.gz"), hex);
-    asy_sha256_buf("fourth document, longer\n", 24, hex);
-    assert_string_equal(file_hash(m, 3, "d.txt"), hex);
+    assert_int_equal(asy_filehash_file(h, path, hex, NULL, NULL), ASSAY_OK);
+    assert_string_equal(file_hash(m, 2, "c.txt.gz", h), hex);
+    assert_string_equal(file_hash(m, 3, "d.txt", h),
+                        hash_of(h, "fourth document, longer\n", hex));
     json_decref(m);
     assay_engine_free(e);
+}
+
+static void test_early_hashes_checked_at_the_end(void **state)
+{
+    early_hashes(*state, ASY_FILEHASH_XXH3);
+}
+
+static void test_early_hashes_sha256(void **state)
+{
+    early_hashes(*state, ASY_FILEHASH_SHA256);
+}
+
+/* A fresh engine loading f's manifest (flags 0): its status. */
+static int load_fresh(fixture *f, assay_engine **out)
+{
+    assert_int_equal(assay_engine_new(out), ASSAY_OK);
+    assay_engine_set_message_callback(*out, collect, f);
+    return assay_engine_load_manifest(*out, f->manifest, 0);
+}
+
+/* With manifest_hash = sha256 the files carry SHA-256s, and a rerun from
+ * the manifest keeps that setting. A manifest of format 1 (SHA-256
+ * throughout, no manifest_hash setting) still loads, is checked with
+ * SHA-256 (a changed file is found) and sets sha256 for the rerun; a
+ * format from the future is refused. */
+static void test_sha256_and_format_1(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    assert_int_equal(assay_engine_set(e, "manifest_hash", "md5"),
+                     ASSAY_E_USAGE);
+    assert_int_equal(assay_engine_set(e, "manifest_hash", "sha256"), ASSAY_OK);
+    assert_int_equal(assay_engine_write_manifest(e, f->manifest), ASSAY_OK);
+    assay_engine_free(e);
+    json_t *m = load_json(f->manifest);
+    char hex[ASY_FILEHASH_HEX];
+    asy_sha256_buf("second document\n", 16, hex);
+    assert_string_equal(file_hash(m, 1, "b.txt", ASY_FILEHASH_SHA256), hex);
+    assert_null(file_hash(m, 1, "b.txt", ASY_FILEHASH_XXH3));
+    assert_int_equal(load_fresh(f, &e), ASSAY_OK);
+    assert_int_equal(e->manifest_hash, ASY_FILEHASH_SHA256);
+    assay_engine_free(e);
+    /* the same run as format 1 wrote it */
+    json_object_set_new(m, "assay_manifest", json_integer(1));
+    json_object_del(json_object_get(m, "settings"), "manifest_hash");
+    assert_int_equal(json_dump_file(m, f->manifest, JSON_INDENT(2)), 0);
+    assert_int_equal(load_fresh(f, &e), ASSAY_OK);
+    assert_int_equal(e->manifest_hash, ASY_FILEHASH_SHA256);
+    assay_engine_free(e);
+    free(tu_write_str(f->corpus, "b.txt", "second document, edited\n"));
+    assert_int_equal(load_fresh(f, &e), ASSAY_E_IO);
+    assert_non_null(strstr(assay_last_error(e)->message,
+                           "'b.txt' has changed since the manifest was "
+                           "written (size or SHA-256 differs)"));
+    assay_engine_free(e);
+    json_object_set_new(m, "assay_manifest", json_integer(3));
+    assert_int_equal(json_dump_file(m, f->manifest, JSON_INDENT(2)), 0);
+    assert_int_equal(load_fresh(f, &e), ASSAY_E_PARSE);
+    assay_engine_free(e);
+    json_decref(m);
 }
 
 /* Without a manifest path no thread is started; freeing nothing is safe. */
@@ -302,6 +383,10 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_early_hashes_checked_at_the_end,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_early_hashes_sha256, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sha256_and_format_1, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_no_early_hashing_without_manifest,
                                         setup, teardown),
     };

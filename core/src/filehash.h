@@ -1,0 +1,38 @@
+/*
+ * filehash.h — the content hash a run manifest records for each input
+ * file: XXH3's 128-bit hash (libxxhash) by default, at the speed of
+ * reading the file, or SHA-256 (sha256.c) for a cryptographic digest. A
+ * manifest names the hash by the key of each file's entry (the names
+ * below), so a manifest of either kind can be checked later. Both are
+ * written as lowercase hex of the digest in its canonical byte order, as
+ * `xxhsum -H2` and `sha256sum` print them.
+ */
+#ifndef ASY_FILEHASH_H
+#define ASY_FILEHASH_H
+
+#include "status.h"
+
+typedef enum asy_filehash {
+    ASY_FILEHASH_XXH3 = 0, /* "xxh3_128": XXH3, 128 bits, 32 hex digits */
+    ASY_FILEHASH_SHA256    /* "sha256": SHA-256, 64 hex digits */
+} asy_filehash;
+
+#define ASY_FILEHASH_HEX 65 /* the longest hex digest (SHA-256) + NUL */
+
+/* The manifest key of a hash ("xxh3_128", "sha256"). */
+const char *asy_filehash_name(asy_filehash h);
+/* The hash of a name as the setting manifest_hash takes it ("xxh3_128"
+ * or "xxh3", "sha256"): 0 with *h set, -1 for any other. */
+int asy_filehash_parse(const char *name, asy_filehash *h);
+
+/* Hex digest and size of a file's bytes as stored (a .gz is hashed
+ * compressed). ASSAY_E_IO with the path and strerror() on failure. */
+int asy_filehash_file(asy_filehash h, const char *path,
+                      char out[ASY_FILEHASH_HEX], unsigned long long *size,
+                      asy_error *err);
+
+/* Hex digest of a memory block. */
+void asy_filehash_buf(asy_filehash h, const void *data, size_t len,
+                      char out[ASY_FILEHASH_HEX]);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * test_filehash.c — the run manifest's file hashes: XXH3-128 against
+ * digests printed by xxhsum 0.8.1 (`xxhsum -H2`, the reference tool of
+ * libxxhash; for the empty input, "abc", a line of text and 600,001 bytes
+ * that cross the 256 KB read buffer twice), SHA-256 through the same entry
+ * points, the names the manifest and the setting use, and a file that
+ * cannot be read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filehash.h"
+#include "testutil.h"
+
+static const char *XXH_EMPTY = "99aa06d3014798d86001c324468d497f";
+static const char *XXH_ABC = "06b05ab6733a618578af5f94892f3950";
+static const char *XXH_LINE = "8906bd85f8ce41a40133f23ff7849efe";
+static const char *XXH_BIG = "e1d3cfce7db4f0a950932de7a48d4a77";
+static const char *SHA_BIG =
+    "1f5a2cc98f09fecd160bc9441d4cba96725a29935066d9f58777fed8fcc8e659";
+
+static void test_buffers(void **state)
+{
+    (void)state;
+    char hex[ASY_FILEHASH_HEX];
+    asy_filehash_buf(ASY_FILEHASH_XXH3, "", 0, hex);
+    assert_string_equal(hex, XXH_EMPTY);
+    asy_filehash_buf(ASY_FILEHASH_XXH3, "abc", 3, hex);
+    assert_string_equal(hex, XXH_ABC);
+    asy_filehash_buf(ASY_FILEHASH_XXH3, "second document\n", 16, hex);
+    assert_string_equal(hex, XXH_LINE);
+    asy_filehash_buf(ASY_FILEHASH_SHA256, "abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+                             "b00361a396177a9cb410ff61f20015ad");
+}
+
+/* (i * 7) % 251 for i in 0 .. 600000, written to dir/big.bin. */
+static char *write_big(const char *dir)
+{
+    enum { N = 600001 };
+    char *bytes = malloc(N);
+    assert_non_null(bytes);
+    for (size_t i = 0; i < N; i++)
+        bytes[i] = (char)((i * 7) % 251);
+    char *path = malloc(strlen(dir) + 16);
+    assert_non_null(path);
+    sprintf(path, "%s/big.bin", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, N, f), N);
+    assert_int_equal(fclose(f), 0);
+    free(bytes);
+    return path;
+}
+
+static void test_files(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char hex[ASY_FILEHASH_HEX];
+    unsigned long long size = 7;
+    asy_error err;
+    char *empty = tu_write_str(dir, "empty.txt", "");
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_XXH3, empty, hex, &size,
+                                       &err), ASSAY_OK);
+    assert_string_equal(hex, XXH_EMPTY);
+    assert_int_equal(size, 0);
+    char *big = write_big(dir);
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_XXH3, big, hex, &size,
+                                       &err), ASSAY_OK);
+    assert_string_equal(hex, XXH_BIG);
+    assert_int_equal(size, 600001);
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_SHA256, big, hex, &size,
+                                       &err), ASSAY_OK);
+    assert_string_equal(hex, SHA_BIG);
+    /* missing, and a directory (read fails): errors naming the path */
+    char missing[1100];
+    snprintf(missing, sizeof missing, "%s/nothing.txt", dir);
+    for (int h = 0; h < 2; h++) {
+        assert_int_equal(asy_filehash_file((asy_filehash)h, missing, hex,
+                                           NULL, &err), ASSAY_E_IO);
+        assert_non_null(strstr(err.message, "nothing.txt"));
+    }
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_XXH3, dir, hex, NULL,
+                                       &err), ASSAY_E_IO);
+    assert_non_null(strstr(err.message, "cannot read"));
+    free(empty);
+    free(big);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    asy_filehash h = ASY_FILEHASH_SHA256;
+    assert_string_equal(asy_filehash_name(ASY_FILEHASH_XXH3), "xxh3_128");
+    assert_string_equal(asy_filehash_name(ASY_FILEHASH_SHA256), "sha256");
+    assert_int_equal(asy_filehash_parse("xxh3_128", &h), 0);
+    assert_int_equal(h, ASY_FILEHASH_XXH3);
+    assert_int_equal(asy_filehash_parse("sha256", &h), 0);
+    assert_int_equal(h, ASY_FILEHASH_SHA256);
+    assert_int_equal(asy_filehash_parse("xxh3", &h), 0);
+    assert_int_equal(h, ASY_FILEHASH_XXH3);
+    assert_int_equal(asy_filehash_parse("md5", &h), -1);
+    assert_int_equal(asy_filehash_parse("SHA256", &h), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buffers),
+        cmocka_unit_test(test_files),
+        cmocka_unit_test(test_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
