@@ -9,7 +9,8 @@
 #   ~4 KB document per line (a news corpus: document frequencies are
 #   counted per document, so this is the per-document cost),
 #   mawk (tolower + split on non-letters), Python collections.Counter +
-#   re.findall, and `wc -w` as a floor.
+#   re.findall, and `wc -w` as a floor; and `default`, assay as a user
+#   runs it (no -j: every core; the manifest written, its inputs hashed).
 # Text (TEXT=seed, the default): PolNeAR train+dev texts and LitBank novel
 # openings; TEXT=peers: the 71.6 MB of English that the peers in
 # shared/docs/BENCHMARKS.md were measured on, rebuilt by peer_text.py
@@ -105,13 +106,14 @@ secs() { local TIMEFORMAT='%3R %3U %3S'
          awk '{print $1, $2 + $3}' "$W/t"; }
 declare -A T C
 tools=(assay_j1 assay_j2 assay_docs assay_docs_j2)
-[ "${PEERS:-1}" = 0 ] || tools+=(mawk python wc manifest)
+[ "${PEERS:-1}" = 0 ] || tools+=(mawk python wc manifest default)
 run() { local t=$1; shift; local r; r=$(secs "$@"); T[$t]+=" ${r% *}"; C[$t]+=" ${r#* }"; }
 for r in $(seq "$RUNS"); do
   # no output of an earlier round to replace: replacing it frees the old
   # file's blocks (6-9 ms for 4 MB here), time that is not the run's own,
   # and the peers write to /dev/null
-  rm -rf "$W/out1$sfx" "$W/out2$sfx" "$W/out3$sfx" "$W/out4$sfx" "$W/outm0$sfx"
+  rm -rf "$W/out1$sfx" "$W/out2$sfx" "$W/out3$sfx" "$W/out4$sfx" "$W/outm0$sfx" \
+    "$W/outd$sfx"
   run assay_j1 "$ASSAY" run wordfreq "$txt.d" -j 1 -q --no-manifest -o "$W/out1$sfx"
   run assay_j2 "$ASSAY" run wordfreq "$txt.d" -j 2 -q --no-manifest -o "$W/out2$sfx"
   run assay_docs "$ASSAY" run wordfreq "$txt.jsonl" -j 1 -q --no-manifest -o "$W/out3$sfx"
@@ -132,6 +134,7 @@ for r in $(seq "$RUNS"); do
   run python python3 "$W/count.py" "$txt.txt"
   run wc wc -w "$txt.txt"
   run manifest "$ASSAY" run --manifest-only wordfreq "$txt.d" -q -o "$W/outm0$sfx"
+  run default "$ASSAY" run wordfreq "$txt.d" -q -o "$W/outd$sfx"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "text ($TEXT): $bytes bytes, median of $RUNS runs, MB/s = 10^6 bytes/s"
@@ -162,6 +165,8 @@ if [ "${PAIR:-0}" = 1 ]; then # two runs' work in the pair's time
 fi
 cmp -s "$W/out1$sfx/wordfreq.csv" "$W/out2$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical"
 cmp -s "$W/out3$sfx/wordfreq.csv" "$W/out4$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical (JSON Lines)"
+[ "${PEERS:-1}" = 0 ] || { cmp -s "$W/out1$sfx/wordfreq.csv" "$W/outd$sfx/wordfreq.csv" &&
+  echo "default run's output identical to -j 1's"; }
 
 # ---- peak memory over MEM_MB vs the final table --------------------------
 if [ "$MEM_MB" -gt 0 ]; then

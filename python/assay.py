@@ -328,7 +328,8 @@ class Engine:
     def set(self, key, value):
         """Set an engine setting (assay_engine_set: threads, format, bom,
         safe_csv, text_field, id_field, date_field, encoding, invalid_utf8,
-        max_doc_bytes, plugin_path, trust, mem_limit_mb, instr_limit)."""
+        max_doc_bytes, plugin_path, trust, mem_limit_mb, instr_limit,
+        manifest_hash)."""
         self._check(self._lib.assay_engine_set(
             self._ptr(), key.encode(), _text_value(value).encode()))
 
@@ -378,8 +379,8 @@ class Engine:
 
     def load_manifest(self, path, force=False):
         """Configure this fresh engine from a manifest (plugins, options,
-        settings, inputs), checking every SHA-256; force=True warns instead
-        of failing on a changed plugin or input."""
+        settings, inputs), checking every plugin's and input file's hash;
+        force=True warns instead of failing on a changed plugin or input."""
         self._check(self._lib.assay_engine_load_manifest(
             self._ptr(), os.fsencode(path), MANIFEST_FORCE if force else 0))
 

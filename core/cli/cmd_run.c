@@ -80,6 +80,7 @@ typedef struct run_args {
     const char *manifest;      /* --manifest FILE */
     const char *from_manifest; /* --from-manifest FILE */
     const char *threads;       /* -j N, re-applied after --from-manifest */
+    const char *manifest_hash; /* --manifest-hash H, the same */
     int no_manifest, manifest_only, force, progress;
     int nsettings;             /* result-changing settings given */
 } run_args;
@@ -167,6 +168,8 @@ static int engine_option(assay_engine *e, run_args *a, int opt,
     if (!o)
         return EXIT_USAGE;
     a->nsettings += o->changes_results;
+    if (o->key && strcmp(o->key, "manifest_hash") == 0)
+        a->manifest_hash = arg;
     if (strcmp(o->name, "format") == 0)
         a->ext = strcmp(arg, "tsv") == 0     ? ".tsv"
                  : strcmp(arg, "jsonl") == 0 ? ".jsonl"
@@ -255,20 +258,25 @@ static int setup(assay_engine *e, run_args *a)
 }
 
 /* --from-manifest: the manifest is the whole run; only where the outputs
- * go, the thread count and --errors/--trust may be given with it. */
+ * go, the thread count, the rerun's own manifest hash and --errors/--trust
+ * may be given with it. */
 static int setup_from_manifest(assay_engine *e, int argc, run_args *a)
 {
     if (optind < argc || a->nplugins || a->noptions || a->nsettings) {
         fprintf(stderr, "assay: --from-manifest takes no plugins, inputs, "
                         "-O options or settings (the manifest has them)\n"
-                        "  hint: only -o, -j, --errors, --manifest, --force, "
-                        "--trust, --progress and -q may be added\n");
+                        "  hint: only -o, -j, --errors, --manifest, "
+                        "--manifest-hash, --force, --trust, --progress and "
+                        "-q may be added\n");
         return EXIT_USAGE;
     }
     if (assay_engine_load_manifest(e, a->from_manifest,
                                    a->force ? ASSAY_MANIFEST_FORCE : 0) < 0)
         return cli_fail(e);
     if (a->threads && assay_engine_set(e, "threads", a->threads) < 0)
+        return cli_fail(e);
+    if (a->manifest_hash &&
+        assay_engine_set(e, "manifest_hash", a->manifest_hash) < 0)
         return cli_fail(e);
     if (a->outdir && assay_engine_set_output_dir(e, a->outdir) < 0)
         return cli_fail(e);

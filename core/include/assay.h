@@ -446,14 +446,17 @@ ASSAY_API int assay_engine_set_progress_callback(assay_engine *e,
  * what a run did so it can be repeated exactly: the assay and Lua
  * versions, each plugin's name, version, path and SHA-256 of its source,
  * every option value, the settings that affect results, every input file
- * with its size and SHA-256, the counts, rows per output, the start and
- * end time (UTC) and the exit status.
+ * with its size and hash (XXH3-128, or SHA-256 with the setting
+ * manifest_hash), the counts, rows per output, the start and end time
+ * (UTC) and the exit status.
  */
 
 /**
  * Write a manifest to `path` when a run's outputs are committed (when
  * assay_engine_run()/assay_engine_end() returns >= 0). Input files are
- * hashed in a separate pass after the run. NULL turns it off (default).
+ * hashed while assay_engine_run() runs, on a thread of its own (a file
+ * changed afterwards is hashed again), else after the run; pipes and
+ * standard input are not hashed. NULL turns it off (default).
  * If the manifest cannot be written the run returns ASSAY_E_IO (the outputs
  * are already in place).
  * @return ASSAY_OK, ASSAY_E_NOMEM, or ASSAY_E_USAGE during a run.
@@ -481,8 +484,9 @@ ASSAY_API int assay_engine_write_manifest(assay_engine *e, const char *path);
  * engine settings, plugins (by recorded path; a bundled plugin whose path
  * is gone is found by name; plugins loaded from strings are restored from
  * the source kept in the manifest), option values and inputs. Then every
- * plugin's and input file's SHA-256 (and the list of files of each
- * directory) is compared with the manifest: a difference is an ASSAY_E_IO
+ * plugin's SHA-256, every input file's hash (of the kind the manifest
+ * recorded) and the list of files of each directory are compared with the
+ * manifest: a difference is an ASSAY_E_IO
  * error naming the file, unless flags has ASSAY_MANIFEST_FORCE, in which
  * case each difference goes to the message callback as a warning. A run
  * that used "trust" is refused unless "trust" is already set on e. The

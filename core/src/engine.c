@@ -240,6 +240,14 @@ static int set_choice(assay_engine *e, const char *key, const char *value)
     return ASSAY_OK;
 }
 
+static int in_list(const char *key, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(key, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
 int assay_engine_set(assay_engine *e, const char *key, const char *value)
 {
     asy_error_clear(&e->err);
@@ -254,18 +262,16 @@ int assay_engine_set(assay_engine *e, const char *key, const char *value)
     static const char *fields[] = {"text_field", "id_field", "date_field"};
     static const char *choices[] = {"format", "encoding", "invalid_utf8",
                                     "manifest_hash"};
-    for (size_t i = 0; i < 4; i++)
-        if (strcmp(key, numbers[i]) == 0)
-            return set_number(e, key, value);
-    for (size_t i = 0; i < 3; i++) {
-        if (strcmp(key, bools[i]) == 0)
-            return set_bool(e, key, value);
-        if (strcmp(key, fields[i]) == 0)
-            return set_field(e, key, value);
-    }
-    for (size_t i = 0; i < 4; i++)
-        if (strcmp(key, choices[i]) == 0)
-            return set_choice(e, key, value);
+#define IN(list) in_list(key, list, sizeof list / sizeof *list)
+    if (IN(numbers))
+        return set_number(e, key, value);
+    if (IN(bools))
+        return set_bool(e, key, value);
+    if (IN(fields))
+        return set_field(e, key, value);
+    if (IN(choices))
+        return set_choice(e, key, value);
+#undef IN
     if (strcmp(key, "plugin_path") == 0)
         return set_str(&e->plugin_path, value) < 0
                    ? asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory")

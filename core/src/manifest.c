@@ -360,7 +360,7 @@ static void *ph_main(void *arg)
             continue;
         if (S_ISDIR(st.st_mode))
             walk(&bad, p, "", ph_visit, ph);
-        else
+        else if (S_ISREG(st.st_mode)) /* a pipe's bytes are the run's */
             ph_visit(ph, &bad, p, base_name(p));
         if (__atomic_load_n(&ph->stop, __ATOMIC_RELAXED))
             break;
@@ -478,25 +478,49 @@ static void visit_json(void *ud, int *bad, const char *full, const char *rel)
     *bad |= w->b->bad;
 }
 
+/* The kind of an input path other than "-": "directory", "file" (a
+ * regular file, or one that cannot be stat()ed: its entry says why), "pipe"
+ * (a named pipe, or a process substitution's /dev/fd/N) or "device". */
+static const char *input_kind(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return "file";
+    if (S_ISDIR(st.st_mode))
+        return "directory";
+    return S_ISFIFO(st.st_mode) ? "pipe" : "device";
+}
+
+/* Whether an input of this kind is a stream that cannot be hashed. */
+static int is_stream(const char *kind)
+{
+    return strcmp(kind, "pipe") == 0 || strcmp(kind, "device") == 0;
+}
+
 /* One input: its kind, total size and every file it covers, hashed with
- * `hash`. Standard input is not hashed: its bytes are consumed by the
- * run. */
+ * `hash`. Standard input, pipes and devices are not hashed: their bytes
+ * are the run's, and reading them again would take the run's bytes or
+ * wait for a writer that is gone. */
 static json_t *j_input(mb *b, asy_prehash *ph, asy_filehash hash,
                        const char *path)
 {
     json_t *in = json_object();
     put(b, in, "path", jstr(path));
-    struct stat st;
     if (strcmp(path, "-") == 0) {
         put(b, in, "kind", json_string("stdin"));
         put(b, in, "hashed", json_false());
         put(b, in, "note", json_string("stdin, not hashed"));
         return in;
     }
+    const char *kind = input_kind(path);
+    put(b, in, "kind", json_string(kind));
+    if (is_stream(kind)) {
+        put(b, in, "hashed", json_false());
+        put(b, in, "note", json_sprintf("a %s, not hashed", kind));
+        return in;
+    }
     jwalk w = {b, ph, hash, json_array(), 0};
-    int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-    put(b, in, "kind", json_string(isdir ? "directory" : "file"));
-    if (isdir)
+    if (strcmp(kind, "directory") == 0)
         walk(&b->bad, path, "", visit_json, &w);
     else
         visit_json(&w, &b->bad, path, base_name(path));
@@ -881,10 +905,13 @@ static int same_file(json_t *a, json_t *b, asy_filehash hash)
            json_equal(json_object_get(a, "size"), json_object_get(b, "size"));
 }
 
-/* The hash a manifest's input recorded its files with: the first file
- * entry's, else `dflt`. */
-static asy_filehash recorded_hash(json_t *files, asy_filehash dflt)
+/* The hash a manifest's input recorded its files with: `dflt` when the
+ * manifest says (settings.manifest_hash: `said`), else the first file
+ * entry's, else `dflt` (the format's). */
+static asy_filehash recorded_hash(json_t *files, asy_filehash dflt, int said)
 {
+    if (said)
+        return dflt;
     size_t i;
     json_t *f;
     json_array_foreach(files, i, f) {
@@ -940,7 +967,8 @@ static int compare_files(assay_engine *e, const char *input, json_t *was,
 }
 
 static int check_input(assay_engine *e, json_t *in, const char *cwd,
-                       asy_filehash dflt, int flags, asy_error *err)
+                       asy_filehash dflt, int said, int flags,
+                       asy_error *err)
 {
     const char *path = jget_str(in, "path");
     const char *kind = jget_str(in, "kind");
@@ -959,15 +987,22 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
                            "directory; the run was made in %s", cwd);
         return ASSAY_E_IO;
     }
-    if (kind && strcmp(kind, S_ISDIR(st.st_mode) ? "directory" : "file")) {
+    const char *now_kind = input_kind(path);
+    if (kind && strcmp(kind, now_kind)) {
         char what[2048];
         snprintf(what, sizeof what, "input '%s' was a %s when the manifest "
                  "was written", path, kind);
         return differs(e, flags, what, err);
     }
+    if (is_stream(now_kind)) {
+        asy_engine_message(e, "warning: input '%s' is a %s, not hashed in "
+                           "the manifest; it cannot be checked", path,
+                           now_kind);
+        return ASSAY_OK;
+    }
     mb b = {0};
     json_t *was = json_object_get(in, "files");
-    asy_filehash hash = recorded_hash(was, dflt);
+    asy_filehash hash = recorded_hash(was, dflt, said);
     json_t *now = j_input(&b, NULL, hash, path);
     int rc = b.bad ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
                    : compare_files(e, path, was, json_object_get(now, "files"),
@@ -977,7 +1012,8 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
 }
 
 static int load_inputs(assay_engine *e, json_t *arr, const char *cwd,
-                       asy_filehash dflt, int flags, asy_error *err)
+                       asy_filehash dflt, int said, int flags,
+                       asy_error *err)
 {
     size_t i;
     json_t *in;
@@ -986,7 +1022,7 @@ static int load_inputs(assay_engine *e, json_t *arr, const char *cwd,
         if (!path)
             return asy_error_set(err, ASSAY_E_PARSE, "manifest input entry "
                                  "without a path");
-        int rc = check_input(e, in, cwd, dflt, flags, err);
+        int rc = check_input(e, in, cwd, dflt, said, flags, err);
         if (rc == ASSAY_OK && assay_engine_add_input(e, path) < 0)
             rc = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
         if (rc < 0)
@@ -1012,8 +1048,15 @@ static int configure(assay_engine *e, json_t *m, const char *path, int flags,
 {
     json_int_t version = json_integer_value(json_object_get(m,
                                                             "assay_manifest"));
-    if (version < 1 || version > ASY_MANIFEST_VERSION)
-        return bad_manifest(err, path, "no \"assay_manifest\": 1 or 2 field");
+    if (version > ASY_MANIFEST_VERSION) {
+        char what[128];
+        snprintf(what, sizeof what, "its format, %lld, is newer than this "
+                 "assay reads (1 to %d)", (long long)version,
+                 ASY_MANIFEST_VERSION);
+        return bad_manifest(err, path, what);
+    }
+    if (version < 1)
+        return bad_manifest(err, path, "no \"assay_manifest\" format field");
     json_t *plugins = json_object_get(m, "plugins");
     json_t *inputs = json_object_get(m, "inputs");
     json_t *settings = json_object_get(m, "settings");
@@ -1022,14 +1065,14 @@ static int configure(assay_engine *e, json_t *m, const char *path, int flags,
         return bad_manifest(err, path, "settings, plugins or inputs missing");
     check_versions(e, m);
     /* format 1 hashed every file with SHA-256; the rerun's manifest too */
-    asy_filehash dflt = version == 1 ? ASY_FILEHASH_SHA256 : ASY_FILEHASH_XXH3;
-    e->manifest_hash = dflt;
+    e->manifest_hash = version == 1 ? ASY_FILEHASH_SHA256 : ASY_FILEHASH_XXH3;
     int rc = load_settings(e, settings, err);
+    int said = json_object_get(settings, "manifest_hash") != NULL;
     if (rc == ASSAY_OK)
         rc = load_plugins(e, plugins, flags, err);
     if (rc == ASSAY_OK)
-        rc = load_inputs(e, inputs, jget_str(m, "working_directory"), dflt,
-                         flags, err);
+        rc = load_inputs(e, inputs, jget_str(m, "working_directory"),
+                         e->manifest_hash, said, flags, err);
     return rc;
 }
 

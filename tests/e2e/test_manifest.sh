@@ -139,6 +139,27 @@ expect_exit 0 "rerun from a sha256 manifest" -- assay run --from-manifest ov-sha
   && pass "the rerun's manifest hashes with SHA-256 too" || fail "rerun hash: $(jget ov2/manifest.json 'm["settings"]')"
 expect_exit 2 "--manifest-hash md5 is a usage error" -- assay run wordfreq big -o ov3 --manifest-hash md5
 expect_grep "xxh3_128 or sha256" "$T/err" "the message names the hashes"
+expect_exit 0 "--from-manifest with --manifest-hash" -- \
+  assay run --from-manifest ov-xxh3_128/manifest.json -o ov4 --manifest-hash sha256
+[ "$(jget ov4/manifest.json 'm["settings"]["manifest_hash"], sorted(m["inputs"][1]["files"][0])')" \
+  = "sha256 ['path', 'sha256', 'size']" ] \
+  && pass "--manifest-hash chooses the rerun's own hash" || fail "rerun with --manifest-hash: $(jget ov4/manifest.json 'm["settings"]')"
+
+# ---- pipes: read once, by the run; recorded as not hashed ------------------
+# (the hashing thread used to read a pipe beside the run, taking part of its
+# bytes, and to wait at the end for a named pipe's gone writer)
+assay run wordfreq big/part4.txt -o pip0 --no-manifest -q -j 1
+expect_exit 0 "a process substitution as input, manifest written" -- \
+  assay run wordfreq <(cat big/part4.txt) -o pip1 -j 1
+expect_same pip0/wordfreq.csv pip1/wordfreq.csv "a piped input is counted whole"
+[ "$(jget pip1/manifest.json 'm["inputs"][0]["kind"], m["inputs"][0]["hashed"], m["inputs"][0]["note"]')" \
+  = "pipe False a pipe, not hashed" ] && pass "a pipe recorded as not hashed" \
+  || fail "pipe entry: $(jget pip1/manifest.json 'm["inputs"][0]')"
+mkfifo fifo.txt
+(cat big/part4.txt > fifo.txt &)
+expect_exit 0 "a named pipe as input, manifest written" -- \
+  timeout 60 "$ASSAY_BIN" run wordfreq fifo.txt -o pip2 -j 2
+expect_same pip0/wordfreq.csv pip2/wordfreq.csv "a named pipe's input is counted whole, no wait at the end"
 
 # ---- stdin, gzip file, stdout -------------------------------------------------
 expect_exit 0 "stdin run with --manifest FILE" -- \

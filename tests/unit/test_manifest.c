@@ -353,6 +353,8 @@ static void test_sha256_and_format_1(void **state)
     json_object_set_new(m, "assay_manifest", json_integer(3));
     assert_int_equal(json_dump_file(m, f->manifest, JSON_INDENT(2)), 0);
     assert_int_equal(load_fresh(f, &e), ASSAY_E_PARSE);
+    assert_non_null(strstr(assay_last_error(e)->message,
+                           "its format, 3, is newer than this assay reads"));
     assay_engine_free(e);
     json_decref(m);
 }
