@@ -10,6 +10,8 @@
 #ifndef ASY_FILEHASH_H
 #define ASY_FILEHASH_H
 
+#include <sys/stat.h>
+
 #include "status.h"
 
 typedef enum asy_filehash {
@@ -26,10 +28,11 @@ const char *asy_filehash_name(asy_filehash h);
 int asy_filehash_parse(const char *name, asy_filehash *h);
 
 /* Hex digest and size of a file's bytes as stored (a .gz is hashed
- * compressed). ASSAY_E_IO with the path and strerror() on failure. */
+ * compressed), and in *after (when not NULL) the file's stat() once read.
+ * ASSAY_E_IO with the path and strerror() on failure. */
 int asy_filehash_file(asy_filehash h, const char *path,
                       char out[ASY_FILEHASH_HEX], unsigned long long *size,
-                      asy_error *err);
+                      struct stat *after, asy_error *err);
 
 /* Hex digest of a memory block. */
 void asy_filehash_buf(asy_filehash h, const void *data, size_t len,

@@ -289,7 +289,8 @@ static void early_hashes(fixture *f, asy_filehash h)
     assert_string_equal(file_hash(m, 1, "b.txt", h),
                         hash_of(h, "SECOND DOCUMENT\n", hex));
     snprintf(path, sizeof path, "%s/c.txt.gz", f->corpus);
-    assert_int_equal(asy_filehash_file(h, path, hex, NULL, NULL), ASSAY_OK);
+    assert_int_equal(asy_filehash_file(h, path, hex, NULL, NULL, NULL),
+                     ASSAY_OK);
     assert_string_equal(file_hash(m, 2, "c.txt.gz", h), hex);
     assert_string_equal(file_hash(m, 3, "d.txt", h),
                         hash_of(h, "fourth document, longer\n", hex));
