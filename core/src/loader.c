@@ -499,7 +499,8 @@ static int visit(asy_reader *r, const char *rel, asy_error *err)
                         "directory (not followed)");
     } else if (!f) {
         asy_report_warn(&r->rep, full, rel, "", "ignored: unknown file type");
-    } else if ((kind = odd_kind(full)) != NULL) {
+    } else if (!S_ISREG(lst.st_mode) /* else no link: lstat() said all */
+               && (kind = odd_kind(full)) != NULL) {
         asy_report_warn(&r->rep, full, rel, "", "ignored: %s, not a regular "
                         "file", kind);
     } else if (r->defer && f == &asy_format_text) {
@@ -656,8 +657,11 @@ static long long dir_size(const char *dir)
         }
         if (S_ISDIR(lst.st_mode))
             total += dir_size(full);
-        else if (asy_format_for_path(names[i]) && stat(full, &st) == 0 &&
-                 S_ISREG(st.st_mode))
+        else if (!asy_format_for_path(names[i]))
+            ; /* not read */
+        else if (S_ISREG(lst.st_mode))
+            total += (long long)lst.st_size;
+        else if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
             total += (long long)st.st_size;
         free(full);
     }
