@@ -14,8 +14,7 @@
 #include "filehash.h"
 #include "sha256.h"
 
-#define READ_BUF (64 * 1024) /* on the stack: a corpus of small files
-                                hashes each without a malloc */
+#define READ_BUF (64 * 1024) /* on the stack, as sha256.c's */
 
 const char *asy_filehash_name(asy_filehash h)
 {
@@ -54,17 +53,13 @@ static int read_failed(const char *path, int saved, long long at,
     return ASSAY_E_IO;
 }
 
-static int xxh3_file(const char *path, char out[ASY_FILEHASH_HEX],
-                     unsigned long long *size, struct stat *after,
-                     asy_error *err)
+/* XXH3-128 of the bytes read from fd to its end. */
+static int xxh3_fd(int fd, const char *path, char out[ASY_FILEHASH_HEX],
+                   unsigned long long *size, asy_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return read_failed(path, errno, -1, err);
     /* (the state's layout is libxxhash's own: allocated by it) */
     XXH3_state_t *st = XXH3_createState();
     if (!st) {
-        close(fd);
         asy_error_set(err, ASSAY_E_NOMEM, "out of memory hashing '%s'",
                       path);
         return ASSAY_E_NOMEM;
@@ -79,7 +74,6 @@ static int xxh3_file(const char *path, char out[ASY_FILEHASH_HEX],
                 continue;
             int saved = errno;
             XXH3_freeState(st);
-            close(fd);
             return read_failed(path, saved, (long long)total, err);
         }
         XXH3_128bits_update(st, buf, (size_t)n);
@@ -87,26 +81,38 @@ static int xxh3_file(const char *path, char out[ASY_FILEHASH_HEX],
     }
     xxh_hex(XXH3_128bits_digest(st), out);
     XXH3_freeState(st);
-    if (after && fstat(fd, after) != 0) {
-        int saved = errno;
-        close(fd);
-        return read_failed(path, saved, (long long)total, err);
-    }
-    close(fd);
     if (size)
         *size = total;
     return ASSAY_OK;
 }
 
+/* The file is opened without waiting (a path that became a named pipe
+ * since it was listed would block the open for ever) and read only when
+ * it is a regular file; *after is taken on the file read, not on its path
+ * (which may name another file by then). */
 int asy_filehash_file(asy_filehash h, const char *path,
                       char out[ASY_FILEHASH_HEX], unsigned long long *size,
                       struct stat *after, asy_error *err)
 {
-    if (h != ASY_FILEHASH_SHA256)
-        return xxh3_file(path, out, size, after, err);
-    int rc = asy_sha256_file(path, out, size, err);
-    if (rc == ASSAY_OK && after && stat(path, after) != 0)
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return read_failed(path, errno, -1, err);
+    struct stat st;
+    int rc;
+    if (fstat(fd, &st) != 0) {
+        rc = read_failed(path, errno, -1, err);
+    } else if (!S_ISREG(st.st_mode)) {
+        asy_error_set(err, ASSAY_E_IO, "cannot hash '%s': not a regular "
+                      "file", path);
+        asy_error_at(err, path, -1, -1);
+        rc = ASSAY_E_IO;
+    } else {
+        rc = h == ASY_FILEHASH_SHA256 ? asy_sha256_fd(fd, path, out, size, err)
+                                      : xxh3_fd(fd, path, out, size, err);
+        if (rc == ASSAY_OK && after && fstat(fd, after) != 0)
+            rc = read_failed(path, errno, -1, err);
+    }
+    close(fd);
     return rc;
 }
 

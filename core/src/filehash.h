@@ -27,9 +27,10 @@ const char *asy_filehash_name(asy_filehash h);
  * or "xxh3", "sha256"): 0 with *h set, -1 for any other. */
 int asy_filehash_parse(const char *name, asy_filehash *h);
 
-/* Hex digest and size of a file's bytes as stored (a .gz is hashed
- * compressed), and in *after (when not NULL) the file's stat() once read.
- * ASSAY_E_IO with the path and strerror() on failure. */
+/* Hex digest and size of a regular file's bytes as stored (a .gz is
+ * hashed compressed), and in *after (when not NULL) the fstat() of the
+ * file read, once read. ASSAY_E_IO with the path and the reason on
+ * failure, and for anything but a regular file (never waited on). */
 int asy_filehash_file(asy_filehash h, const char *path,
                       char out[ASY_FILEHASH_HEX], unsigned long long *size,
                       struct stat *after, asy_error *err);

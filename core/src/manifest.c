@@ -708,6 +708,8 @@ static int write_atomic(json_t *m, const char *path, asy_error *err)
         char *text = json_dumps(m, JSON_INDENT(2));
         if (text)
             len = strlen(text);
+        else
+            errno = ENOMEM; /* for io_fail's message */
         int bad = !text || fwrite(text, 1, len, f) != len ||
                   fputc('\n', f) < 0 || fflush(f) != 0 ||
                   fsync(fileno(f)) != 0;
@@ -1013,7 +1015,7 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
                            "directory; the run was made in %s", cwd);
         return ASSAY_E_IO;
     }
-    int ok;
+    int ok; /* the stat() above said it exists */
     const char *now_kind = input_kind(path, &st, &ok);
     if (kind && strcmp(kind, now_kind)) {
         char what[2048];

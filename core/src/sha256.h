@@ -37,5 +37,8 @@ void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX]);
  * compressed). ASSAY_E_IO with the path and strerror() on failure. */
 int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
                     unsigned long long *size, asy_error *err);
+/* The same for the bytes read from fd to its end (path: for messages). */
+int asy_sha256_fd(int fd, const char *path, char out[ASY_SHA256_HEX],
+                  unsigned long long *size, asy_error *err);
 
 #endif

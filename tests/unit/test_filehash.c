@@ -3,8 +3,9 @@
  * digests printed by xxhsum 0.8.1 (`xxhsum -H2`, the reference tool of
  * libxxhash; for the empty input, "abc", a line of text and 600,001 bytes
  * that cross the 256 KB read buffer twice), SHA-256 through the same entry
- * points, the names the manifest and the setting use, and a file that
- * cannot be read.
+ * points with the file's stat() once read, the names the manifest and
+ * the setting use, and files that cannot be or must not be read (missing,
+ * a directory, a named pipe).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,9 @@ static void test_files(void **state)
         assert_int_equal(size, 600001);
         assert_int_equal(after.st_size, 600001);
         assert_true(S_ISREG(after.st_mode));
+        struct stat now;
+        assert_int_equal(stat(big, &now), 0);
+        assert_true(after.st_ino == now.st_ino && after.st_dev == now.st_dev);
     }
     /* missing, and a directory (read fails): errors naming the path */
     char missing[1100];
@@ -86,9 +90,19 @@ static void test_files(void **state)
                                            NULL, &after, &err), ASSAY_E_IO);
         assert_non_null(strstr(err.message, "nothing.txt"));
     }
-    assert_int_equal(asy_filehash_file(ASY_FILEHASH_XXH3, dir, hex, NULL,
-                                       NULL, &err), ASSAY_E_IO);
-    assert_non_null(strstr(err.message, "cannot read"));
+    /* a directory, and a named pipe with no writer: refused at once (the
+     * pipe used to block the open for ever) */
+    char fifo[1100];
+    snprintf(fifo, sizeof fifo, "%s/pipe.txt", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *odd[] = {dir, fifo};
+    for (int i = 0; i < 2; i++)
+        for (int h = 0; h < 2; h++) {
+            assert_int_equal(asy_filehash_file((asy_filehash)h, odd[i], hex,
+                                               NULL, NULL, &err),
+                             ASSAY_E_IO);
+            assert_non_null(strstr(err.message, "not a regular file"));
+        }
     free(empty);
     free(big);
     tu_rmtree(dir);
