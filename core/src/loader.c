@@ -512,7 +512,7 @@ static int visit(asy_reader *r, const char *rel, asy_error *err)
     } else {
         asy_source *src;
         asy_error local;
-        if (asy_source_open(&src, full, &local) < 0) {
+        if (asy_source_open_file(&src, full, &local) < 0) {
             asy_report_skip(&r->rep, full, rel, "", "%s", local.message);
         } else {
             rc = start_file(r, f, src, rel, err);
@@ -606,7 +606,7 @@ int asy_reader_load_pending(asy_doc **d, const asy_input_opts *o,
     *d = NULL;
     asy_source *src;
     asy_error local;
-    int rc = asy_source_open(&src, p->source, &local);
+    int rc = asy_source_open_file(&src, p->source, &local);
     if (rc < 0) {
         asy_report_skip(rep, p->source, p->id, "", "%s", local.message);
         rc = 0;

@@ -40,8 +40,10 @@ struct asy_source {
 /* Opening                                                              */
 /* ==================================================================== */
 
-static int open_fd(const char *path, size_t *size_hint, int *regular,
-                   asy_error *err)
+/* regular_only: open without waiting, and only a regular file (then read
+ * with blocking reads as any other). */
+static int open_fd(const char *path, int regular_only, size_t *size_hint,
+                   int *regular, asy_error *err)
 {
     *size_hint = 0;
     *regular = 0;
@@ -53,7 +55,7 @@ static int open_fd(const char *path, size_t *size_hint, int *regular,
                           asy_errno_text(errno));
         return fd;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
     if (fd < 0) {
         asy_error_set(err, ASSAY_E_IO, "cannot open '%s': %s", path,
                       asy_errno_text(errno));
@@ -61,6 +63,15 @@ static int open_fd(const char *path, size_t *size_hint, int *regular,
         return -1;
     }
     struct stat st;
+    if (regular_only &&
+        (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)) {
+        close(fd);
+        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': not a regular "
+                      "file (any more)", path);
+        asy_error_at(err, path, -1, -1);
+        return -1;
+    }
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
         asy_error_set(err, ASSAY_E_IO, "cannot read '%s': is a directory",
@@ -76,7 +87,8 @@ static int open_fd(const char *path, size_t *size_hint, int *regular,
     return fd;
 }
 
-int asy_source_open(asy_source **out, const char *path, asy_error *err)
+static int source_open(asy_source **out, const char *path, int regular_only,
+                       asy_error *err)
 {
     *out = NULL;
     asy_source *s = calloc(1, sizeof *s);
@@ -87,7 +99,7 @@ int asy_source_open(asy_source **out, const char *path, asy_error *err)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     }
     int regular;
-    int fd = open_fd(path, &s->size_hint, &regular, err);
+    int fd = open_fd(path, regular_only, &s->size_hint, &regular, err);
     s->fd = fd;
     if (fd < 0) {
         asy_source_close(s);
@@ -113,6 +125,16 @@ int asy_source_open(asy_source **out, const char *path, asy_error *err)
     asy_error_clear(&s->error);
     *out = s;
     return ASSAY_OK;
+}
+
+int asy_source_open(asy_source **out, const char *path, asy_error *err)
+{
+    return source_open(out, path, 0, err);
+}
+
+int asy_source_open_file(asy_source **out, const char *path, asy_error *err)
+{
+    return source_open(out, path, 1, err);
 }
 
 void asy_source_close(asy_source *s)

@@ -17,6 +17,11 @@ typedef struct asy_source asy_source;
 /* Open path ("-" = standard input). ASSAY_E_IO with the path and
  * strerror() on failure; a directory is an ASSAY_E_IO error too. */
 int asy_source_open(asy_source **out, const char *path, asy_error *err);
+/* The same for a file found in a directory, which must be a regular file:
+ * anything else (a file replaced by a named pipe since the walk saw it) is
+ * an ASSAY_E_IO error at once, where opening a pipe would wait for a
+ * writer for ever. */
+int asy_source_open_file(asy_source **out, const char *path, asy_error *err);
 
 /* Read up to n bytes: returns bytes read, 0 at end, -1 on error (err set:
  * file and byte offset). Corrupt gzip data is an error. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -134,6 +135,35 @@ static void test_open_errors(void **st)
     assert_int_equal(asy_source_open(&s, tu_dir, &err), ASSAY_E_IO);
     assert_non_null(strstr(err.message, "is a directory"));
     assert_int_equal(asy_source_open(&s, missing, NULL), ASSAY_E_IO);
+}
+
+/* A file from a directory walk must be a regular file: a named pipe (a
+ * file replaced by one after the walk saw it) is refused at once, where a
+ * plain open would wait for a writer for ever; a regular file reads as
+ * with asy_source_open, with blocking reads. */
+static void test_open_file_regular_only(void **st)
+{
+    (void)st;
+    asy_source *s = NULL;
+    asy_error err;
+    char fifo[4096];
+    snprintf(fifo, sizeof fifo, "%s/pipe.txt", tu_dir);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(asy_source_open_file(&s, fifo, &err), ASSAY_E_IO);
+    assert_null(s);
+    assert_non_null(strstr(err.message, "not a regular file"));
+    assert_int_equal(asy_source_open_file(&s, tu_dir, &err), ASSAY_E_IO);
+    unlink(fifo);
+    char *path = tu_write_str(tu_dir, "regular.txt", "some words\n");
+    assert_int_equal(asy_source_open_file(&s, path, &err), ASSAY_OK);
+    asy_buf b = ASY_BUF_INIT;
+    assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_OK);
+    assert_int_equal(b.len, 11);
+    assert_memory_equal(b.data, "some words\n", 11);
+    asy_buf_free(&b);
+    asy_source_close(s);
+    free(path);
 }
 
 static void test_corrupt_gzip(void **st)
@@ -380,6 +410,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_and_gzip_same),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_open_file_regular_only),
         cmocka_unit_test(test_corrupt_gzip),
         cmocka_unit_test(test_getline),
         cmocka_unit_test(test_getline_limit_continues),
