@@ -94,6 +94,8 @@ int asy_filehash_file(asy_filehash h, const char *path,
                       struct stat *after, asy_error *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == EWOULDBLOCK) /* a lease held by a file server: */
+        fd = open(path, O_RDONLY | O_CLOEXEC); /* wait, as before */
     if (fd < 0)
         return read_failed(path, errno, -1, err);
     struct stat st;

@@ -56,6 +56,8 @@ static int open_fd(const char *path, int regular_only, size_t *size_hint,
         return fd;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
+    if (fd < 0 && regular_only && errno == EWOULDBLOCK) /* a lease held by */
+        fd = open(path, O_RDONLY | O_CLOEXEC); /* a file server: wait */
     if (fd < 0) {
         asy_error_set(err, ASSAY_E_IO, "cannot open '%s': %s", path,
                       asy_errno_text(errno));
@@ -298,8 +300,9 @@ int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
                         asy_error *err)
 {
     size_t start = out->len;
-    /* Room for the whole file (its size on disk, plus a little to see the
-     * end) at once, so that the buffer is not copied as it grows. */
+    /* Room for the whole file (its size on disk, plus a little: a short
+     * read then tells its end) at once, so that the buffer is not copied
+     * as it grows. */
     size_t first = s->size_hint && (!max || s->size_hint <= max)
                        ? s->size_hint + 4096 : CHUNK;
     if (reserve_whole(out, first) < 0)
