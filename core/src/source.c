@@ -65,16 +65,18 @@ static int open_fd(const char *path, int regular_only, size_t *size_hint,
         return -1;
     }
     struct stat st;
-    if (regular_only &&
-        (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)) {
+    int known = fstat(fd, &st) == 0;
+    /* (F_SETFL 0: blocking again; the file was opened with no other
+     * status flag) */
+    if (regular_only && (!known || !S_ISREG(st.st_mode) ||
+                         fcntl(fd, F_SETFL, 0) != 0)) {
         close(fd);
         asy_error_set(err, ASSAY_E_IO, "cannot read '%s': not a regular "
                       "file (any more)", path);
         asy_error_at(err, path, -1, -1);
         return -1;
     }
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (known && S_ISDIR(st.st_mode)) {
         close(fd);
         asy_error_set(err, ASSAY_E_IO, "cannot read '%s': is a directory",
                       path);
@@ -83,9 +85,9 @@ static int open_fd(const char *path, int regular_only, size_t *size_hint,
                             "files inside it");
         return -1;
     }
-    if (S_ISREG(st.st_mode) && st.st_size > 0)
+    if (known && S_ISREG(st.st_mode) && st.st_size > 0)
         *size_hint = (size_t)st.st_size;
-    *regular = S_ISREG(st.st_mode);
+    *regular = known && S_ISREG(st.st_mode);
     return fd;
 }
 
