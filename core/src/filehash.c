@@ -4,7 +4,6 @@
  * (SHA-256 for every input cost a default -j 2 run 2.5x its time: RESULTS.)
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 
 #include "filehash.h"
 #include "sha256.h"
+#include "source.h"
 
 #define READ_BUF (64 * 1024) /* on the stack, as sha256.c's */
 
@@ -85,34 +85,28 @@ static int xxh3_fd(int fd, const char *path, char out[ASY_FILEHASH_HEX],
     return ASSAY_OK;
 }
 
-/* The file is opened without waiting (a path that became a named pipe
- * since it was listed would block the open for ever) and read only when
- * it is a regular file; *after is taken on the file read, not on its path
- * (which may name another file by then). */
+/* Opened as the loader opens a listed file (asy_open_regular: a path that
+ * became a named pipe since it was listed must not block the open for
+ * ever); *after is taken on the file read, not on its path (which may
+ * name another file by then). */
 int asy_filehash_file(asy_filehash h, const char *path,
                       char out[ASY_FILEHASH_HEX], unsigned long long *size,
                       struct stat *after, asy_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 && errno == EWOULDBLOCK) /* a lease held by a file server: */
-        fd = open(path, O_RDONLY | O_CLOEXEC); /* wait, as before */
-    if (fd < 0)
-        return read_failed(path, errno, -1, err);
     struct stat st;
-    int rc;
-    if (fstat(fd, &st) != 0) {
-        rc = read_failed(path, errno, -1, err);
-    } else if (!S_ISREG(st.st_mode)) {
+    int fd = asy_open_regular(path, &st);
+    if (fd == -2) {
         asy_error_set(err, ASSAY_E_IO, "cannot hash '%s': not a regular "
                       "file", path);
         asy_error_at(err, path, -1, -1);
-        rc = ASSAY_E_IO;
-    } else {
-        rc = h == ASY_FILEHASH_SHA256 ? asy_sha256_fd(fd, path, out, size, err)
-                                      : xxh3_fd(fd, path, out, size, err);
-        if (rc == ASSAY_OK && after && fstat(fd, after) != 0)
-            rc = read_failed(path, errno, -1, err);
+        return ASSAY_E_IO;
     }
+    if (fd < 0)
+        return read_failed(path, errno, -1, err);
+    int rc = h == ASY_FILEHASH_SHA256 ? asy_sha256_fd(fd, path, out, size, err)
+                                      : xxh3_fd(fd, path, out, size, err);
+    if (rc == ASSAY_OK && after && fstat(fd, after) != 0)
+        rc = read_failed(path, errno, -1, err);
     close(fd);
     return rc;
 }

@@ -1006,7 +1006,9 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
                 "it cannot be checked");
         return ASSAY_OK;
     }
-    if (stat(path, &st) != 0) {
+    int ok;
+    const char *now_kind = input_kind(path, &st, &ok);
+    if (!ok) {
         asy_error_set(err, ASSAY_E_IO, "input '%s' of the manifest: %s", path,
                       asy_errno_text(errno));
         asy_error_at(err, path, -1, -1);
@@ -1015,8 +1017,6 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
                            "directory; the run was made in %s", cwd);
         return ASSAY_E_IO;
     }
-    int ok; /* the stat() above said it exists */
-    const char *now_kind = input_kind(path, &st, &ok);
     if (kind && strcmp(kind, now_kind)) {
         char what[2048];
         snprintf(what, sizeof what, "input '%s' was a %s when the manifest "

@@ -40,8 +40,29 @@ struct asy_source {
 /* Opening                                                              */
 /* ==================================================================== */
 
-/* regular_only: open without waiting, and only a regular file (then read
- * with blocking reads as any other). */
+int asy_open_regular(const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == EWOULDBLOCK) /* a lease held by a file server: */
+        fd = open(path, O_RDONLY | O_CLOEXEC); /* wait, as before */
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    /* (F_SETFL 0: blocking again; opened with no other status flag) */
+    if (!S_ISREG(st->st_mode) || fcntl(fd, F_SETFL, 0) != 0) {
+        close(fd);
+        return -2;
+    }
+    return fd;
+}
+
+/* regular_only: asy_open_regular (then read with blocking reads as any
+ * other file). */
 static int open_fd(const char *path, int regular_only, size_t *size_hint,
                    int *regular, asy_error *err)
 {
@@ -55,27 +76,22 @@ static int open_fd(const char *path, int regular_only, size_t *size_hint,
                           asy_errno_text(errno));
         return fd;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
-    if (fd < 0 && regular_only && errno == EWOULDBLOCK) /* a lease held by */
-        fd = open(path, O_RDONLY | O_CLOEXEC); /* a file server: wait */
+    struct stat st;
+    int fd = regular_only ? asy_open_regular(path, &st)
+                          : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -2) {
+        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': not a regular "
+                      "file (any more)", path);
+        asy_error_at(err, path, -1, -1);
+        return -1;
+    }
     if (fd < 0) {
         asy_error_set(err, ASSAY_E_IO, "cannot open '%s': %s", path,
                       asy_errno_text(errno));
         asy_error_at(err, path, -1, -1);
         return -1;
     }
-    struct stat st;
-    int known = fstat(fd, &st) == 0;
-    /* (F_SETFL 0: blocking again; the file was opened with no other
-     * status flag) */
-    if (regular_only && (!known || !S_ISREG(st.st_mode) ||
-                         fcntl(fd, F_SETFL, 0) != 0)) {
-        close(fd);
-        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': not a regular "
-                      "file (any more)", path);
-        asy_error_at(err, path, -1, -1);
-        return -1;
-    }
+    int known = regular_only || fstat(fd, &st) == 0;
     if (known && S_ISDIR(st.st_mode)) {
         close(fd);
         asy_error_set(err, ASSAY_E_IO, "cannot read '%s': is a directory",

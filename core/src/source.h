@@ -8,6 +8,7 @@
 #define ASY_SOURCE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "status.h"
 #include "strbuf.h"
@@ -22,6 +23,14 @@ int asy_source_open(asy_source **out, const char *path, asy_error *err);
  * an ASSAY_E_IO error at once, where opening a pipe would wait for a
  * writer for ever. */
 int asy_source_open_file(asy_source **out, const char *path, asy_error *err);
+
+/* The open under asy_source_open_file, for other readers of a listed file
+ * (the manifest's hash): path opened for reading without waiting, and
+ * kept only if it is a regular file, then made blocking; a file server's
+ * lease is waited for, as open() does. The descriptor, with *st its
+ * fstat(); -1 with errno set when it cannot be opened; -2 when it is not
+ * a regular file (any more). */
+int asy_open_regular(const char *path, struct stat *st);
 
 /* Read up to n bytes: returns bytes read, 0 at end, -1 on error (err set:
  * file and byte offset). Corrupt gzip data is an error. */
