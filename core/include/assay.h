@@ -454,9 +454,10 @@ ASSAY_API int assay_engine_set_progress_callback(assay_engine *e,
 /**
  * Write a manifest to `path` when a run's outputs are committed (when
  * assay_engine_run()/assay_engine_end() returns >= 0). Input files are
- * hashed while assay_engine_run() runs, on a thread of its own (a file
- * changed afterwards is hashed again), else after the run; pipes and
- * standard input are not hashed. NULL turns it off (default).
+ * hashed as the run reads them (the hash is of the bytes the run
+ * analysed); a file it did not read to its end is hashed after the run;
+ * pipes and standard input are not hashed. Set it before
+ * assay_engine_begin(). NULL turns it off (default).
  * If the manifest cannot be written the run returns ASSAY_E_IO (the outputs
  * are already in place).
  * @return ASSAY_OK, ASSAY_E_NOMEM, or ASSAY_E_USAGE during a run.

@@ -83,7 +83,7 @@ void assay_engine_free(assay_engine *e)
         return;
     if (e->running)
         assay_engine_end(e);
-    asy_manifest_prehash_free(e); /* joins a hashing thread, if any */
+    asy_readlog_free(e->readlog);
     for (int i = 0; i < e->nplugins; i++) {
         asy_plugin_def_free(&e->plugins[i].def);
         free_plugin_info(&e->plugins[i]);

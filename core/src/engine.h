@@ -124,7 +124,8 @@ struct assay_engine {
     time_t started, finished; /* wall-clock time of begin and end */
     char **fed;              /* paths fed with assay_engine_feed_input */
     size_t nfed;
-    struct asy_prehash *prehash; /* inputs hashed during the run, or NULL */
+    struct asy_readlog *readlog; /* files the run read, with their digests,
+                                    when it writes a manifest; or NULL */
     uint64_t memory_docs;    /* documents from assay_engine_add_document */
     uint64_t *out_rows;      /* rows per output, indexed like sinks */
     int out_nrows;

@@ -301,7 +301,8 @@ static void add_failure(asy_job *job, int plugin, const asy_error *err)
 /* Worker side: read a pending document. 1 when there is one to analyse. */
 static int load_pending(assay_engine *e, asy_job *job)
 {
-    asy_report rep = {job_skip, job_warn, job};
+    asy_report rep = {job_skip, job_warn, job, e->report.read,
+                      e->report.read_ud, e->report.hash};
     asy_error err;
     asy_error_clear(&err);
     uint64_t seq = job->doc->seq; /* the loaded document replaces it */
@@ -607,7 +608,13 @@ int assay_engine_begin(assay_engine *e)
     e->finished = 0;
     progress_start(e);
     asy_error_clear(&e->fatal_err);
-    e->report = (asy_report){on_skip, on_warn, e};
+    e->report = (asy_report){on_skip, on_warn, e, NULL, NULL, 0};
+    /* The loader hashes what it reads for the manifest: no second read. */
+    asy_readlog_free(e->readlog);
+    e->readlog = e->manifest_path ? asy_readlog_new(e->manifest_hash) : NULL;
+    if (e->readlog)
+        e->report = (asy_report){on_skip, on_warn, e, asy_readlog_add,
+                                 e->readlog, e->manifest_hash};
     e->nworkers = resolve_threads(e->threads);
     e->running = 1;
     int rc = check_outputs(e);
@@ -946,11 +953,7 @@ int assay_engine_run(assay_engine *e)
     rc = assay_engine_begin(e);
     if (rc < 0)
         return rc;
-    /* The manifest's input hashes overlap the run on another core. */
-    asy_manifest_prehash_start(e);
     for (size_t i = 0; i < e->ninputs && !e->fatal; i++)
         assay_engine_feed_input(e, e->inputs[i]);
-    rc = assay_engine_end(e);
-    asy_manifest_prehash_free(e);
-    return rc;
+    return assay_engine_end(e);
 }

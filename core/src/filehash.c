@@ -1,9 +1,12 @@
 /*
- * filehash.c — a manifest's file hashes (filehash.h): XXH3-128 read through
- * a 64 KB buffer into libxxhash's streaming state, or sha256.c's SHA-256.
+ * filehash.c — a manifest's file hashes (filehash.h): XXH3-128 through
+ * libxxhash's streaming state, or sha256.c's SHA-256, fed by the loader
+ * as it reads a file (asy_filehash_begin) or read here through a 64 KB
+ * buffer.
  * (SHA-256 for every input cost a default -j 2 run 2.5x its time: RESULTS.)
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,36 +55,94 @@ static int read_failed(const char *path, int saved, long long at,
     return ASSAY_E_IO;
 }
 
-/* XXH3-128 of the bytes read from fd to its end. */
-static int xxh3_fd(int fd, const char *path, char out[ASY_FILEHASH_HEX],
-                   unsigned long long *size, asy_error *err)
+struct asy_filehash_state {
+    asy_filehash kind;
+    unsigned long long size;
+    XXH3_state_t *xxh;   /* (its layout is libxxhash's: allocated by it) */
+    asy_sha256_ctx *sha;
+};
+
+asy_filehash_state *asy_filehash_begin(asy_filehash h)
 {
-    /* (the state's layout is libxxhash's own: allocated by it) */
-    XXH3_state_t *st = XXH3_createState();
-    if (!st) {
+    asy_filehash_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->kind = h;
+    if (h == ASY_FILEHASH_SHA256)
+        s->sha = asy_sha256_new();
+    else if ((s->xxh = XXH3_createState()) != NULL)
+        XXH3_128bits_reset(s->xxh);
+    if (!s->sha && !s->xxh) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void asy_filehash_update(asy_filehash_state *s, const void *data, size_t len)
+{
+    s->size += len;
+    if (s->sha)
+        asy_sha256_add(s->sha, data, len);
+    else
+        XXH3_128bits_update(s->xxh, data, len);
+}
+
+int asy_filehash_end(asy_filehash_state *s, char out[ASY_FILEHASH_HEX],
+                     unsigned long long *size)
+{
+    int rc = 0;
+    if (size)
+        *size = s->size;
+    if (s->sha) {
+        rc = asy_sha256_end(s->sha, out);
+        s->sha = NULL;
+    } else {
+        xxh_hex(XXH3_128bits_digest(s->xxh), out);
+    }
+    asy_filehash_drop(s);
+    return rc;
+}
+
+void asy_filehash_drop(asy_filehash_state *s)
+{
+    if (!s)
+        return;
+    asy_sha256_drop(s->sha);
+    XXH3_freeState(s->xxh);
+    free(s);
+}
+
+/* The digest of the bytes read from fd to its end. */
+static int hash_fd(asy_filehash h, int fd, const char *path,
+                   char out[ASY_FILEHASH_HEX], unsigned long long *size,
+                   asy_error *err)
+{
+    asy_filehash_state *s = asy_filehash_begin(h);
+    if (!s) {
         asy_error_set(err, ASSAY_E_NOMEM, "out of memory hashing '%s'",
                       path);
         return ASSAY_E_NOMEM;
     }
     unsigned char buf[READ_BUF];
-    XXH3_128bits_reset(st);
-    unsigned long long total = 0;
     ssize_t n;
     while ((n = read(fd, buf, READ_BUF)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
             int saved = errno;
-            XXH3_freeState(st);
-            return read_failed(path, saved, (long long)total, err);
+            long long at = (long long)s->size;
+            asy_filehash_drop(s);
+            return read_failed(path, saved, at, err);
         }
-        XXH3_128bits_update(st, buf, (size_t)n);
-        total += (unsigned long long)n;
+        asy_filehash_update(s, buf, (size_t)n);
     }
-    xxh_hex(XXH3_128bits_digest(st), out);
-    XXH3_freeState(st);
-    if (size)
-        *size = total;
+    if (asy_filehash_end(s, out, size) < 0) {
+        asy_error_set(err, ASSAY_E_IO, "cannot hash '%s': libcrypto's "
+                      "SHA-256 failed", path);
+        asy_error_at(err, path, -1, -1);
+        return ASSAY_E_IO;
+    }
     return ASSAY_OK;
 }
 
@@ -103,8 +164,7 @@ int asy_filehash_file(asy_filehash h, const char *path,
     }
     if (fd < 0)
         return read_failed(path, errno, -1, err);
-    int rc = h == ASY_FILEHASH_SHA256 ? asy_sha256_fd(fd, path, out, size, err)
-                                      : xxh3_fd(fd, path, out, size, err);
+    int rc = hash_fd(h, fd, path, out, size, err);
     if (rc == ASSAY_OK && after && fstat(fd, after) != 0)
         rc = read_failed(path, errno, -1, err);
     close(fd);

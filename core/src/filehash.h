@@ -10,6 +10,7 @@
 #ifndef ASY_FILEHASH_H
 #define ASY_FILEHASH_H
 
+#include <stddef.h>
 #include <sys/stat.h>
 
 #include "status.h"
@@ -34,6 +35,19 @@ int asy_filehash_parse(const char *name, asy_filehash *h);
 int asy_filehash_file(asy_filehash h, const char *path,
                       char out[ASY_FILEHASH_HEX], unsigned long long *size,
                       struct stat *after, asy_error *err);
+
+/* A digest taken piece by piece (the loader's, of a file as it reads
+ * it). _begin: NULL when out of memory. _end writes the hex digest and
+ * the count of bytes hashed and frees s: 0, or -1 when libcrypto failed on
+ * the way (SHA-256; out is then unset). _drop frees s without a digest
+ * (NULL: no-op). */
+typedef struct asy_filehash_state asy_filehash_state;
+asy_filehash_state *asy_filehash_begin(asy_filehash h);
+void asy_filehash_update(asy_filehash_state *s, const void *data,
+                         size_t len);
+int asy_filehash_end(asy_filehash_state *s, char out[ASY_FILEHASH_HEX],
+                     unsigned long long *size);
+void asy_filehash_drop(asy_filehash_state *s);
 
 /* Hex digest of a memory block. */
 void asy_filehash_buf(asy_filehash h, const void *data, size_t len,

@@ -318,6 +318,28 @@ static char *join(const char *a, const char *b)
 }
 
 /* ==================================================================== */
+/* What was read (asy_report.read)                                      */
+/* ==================================================================== */
+
+/* Start hashing a source just opened, when the report asks for it. */
+static void hash_begin(const asy_report *rep, asy_source *src)
+{
+    if (rep && rep->read)
+        asy_source_hash_begin(src, rep->hash);
+}
+
+/* Report a format's file as read, if it was read whole: before the format
+ * closes it (its state starts with an asy_load_base). */
+static void report_read(const asy_report *rep, void *state)
+{
+    asy_source *src = ((asy_load_base *)state)->src;
+    char hex[ASY_FILEHASH_HEX];
+    unsigned long long size;
+    if (rep && rep->read && asy_source_hash_end(src, hex, &size))
+        rep->read(rep->read_ud, asy_source_path(src), hex, size);
+}
+
+/* ==================================================================== */
 /* Reader                                                               */
 /* ==================================================================== */
 
@@ -382,8 +404,10 @@ static void pop_level(asy_reader *r)
 
 static void close_current(asy_reader *r)
 {
-    if (r->state)
+    if (r->state) {
+        report_read(&r->rep, r->state);
         r->fmt->close(r->state);
+    }
     r->state = NULL;
 }
 
@@ -415,6 +439,7 @@ static int open_single(asy_reader *r, const char *path, asy_error *err)
     int rc = asy_source_open(&src, path, err);
     if (rc < 0)
         return rc;
+    hash_begin(&r->rep, src);
     const asy_format *f;
     if (r->kind == R_STDIN)
         f = sniff(src);
@@ -515,6 +540,7 @@ static int visit(asy_reader *r, const char *rel, asy_error *err)
         if (asy_source_open_file(&src, full, &local) < 0) {
             asy_report_skip(&r->rep, full, rel, "", "%s", local.message);
         } else {
+            hash_begin(&r->rep, src);
             rc = start_file(r, f, src, rel, err);
             rc = rc < 0 ? rc : 1;
         }
@@ -612,9 +638,11 @@ int asy_reader_load_pending(asy_doc **d, const asy_input_opts *o,
         rc = 0;
     } else {
         void *state;
+        hash_begin(rep, src);
         rc = asy_format_text.open(&state, src, p->id, o, rep, err);
         if (rc == ASSAY_OK) {
             rc = asy_format_text.next(state, d, err);
+            report_read(rep, state);
             asy_format_text.close(state);
         }
         if (rc < 0 && skip_damaged(rep, rc, err, p->source))

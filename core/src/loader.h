@@ -44,6 +44,15 @@ typedef struct asy_report {
     void (*warn)(void *ud, const char *source, const char *doc_id,
                  const char *where, const char *message);
     void *ud;
+    /* With `read` set, the regular files read are hashed as they are read
+     * (asy_source_hash_begin, digest `hash`), and each one read to its end
+     * is reported with the hex digest and size of its bytes as stored,
+     * under the path it was opened by (a directory's files as root/rel).
+     * Called from the thread that read the file. */
+    void (*read)(void *read_ud, const char *path, const char *hex,
+                 unsigned long long size);
+    void *read_ud;
+    asy_filehash hash;
 } asy_report;
 
 /* ---- format vtable (one per load_*.c) ---- */

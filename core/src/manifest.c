@@ -4,11 +4,12 @@
  * Input files are listed with the same walk as the directory loader
  * (sorted bytewise, hidden entries, unknown types and links to directories
  * skipped) and hashed with filehash.c (XXH3-128, or SHA-256 with the
- * setting manifest_hash; plugins' sources always with SHA-256). A one-shot
- * run hashes them on a thread of its own while it runs
- * (asy_manifest_prehash_start); the manifest takes a file's early hash
- * only if the file is unchanged since. Manifests of format 1, whose every
- * file has a SHA-256, are still read and checked.
+ * setting manifest_hash; plugins' sources always with SHA-256). A run
+ * that writes a manifest has the loader hash each file as it reads it
+ * (asy_readlog): the manifest records the digest of the bytes the run
+ * analysed, and hashes only the files the run did not read whole.
+ * Manifests of format 1, whose every file has a SHA-256, are still read
+ * and checked.
  */
 #define _GNU_SOURCE /* asprintf */
 #include <dirent.h>
@@ -241,14 +242,13 @@ static char *join(const char *a, const char *b)
                ? NULL : p;
 }
 
-/* Called for each file of a walk, with its stat() (NULL: none, it cannot
- * be read); may set *bad to stop the walk. */
+/* Called for each file of a walk; may set *bad to stop the walk. */
 typedef void (*visit_fn)(void *ud, int *bad, const char *full,
-                         const char *rel, const struct stat *st);
+                         const char *rel);
 
 /* Walk root/rel depth-first in sorted order, visiting every file the
- * loader would read. Shared by the manifest and the early hashing thread
- * so both see the same files under the same full paths. */
+ * loader would read, under the full path the loader opens it by (the
+ * read log's key). */
 static void walk(int *bad, const char *root, const char *rel, visit_fn fn,
                  void *ud)
 {
@@ -272,11 +272,10 @@ static void walk(int *bad, const char *root, const char *rel, visit_fn fn,
             walk(bad, root, r, fn, ud);
         else if (!asy_format_for_path(r))
             ; /* not a corpus file */
-        else if (S_ISREG(lst.st_mode)) /* no link: lst is the file's */
-            fn(ud, bad, full, r, &lst);
-        else if (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 &&
-                 S_ISREG(st.st_mode))
-            fn(ud, bad, full, r, &st);
+        else if (S_ISREG(lst.st_mode) ||
+                 (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 &&
+                  S_ISREG(st.st_mode)))
+            fn(ud, bad, full, r);
         free(full);
         free(r);
     }
@@ -291,176 +290,115 @@ static const char *base_name(const char *path)
 }
 
 /* ===================================================================== */
-/* Early hashing: inputs hashed on a thread while the run goes on        */
+/* What the run read: digests taken by the loader as it read each file   */
 /* ===================================================================== */
 
-/* A file as hashed by the thread, with its stat() from just before the
- * hash (equal to the one just after, or it is not kept). */
-typedef struct ph_file {
-    char *full;
-    struct stat st;
+typedef struct read_file {
+    char *path; /* as the loader opened it: the walk's root/rel */
+    unsigned long long size;
     char hex[ASY_FILEHASH_HEX];
-} ph_file;
+} read_file;
 
-struct asy_prehash {
-    pthread_t tid;
-    asy_filehash hash; /* the engine's manifest_hash when it started */
-    char **paths; /* the run's inputs (the engine's strings, not copied) */
-    size_t npaths;
-    ph_file *v;   /* in walk order; read only after the join */
+struct asy_readlog {
+    pthread_mutex_t lock;
+    asy_filehash hash;
+    read_file *v;
     size_t n, cap;
-    size_t next;  /* lookup cursor: the manifest walks in the same order */
-    int stop;     /* atomic: the run failed, give up between files */
-    int joined;
+    int sorted; /* v sorted by path, for look-ups (after the run) */
 };
 
-/* Same file, same bytes as far as the inode tells: size, modification
- * and change times (ctime catches an mtime put back with touch -d). */
-static int same_stat(const struct stat *a, const struct stat *b)
+asy_readlog *asy_readlog_new(asy_filehash hash)
 {
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-           a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+    asy_readlog *log = calloc(1, sizeof *log);
+    if (!log)
+        return NULL;
+    if (pthread_mutex_init(&log->lock, NULL) != 0) {
+        free(log);
+        return NULL;
+    }
+    log->hash = hash;
+    return log;
 }
 
-/* st: the file's stat() from just before (the walk's); the one after is
- * taken on the open file, with no second look-up of its path (50,000
- * files of 4 KB: eight look-ups a file for the manifest were half a
- * second of the kernel's time). */
-static void ph_visit(void *ud, int *bad, const char *full, const char *rel,
-                     const struct stat *st)
+void asy_readlog_free(asy_readlog *log)
 {
-    asy_prehash *ph = ud;
-    (void)rel;
-    if (__atomic_load_n(&ph->stop, __ATOMIC_RELAXED)) {
-        *bad = 1;
+    if (!log)
+        return;
+    for (size_t i = 0; i < log->n; i++)
+        free(log->v[i].path);
+    free(log->v);
+    pthread_mutex_destroy(&log->lock);
+    free(log);
+}
+
+/* A file left out (out of memory) is hashed again when the manifest is
+ * written, as one the run did not read whole. */
+void asy_readlog_add(void *ud, const char *path, const char *hex,
+                     unsigned long long size)
+{
+    asy_readlog *log = ud;
+    read_file f = {strdup(path), size, {0}};
+    if (!f.path || strlen(hex) >= sizeof f.hex) {
+        free(f.path);
         return;
     }
-    ph_file f;
-    struct stat after;
-    unsigned long long size;
-    if (!st)
-        return;
-    f.st = *st;
-    if (asy_filehash_file(ph->hash, full, f.hex, &size, &after, NULL) !=
-            ASSAY_OK ||
-        !same_stat(&f.st, &after) || size != (unsigned long long)f.st.st_size)
-        return; /* changing or unreadable: the manifest hashes it itself */
-    if (ph->n == ph->cap) {
-        size_t cap = ph->cap ? 2 * ph->cap : 64;
-        ph_file *v = realloc(ph->v, cap * sizeof *v);
-        if (!v)
-            return;
-        ph->v = v;
-        ph->cap = cap;
+    strcpy(f.hex, hex);
+    pthread_mutex_lock(&log->lock);
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? 2 * log->cap : 256;
+        read_file *v = realloc(log->v, cap * sizeof *v);
+        if (v) {
+            log->v = v;
+            log->cap = cap;
+        }
     }
-    if ((f.full = strdup(full)) != NULL)
-        ph->v[ph->n++] = f;
-}
-
-static void *ph_main(void *arg)
-{
-    asy_prehash *ph = arg;
-    for (size_t i = 0; i < ph->npaths; i++) {
-        struct stat st;
-        int bad = 0;
-        const char *p = ph->paths[i];
-        if (strcmp(p, "-") == 0 || stat(p, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode))
-            walk(&bad, p, "", ph_visit, ph);
-        else if (S_ISREG(st.st_mode)) /* a pipe's bytes are the run's */
-            ph_visit(ph, &bad, p, base_name(p), &st);
-        if (__atomic_load_n(&ph->stop, __ATOMIC_RELAXED))
-            break;
+    if (log->n < log->cap) {
+        log->v[log->n++] = f;
+        f.path = NULL;
+        log->sorted = 0;
     }
-    return NULL;
+    pthread_mutex_unlock(&log->lock);
+    free(f.path);
 }
 
-int asy_manifest_prehash_start(assay_engine *e)
+static int cmp_read(const void *a, const void *b)
 {
-    if (!e->manifest_path || e->prehash || e->ninputs == 0)
-        return ASSAY_OK;
-    asy_prehash *ph = calloc(1, sizeof *ph);
-    if (!ph)
-        return ASSAY_OK; /* an optimisation only: hash at the end */
-    ph->paths = e->inputs;
-    ph->npaths = e->ninputs;
-    ph->hash = e->manifest_hash;
-    /* Signals stay with the threads that handle them. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&ph->tid, NULL, ph_main, ph);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        free(ph);
-        return ASSAY_OK;
-    }
-    e->prehash = ph;
-    return ASSAY_OK;
+    return strcmp(((const read_file *)a)->path, ((const read_file *)b)->path);
 }
 
-void asy_manifest_prehash_join(assay_engine *e)
+/* The run's digest of full, of kind `hash`, if the run read it whole: 1
+ * with hex and size set, else 0 (hash it now). The digest is of the bytes
+ * the run analysed, even if the file has changed since. */
+static int read_hash(asy_readlog *log, asy_filehash hash, const char *full,
+                     char hex[ASY_FILEHASH_HEX], unsigned long long *size)
 {
-    asy_prehash *ph = e->prehash;
-    if (ph && !ph->joined) {
-        pthread_join(ph->tid, NULL);
-        ph->joined = 1;
-    }
-}
-
-void asy_manifest_prehash_free(assay_engine *e)
-{
-    asy_prehash *ph = e->prehash;
-    if (!ph)
-        return;
-    __atomic_store_n(&ph->stop, 1, __ATOMIC_RELAXED);
-    asy_manifest_prehash_join(e);
-    for (size_t i = 0; i < ph->n; i++)
-        free(ph->v[i].full);
-    free(ph->v);
-    free(ph);
-    e->prehash = NULL;
-}
-
-/* The thread's hash of full if it is of kind `hash` and the file is
- * unchanged since it was hashed (st: its stat() now): 1 with hex and size
- * set, else 0 (hash it now). */
-static int early_hash(asy_prehash *ph, asy_filehash hash, const char *full,
-                      const struct stat *st, char hex[ASY_FILEHASH_HEX],
-                      unsigned long long *size)
-{
-    if (!ph || !ph->joined || ph->hash != hash || !st)
+    if (!log || log->hash != hash || log->n == 0)
         return 0;
-    for (size_t i = ph->next; i < ph->n; i++) {
-        if (strcmp(ph->v[i].full, full) != 0)
-            continue;
-        ph->next = i + 1;
-        if (!same_stat(&ph->v[i].st, st))
-            return 0;
-        memcpy(hex, ph->v[i].hex, ASY_FILEHASH_HEX);
-        *size = (unsigned long long)st->st_size;
-        return 1;
+    if (!log->sorted) {
+        qsort(log->v, log->n, sizeof *log->v, cmp_read);
+        log->sorted = 1;
     }
-    return 0;
+    read_file key = {(char *)full, 0, {0}};
+    const read_file *f = bsearch(&key, log->v, log->n, sizeof *log->v,
+                                 cmp_read);
+    if (!f)
+        return 0;
+    memcpy(hex, f->hex, ASY_FILEHASH_HEX);
+    *size = f->size;
+    return 1;
 }
 
 /* One file entry: relative path, size, hash of kind `hash` under its
  * name (or the reason it has none). */
-static json_t *j_file(mb *b, asy_prehash *ph, asy_filehash hash,
-                      const char *full, const char *rel,
-                      const struct stat *st)
+static json_t *j_file(mb *b, asy_readlog *log, asy_filehash hash,
+                      const char *full, const char *rel)
 {
     char hex[ASY_FILEHASH_HEX];
     unsigned long long size = 0;
     asy_error err;
     json_t *f = json_object();
     put(b, f, "path", jstr(rel));
-    if (early_hash(ph, hash, full, st, hex, &size) ||
+    if (read_hash(log, hash, full, hex, &size) ||
         asy_filehash_file(hash, full, hex, &size, NULL, &err) == ASSAY_OK) {
         put(b, f, "size", jint(size));
         put(b, f, asy_filehash_name(hash), json_string(hex));
@@ -475,17 +413,16 @@ static json_t *j_file(mb *b, asy_prehash *ph, asy_filehash hash,
 /* The manifest's visitor: one file entry appended to files. */
 typedef struct jwalk {
     mb *b;
-    asy_prehash *ph;
+    asy_readlog *log;
     asy_filehash hash;
     json_t *files;
     unsigned long long total;
 } jwalk;
 
-static void visit_json(void *ud, int *bad, const char *full, const char *rel,
-                       const struct stat *st)
+static void visit_json(void *ud, int *bad, const char *full, const char *rel)
 {
     jwalk *w = ud;
-    json_t *f = j_file(w->b, w->ph, w->hash, full, rel, st);
+    json_t *f = j_file(w->b, w->log, w->hash, full, rel);
     w->total += (unsigned long long)json_integer_value(
         json_object_get(f, "size"));
     push(w->b, w->files, f);
@@ -516,7 +453,7 @@ static int is_stream(const char *kind)
  * `hash`. Standard input, pipes and devices are not hashed: their bytes
  * are the run's, and reading them again would take the run's bytes or
  * wait for a writer that is gone. */
-static json_t *j_input(mb *b, asy_prehash *ph, asy_filehash hash,
+static json_t *j_input(mb *b, asy_readlog *log, asy_filehash hash,
                        const char *path)
 {
     json_t *in = json_object();
@@ -536,11 +473,11 @@ static json_t *j_input(mb *b, asy_prehash *ph, asy_filehash hash,
         put(b, in, "note", json_sprintf("a %s, not hashed", kind));
         return in;
     }
-    jwalk w = {b, ph, hash, json_array(), 0};
+    jwalk w = {b, log, hash, json_array(), 0};
     if (strcmp(kind, "directory") == 0)
         walk(&b->bad, path, "", visit_json, &w);
     else
-        visit_json(&w, &b->bad, path, base_name(path), ok ? &st : NULL);
+        visit_json(&w, &b->bad, path, base_name(path));
     put(b, in, "size", jint(w.total));
     put(b, in, "files", w.files);
     return in;
@@ -631,7 +568,7 @@ static json_t *build(mb *b, assay_engine *e, int ran, int status)
     char **paths = ran ? e->fed : e->inputs;
     size_t n = ran ? e->nfed : e->ninputs;
     for (size_t i = 0; i < n; i++)
-        push(b, inputs, j_input(b, ran ? e->prehash : NULL, e->manifest_hash,
+        push(b, inputs, j_input(b, ran ? e->readlog : NULL, e->manifest_hash,
                                 paths[i]));
     put(b, m, "inputs", inputs);
     put(b, m, "documents", ran ? j_counts(b, e) : json_null());
@@ -727,7 +664,6 @@ int asy_manifest_write(assay_engine *e, const char *path, int ran,
                        int status, asy_error *err)
 {
     mb b = {0};
-    asy_manifest_prehash_join(e);
     json_t *m = build(&b, e, ran, status);
     int rc = b.bad || !m ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
                          : write_atomic(m, path, err);

@@ -13,27 +13,26 @@
  * hash names it); 1: every file with SHA-256, still read. */
 #define ASY_MANIFEST_VERSION 2
 
-typedef struct asy_prehash asy_prehash;
+typedef struct asy_readlog asy_readlog;
 
 /* Write the manifest of engine e to path, atomically (temporary file in the
  * same directory, then rename; the directory is created if missing).
  * ran = 0: the configured run, not run (no counts or times of a run);
  * ran = 1: the run that just ended with `status` (what assay_engine_end
- * returned). Inputs are hashed now, in a separate pass over the files,
- * except those hashed early and unchanged (asy_manifest_prehash_start). */
+ * returned). A file the run read whole takes the digest the loader took
+ * as it read it (e->readlog); any other file is hashed now. */
 int asy_manifest_write(assay_engine *e, const char *path, int ran,
                        int status, asy_error *err);
 
-/* Early hashing for a one-shot run (assay_engine_run): start hashing the
- * inputs of e on a thread of its own while the run reads them (no-op
- * without a manifest path); asy_manifest_write joins it and uses a hash
- * only for a file whose size, inode, mtime and ctime are unchanged since
- * (any other file is hashed again). _free stops, joins and frees it; safe
- * to call when nothing was started. Never fails: on any trouble the
- * manifest hashes the files itself. */
-int asy_manifest_prehash_start(assay_engine *e);
-void asy_manifest_prehash_join(assay_engine *e);
-void asy_manifest_prehash_free(assay_engine *e);
+/* The files a run read, each with the digest (kind `hash`) the loader
+ * took of its bytes as it read them: what asy_report.read reports
+ * (asy_readlog_add is such a callback, safe from any thread; a file it
+ * cannot keep, out of memory, is hashed by the manifest instead).
+ * _new: NULL when out of memory. */
+asy_readlog *asy_readlog_new(asy_filehash hash);
+void asy_readlog_add(void *log, const char *path, const char *hex,
+                     unsigned long long size);
+void asy_readlog_free(asy_readlog *log);
 
 /* Configure an empty engine from a manifest and check every plugin and
  * input against its recorded SHA-256 (see assay_engine_load_manifest). */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -239,8 +240,46 @@ void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX])
     asy_sha256_hex(d, out);
 }
 
-int asy_sha256_fd(int fd, const char *path, char out[ASY_SHA256_HEX],
-                  unsigned long long *size, asy_error *err)
+/* The streaming form of the digest above, for callers that read the bytes
+ * themselves (the loader, hashing a file as the run reads it). */
+struct asy_sha256_ctx {
+    digest g;
+};
+
+asy_sha256_ctx *asy_sha256_new(void)
+{
+    asy_sha256_ctx *c = malloc(sizeof *c);
+    if (c)
+        digest_init(&c->g);
+    return c;
+}
+
+void asy_sha256_add(asy_sha256_ctx *c, const void *data, size_t len)
+{
+    digest_update(&c->g, data, len);
+}
+
+int asy_sha256_end(asy_sha256_ctx *c, char out[ASY_SHA256_HEX])
+{
+    unsigned char d[ASY_SHA256_BYTES];
+    int rc = digest_final(&c->g, d);
+    free(c);
+    if (rc == 0)
+        asy_sha256_hex(d, out);
+    return rc;
+}
+
+void asy_sha256_drop(asy_sha256_ctx *c)
+{
+    unsigned char d[ASY_SHA256_BYTES];
+    if (c)
+        digest_final(&c->g, d); /* frees libcrypto's context */
+    free(c);
+}
+
+/* The hex digest and size of the bytes read from fd to its end. */
+static int sha256_fd(int fd, const char *path, char out[ASY_SHA256_HEX],
+                     unsigned long long *size, asy_error *err)
 {
     digest g;
     digest_init(&g);
@@ -286,7 +325,7 @@ int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
         asy_error_at(err, path, -1, -1);
         return ASSAY_E_IO;
     }
-    int rc = asy_sha256_fd(fd, path, out, size, err);
+    int rc = sha256_fd(fd, path, out, size, err);
     close(fd);
     return rc;
 }

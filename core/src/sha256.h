@@ -37,8 +37,15 @@ void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX]);
  * compressed). ASSAY_E_IO with the path and strerror() on failure. */
 int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
                     unsigned long long *size, asy_error *err);
-/* The same for the bytes read from fd to its end (path: for messages). */
-int asy_sha256_fd(int fd, const char *path, char out[ASY_SHA256_HEX],
-                  unsigned long long *size, asy_error *err);
+
+/* A digest taken piece by piece, with libcrypto's SHA-256 when the build
+ * has it (as the one-shot helpers). _new: NULL when out of memory. _end
+ * writes the hex digest and frees c: 0, or -1 when libcrypto failed on
+ * the way (out is then unset). _drop frees c without a digest (NULL: no-op). */
+typedef struct asy_sha256_ctx asy_sha256_ctx;
+asy_sha256_ctx *asy_sha256_new(void);
+void asy_sha256_add(asy_sha256_ctx *c, const void *data, size_t len);
+int asy_sha256_end(asy_sha256_ctx *c, char out[ASY_SHA256_HEX]);
+void asy_sha256_drop(asy_sha256_ctx *c);
 
 #endif

@@ -34,6 +34,11 @@ struct asy_source {
     asy_buf line;       /* getline's result */
     long long lineno, line_off;
     size_t size_hint;   /* the file's size on disk (0: unknown) */
+    int regular;        /* a regular file (or a link to one) */
+    int raw_fd;         /* the descriptor zlib reads, for the hash (gzip) */
+    int whole;          /* read_all had every byte the file has on disk */
+    long long pulled;   /* bytes read from the file so far (plain) */
+    asy_filehash_state *hash; /* asy_source_hash_begin's, or NULL */
 };
 
 /* ==================================================================== */
@@ -121,6 +126,8 @@ static int source_open(asy_source **out, const char *path, int regular_only,
     int regular;
     int fd = open_fd(path, regular_only, &s->size_hint, &regular, err);
     s->fd = fd;
+    s->raw_fd = fd;
+    s->regular = regular;
     if (fd < 0) {
         asy_source_close(s);
         return ASSAY_E_IO;
@@ -165,6 +172,7 @@ void asy_source_close(asy_source *s)
         gzclose(s->gz);
     else if (s->fd >= 0)
         close(s->fd);
+    asy_filehash_drop(s->hash);
     asy_buf_free(&s->line);
     free(s->buf);
     free(s->path);
@@ -217,6 +225,9 @@ static long long pull(asy_source *s, char *dst, size_t n)
             ;
         if (k < 0)
             set_failure(s, at);
+        else if (s->hash)
+            asy_filehash_update(s->hash, dst, (size_t)k);
+        s->pulled += k > 0 ? k : 0;
         s->eof = k == 0;
         return k;
     }
@@ -352,8 +363,10 @@ int asy_source_read_all(asy_source *s, asy_buf *out, size_t max,
          * on disk is at its end: no read(2) only to be told so (one in
          * seven of the system calls of a corpus of small files). */
         if (!s->gz && s->size_hint && (size_t)k < room &&
-            out->len - start == s->size_hint)
+            out->len - start == s->size_hint) {
+            s->whole = s->pulled == (long long)s->size_hint;
             return ASSAY_OK;
+        }
     }
 }
 
@@ -365,6 +378,51 @@ size_t asy_source_peek(asy_source *s, const char **p, size_t n)
         ;
     *p = s->buf + s->pos;
     return s->len - s->pos < n ? s->len - s->pos : n;
+}
+
+/* ==================================================================== */
+/* Hashing what is read                                                 */
+/* ==================================================================== */
+
+int asy_source_hash_begin(asy_source *s, asy_filehash h)
+{
+    if (!s->regular || s->pulled || s->len || s->hash ||
+        !(s->hash = asy_filehash_begin(h)))
+        return -1;
+    return 0;
+}
+
+/* The stored bytes of a gzip file, hashed once zlib has read them all:
+ * through the descriptor zlib read, so they are the same file's bytes
+ * even if its path names another file by now. 0, or -1 on a read error. */
+static int hash_stored(asy_source *s, asy_filehash_state *h)
+{
+    unsigned char buf[64 * 1024];
+    off_t at = 0;
+    for (;;) {
+        ssize_t k = pread(s->raw_fd, buf, sizeof buf, at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return (int)k;
+        asy_filehash_update(h, buf, (size_t)k);
+        at += k;
+    }
+}
+
+int asy_source_hash_end(asy_source *s, char out[ASY_FILEHASH_HEX],
+                        unsigned long long *size)
+{
+    asy_filehash_state *h = s->hash;
+    s->hash = NULL;
+    int done = h && !s->failed && (s->eof || s->whole);
+    if (done && s->gz)
+        done = hash_stored(s, h) == 0;
+    if (!done) {
+        asy_filehash_drop(h);
+        return 0;
+    }
+    return asy_filehash_end(h, out, size) == 0;
 }
 
 /* ==================================================================== */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "filehash.h"
 #include "status.h"
 #include "strbuf.h"
 
@@ -59,6 +60,18 @@ int asy_source_is_gzip(const asy_source *s);
  * the number available. Only valid before any read. */
 size_t asy_source_peek(asy_source *s, const char **p, size_t n);
 const char *asy_source_path(const asy_source *s);
+
+/* Hash the bytes of a regular file as stored while they are read (a gzip
+ * file's compressed bytes are read again, from the same open file, at
+ * asy_source_hash_end): the run manifest's record of what a run read.
+ * Call before any read. 0, or -1 when not hashing (not a regular file,
+ * read already, out of memory); reading is the same either way. */
+int asy_source_hash_begin(asy_source *s, asy_filehash h);
+/* End the hash: 1 with the hex digest and the count of bytes hashed when
+ * the whole file was read without failure, else 0 (nothing hashed, or
+ * read only in part). */
+int asy_source_hash_end(asy_source *s, char out[ASY_FILEHASH_HEX],
+                        unsigned long long *size);
 
 /* Read a whole small data file (gzip allowed) into out, appending. On
  * failure err says "cannot read WHAT PATH: reason". */

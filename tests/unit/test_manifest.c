@@ -3,10 +3,10 @@
  * loader's walk: sorted, hidden and unknown files skipped, gzip hashed as
  * stored), typed options, key order, counts after a run, reading a
  * manifest back into a fresh engine, and refusing changed inputs, changed
- * plugins, trust and malformed files; hashes taken during a run checked
- * against files changed before its end, with either file hash (XXH3-128,
- * the default, or SHA-256); manifests of format 1 (SHA-256 throughout)
- * read and checked.
+ * plugins, trust and malformed files; the hashes of the bytes a run read,
+ * taken as it read them (files changed before its end keep them), with
+ * either file hash (XXH3-128, the default, or SHA-256), on one thread and
+ * on workers; manifests of format 1 (SHA-256 throughout) read and checked.
  */
 #include <fcntl.h>
 #include <jansson.h>
@@ -257,21 +257,22 @@ static const char *hash_of(asy_filehash h, const char *s,
     return hex;
 }
 
-/* Early hashing (the thread assay_engine_run starts): every hash equals
- * the file's bytes at the end of the run, including a file rewritten
- * after the thread hashed it, with the same size and its mtime put back
- * (the change time still tells), and a file that grew. */
-static void early_hashes(fixture *f, asy_filehash h)
+/* The hashes of a run's manifest are those of the bytes the run read,
+ * taken by the loader as it read them: on one thread, files rewritten
+ * after the run read them (one with the same size and its mtime put
+ * back, one grown) keep the digests and sizes of what was analysed, and
+ * the gzip file has the digest of its compressed bytes. */
+static void read_hashes(fixture *f, asy_filehash h)
 {
     free(tu_write_str(f->corpus, "d.txt", "fourth document\n"));
     assay_engine *e = configured(f);
     assert_int_equal(assay_engine_set(e, "manifest_hash",
                                       asy_filehash_name(h)), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "threads", "1"), ASSAY_OK);
     assert_int_equal(assay_engine_set_output_dir(e, f->out), ASSAY_OK);
     assert_int_equal(assay_engine_set_manifest(e, f->manifest), ASSAY_OK);
-    assert_int_equal(asy_manifest_prehash_start(e), ASSAY_OK);
-    assert_non_null(e->prehash);
-    asy_manifest_prehash_join(e); /* every file hashed before the run */
+    assert_int_equal(assay_engine_begin(e), ASSAY_OK);
+    assert_int_equal(assay_engine_feed_input(e, f->corpus), ASSAY_OK);
     char path[1100];
     struct stat st;
     snprintf(path, sizeof path, "%s/b.txt", f->corpus);
@@ -280,32 +281,65 @@ static void early_hashes(fixture *f, asy_filehash h)
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
     free(tu_write_str(f->corpus, "d.txt", "fourth document, longer\n"));
-    assert_int_equal(assay_engine_run(e), 0); /* uses the started thread */
-    assert_null(e->prehash);
+    assert_int_equal(assay_engine_end(e), 0);
     json_t *m = load_json(f->manifest);
     char hex[ASY_FILEHASH_HEX];
     assert_string_equal(file_hash(m, 0, "a/z.md", h),
                         hash_of(h, "nested\n", hex));
     assert_string_equal(file_hash(m, 1, "b.txt", h),
-                        hash_of(h, "SECOND DOCUMENT\n", hex));
+                        hash_of(h, "second document\n", hex));
     snprintf(path, sizeof path, "%s/c.txt.gz", f->corpus);
     assert_int_equal(asy_filehash_file(h, path, hex, NULL, NULL, NULL),
                      ASSAY_OK);
     assert_string_equal(file_hash(m, 2, "c.txt.gz", h), hex);
     assert_string_equal(file_hash(m, 3, "d.txt", h),
-                        hash_of(h, "fourth document, longer\n", hex));
+                        hash_of(h, "fourth document\n", hex));
+    json_t *d = json_array_get(json_object_get(
+        json_array_get(json_object_get(m, "inputs"), 0), "files"), 3);
+    assert_int_equal(json_integer_value(json_object_get(d, "size")), 16);
     json_decref(m);
     assay_engine_free(e);
 }
 
-static void test_early_hashes_checked_at_the_end(void **state)
+static void test_hashes_of_what_was_read(void **state)
 {
-    early_hashes(*state, ASY_FILEHASH_XXH3);
+    read_hashes(*state, ASY_FILEHASH_XXH3);
 }
 
-static void test_early_hashes_sha256(void **state)
+static void test_hashes_of_what_was_read_sha256(void **state)
 {
-    early_hashes(*state, ASY_FILEHASH_SHA256);
+    read_hashes(*state, ASY_FILEHASH_SHA256);
+}
+
+/* Worker threads hash the files they read (the engine's deferred text
+ * files) and the feeding thread the others (the gzip file); a file given
+ * on its own is hashed under the path given. */
+static void test_hashes_read_on_workers(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = configured(f);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/b.txt", f->corpus);
+    assert_int_equal(assay_engine_add_input(e, path), ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "threads", "2"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_output_dir(e, f->out), ASSAY_OK);
+    assert_int_equal(assay_engine_set_manifest(e, f->manifest), ASSAY_OK);
+    assert_int_equal(assay_engine_run(e), 0);
+    json_t *m = load_json(f->manifest);
+    char hex[ASY_FILEHASH_HEX];
+    const asy_filehash h = ASY_FILEHASH_XXH3;
+    assert_string_equal(file_hash(m, 0, "a/z.md", h),
+                        hash_of(h, "nested\n", hex));
+    assert_string_equal(file_hash(m, 1, "b.txt", h),
+                        hash_of(h, "second document\n", hex));
+    json_t *in = json_array_get(json_object_get(m, "inputs"), 1);
+    json_t *b = json_array_get(json_object_get(in, "files"), 0);
+    assert_string_equal(json_string_value(json_object_get(b, "path")),
+                        "b.txt");
+    assert_string_equal(json_string_value(json_object_get(b, "xxh3_128")),
+                        hex);
+    json_decref(m);
+    assay_engine_free(e);
 }
 
 /* A fresh engine loading f's manifest (flags 0): its status. */
@@ -360,17 +394,6 @@ static void test_sha256_and_format_1(void **state)
     json_decref(m);
 }
 
-/* Without a manifest path no thread is started; freeing nothing is safe. */
-static void test_no_early_hashing_without_manifest(void **state)
-{
-    fixture *f = *state;
-    assay_engine *e = configured(f);
-    assert_int_equal(asy_manifest_prehash_start(e), ASSAY_OK);
-    assert_null(e->prehash);
-    asy_manifest_prehash_free(e);
-    assay_engine_free(e);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,14 +407,14 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_trust_bad_json_and_exit_status,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_early_hashes_checked_at_the_end,
+        cmocka_unit_test_setup_teardown(test_hashes_of_what_was_read, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_hashes_of_what_was_read_sha256,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_early_hashes_sha256, setup,
+        cmocka_unit_test_setup_teardown(test_hashes_read_on_workers, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sha256_and_format_1, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_no_early_hashing_without_manifest,
-                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

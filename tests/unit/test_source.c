@@ -1,7 +1,8 @@
 /*
  * test_source.c — byte streams: plain and gzip files read alike, stdin,
  * errors (missing file, directory, corrupt and truncated gzip), the line
- * reader (CRLF, no final newline, a 50 MB single line, the length cap).
+ * reader (CRLF, no final newline, a 50 MB single line, the length cap),
+ * the hash of what is read.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -405,6 +406,105 @@ static void test_stdin(void **st)
     free(p);
 }
 
+/* The hash of what is read (asy_source_hash_begin): the digest of the
+ * bytes as stored, reported only for a file read to its end, whichever
+ * way it was read (whole; line by line; after a peek; a gzip file's
+ * compressed bytes), and equal to the digest of the file taken apart
+ * (asy_filehash_file). Nothing for a file read in part, nor for a
+ * stream, nor when hashing starts after a read. */
+static void expect_hash(asy_source *s, const char *path, int whole)
+{
+    char hex[ASY_FILEHASH_HEX], want[ASY_FILEHASH_HEX];
+    unsigned long long size = 0, want_size = 0;
+    assert_int_equal(asy_source_hash_end(s, hex, &size), whole);
+    if (!whole)
+        return;
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_XXH3, path, want,
+                                       &want_size, NULL, NULL), ASSAY_OK);
+    assert_string_equal(hex, want);
+    assert_int_equal(size, want_size);
+}
+
+static asy_source *open_hashed(const char *path)
+{
+    asy_source *s = open_ok(path);
+    assert_int_equal(asy_source_hash_begin(s, ASY_FILEHASH_XXH3), 0);
+    return s;
+}
+
+static void test_hash_of_what_is_read(void **st)
+{
+    (void)st;
+    size_t n = 300001; /* more than one read-ahead block */
+    char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = i % 61 == 60 ? '\n' : (char)('a' + i % 26);
+    char *p = tu_write(tu_dir, "h.txt", data, n);
+    char *g = tu_write_gz(tu_dir, "h.txt.gz", data, n);
+    asy_buf b = ASY_BUF_INIT;
+    asy_error err;
+    const char *line, *pk;
+    size_t len;
+    /* whole, plain and gzip */
+    for (int gz = 0; gz < 2; gz++) {
+        asy_source *s = open_hashed(gz ? g : p);
+        asy_buf_clear(&b);
+        assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_OK);
+        assert_int_equal(b.len, n);
+        expect_hash(s, gz ? g : p, 1);
+        asy_source_close(s);
+    }
+    /* line by line after a peek */
+    asy_source *s = open_hashed(p);
+    assert_int_equal(asy_source_peek(s, &pk, 10), 10);
+    size_t lines = 0;
+    while (asy_source_getline(s, &line, &len, 0, &err) == 1)
+        lines++;
+    assert_int_equal(lines, n / 61 + 1);
+    expect_hash(s, p, 1);
+    asy_source_close(s);
+    /* in part: over a limit; one line of a gzip file */
+    s = open_hashed(p);
+    asy_buf_clear(&b);
+    assert_int_equal(asy_source_read_all(s, &b, 1000, &err), ASSAY_E_LIMIT);
+    expect_hash(s, p, 0);
+    asy_source_close(s);
+    s = open_hashed(g);
+    assert_int_equal(asy_source_getline(s, &line, &len, 0, &err), 1);
+    expect_hash(s, g, 0);
+    asy_source_close(s);
+    /* an empty file is read whole at once; a hash ends once */
+    char *e = tu_write_str(tu_dir, "empty.txt", "");
+    s = open_hashed(e);
+    asy_buf_clear(&b);
+    assert_int_equal(asy_source_read_all(s, &b, 0, &err), ASSAY_OK);
+    expect_hash(s, e, 1);
+    expect_hash(s, e, 0);
+    asy_source_close(s);
+    /* not after a read */
+    s = open_ok(p);
+    assert_int_equal(asy_source_peek(s, &pk, 10), 10);
+    assert_int_equal(asy_source_hash_begin(s, ASY_FILEHASH_XXH3), -1);
+    asy_source_close(s);
+    /* a stream is not hashed */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "abc", 3), 3);
+    close(fds[1]);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/dev/fd/%d", fds[0]);
+    s = open_ok(fdpath);
+    assert_int_equal(asy_source_hash_begin(s, ASY_FILEHASH_XXH3), -1);
+    asy_source_close(s);
+    close(fds[0]);
+    asy_buf_free(&b);
+    free(e);
+    free(g);
+    free(p);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_short_files_are_plain),
         cmocka_unit_test(test_empty_and_gz_lines),
         cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_hash_of_what_is_read),
     };
     return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

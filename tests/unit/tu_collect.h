@@ -47,7 +47,7 @@ static inline void tu_on_warn(void *ud, const char *source,
 static inline asy_report tu_report(tu_collect *c)
 {
     memset(c, 0, sizeof *c);
-    asy_report r = {tu_on_skip, tu_on_warn, c};
+    asy_report r = {tu_on_skip, tu_on_warn, c, NULL, NULL, 0};
     return r;
 }
 
