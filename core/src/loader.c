@@ -5,7 +5,6 @@
  * bytewise sorted order, hidden entries skipped) or standard input.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "dirlist.h"
 #include "loader.h"
 #include "loader_int.h"
 #include "utf8.h"
@@ -252,70 +252,10 @@ int asy_load_text_owned(asy_doc *d, char *raw, size_t len,
 /* ==================================================================== */
 
 typedef struct level {
-    char *rel;    /* directory relative to the root, "" for the root */
-    char **names; /* sorted entries, hidden ones removed */
+    char *rel;         /* directory relative to the root, "" for the root */
+    asy_dirent *ents;  /* sorted entries, hidden ones removed */
     size_t n, i;
 } level;
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
-/* Sorted non-hidden entries of dir. Returns 0, or -1 with errno set. */
-static int list_dir(const char *dir, char ***out, size_t *nout)
-{
-    DIR *dh = opendir(dir);
-    if (!dh)
-        return -1;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            char **p = realloc(names, nc * sizeof *p);
-            if (!p)
-                goto nomem;
-            names = p;
-            cap = nc;
-        }
-        if (!(names[n] = strdup(de->d_name)))
-            goto nomem;
-        n++;
-    }
-    closedir(dh);
-    if (n)
-        qsort(names, n, sizeof *names, cmp_names);
-    *out = names;
-    *nout = n;
-    return 0;
-nomem:
-    closedir(dh);
-    free_names(names, n);
-    errno = ENOMEM;
-    return -1;
-}
-
-/* "a" + "b" -> "a/b"; "" + "b" -> "b". NULL when out of memory. */
-static char *join(const char *a, const char *b)
-{
-    char *p = NULL;
-    if (!*a)
-        return strdup(b);
-    size_t n = strlen(a);
-    int slash = n > 0 && a[n - 1] == '/';
-    return asprintf(&p, "%s%s%s", a, slash ? "" : "/", b) < 0 ? NULL : p;
-}
 
 /* ==================================================================== */
 /* What was read (asy_report.read)                                      */
@@ -374,18 +314,25 @@ static int grow_stack(asy_reader *r)
 /* List directory root/rel and push it on the walk stack. */
 static int push_level(asy_reader *r, const char *rel, asy_error *err)
 {
-    char *dir = *rel ? join(r->root, rel) : strdup(r->root);
+    char *dir = *rel ? asy_path_join(r->root, rel) : strdup(r->root);
     level lv = {strdup(rel), NULL, 0, 0};
     if (!dir || !lv.rel || grow_stack(r) < 0) {
         free(dir);
         free(lv.rel);
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     }
-    if (list_dir(dir, &lv.names, &lv.n) < 0) {
-        int code = errno == ENOMEM ? ASSAY_E_NOMEM : ASSAY_E_IO;
-        asy_error_set(err, code, "cannot read directory '%s': %s", dir,
-                      asy_errno_text(errno));
-        asy_error_at(err, dir, -1, -1);
+    if (asy_dir_list(dir, &lv.ents, &lv.n) < 0) {
+        int saved = errno;
+        int code = saved == ENOMEM ? ASSAY_E_NOMEM : ASSAY_E_IO;
+        if (*rel && saved == ENOENT) { /* gone since its parent was listed */
+            asy_report_skip(&r->rep, dir, rel, "", "%s",
+                            asy_errno_text(saved));
+            code = ASSAY_OK;
+        } else {
+            asy_error_set(err, code, "cannot read directory '%s': %s", dir,
+                          asy_errno_text(saved));
+            asy_error_at(err, dir, -1, -1);
+        }
         free(dir);
         free(lv.rel);
         return code;
@@ -398,7 +345,7 @@ static int push_level(asy_reader *r, const char *rel, asy_error *err)
 static void pop_level(asy_reader *r)
 {
     level *lv = &r->stack[--r->depth];
-    free_names(lv->names, lv->n);
+    asy_dir_free(lv->ents, lv->n);
     free(lv->rel);
 }
 
@@ -485,49 +432,46 @@ int asy_reader_open(asy_reader **out, const char *path,
     return ASSAY_OK;
 }
 
-/* What a directory entry that is neither a directory nor a regular file
- * (after symbolic links) is; NULL for a regular file, or when stat fails
- * (opening it then says why). Opening a named pipe would wait for a
- * writer for ever. */
-static const char *odd_kind(const char *full)
+/* How a warning names an entry that is no regular file. */
+static const char *odd_name(asy_entry_kind k)
 {
-    struct stat st;
-    if (stat(full, &st) != 0 || S_ISREG(st.st_mode))
-        return NULL;
-    if (S_ISFIFO(st.st_mode))
+    switch (k) {
+    case ASY_ENTRY_PIPE:
         return "a named pipe";
-    if (S_ISSOCK(st.st_mode))
+    case ASY_ENTRY_SOCKET:
         return "a socket";
-    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+    case ASY_ENTRY_DEVICE:
         return "a device";
-    return "a special file";
+    default:
+        return "a special file";
+    }
 }
 
-/* One directory entry: descend, open, or report why not. Returns 1 when a
- * file was opened, 0 to go on, < 0 fatal. */
-static int visit(asy_reader *r, const char *rel, asy_error *err)
+/* One directory entry d, at rel: descend, open, or report why not.
+ * Returns 1 when a file was opened, 0 to go on, < 0 fatal. Opening a
+ * named pipe would wait for a writer for ever; a link that cannot be
+ * followed is opened, for the open to say why it cannot be read. */
+static int visit(asy_reader *r, const char *rel, const asy_dirent *d,
+                 asy_error *err)
 {
-    char *full = join(r->root, rel);
+    char *full = asy_path_join(r->root, rel);
     if (!full)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-    struct stat lst, st;
     int rc = 0;
-    const char *kind;
     const asy_format *f = asy_format_for_path(rel);
-    if (lstat(full, &lst) != 0) {
+    asy_entry_kind k = asy_dir_entry_kind(full, d);
+    if (k == ASY_ENTRY_GONE) {
         asy_report_skip(&r->rep, full, rel, "", "%s", asy_errno_text(errno));
-    } else if (S_ISDIR(lst.st_mode)) {
+    } else if (k == ASY_ENTRY_DIR) {
         rc = push_level(r, rel, err);
-    } else if (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 &&
-               S_ISDIR(st.st_mode)) {
+    } else if (k == ASY_ENTRY_LINK_DIR) {
         asy_report_warn(&r->rep, full, rel, "", "ignored: symbolic link to a "
                         "directory (not followed)");
     } else if (!f) {
         asy_report_warn(&r->rep, full, rel, "", "ignored: unknown file type");
-    } else if (!S_ISREG(lst.st_mode) /* else no link: lstat() said all */
-               && (kind = odd_kind(full)) != NULL) {
+    } else if (k != ASY_ENTRY_FILE && k != ASY_ENTRY_BROKEN) {
         asy_report_warn(&r->rep, full, rel, "", "ignored: %s, not a regular "
-                        "file", kind);
+                        "file", odd_name(k));
     } else if (r->defer && f == &asy_format_text) {
         /* the id and source text_next would give it */
         if (!(r->ready = asy_doc_new(rel, full)))
@@ -558,10 +502,11 @@ static int next_file(asy_reader *r, asy_error *err)
             pop_level(r);
             continue;
         }
-        char *rel = join(lv->rel, lv->names[lv->i++]);
+        const asy_dirent *d = &lv->ents[lv->i++];
+        char *rel = asy_path_join(lv->rel, d->name);
         if (!rel)
             return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
-        int rc = visit(r, rel, err);
+        int rc = visit(r, rel, d, err);
         free(rel);
         if (rc != 0)
             return rc;
@@ -671,29 +616,24 @@ void asy_reader_close(asy_reader *r)
 
 static long long dir_size(const char *dir)
 {
-    char **names;
+    asy_dirent *v;
     size_t n;
-    if (list_dir(dir, &names, &n) < 0)
+    if (asy_dir_list(dir, &v, &n) < 0)
         return 0;
     long long total = 0;
     for (size_t i = 0; i < n; i++) {
-        char *full = join(dir, names[i]);
-        struct stat lst, st;
-        if (!full || lstat(full, &lst) != 0) {
-            free(full);
-            continue;
-        }
-        if (S_ISDIR(lst.st_mode))
+        char *full = asy_path_join(dir, v[i].name);
+        struct stat st;
+        asy_entry_kind k = full ? asy_dir_entry_kind(full, &v[i])
+                                : ASY_ENTRY_GONE;
+        if (k == ASY_ENTRY_DIR)
             total += dir_size(full);
-        else if (!asy_format_for_path(names[i]))
-            ; /* not read */
-        else if (S_ISREG(lst.st_mode))
-            total += (long long)lst.st_size;
-        else if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+        else if (k == ASY_ENTRY_FILE && asy_format_for_path(v[i].name) &&
+                 stat(full, &st) == 0)
             total += (long long)st.st_size;
         free(full);
     }
-    free_names(names, n);
+    asy_dir_free(v, n);
     return total;
 }
 

@@ -12,7 +12,6 @@
  * and checked.
  */
 #define _GNU_SOURCE /* asprintf */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -28,6 +27,7 @@
 #include <jansson.h>
 
 #include "csvout.h"
+#include "dirlist.h"
 #include "filehash.h"
 #include "manifest.h"
 #include "sha256.h"
@@ -189,59 +189,6 @@ static json_t *j_plugin(mb *b, const asy_plugin_def *d)
 /* Input files                                                           */
 /* ===================================================================== */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* Sorted non-hidden names in dir (as the loader lists them). */
-static int list_dir(const char *dir, char ***out, size_t *nout)
-{
-    DIR *dh = opendir(dir);
-    if (!dh)
-        return -1;
-    char **v = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        char **g = realloc(v, (n + 1) * sizeof *v);
-        if (g)
-            v = g;
-        if (!g || !(v[n] = strdup(de->d_name))) {
-            free_names(v, n);
-            closedir(dh);
-            errno = ENOMEM;
-            return -1;
-        }
-        n++;
-    }
-    closedir(dh);
-    if (n)
-        qsort(v, n, sizeof *v, cmp_str);
-    *out = v;
-    *nout = n;
-    return 0;
-}
-
-static char *join(const char *a, const char *b)
-{
-    char *p = NULL;
-    if (!*a)
-        return strdup(b);
-    size_t n = strlen(a);
-    return asprintf(&p, "%s%s%s", a, n && a[n - 1] == '/' ? "" : "/", b) < 0
-               ? NULL : p;
-}
-
 /* Called for each file of a walk; may set *bad to stop the walk. */
 typedef void (*visit_fn)(void *ud, int *bad, const char *full,
                          const char *rel);
@@ -252,34 +199,31 @@ typedef void (*visit_fn)(void *ud, int *bad, const char *full,
 static void walk(int *bad, const char *root, const char *rel, visit_fn fn,
                  void *ud)
 {
-    char *dir = *rel ? join(root, rel) : strdup(root);
-    char **names = NULL;
+    char *dir = *rel ? asy_path_join(root, rel) : strdup(root);
+    asy_dirent *v = NULL;
     size_t n = 0;
-    if (!dir || list_dir(dir, &names, &n) < 0) {
+    if (!dir || asy_dir_list(dir, &v, &n) < 0) {
         *bad |= errno == ENOMEM || !dir;
         free(dir);
         return;
     }
     for (size_t i = 0; i < n && !*bad; i++) {
-        char *r = join(rel, names[i]);
-        char *full = r ? join(root, r) : NULL;
-        struct stat lst, st;
+        char *r = asy_path_join(rel, v[i].name);
+        char *full = r ? asy_path_join(root, r) : NULL;
+        asy_entry_kind k = full ? asy_dir_entry_kind(full, &v[i])
+                                : ASY_ENTRY_GONE;
         if (!full)
             *bad = 1;
-        else if (lstat(full, &lst) != 0)
-            ; /* vanished: the loader reported it as skipped */
-        else if (S_ISDIR(lst.st_mode))
+        else if (k == ASY_ENTRY_DIR)
             walk(bad, root, r, fn, ud);
-        else if (!asy_format_for_path(r))
-            ; /* not a corpus file */
-        else if (S_ISREG(lst.st_mode) ||
-                 (S_ISLNK(lst.st_mode) && stat(full, &st) == 0 &&
-                  S_ISREG(st.st_mode)))
+        else if (k == ASY_ENTRY_FILE && asy_format_for_path(r))
             fn(ud, bad, full, r);
+        /* else vanished (the loader reported it as skipped), not a corpus
+         * file, or not a regular one */
         free(full);
         free(r);
     }
-    free_names(names, n);
+    asy_dir_free(v, n);
     free(dir);
 }
 

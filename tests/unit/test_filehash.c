@@ -3,9 +3,10 @@
  * digests printed by xxhsum 0.8.1 (`xxhsum -H2`, the reference tool of
  * libxxhash; for the empty input, "abc", a line of text and 600,001 bytes
  * that cross the 256 KB read buffer twice), SHA-256 through the same entry
- * points with the file's stat() once read, the names the manifest and
- * the setting use, and files that cannot be or must not be read (missing,
- * a directory, a named pipe).
+ * points with the file's stat() once read, piece by piece as the loader
+ * hashes what it reads, the names the manifest and the setting use, and
+ * files that cannot be or must not be read (missing, a directory, a named
+ * pipe).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,46 @@ static void test_files(void **state)
     free(dir);
 }
 
+/* Piece by piece (the loader's form), in pieces of every size from 1
+ * byte to past the read buffer: the same digests as at once; a state
+ * dropped without a digest frees all it holds (ASan). */
+static void test_streaming(void **state)
+{
+    (void)state;
+    enum { N = 600001 };
+    unsigned char *bytes = malloc(N);
+    assert_non_null(bytes);
+    for (size_t i = 0; i < N; i++)
+        bytes[i] = (unsigned char)((i * 7) % 251);
+    static const size_t steps[] = {1, 63, 64, 1000, 65536, 300000, N};
+    for (int h = 0; h < 2; h++) {
+        for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+            size_t len = steps[k] == 1 ? 5000 : N; /* byte by byte: short */
+            char want[ASY_FILEHASH_HEX], hex[ASY_FILEHASH_HEX];
+            asy_filehash_buf((asy_filehash)h, bytes, len, want);
+            asy_filehash_state *st = asy_filehash_begin((asy_filehash)h);
+            assert_non_null(st);
+            for (size_t at = 0; at < len; at += steps[k])
+                asy_filehash_update(st, bytes + at,
+                                    len - at < steps[k] ? len - at
+                                                        : steps[k]);
+            unsigned long long size = 0;
+            assert_int_equal(asy_filehash_end(st, hex, &size), 0);
+            assert_string_equal(hex, want);
+            assert_int_equal(size, len);
+        }
+        asy_filehash_state *st = asy_filehash_begin((asy_filehash)h);
+        asy_filehash_update(st, bytes, 1000);
+        asy_filehash_drop(st);
+        asy_filehash_drop(NULL);
+    }
+    char hex[ASY_FILEHASH_HEX];
+    asy_filehash_state *st = asy_filehash_begin(ASY_FILEHASH_XXH3);
+    assert_int_equal(asy_filehash_end(st, hex, NULL), 0);
+    assert_string_equal(hex, XXH_EMPTY);
+    free(bytes);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -130,6 +171,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buffers),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_streaming),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
