@@ -269,14 +269,23 @@ static void hash_begin(const asy_report *rep, asy_source *src)
 }
 
 /* Report a format's file as read, if it was read whole: before the format
- * closes it (its state starts with an asy_load_base). */
+ * closes it (its state starts with an asy_load_base). A gzip file that
+ * changed while it was read is hashed by the manifest as it is then: the
+ * warning says the record is not of what was read. */
 static void report_read(const asy_report *rep, void *state)
 {
     asy_source *src = ((asy_load_base *)state)->src;
     char hex[ASY_FILEHASH_HEX];
     unsigned long long size;
-    if (rep && rep->read && asy_source_hash_end(src, hex, &size))
+    if (!rep || !rep->read)
+        return;
+    int r = asy_source_hash_end(src, hex, &size);
+    if (r > 0)
         rep->read(rep->read_ud, asy_source_path(src), hex, size);
+    else if (r < 0)
+        asy_report_warn(rep, asy_source_path(src), "", "",
+                        "changed while it was read: the manifest records it "
+                        "as it is at the end of the run");
 }
 
 /* ==================================================================== */
@@ -553,6 +562,10 @@ int asy_reader_next(asy_reader *r, asy_doc **out, asy_error *err)
         if (r->kind != R_DIR)
             return 0;
         int rc = next_file(r, err);
+        if (rc < 0 && file_error_in_dir(r, rc, err))
+            continue; /* a file that cannot be opened (a CSV without the
+                         text column) or a subdirectory that cannot be
+                         listed: reported, and the walk goes on */
         if (rc <= 0)
             return rc;
         if (r->ready) {

@@ -240,6 +240,8 @@ static const char *base_name(const char *path)
 typedef struct read_file {
     char *path; /* as the loader opened it: the walk's root/rel */
     unsigned long long size;
+    size_t order; /* of the reports: a path read twice keeps both */
+    int used;     /* taken by a manifest entry */
     char hex[ASY_FILEHASH_HEX];
 } read_file;
 
@@ -281,7 +283,7 @@ void asy_readlog_add(void *ud, const char *path, const char *hex,
                      unsigned long long size)
 {
     asy_readlog *log = ud;
-    read_file f = {strdup(path), size, {0}};
+    read_file f = {strdup(path), size, 0, 0, {0}};
     if (!f.path || strlen(hex) >= sizeof f.hex) {
         free(f.path);
         return;
@@ -297,6 +299,7 @@ void asy_readlog_add(void *ud, const char *path, const char *hex,
         }
     }
     if (log->n < log->cap) {
+        f.order = log->n;
         log->v[log->n++] = f;
         f.path = NULL;
         log->sorted = 0;
@@ -305,14 +308,25 @@ void asy_readlog_add(void *ud, const char *path, const char *hex,
     free(f.path);
 }
 
-static int cmp_read(const void *a, const void *b)
+static int cmp_path(const void *a, const void *b)
 {
     return strcmp(((const read_file *)a)->path, ((const read_file *)b)->path);
 }
 
+/* By path, then in the order the reads were reported. */
+static int cmp_read(const void *a, const void *b)
+{
+    const read_file *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
 /* The run's digest of full, of kind `hash`, if the run read it whole: 1
  * with hex and size set, else 0 (hash it now). The digest is of the bytes
- * the run analysed, even if the file has changed since. */
+ * the run analysed, even if the file has changed since. A path the run
+ * read more than once (an input given twice) has its reads taken in the
+ * order they were reported, one per entry, so that a file changed
+ * between them is recorded as each read found it. */
 static int read_hash(asy_readlog *log, asy_filehash hash, const char *full,
                      char hex[ASY_FILEHASH_HEX], unsigned long long *size)
 {
@@ -322,11 +336,16 @@ static int read_hash(asy_readlog *log, asy_filehash hash, const char *full,
         qsort(log->v, log->n, sizeof *log->v, cmp_read);
         log->sorted = 1;
     }
-    read_file key = {(char *)full, 0, {0}};
-    const read_file *f = bsearch(&key, log->v, log->n, sizeof *log->v,
-                                 cmp_read);
+    read_file key = {(char *)full, 0, 0, 0, {0}};
+    read_file *f = bsearch(&key, log->v, log->n, sizeof *log->v, cmp_path);
     if (!f)
         return 0;
+    while (f > log->v && strcmp(f[-1].path, full) == 0)
+        f--; /* the first read of full */
+    while (f->used && f + 1 < log->v + log->n &&
+           strcmp(f[1].path, full) == 0)
+        f++; /* the first not taken yet, else the last */
+    f->used = 1;
     memcpy(hex, f->hex, ASY_FILEHASH_HEX);
     *size = f->size;
     return 1;

@@ -39,6 +39,7 @@ struct asy_source {
     int whole;          /* read_all had every byte the file has on disk */
     long long pulled;   /* bytes read from the file so far (plain) */
     asy_filehash_state *hash; /* asy_source_hash_begin's, or NULL */
+    struct stat opened; /* a regular file's fstat() when it was opened */
 };
 
 /* ==================================================================== */
@@ -69,7 +70,7 @@ int asy_open_regular(const char *path, struct stat *st)
 /* regular_only: asy_open_regular (then read with blocking reads as any
  * other file). */
 static int open_fd(const char *path, int regular_only, size_t *size_hint,
-                   int *regular, asy_error *err)
+                   int *regular, struct stat *opened, asy_error *err)
 {
     *size_hint = 0;
     *regular = 0;
@@ -109,6 +110,8 @@ static int open_fd(const char *path, int regular_only, size_t *size_hint,
     if (known && S_ISREG(st.st_mode) && st.st_size > 0)
         *size_hint = (size_t)st.st_size;
     *regular = known && S_ISREG(st.st_mode);
+    if (*regular)
+        *opened = st;
     return fd;
 }
 
@@ -124,7 +127,8 @@ static int source_open(asy_source **out, const char *path, int regular_only,
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     }
     int regular;
-    int fd = open_fd(path, regular_only, &s->size_hint, &regular, err);
+    int fd = open_fd(path, regular_only, &s->size_hint, &regular, &s->opened,
+                     err);
     s->fd = fd;
     s->raw_fd = fd;
     s->regular = regular;
@@ -392,11 +396,28 @@ int asy_source_hash_begin(asy_source *s, asy_filehash h)
     return 0;
 }
 
-/* The stored bytes of a gzip file, hashed once zlib has read them all:
- * through the descriptor zlib read, so they are the same file's bytes
- * even if its path names another file by now. 0, or -1 on a read error. */
+/* Whether the open file is as it was when opened: size, modification
+ * and change times (ctime catches an mtime put back). */
+static int unchanged(const asy_source *s)
+{
+    struct stat now;
+    const struct stat *was = &s->opened;
+    return fstat(s->raw_fd, &now) == 0 && now.st_size == was->st_size &&
+           now.st_mtim.tv_sec == was->st_mtim.tv_sec &&
+           now.st_mtim.tv_nsec == was->st_mtim.tv_nsec &&
+           now.st_ctim.tv_sec == was->st_ctim.tv_sec &&
+           now.st_ctim.tv_nsec == was->st_ctim.tv_nsec;
+}
+
+/* The stored bytes of a gzip file, hashed once zlib has read them all
+ * (zlib reads the descriptor itself): read again through that descriptor,
+ * so they are the same file's bytes even if its path names another file
+ * by now, and only if the file is as it was when opened, so they are the
+ * bytes zlib read. 0; 1 when the file has changed; -1 on a read error. */
 static int hash_stored(asy_source *s, asy_filehash_state *h)
 {
+    if (!unchanged(s))
+        return 1;
     unsigned char buf[64 * 1024];
     off_t at = 0;
     for (;;) {
@@ -415,12 +436,12 @@ int asy_source_hash_end(asy_source *s, char out[ASY_FILEHASH_HEX],
 {
     asy_filehash_state *h = s->hash;
     s->hash = NULL;
-    int done = h && !s->failed && (s->eof || s->whole);
+    int done = h && !s->failed && (s->eof || s->whole), stored = 0;
     if (done && s->gz)
-        done = hash_stored(s, h) == 0;
-    if (!done) {
+        stored = hash_stored(s, h);
+    if (!done || stored != 0) {
         asy_filehash_drop(h);
-        return 0;
+        return stored == 1 ? -1 : 0;
     }
     return asy_filehash_end(h, out, size) == 0;
 }

@@ -68,8 +68,9 @@ const char *asy_source_path(const asy_source *s);
  * read already, out of memory); reading is the same either way. */
 int asy_source_hash_begin(asy_source *s, asy_filehash h);
 /* End the hash: 1 with the hex digest and the count of bytes hashed when
- * the whole file was read without failure, else 0 (nothing hashed, or
- * read only in part). */
+ * the whole file was read without failure; 0 when not (nothing hashed,
+ * or read only in part); -1 for a gzip file that changed while it was
+ * read (its stored bytes are no longer those that were read). */
 int asy_source_hash_end(asy_source *s, char out[ASY_FILEHASH_HEX],
                         unsigned long long *size);
 

@@ -389,6 +389,29 @@ static void test_dir_empty_and_fatal_propagates(void **st)
     asy_buf_free(&c.log);
 }
 
+/* A file that cannot be opened as its format (a CSV without the text
+ * column) is reported as skipped and the walk goes on to the files after
+ * it, as for a damaged file (it used to end the input quietly). */
+static void test_dir_bad_csv_header_goes_on(void **st)
+{
+    (void)st;
+    free(tu_write_str(tu_dir, "badcsv/a.csv", "foo,bar\n1,2\n"));
+    free(tu_write_str(tu_dir, "badcsv/b.txt", "after it"));
+    char *root = path_in("badcsv");
+    asy_input_opts o;
+    asy_input_opts_default(&o);
+    tu_collect c;
+    int status;
+    char *got = read_all_docs(root, &o, &c, &status);
+    assert_int_equal(status, 0);
+    assert_string_equal(got, "b.txt=after it;");
+    assert_non_null(strstr(tu_log(&c), "/badcsv/a.csv||line 1|"));
+    assert_non_null(strstr(tu_log(&c), "has no column 'text'"));
+    free(got);
+    free(root);
+    asy_buf_free(&c.log);
+}
+
 /* Every document of a directory with the reader deferring text files:
  * each pending one is loaded at once through the same report, so the
  * result must equal read_all_docs's. `pending` counts the deferred. */
@@ -619,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_deferred_damaged_files),
         cmocka_unit_test(test_deferred_file_gone),
         cmocka_unit_test(test_named_pipe_in_dir),
+        cmocka_unit_test(test_dir_bad_csv_header_goes_on),
     };
     return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -342,6 +342,42 @@ static void test_hashes_read_on_workers(void **state)
     assay_engine_free(e);
 }
 
+/* A file given twice and changed between the two reads: each input's
+ * entry has the digest of what its read found. */
+static void test_a_file_read_twice(void **state)
+{
+    fixture *f = *state;
+    assay_engine *e = NULL;
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assay_engine_set_message_callback(e, collect, f);
+    assert_int_equal(assay_engine_load_plugin_string(e, "m.lua", PLUGIN, NULL),
+                     ASSAY_OK);
+    assert_int_equal(assay_engine_set(e, "threads", "1"), ASSAY_OK);
+    assert_int_equal(assay_engine_set_output_dir(e, f->out), ASSAY_OK);
+    assert_int_equal(assay_engine_set_manifest(e, f->manifest), ASSAY_OK);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/b.txt", f->corpus);
+    assert_int_equal(assay_engine_begin(e), ASSAY_OK);
+    assert_int_equal(assay_engine_feed_input(e, path), ASSAY_OK);
+    free(tu_write_str(f->corpus, "b.txt", "second document, edited\n"));
+    assert_int_equal(assay_engine_feed_input(e, path), ASSAY_OK);
+    free(tu_write_str(f->corpus, "b.txt", "third version\n"));
+    assert_int_equal(assay_engine_end(e), 0);
+    json_t *m = load_json(f->manifest);
+    const char *want[] = {"second document\n", "second document, edited\n"};
+    char hex[ASY_FILEHASH_HEX];
+    for (size_t i = 0; i < 2; i++) {
+        json_t *in = json_array_get(json_object_get(m, "inputs"), i);
+        json_t *b = json_array_get(json_object_get(in, "files"), 0);
+        assert_string_equal(json_string_value(json_object_get(b, "xxh3_128")),
+                            hash_of(ASY_FILEHASH_XXH3, want[i], hex));
+        assert_int_equal(json_integer_value(json_object_get(b, "size")),
+                         strlen(want[i]));
+    }
+    json_decref(m);
+    assay_engine_free(e);
+}
+
 /* A fresh engine loading f's manifest (flags 0): its status. */
 static int load_fresh(fixture *f, assay_engine **out)
 {
@@ -412,6 +448,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hashes_of_what_was_read_sha256,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_hashes_read_on_workers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_file_read_twice, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sha256_and_format_1, setup,
                                         teardown),
