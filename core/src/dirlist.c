@@ -4,7 +4,7 @@
  * stat()ed every entry by its full path; the types readdir gives spare
  * those look-ups (50,000 files of 4 KB: 50,000 lstat() calls a walk).
  */
-#define _GNU_SOURCE /* asprintf, DT_* */
+#define _GNU_SOURCE /* DT_* */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -133,12 +133,16 @@ asy_entry_kind asy_dir_entry_kind(const char *full, const asy_dirent *d)
     }
 }
 
+/* (Two joins a file in each walk: memcpy, not asprintf's formatting.) */
 char *asy_path_join(const char *a, const char *b)
 {
-    char *p = NULL;
-    if (!*a)
-        return strdup(b);
-    size_t n = strlen(a);
-    int slash = a[n - 1] == '/';
-    return asprintf(&p, "%s%s%s", a, slash ? "" : "/", b) < 0 ? NULL : p;
+    size_t na = strlen(a), nb = strlen(b);
+    size_t slash = na > 0 && a[na - 1] != '/';
+    char *p = malloc(na + slash + nb + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, a, na);
+    p[na] = '/'; /* overwritten by b when no slash is wanted */
+    memcpy(p + na + slash, b, nb + 1);
+    return p;
 }

@@ -29,6 +29,7 @@
 #include "csvout.h"
 #include "dirlist.h"
 #include "filehash.h"
+#include "jsonw.h"
 #include "manifest.h"
 #include "sha256.h"
 #include "sink.h"
@@ -57,19 +58,24 @@ static void push(mb *b, json_t *arr, json_t *v)
         b->bad = 1;
 }
 
-/* JSON strings must be UTF-8: bytes that are not (a Latin-1 file name)
- * become U+FFFD here; docs/cli.md says such names cannot be rerun. */
+/* s as valid UTF-8, as JSON strings must be: bytes that are not (a
+ * Latin-1 file name) become U+FFFD; docs/cli.md says such names cannot
+ * be rerun. NULL when out of memory. */
+static char *utf8_name(const char *s)
+{
+    size_t n = strlen(s), bad;
+    char *clean = NULL;
+    if (asy_utf8_valid(s, n, &bad))
+        return strdup(s);
+    return asy_text_clean(s, n, 0, &clean, NULL, NULL) < 0 ? NULL : clean;
+}
+
 static json_t *jstr(const char *s)
 {
     if (!s)
         return json_null();
-    size_t n = strlen(s), bad;
-    if (asy_utf8_valid(s, n, &bad))
-        return json_stringn(s, n);
-    char *clean = NULL;
-    if (asy_text_clean(s, n, 0, &clean, NULL, NULL) < 0 || !clean)
-        return NULL;
-    json_t *j = json_string(clean);
+    char *clean = utf8_name(s);
+    json_t *j = clean ? json_string(clean) : NULL;
     free(clean);
     return j;
 }
@@ -351,45 +357,64 @@ static int read_hash(asy_readlog *log, asy_filehash hash, const char *full,
     return 1;
 }
 
-/* One file entry: relative path, size, hash of kind `hash` under its
- * name (or the reason it has none). */
-static json_t *j_file(mb *b, asy_readlog *log, asy_filehash hash,
-                      const char *full, const char *rel)
-{
-    char hex[ASY_FILEHASH_HEX];
-    unsigned long long size = 0;
-    asy_error err;
-    json_t *f = json_object();
-    put(b, f, "path", jstr(rel));
-    if (read_hash(log, hash, full, hex, &size) ||
-        asy_filehash_file(hash, full, hex, &size, NULL, &err) == ASSAY_OK) {
-        put(b, f, "size", jint(size));
-        put(b, f, asy_filehash_name(hash), json_string(hex));
-    } else {
-        put(b, f, "size", json_null());
-        put(b, f, asy_filehash_name(hash), json_null());
-        put(b, f, "error", jstr(err.message));
-    }
-    return f;
-}
+/* One file of an input as the manifest lists it. */
+typedef struct mfile {
+    char *rel;    /* path relative to the input, as valid UTF-8 */
+    unsigned long long size;
+    char hex[ASY_FILEHASH_HEX]; /* its hash, of the list's kind */
+    char *error;  /* why it has none, or NULL */
+} mfile;
 
-/* The manifest's visitor: one file entry appended to files. */
-typedef struct jwalk {
-    mb *b;
+/* The files of one input, in walk order, hashed with `hash` (taken from
+ * the run's read log where it read them). */
+typedef struct mlist {
     asy_readlog *log;
     asy_filehash hash;
-    json_t *files;
+    mfile *v;
+    size_t n, cap;
     unsigned long long total;
-} jwalk;
+    int bad; /* out of memory */
+} mlist;
 
-static void visit_json(void *ud, int *bad, const char *full, const char *rel)
+static void mlist_free(mlist *l)
 {
-    jwalk *w = ud;
-    json_t *f = j_file(w->b, w->log, w->hash, full, rel);
-    w->total += (unsigned long long)json_integer_value(
-        json_object_get(f, "size"));
-    push(w->b, w->files, f);
-    *bad |= w->b->bad;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].rel);
+        free(l->v[i].error);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+/* The walk's visitor: one file appended to the list. */
+static void visit_file(void *ud, int *bad, const char *full, const char *rel)
+{
+    mlist *l = ud;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        mfile *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            *bad = l->bad = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    mfile *f = &l->v[l->n];
+    asy_error err;
+    memset(f, 0, sizeof *f);
+    if (!(f->rel = utf8_name(rel))) {
+        *bad = l->bad = 1;
+        return;
+    }
+    l->n++;
+    if (read_hash(l->log, l->hash, full, f->hex, &f->size) ||
+        asy_filehash_file(l->hash, full, f->hex, &f->size, NULL, &err) ==
+            ASSAY_OK)
+        l->total += f->size;
+    else if (!(f->error = utf8_name(err.message)))
+        *bad = l->bad = 1;
 }
 
 /* The kind of an input path other than "-": "directory", "file" (a
@@ -412,38 +437,93 @@ static int is_stream(const char *kind)
     return strcmp(kind, "pipe") == 0 || strcmp(kind, "device") == 0;
 }
 
-/* One input: its kind, total size and every file it covers, hashed with
- * `hash`. Standard input, pipes and devices are not hashed: their bytes
- * are the run's, and reading them again would take the run's bytes or
- * wait for a writer that is gone. */
-static json_t *j_input(mb *b, asy_readlog *log, asy_filehash hash,
-                       const char *path)
+/* The files an input of kind `kind` (a directory, or a file) covers,
+ * appended to l. */
+static void list_input(mlist *l, const char *path, const char *kind)
 {
-    json_t *in = json_object();
-    put(b, in, "path", jstr(path));
-    if (strcmp(path, "-") == 0) {
-        put(b, in, "kind", json_string("stdin"));
-        put(b, in, "hashed", json_false());
-        put(b, in, "note", json_string("stdin, not hashed"));
-        return in;
+    if (strcmp(kind, "directory") == 0)
+        walk(&l->bad, path, "", visit_file, l);
+    else
+        visit_file(l, &l->bad, path, base_name(path));
+}
+
+/* A string member: key and value (NULL: null; as valid UTF-8). */
+static void w_str(asy_jsonw *w, const char *key, const char *v, int depth)
+{
+    asy_jsonw_key(w, key, 0, depth);
+    char *clean = v ? utf8_name(v) : NULL;
+    if (v && !clean)
+        w->bad = 1;
+    else if (clean)
+        asy_jsonw_string(w, clean, strlen(clean));
+    else
+        asy_jsonw_raw(w, "null");
+    free(clean);
+}
+
+/* One file entry at `depth`: path, size and hash under its name, or nulls
+ * and the reason. */
+static void w_file(asy_jsonw *w, const mfile *f, asy_filehash hash,
+                   int depth)
+{
+    asy_jsonw_raw(w, "{");
+    asy_jsonw_key(w, "path", 1, depth + 1);
+    asy_jsonw_string(w, f->rel, strlen(f->rel));
+    asy_jsonw_key(w, "size", 0, depth + 1);
+    if (f->error) {
+        asy_jsonw_raw(w, "null");
+        asy_jsonw_key(w, asy_filehash_name(hash), 0, depth + 1);
+        asy_jsonw_raw(w, "null");
+        w_str(w, "error", f->error, depth + 1);
+    } else {
+        asy_jsonw_uint(w, f->size);
+        asy_jsonw_key(w, asy_filehash_name(hash), 0, depth + 1);
+        asy_jsonw_string(w, f->hex, strlen(f->hex));
     }
+    asy_jsonw_close(w, '}', 0, depth);
+}
+
+/* One input at `depth`: its kind, total size and every file it covers,
+ * hashed with `hash`. Standard input, pipes and devices are not hashed:
+ * their bytes are the run's, and reading them again would take the run's
+ * bytes or wait for a writer that is gone. */
+static void w_input(asy_jsonw *w, asy_readlog *log, asy_filehash hash,
+                    const char *path, int depth)
+{
+    asy_jsonw_raw(w, "{");
+    asy_jsonw_key(w, "path", 1, depth + 1);
+    char *clean = utf8_name(path);
+    asy_jsonw_string(w, clean ? clean : "", clean ? strlen(clean) : 0);
+    w->bad |= !clean;
+    free(clean);
     struct stat st;
     int ok;
-    const char *kind = input_kind(path, &st, &ok);
-    put(b, in, "kind", json_string(kind));
-    if (is_stream(kind)) {
-        put(b, in, "hashed", json_false());
-        put(b, in, "note", json_sprintf("a %s, not hashed", kind));
-        return in;
+    const char *kind = strcmp(path, "-") == 0 ? "stdin"
+                                              : input_kind(path, &st, &ok);
+    w_str(w, "kind", kind, depth + 1);
+    if (strcmp(kind, "stdin") == 0 || is_stream(kind)) {
+        char why[64];
+        snprintf(why, sizeof why, "%s%s, not hashed",
+                 is_stream(kind) ? "a " : "", kind);
+        asy_jsonw_key(w, "hashed", 0, depth + 1);
+        asy_jsonw_raw(w, "false");
+        w_str(w, "note", why, depth + 1);
+    } else {
+        mlist l = {log, hash, NULL, 0, 0, 0, 0};
+        list_input(&l, path, kind);
+        w->bad |= l.bad;
+        asy_jsonw_key(w, "size", 0, depth + 1);
+        asy_jsonw_uint(w, l.total);
+        asy_jsonw_key(w, "files", 0, depth + 1);
+        asy_jsonw_raw(w, "[");
+        for (size_t i = 0; i < l.n; i++) {
+            asy_jsonw_item(w, i == 0, depth + 2);
+            w_file(w, &l.v[i], hash, depth + 2);
+        }
+        asy_jsonw_close(w, ']', l.n == 0, depth + 1);
+        mlist_free(&l);
     }
-    jwalk w = {b, log, hash, json_array(), 0};
-    if (strcmp(kind, "directory") == 0)
-        walk(&b->bad, path, "", visit_json, &w);
-    else
-        visit_json(&w, &b->bad, path, base_name(path));
-    put(b, in, "size", jint(w.total));
-    put(b, in, "files", w.files);
-    return in;
+    asy_jsonw_close(w, '}', 0, depth);
 }
 
 /* ===================================================================== */
@@ -527,13 +607,7 @@ static json_t *build(mb *b, assay_engine *e, int ran, int status)
     for (int p = 0; p < e->nplugins; p++)
         push(b, plugins, j_plugin(b, &e->plugins[p].def));
     put(b, m, "plugins", plugins);
-    json_t *inputs = json_array();
-    char **paths = ran ? e->fed : e->inputs;
-    size_t n = ran ? e->nfed : e->ninputs;
-    for (size_t i = 0; i < n; i++)
-        push(b, inputs, j_input(b, ran ? e->readlog : NULL, e->manifest_hash,
-                                paths[i]));
-    put(b, m, "inputs", inputs);
+    put(b, m, "inputs", json_null()); /* written by w_inputs */
     put(b, m, "documents", ran ? j_counts(b, e) : json_null());
     put(b, m, "outputs", j_outputs(b, e, ran));
     put(b, m, "output_dir", e->row_fn ? json_null() : jstr(e->output_dir));
@@ -576,8 +650,10 @@ static int io_fail(asy_error *err, const char *what, const char *path)
 }
 
 /* DIR/.NAME.tmp-PID-N, fsync, rename: never a half-written manifest. N
- * keeps two engines of one process apart. */
-static int write_atomic(json_t *m, const char *path, asy_error *err)
+ * keeps two engines of one process apart. The text is written at once
+ * (json_dumpf called fwrite, and took the FILE's lock, for every token). */
+static int write_atomic(const char *text, size_t len, const char *path,
+                        asy_error *err)
 {
     static unsigned long seq;
     char *tmp = NULL;
@@ -601,19 +677,8 @@ static int write_atomic(json_t *m, const char *path, asy_error *err)
         asy_tmp_discard(tmp);
     }
     if (f) {
-        /* dumped to memory, then written at once: json_dumpf calls
-         * fwrite (and takes the FILE's lock) for every token, a tenth of
-         * a second for the 50,000 files of a corpus of 4 KB articles */
-        size_t len = 0;
-        char *text = json_dumps(m, JSON_INDENT(2));
-        if (text)
-            len = strlen(text);
-        else
-            errno = ENOMEM; /* for io_fail's message */
-        int bad = !text || fwrite(text, 1, len, f) != len ||
-                  fputc('\n', f) < 0 || fflush(f) != 0 ||
-                  fsync(fileno(f)) != 0;
-        free(text);
+        int bad = fwrite(text, 1, len, f) != len || fputc('\n', f) < 0 ||
+                  fflush(f) != 0 || fsync(fileno(f)) != 0;
         if (fclose(f) != 0 || bad || asy_tmp_commit(tmp, path) != 0) {
             rc = io_fail(err, "write", path);
             asy_tmp_discard(tmp);
@@ -623,14 +688,47 @@ static int write_atomic(json_t *m, const char *path, asy_error *err)
     return rc;
 }
 
+/* The manifest as text: the tree m in jansson's layout, its "inputs" (a
+ * placeholder there) written from the file lists, which for a large
+ * corpus are too long to build as a tree first. */
+static void render(asy_jsonw *w, json_t *m, assay_engine *e, int ran)
+{
+    char **paths = ran ? e->fed : e->inputs;
+    size_t n = ran ? e->nfed : e->ninputs;
+    int first = 1;
+    asy_jsonw_raw(w, "{");
+    for (void *it = json_object_iter(m); it;
+         it = json_object_iter_next(m, it), first = 0) {
+        const char *key = json_object_iter_key(it);
+        asy_jsonw_key(w, key, first, 1);
+        if (strcmp(key, "inputs") == 0) {
+            asy_jsonw_raw(w, "[");
+            for (size_t i = 0; i < n; i++) {
+                asy_jsonw_item(w, i == 0, 2);
+                w_input(w, ran ? e->readlog : NULL, e->manifest_hash,
+                        paths[i], 2);
+            }
+            asy_jsonw_close(w, ']', n == 0, 1);
+        } else {
+            asy_jsonw_value(w, json_object_iter_value(it), 1);
+        }
+    }
+    asy_jsonw_close(w, '}', first, 0);
+}
+
 int asy_manifest_write(assay_engine *e, const char *path, int ran,
                        int status, asy_error *err)
 {
     mb b = {0};
+    asy_jsonw w = {ASY_BUF_INIT, 0};
     json_t *m = build(&b, e, ran, status);
-    int rc = b.bad || !m ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
-                         : write_atomic(m, path, err);
+    if (m && !b.bad)
+        render(&w, m, e, ran);
     json_decref(m);
+    int rc = b.bad || !m || w.bad
+                 ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
+                 : write_atomic(w.out.data, w.out.len, path, err);
+    asy_buf_free(&w.out);
     return rc;
 }
 
@@ -825,11 +923,17 @@ static int load_plugins(assay_engine *e, json_t *arr, int flags,
     return ASSAY_OK;
 }
 
-static int same_file(json_t *a, json_t *b, asy_filehash hash)
+/* The recorded entry a and the file now, b: the same size and hash, or
+ * both without (unreadable then and now). */
+static int same_file(json_t *a, const mfile *b, asy_filehash hash)
 {
-    const char *key = asy_filehash_name(hash);
-    return json_equal(json_object_get(a, key), json_object_get(b, key)) &&
-           json_equal(json_object_get(a, "size"), json_object_get(b, "size"));
+    json_t *h = json_object_get(a, asy_filehash_name(hash));
+    json_t *size = json_object_get(a, "size");
+    if (b->error)
+        return json_is_null(h) && json_is_null(size);
+    return json_is_string(h) && strcmp(json_string_value(h), b->hex) == 0 &&
+           json_is_integer(size) &&
+           (unsigned long long)json_integer_value(size) == b->size;
 }
 
 /* The hash a manifest's input recorded its files with: `dflt` when the
@@ -854,16 +958,17 @@ static asy_filehash recorded_hash(json_t *files, asy_filehash dflt, int said)
  * the same files (both lists are in walk order), sizes and hashes. Every
  * difference is counted; the error names the first. */
 static int compare_files(assay_engine *e, const char *input, json_t *was,
-                         json_t *now, asy_filehash hash, int flags,
+                         const mlist *now, asy_filehash hash, int flags,
                          asy_error *err)
 {
-    size_t nw = json_array_size(was), nn = json_array_size(now);
+    size_t nw = json_array_size(was), nn = now->n;
     size_t i = 0, k = 0, ndiff = 0;
     char what[3072], first[3072] = "";
     while (i < nw || k < nn) {
-        json_t *a = json_array_get(was, i), *b = json_array_get(now, k);
+        json_t *a = json_array_get(was, i);
+        const mfile *b = k < nn ? &now->v[k] : NULL;
         const char *pa = a ? jget_str(a, "path") : NULL;
-        const char *pb = b ? jget_str(b, "path") : NULL;
+        const char *pb = b ? b->rel : NULL;
         int c = !pa ? 1 : !pb ? -1 : strcmp(pa, pb);
         i += c <= 0;
         k += c >= 0;
@@ -928,14 +1033,13 @@ static int check_input(assay_engine *e, json_t *in, const char *cwd,
                            now_kind);
         return ASSAY_OK;
     }
-    mb b = {0};
     json_t *was = json_object_get(in, "files");
     asy_filehash hash = recorded_hash(was, dflt, said);
-    json_t *now = j_input(&b, NULL, hash, path);
-    int rc = b.bad ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
-                   : compare_files(e, path, was, json_object_get(now, "files"),
-                                   hash, flags, err);
-    json_decref(now);
+    mlist now = {NULL, hash, NULL, 0, 0, 0, 0};
+    list_input(&now, path, now_kind);
+    int rc = now.bad ? asy_error_set(err, ASSAY_E_NOMEM, "out of memory")
+                     : compare_files(e, path, was, &now, hash, flags, err);
+    mlist_free(&now);
     return rc;
 }
 
