@@ -43,8 +43,8 @@ fi
 t_d500=$(median "$BIN" run topics "$W/corpus.tsv" -j 1 -q -O dictionary="$W/dict500.csv" -o "$W/o1")
 t_kw=$(median "$BIN" run topics "$W/corpus.tsv" -j 1 -q -O dictionary="$W/keywords.csv" -o "$W/o2")
 t_kw2=$(median "$BIN" run topics "$W/corpus.tsv" -j 2 -q -O dictionary="$W/keywords.csv" -o "$W/o3")
-# the same without the run manifest (its SHA-256 of the input is a pass over
-# the whole corpus that the peers do not make)
+# the same without the run manifest (the loader's XXH3 of the input as it
+# reads it, which the peers do not compute)
 t_d500n=$(median "$BIN" run topics "$W/corpus.tsv" -j 1 -q -O dictionary="$W/dict500.csv" -o "$W/o4" --no-manifest)
 t_kwn=$(median "$BIN" run topics "$W/corpus.tsv" -j 1 -q -O dictionary="$W/keywords.csv" -o "$W/o5" --no-manifest)
 t_mawk=$(median mawk -v KW="$W/keywords.txt" -f "$SRC/bench/topics_keywords.awk" "$W/corpus.tsv")

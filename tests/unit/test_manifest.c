@@ -65,13 +65,20 @@ static int teardown(void **state)
     return 0;
 }
 
-static assay_engine *configured(fixture *f)
+/* An engine with the plugin loaded, its messages collected in f. */
+static assay_engine *with_plugin(fixture *f)
 {
     assay_engine *e = NULL;
     assert_int_equal(assay_engine_new(&e), ASSAY_OK);
     assay_engine_set_message_callback(e, collect, f);
     assert_int_equal(assay_engine_load_plugin_string(e, "m.lua", PLUGIN, NULL),
                      ASSAY_OK);
+    return e;
+}
+
+static assay_engine *configured(fixture *f)
+{
+    assay_engine *e = with_plugin(f);
     assert_int_equal(assay_engine_set_option(e, "n", "7"), ASSAY_OK);
     assert_int_equal(assay_engine_set_option(e, "flag", "yes"), ASSAY_OK);
     assert_int_equal(assay_engine_add_input(e, f->corpus), ASSAY_OK);
@@ -347,11 +354,7 @@ static void test_hashes_read_on_workers(void **state)
 static void test_a_file_read_twice(void **state)
 {
     fixture *f = *state;
-    assay_engine *e = NULL;
-    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
-    assay_engine_set_message_callback(e, collect, f);
-    assert_int_equal(assay_engine_load_plugin_string(e, "m.lua", PLUGIN, NULL),
-                     ASSAY_OK);
+    assay_engine *e = with_plugin(f);
     assert_int_equal(assay_engine_set(e, "threads", "1"), ASSAY_OK);
     assert_int_equal(assay_engine_set_output_dir(e, f->out), ASSAY_OK);
     assert_int_equal(assay_engine_set_manifest(e, f->manifest), ASSAY_OK);
