@@ -7,7 +7,6 @@
 #define _GNU_SOURCE /* DT_* */
 #include <dirent.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +19,7 @@ static int cmp_entries(const void *a, const void *b)
                   ((const asy_dirent *)b)->name);
 }
 
-void asy_dir_free(asy_dirent *v, size_t n)
+void asy_dirlist_free(asy_dirent *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++)
         free(v[i].name);
@@ -45,7 +44,7 @@ static int append(asy_dirent **v, size_t *n, size_t *cap, const char *name,
     return 0;
 }
 
-int asy_dir_list(const char *dir, asy_dirent **out, size_t *nout)
+int asy_dirlist_read(const char *dir, asy_dirent **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
@@ -71,7 +70,7 @@ int asy_dir_list(const char *dir, asy_dirent **out, size_t *nout)
     }
     closedir(dh);
     if (saved) { /* a directory read in part would lose files quietly */
-        asy_dir_free(v, n);
+        asy_dirlist_free(v, n);
         errno = saved;
         return -1;
     }
@@ -108,7 +107,7 @@ static asy_entry_kind link_kind(const char *full)
     return k == ASY_ENTRY_DIR ? ASY_ENTRY_LINK_DIR : k;
 }
 
-asy_entry_kind asy_dir_entry_kind(const char *full, const asy_dirent *d)
+asy_entry_kind asy_dirlist_kind(const char *full, const asy_dirent *d)
 {
     switch (d->type) {
     case DT_REG:
@@ -134,7 +133,7 @@ asy_entry_kind asy_dir_entry_kind(const char *full, const asy_dirent *d)
 }
 
 /* (Two joins a file in each walk: memcpy, not asprintf's formatting.) */
-char *asy_path_join(const char *a, const char *b)
+char *asy_dirlist_join(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
     size_t slash = na > 0 && a[na - 1] != '/';

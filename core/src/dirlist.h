@@ -16,8 +16,8 @@ typedef struct asy_dirent {
 } asy_dirent;
 
 /* Sorted non-hidden entries of dir: 0, or -1 with errno set. */
-int asy_dir_list(const char *dir, asy_dirent **out, size_t *n);
-void asy_dir_free(asy_dirent *v, size_t n);
+int asy_dirlist_read(const char *dir, asy_dirent **out, size_t *n);
+void asy_dirlist_free(asy_dirent *v, size_t n);
 
 /* What an entry is, found from its type alone where the directory gave
  * one: a symbolic link is followed with stat(), an entry of unknown type
@@ -35,10 +35,10 @@ typedef enum asy_entry_kind {
 } asy_entry_kind;
 
 /* full: the entry's path (dir joined with d->name). */
-asy_entry_kind asy_dir_entry_kind(const char *full, const asy_dirent *d);
+asy_entry_kind asy_dirlist_kind(const char *full, const asy_dirent *d);
 
 /* "a" + "b" -> "a/b" ("a/" + "b" too); "" + "b" -> "b". NULL when out of
  * memory. */
-char *asy_path_join(const char *a, const char *b);
+char *asy_dirlist_join(const char *a, const char *b);
 
 #endif

@@ -2,10 +2,13 @@
  * jsonw.c — JSON text into a buffer (jsonw.h), in jansson's own layout so
  * that a manifest written partly from a tree and partly by hand reads as
  * one, and as manifests always have: two spaces a level, ": " after keys,
- * control characters as \uXXXX in capitals, reals as "%.17g" with ".0"
- * added to whole numbers and the exponent's sign "+" and leading zeros
- * removed.
+ * control characters as \uXXXX in capitals, reals as "%.17g" (in the C
+ * locale) with ".0" added to whole numbers and the exponent's sign "+"
+ * and leading zeros removed.
  */
+#define _GNU_SOURCE /* uselocale, newlocale */
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,11 +75,34 @@ void asy_jsonw_uint(asy_jsonw *w, unsigned long long v)
     put(w, buf, (size_t)n);
 }
 
+static locale_t c_numeric;
+static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
+
+static void make_c_numeric(void)
+{
+    c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+/* "%.17g" in the C locale, whatever the program set (a decimal comma
+ * would make the manifest invalid JSON; jansson, too, writes '.'). */
+static void format_g17(char *buf, size_t size, double d)
+{
+    pthread_once(&c_numeric_once, make_c_numeric);
+    locale_t was = c_numeric ? uselocale(c_numeric) : (locale_t)0;
+    snprintf(buf, size, "%.17g", d);
+    if (c_numeric)
+        uselocale(was);
+    else
+        for (char *p = buf; *p; p++) /* no C locale: the common comma */
+            if (*p == ',')
+                *p = '.';
+}
+
 /* A real as jansson writes it. */
 static void real(asy_jsonw *w, double d)
 {
     char buf[40];
-    snprintf(buf, sizeof buf, "%.17g", d);
+    format_g17(buf, sizeof buf, d);
     char *e = strchr(buf, 'e');
     if (!e && !strchr(buf, '.'))
         strcat(buf, ".0");

@@ -323,14 +323,14 @@ static int grow_stack(asy_reader *r)
 /* List directory root/rel and push it on the walk stack. */
 static int push_level(asy_reader *r, const char *rel, asy_error *err)
 {
-    char *dir = *rel ? asy_path_join(r->root, rel) : strdup(r->root);
+    char *dir = *rel ? asy_dirlist_join(r->root, rel) : strdup(r->root);
     level lv = {strdup(rel), NULL, 0, 0};
     if (!dir || !lv.rel || grow_stack(r) < 0) {
         free(dir);
         free(lv.rel);
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     }
-    if (asy_dir_list(dir, &lv.ents, &lv.n) < 0) {
+    if (asy_dirlist_read(dir, &lv.ents, &lv.n) < 0) {
         int saved = errno;
         int code = saved == ENOMEM ? ASSAY_E_NOMEM : ASSAY_E_IO;
         if (*rel && saved == ENOENT) { /* gone since its parent was listed */
@@ -354,7 +354,7 @@ static int push_level(asy_reader *r, const char *rel, asy_error *err)
 static void pop_level(asy_reader *r)
 {
     level *lv = &r->stack[--r->depth];
-    asy_dir_free(lv->ents, lv->n);
+    asy_dirlist_free(lv->ents, lv->n);
     free(lv->rel);
 }
 
@@ -463,12 +463,12 @@ static const char *odd_name(asy_entry_kind k)
 static int visit(asy_reader *r, const char *rel, const asy_dirent *d,
                  asy_error *err)
 {
-    char *full = asy_path_join(r->root, rel);
+    char *full = asy_dirlist_join(r->root, rel);
     if (!full)
         return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
     int rc = 0;
     const asy_format *f = asy_format_for_path(rel);
-    asy_entry_kind k = asy_dir_entry_kind(full, d);
+    asy_entry_kind k = asy_dirlist_kind(full, d);
     if (k == ASY_ENTRY_GONE) {
         asy_report_skip(&r->rep, full, rel, "", "%s", asy_errno_text(errno));
     } else if (k == ASY_ENTRY_DIR) {
@@ -512,7 +512,7 @@ static int next_file(asy_reader *r, asy_error *err)
             continue;
         }
         const asy_dirent *d = &lv->ents[lv->i++];
-        char *rel = asy_path_join(lv->rel, d->name);
+        char *rel = asy_dirlist_join(lv->rel, d->name);
         if (!rel)
             return asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
         int rc = visit(r, rel, d, err);
@@ -631,13 +631,13 @@ static long long dir_size(const char *dir)
 {
     asy_dirent *v;
     size_t n;
-    if (asy_dir_list(dir, &v, &n) < 0)
+    if (asy_dirlist_read(dir, &v, &n) < 0)
         return 0;
     long long total = 0;
     for (size_t i = 0; i < n; i++) {
-        char *full = asy_path_join(dir, v[i].name);
+        char *full = asy_dirlist_join(dir, v[i].name);
         struct stat st;
-        asy_entry_kind k = full ? asy_dir_entry_kind(full, &v[i])
+        asy_entry_kind k = full ? asy_dirlist_kind(full, &v[i])
                                 : ASY_ENTRY_GONE;
         if (k == ASY_ENTRY_DIR)
             total += dir_size(full);
@@ -646,7 +646,7 @@ static long long dir_size(const char *dir)
             total += (long long)st.st_size;
         free(full);
     }
-    asy_dir_free(v, n);
+    asy_dirlist_free(v, n);
     return total;
 }
 

@@ -1,8 +1,9 @@
 /*
- * manifest.c — writing run manifests (JSON through jansson, pretty-printed,
- * keys in a fixed order) and reading them back to repeat a run exactly.
- * Input files are listed with the same walk as the directory loader
- * (sorted bytewise, hidden entries, unknown types and links to directories
+ * manifest.c — writing run manifests (JSON text through jsonw.c: a jansson
+ * tree, keys in a fixed order, with the inputs' file lists written from C
+ * lists) and reading them back (jansson) to repeat a run exactly.
+ * Input files are listed with the loader's directory listing (dirlist.c:
+ * sorted bytewise, hidden entries, unknown types and links to directories
  * skipped) and hashed with filehash.c (XXH3-128, or SHA-256 with the
  * setting manifest_hash; plugins' sources always with SHA-256). A run
  * that writes a manifest has the loader hash each file as it reads it
@@ -205,18 +206,18 @@ typedef void (*visit_fn)(void *ud, int *bad, const char *full,
 static void walk(int *bad, const char *root, const char *rel, visit_fn fn,
                  void *ud)
 {
-    char *dir = *rel ? asy_path_join(root, rel) : strdup(root);
+    char *dir = *rel ? asy_dirlist_join(root, rel) : strdup(root);
     asy_dirent *v = NULL;
     size_t n = 0;
-    if (!dir || asy_dir_list(dir, &v, &n) < 0) {
+    if (!dir || asy_dirlist_read(dir, &v, &n) < 0) {
         *bad |= errno == ENOMEM || !dir;
         free(dir);
         return;
     }
     for (size_t i = 0; i < n && !*bad; i++) {
-        char *r = asy_path_join(rel, v[i].name);
-        char *full = r ? asy_path_join(root, r) : NULL;
-        asy_entry_kind k = full ? asy_dir_entry_kind(full, &v[i])
+        char *r = asy_dirlist_join(rel, v[i].name);
+        char *full = r ? asy_dirlist_join(root, r) : NULL;
+        asy_entry_kind k = full ? asy_dirlist_kind(full, &v[i])
                                 : ASY_ENTRY_GONE;
         if (!full)
             *bad = 1;
@@ -224,12 +225,13 @@ static void walk(int *bad, const char *root, const char *rel, visit_fn fn,
             walk(bad, root, r, fn, ud);
         else if (k == ASY_ENTRY_FILE && asy_format_for_path(r))
             fn(ud, bad, full, r);
-        /* else vanished (the loader reported it as skipped), not a corpus
-         * file, or not a regular one */
+        /* else not a corpus file, not a regular one, or gone (seen only
+         * where the directory gave no type: else it is listed, with the
+         * error of its hash) */
         free(full);
         free(r);
     }
-    asy_dir_free(v, n);
+    asy_dirlist_free(v, n);
     free(dir);
 }
 
@@ -969,6 +971,10 @@ static int compare_files(assay_engine *e, const char *input, json_t *was,
         const mfile *b = k < nn ? &now->v[k] : NULL;
         const char *pa = a ? jget_str(a, "path") : NULL;
         const char *pb = b ? b->rel : NULL;
+        if (a && !pa)
+            return asy_error_set(err, ASSAY_E_PARSE, "malformed manifest: "
+                                 "input '%s', file entry %zu has no path",
+                                 input, i + 1);
         int c = !pa ? 1 : !pb ? -1 : strcmp(pa, pb);
         i += c <= 0;
         k += c >= 0;

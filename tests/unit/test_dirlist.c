@@ -25,7 +25,9 @@ typedef struct want {
     asy_entry_kind kind;
 } want;
 
-static void make_entries(const char *root)
+/* Returns whether a socket could be made (its path must fit in 108
+ * bytes: a long TMPDIR leaves it out). */
+static int make_entries(const char *root)
 {
     char p[1100], q[1100];
     free(tu_write_str(root, "b.txt", "b\n"));
@@ -44,49 +46,55 @@ static void make_entries(const char *root)
     assert_int_equal(symlink("/dev/null", p), 0);
     /* a socket bound by a path (short: sun_path holds 108 bytes) */
     snprintf(q, sizeof q, "%s/sock", root);
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    assert_true(strlen(q) < sizeof a.sun_path);
+    if (strlen(q) >= sizeof a.sun_path)
+        return 0;
     strcpy(a.sun_path, q);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     assert_true(fd >= 0);
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
     close(fd);
+    return 1;
 }
 
 static void test_kinds(void **state)
 {
     (void)state;
     char *root = tu_mkdtemp();
-    make_entries(root);
-    const want w[] = {
+    int sock = make_entries(root);
+    const want all[] = {
         {"B.txt", ASY_ENTRY_FILE},         {"b.txt", ASY_ENTRY_FILE},
         {"link-broken", ASY_ENTRY_BROKEN}, {"link-dir", ASY_ENTRY_LINK_DIR},
         {"link-file", ASY_ENTRY_FILE},     {"link-null", ASY_ENTRY_DEVICE},
         {"pipe", ASY_ENTRY_PIPE},          {"sock", ASY_ENTRY_SOCKET},
         {"sub", ASY_ENTRY_DIR},
     };
-    const size_t nw = sizeof w / sizeof *w;
+    want w[sizeof all / sizeof *all];
+    size_t nw = 0;
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        if (sock || strcmp(all[i].name, "sock") != 0)
+            w[nw++] = all[i];
     asy_dirent *v;
     size_t n;
-    assert_int_equal(asy_dir_list(root, &v, &n), 0);
+    assert_int_equal(asy_dirlist_read(root, &v, &n), 0);
     assert_int_equal(n, nw);
     for (size_t i = 0; i < n; i++) {
-        char *full = asy_path_join(root, v[i].name);
+        char *full = asy_dirlist_join(root, v[i].name);
         assert_string_equal(v[i].name, w[i].name);
-        assert_int_equal(asy_dir_entry_kind(full, &v[i]), w[i].kind);
+        assert_int_equal(asy_dirlist_kind(full, &v[i]), w[i].kind);
         /* the same without the directory's type */
         asy_dirent u = {v[i].name, DT_UNKNOWN};
-        assert_int_equal(asy_dir_entry_kind(full, &u), w[i].kind);
+        assert_int_equal(asy_dirlist_kind(full, &u), w[i].kind);
         free(full);
     }
     /* an entry gone since it was listed, its type unknown */
-    char *gone = asy_path_join(root, "gone.txt");
+    char *gone = asy_dirlist_join(root, "gone.txt");
     asy_dirent g = {(char *)"gone.txt", DT_UNKNOWN};
     errno = 0;
-    assert_int_equal(asy_dir_entry_kind(gone, &g), ASY_ENTRY_GONE);
+    assert_int_equal(asy_dirlist_kind(gone, &g), ASY_ENTRY_GONE);
     assert_int_equal(errno, ENOENT);
     free(gone);
-    asy_dir_free(v, n);
+    asy_dirlist_free(v, n);
     tu_rmtree(root);
     free(root);
 }
@@ -97,12 +105,12 @@ static void test_missing_and_empty(void **state)
     char *root = tu_mkdtemp();
     asy_dirent *v = (asy_dirent *)1;
     size_t n = 7;
-    assert_int_equal(asy_dir_list(root, &v, &n), 0);
+    assert_int_equal(asy_dirlist_read(root, &v, &n), 0);
     assert_int_equal(n, 0);
-    asy_dir_free(v, n);
-    char *missing = asy_path_join(root, "missing");
+    asy_dirlist_free(v, n);
+    char *missing = asy_dirlist_join(root, "missing");
     errno = 0;
-    assert_int_equal(asy_dir_list(missing, &v, &n), -1);
+    assert_int_equal(asy_dirlist_read(missing, &v, &n), -1);
     assert_int_equal(errno, ENOENT);
     assert_null(v);
     free(missing);
@@ -118,7 +126,7 @@ static void test_join(void **state)
         {"/", "b", "/b"},  {"a//", "b", "a//b"}, {"a/b", "c/d", "a/b/c/d"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *p = asy_path_join(cases[i][0], cases[i][1]);
+        char *p = asy_dirlist_join(cases[i][0], cases[i][1]);
         assert_string_equal(p, cases[i][2]);
         free(p);
     }

@@ -240,6 +240,23 @@ static void test_trust_bad_json_and_exit_status(void **state)
     assert_true(assay_last_error(e)->line >= 2);
     assay_engine_free(e);
     free(bad);
+    /* a file entry without a path: refused (the comparison used to loop
+     * for ever) */
+    e = configured(f);
+    assert_int_equal(assay_engine_write_manifest(e, f->manifest), ASSAY_OK);
+    assay_engine_free(e);
+    json_t *m = load_json(f->manifest);
+    json_object_del(json_array_get(json_object_get(json_array_get(
+                        json_object_get(m, "inputs"), 0), "files"), 1),
+                    "path");
+    assert_int_equal(json_dump_file(m, f->manifest, JSON_INDENT(2)), 0);
+    json_decref(m);
+    assert_int_equal(assay_engine_new(&e), ASSAY_OK);
+    assert_int_equal(assay_engine_load_manifest(e, f->manifest, 0),
+                     ASSAY_E_PARSE);
+    assert_non_null(strstr(assay_last_error(e)->message,
+                           "file entry 2 has no path"));
+    assay_engine_free(e);
     assert_int_equal(asy_manifest_exit_status(0), 0);
     assert_int_equal(asy_manifest_exit_status(4), 1);
     assert_int_equal(asy_manifest_exit_status(ASSAY_E_USAGE), 2);
