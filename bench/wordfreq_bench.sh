@@ -3,8 +3,8 @@
 # same English text, one run per tool per round, median of RUNS rounds:
 #   assay wordfreq -j 1 and -j 2 (plain text: a directory of ~2 MB .txt
 #   files, one document each, so that -j 2 has documents to share out;
-#   --no-manifest: the run manifest's SHA-256 pass over the inputs is
-#   measured separately),
+#   --no-manifest: the peers hash nothing; the manifest's cost is in the
+#   `default` row and in manifest_bench.sh),
 #   assay wordfreq -j 1 and -j 2 over the same text as JSON Lines, one
 #   ~4 KB document per line (a news corpus: document frequencies are
 #   counted per document, so this is the per-document cost),
