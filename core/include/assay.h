@@ -42,6 +42,15 @@
  * An engine object itself must not be used from two threads at once;
  * distinct engines are independent.
  *
+ * LOCALE
+ * ------
+ * The library works in the C locale whatever locale the program set:
+ * numbers are read and written with '.', as the command line does. The
+ * calls that run plugins or read or write numbers (loading plugins and
+ * manifests, options, begin/add_document/feed_input/end/run, reports)
+ * switch the calling thread to the C locale for the call (uselocale) and
+ * back, so callbacks made during them run in it too.
+ *
  * OWNERSHIP
  * ---------
  * Every function documents who owns what. In short: the engine owns

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clocale.h"
 #include "engine.h"
 #include "manifest.h"
 #include "strbuf.h"
@@ -310,7 +311,7 @@ static int check_running(assay_engine *e, const char *what)
     return asy_error_set(&e->err, ASSAY_E_USAGE, "%s during a run", what);
 }
 
-int assay_engine_load_plugin(assay_engine *e, const char *name, int *index)
+static int do_load_plugin(assay_engine *e, const char *name, int *index)
 {
     asy_error_clear(&e->err);
     if (check_running(e, "cannot load a plugin") < 0)
@@ -330,8 +331,16 @@ int assay_engine_load_plugin(assay_engine *e, const char *name, int *index)
     return ASSAY_OK;
 }
 
-int assay_engine_load_plugin_string(assay_engine *e, const char *chunkname,
-                                    const char *source, int *index)
+int assay_engine_load_plugin(assay_engine *e, const char *name, int *index)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_load_plugin(e, name, index);
+    asy_clocale_leave(was);
+    return rc;
+}
+
+static int do_load_plugin_string(assay_engine *e, const char *chunkname,
+                                 const char *source, int *index)
 {
     asy_error_clear(&e->err);
     if (check_running(e, "cannot load a plugin") < 0)
@@ -349,6 +358,15 @@ int assay_engine_load_plugin_string(assay_engine *e, const char *chunkname,
     return ASSAY_OK;
 }
 
+int assay_engine_load_plugin_string(assay_engine *e, const char *chunkname,
+                                    const char *source, int *index)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_load_plugin_string(e, chunkname, source, index);
+    asy_clocale_leave(was);
+    return rc;
+}
+
 static int option_to_plugin(assay_engine *e, const char *plugin,
                             const char *key, const char *value)
 {
@@ -362,8 +380,7 @@ static int option_to_plugin(assay_engine *e, const char *plugin,
     return ASSAY_E_USAGE;
 }
 
-int assay_engine_set_option(assay_engine *e, const char *key,
-                            const char *value)
+static int do_set_option(assay_engine *e, const char *key, const char *value)
 {
     asy_error_clear(&e->err);
     if (check_running(e, "cannot set an option") < 0)
@@ -390,6 +407,15 @@ int assay_engine_set_option(assay_engine *e, const char *key,
                   "unknown option '%s': no loaded plugin declares it", key);
     asy_error_hint(&e->err, "'assay plugins' lists each plugin's options");
     return ASSAY_E_USAGE;
+}
+
+int assay_engine_set_option(assay_engine *e, const char *key,
+                            const char *value)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_set_option(e, key, value);
+    asy_clocale_leave(was);
+    return rc;
 }
 
 int assay_engine_plugin_count(const assay_engine *e)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clocale.h"
 #include "engine.h"
 #include "manifest.h"
 
@@ -589,7 +590,7 @@ static void forget_fed(assay_engine *e)
     e->nfed = 0;
 }
 
-int assay_engine_begin(assay_engine *e)
+static int do_begin(assay_engine *e)
 {
     asy_error_clear(&e->err);
     if (e->running)
@@ -640,6 +641,14 @@ int assay_engine_begin(assay_engine *e)
     return rc;
 }
 
+int assay_engine_begin(assay_engine *e)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_begin(e);
+    asy_clocale_leave(was);
+    return rc;
+}
+
 /* ===================================================================== */
 /* Feeding documents                                                     */
 /* ===================================================================== */
@@ -682,10 +691,9 @@ static int feed_status(assay_engine *e)
     return e->fatal;
 }
 
-int assay_engine_add_document(assay_engine *e, const char *id,
-                              const char *text, size_t len,
-                              const char *const *keys,
-                              const char *const *values, size_t n_meta)
+static int do_add_document(assay_engine *e, const char *id, const char *text,
+                           size_t len, const char *const *keys,
+                           const char *const *values, size_t n_meta)
 {
     asy_error_clear(&e->err);
     if (!e->running)
@@ -718,6 +726,17 @@ int assay_engine_add_document(assay_engine *e, const char *id,
     return feed_status(e);
 }
 
+int assay_engine_add_document(assay_engine *e, const char *id,
+                              const char *text, size_t len,
+                              const char *const *keys,
+                              const char *const *values, size_t n_meta)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_add_document(e, id, text, len, keys, values, n_meta);
+    asy_clocale_leave(was);
+    return rc;
+}
+
 /* The manifest lists the paths a run actually read. */
 static void remember_fed(assay_engine *e, const char *path)
 {
@@ -744,7 +763,7 @@ static void input_failed(assay_engine *e, const char *path, asy_error *err)
               err->message);
 }
 
-int assay_engine_feed_input(assay_engine *e, const char *path)
+static int do_feed_input(assay_engine *e, const char *path)
 {
     asy_error_clear(&e->err);
     if (!e->running)
@@ -782,6 +801,14 @@ int assay_engine_feed_input(assay_engine *e, const char *path)
     }
     asy_reader_close(r);
     return feed_status(e);
+}
+
+int assay_engine_feed_input(assay_engine *e, const char *path)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_feed_input(e, path);
+    asy_clocale_leave(was);
+    return rc;
 }
 
 /* ===================================================================== */
@@ -892,7 +919,7 @@ static void close_run(assay_engine *e, int commit)
     e->running = 0;
 }
 
-int assay_engine_end(assay_engine *e)
+static int do_end(assay_engine *e)
 {
     if (!e->running)
         return asy_error_set(&e->err, ASSAY_E_USAGE, "no run in progress");
@@ -924,6 +951,14 @@ int assay_engine_end(assay_engine *e)
     return result;
 }
 
+int assay_engine_end(assay_engine *e)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_end(e);
+    asy_clocale_leave(was);
+    return rc;
+}
+
 /* ===================================================================== */
 /* One-shot run                                                          */
 /* ===================================================================== */
@@ -945,7 +980,7 @@ static int check_inputs(assay_engine *e)
     return ASSAY_OK;
 }
 
-int assay_engine_run(assay_engine *e)
+static int do_run(assay_engine *e)
 {
     int rc = check_inputs(e);
     if (rc < 0)
@@ -956,4 +991,12 @@ int assay_engine_run(assay_engine *e)
     for (size_t i = 0; i < e->ninputs && !e->fatal; i++)
         assay_engine_feed_input(e, e->inputs[i]);
     return assay_engine_end(e);
+}
+
+int assay_engine_run(assay_engine *e)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_run(e);
+    asy_clocale_leave(was);
+    return rc;
 }

@@ -6,12 +6,10 @@
  * locale) with ".0" added to whole numbers and the exponent's sign "+"
  * and leading zeros removed.
  */
-#define _GNU_SOURCE /* uselocale, newlocale */
-#include <locale.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "clocale.h"
 #include "jsonw.h"
 
 static void put(asy_jsonw *w, const char *s, size_t n)
@@ -75,27 +73,13 @@ void asy_jsonw_uint(asy_jsonw *w, unsigned long long v)
     put(w, buf, (size_t)n);
 }
 
-static locale_t c_numeric;
-static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
-
-static void make_c_numeric(void)
-{
-    c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-}
-
 /* "%.17g" in the C locale, whatever the program set (a decimal comma
  * would make the manifest invalid JSON; jansson, too, writes '.'). */
 static void format_g17(char *buf, size_t size, double d)
 {
-    pthread_once(&c_numeric_once, make_c_numeric);
-    locale_t was = c_numeric ? uselocale(c_numeric) : (locale_t)0;
+    locale_t was = asy_clocale_enter();
     snprintf(buf, size, "%.17g", d);
-    if (c_numeric)
-        uselocale(was);
-    else
-        for (char *p = buf; *p; p++) /* no C locale: the common comma */
-            if (*p == ',')
-                *p = '.';
+    asy_clocale_leave(was);
 }
 
 /* A real as jansson writes it. */

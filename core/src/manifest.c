@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "clocale.h"
 #include "csvout.h"
 #include "dirlist.h"
 #include "filehash.h"
@@ -738,7 +739,7 @@ int asy_manifest_write(assay_engine *e, const char *path, int ran,
 /* Public entry points                                                   */
 /* ===================================================================== */
 
-int assay_engine_write_manifest(assay_engine *e, const char *path)
+static int do_write_manifest(assay_engine *e, const char *path)
 {
     asy_error_clear(&e->err);
     if (e->running)
@@ -758,12 +759,28 @@ int assay_engine_write_manifest(assay_engine *e, const char *path)
     return asy_manifest_write(e, path, 0, 0, &e->err);
 }
 
-int assay_engine_load_manifest(assay_engine *e, const char *path, int flags)
+int assay_engine_write_manifest(assay_engine *e, const char *path)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_write_manifest(e, path);
+    asy_clocale_leave(was);
+    return rc;
+}
+
+static int do_load_manifest(assay_engine *e, const char *path, int flags)
 {
     asy_error_clear(&e->err);
     if (!path)
         return asy_error_set(&e->err, ASSAY_E_USAGE, "manifest path required");
     return asy_manifest_load(e, path, flags, &e->err);
+}
+
+int assay_engine_load_manifest(assay_engine *e, const char *path, int flags)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_load_manifest(e, path, flags);
+    asy_clocale_leave(was);
+    return rc;
 }
 
 /* ===================================================================== */

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "clocale.h"
 #include "par.h"
 
 static atomic_ullong started; /* threads started, for asy_par_started */
@@ -18,6 +19,7 @@ typedef struct start {
 static void *run_one(void *arg)
 {
     start *s = arg;
+    asy_clocale_enter(); /* the library's thread: for good (clocale.h) */
     s->fn(s->task);
     return NULL;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clocale.h"
 #include "engine.h"
 #include "report.h"
 
@@ -58,8 +59,8 @@ static int configure(assay_engine *e, asy_report *r,
     return rc;
 }
 
-int assay_report_run(assay_engine *e, const char *name,
-                     const char *const *options, const char *outdir)
+static int do_report_run(assay_engine *e, const char *name,
+                         const char *const *options, const char *outdir)
 {
     asy_error_clear(&e->err);
     if (!name || !outdir)
@@ -92,4 +93,13 @@ int assay_report_run(assay_engine *e, const char *name,
     }
     asy_report_free(r);
     return st;
+}
+
+int assay_report_run(assay_engine *e, const char *name,
+                     const char *const *options, const char *outdir)
+{
+    locale_t was = asy_clocale_enter(); /* clocale.h */
+    int rc = do_report_run(e, name, options, outdir);
+    asy_clocale_leave(was);
+    return rc;
 }

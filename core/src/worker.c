@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "clocale.h"
 #include "worker.h"
 
 typedef struct slot {
@@ -118,6 +119,7 @@ static void *worker_main(void *arg)
     asy_pool *p = a->pool;
     int w = a->worker;
     free(a);
+    asy_clocale_enter(); /* the library's thread: for good (clocale.h) */
     pthread_mutex_lock(&p->mu);
     slot *s;
     while ((s = claim(p)) != NULL) {

@@ -2,7 +2,8 @@
  * test_engine.c — the public engine API (assay.h): settings, plugin loading
  * and options, streaming documents from memory, row callbacks in corpus
  * order for any thread count, skipped-document accounting, error records,
- * output rules and atomic commit, worker threads reading their own files.
+ * output rules and atomic commit, worker threads reading their own files,
+ * the C locale whatever locale the program set.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -687,6 +688,72 @@ static void test_hash_fixed(void **state)
     early = NULL;
 }
 
+/* Rows of the locale test: the plugin's values as text. */
+typedef struct loc_rows {
+    char text[256];
+} loc_rows;
+
+static int loc_row(void *ud, const assay_row *r)
+{
+    loc_rows *lr = ud;
+    for (int i = 0; i < r->ncolumns; i++) {
+        size_t n = strlen(lr->text);
+        const assay_value *v = &r->values[i];
+        if (v->type == ASSAY_STRING)
+            snprintf(lr->text + n, sizeof lr->text - n, "%s ", v->s);
+        else if (v->type == ASSAY_NUMBER)
+            snprintf(lr->text + n, sizeof lr->text - n, "%d/10000 ",
+                     (int)(v->d * 10000 + 0.5));
+    }
+    return 0;
+}
+
+/* In the child's locale with a decimal comma: an option "0.25" is taken,
+ * Lua formats numbers with '.', and the caller's locale is back after
+ * each call. 0 when all holds. */
+static int engine_in_comma_locale(void *ud)
+{
+    (void)ud;
+    static const char *P =
+        "return { name = 'p', options = { ratio = 0.5 },\n"
+        "  columns = { 'a', 'b', 'c' },\n"
+        "  document = function(doc, ctx, out)\n"
+        "    out:row{ a = ctx.options.ratio, b = tostring(1.5),\n"
+        "             c = string.format('%.2f', tonumber('2.25')) } end }\n";
+    loc_rows lr = {{0}};
+    assay_engine *e = NULL;
+    int bad = assay_engine_new(&e) != ASSAY_OK;
+    bad |= assay_engine_load_plugin_string(e, "p.lua", P, NULL) != ASSAY_OK;
+    bad |= assay_engine_set_option(e, "ratio", "0.25") != ASSAY_OK;
+    bad |= assay_engine_set_row_callback(e, loc_row, &lr) != ASSAY_OK;
+    bad |= assay_engine_set_threads(e, 2) != ASSAY_OK;
+    bad |= assay_engine_begin(e) != ASSAY_OK;
+    for (int i = 0; i < 3; i++) /* on both threads */
+        bad |= assay_engine_add_document(e, "d", "x", 1, NULL, NULL, 0) < 0;
+    bad |= assay_engine_end(e) != 0;
+    assay_engine_free(e);
+    char probe[16];
+    snprintf(probe, sizeof probe, "%.2f", 0.25);
+    const char *want = "2500/10000 1.5 2.25 2500/10000 1.5 2.25 "
+                       "2500/10000 1.5 2.25 ";
+    if (bad || strcmp(lr.text, want) != 0 || strcmp(probe, "0,25") != 0) {
+        fprintf(stderr, "bad %d, rows '%s', probe %s\n", bad, lr.text, probe);
+        return 1;
+    }
+    return 0;
+}
+
+/* The library works in the C locale whatever the program set (clocale.h):
+ * under a German locale, options were refused and Lua wrote "1,5". */
+static void test_c_locale_whatever_the_program_set(void **st)
+{
+    (void)st;
+    int r = tu_in_comma_locale(engine_in_comma_locale, NULL);
+    if (r == 77)
+        TU_SKIP("no locale with a decimal comma (de_DE) can be had here");
+    assert_int_equal(r, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -705,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_finish_rows_stream),
         cmocka_unit_test(test_stop_while_workers_read),
         cmocka_unit_test(test_all_documents_fail_with_workers),
+        cmocka_unit_test(test_c_locale_whatever_the_program_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

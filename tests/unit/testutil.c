@@ -4,10 +4,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <ftw.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -160,4 +162,48 @@ void tu_select_hash(int argc, char **argv)
         }
     printf("counter hash: %s\n",
            asy_counter_hash_crc ? "CRC32C" : "folded multiply");
+}
+
+/* de_DE.UTF-8, installed or built into dir; (locale_t)0 when neither. */
+static locale_t comma_locale(const char *dir)
+{
+    locale_t loc = newlocale(LC_ALL_MASK, "de_DE.UTF-8", (locale_t)0);
+    if (loc)
+        return loc;
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 "
+             ">/dev/null 2>&1", dir);
+    if (system(cmd) != 0)
+        return (locale_t)0;
+    setenv("LOCPATH", dir, 1);
+    loc = newlocale(LC_ALL_MASK, "de_DE.UTF-8", (locale_t)0);
+    unsetenv("LOCPATH");
+    return loc;
+}
+
+int tu_in_comma_locale(int (*fn)(void *ud), void *ud)
+{
+    char *dir = tu_mkdtemp();
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        locale_t loc = comma_locale(dir);
+        if (!loc)
+            _exit(77);
+        uselocale(loc);
+        char probe[16];
+        snprintf(probe, sizeof probe, "%.2f", 0.25);
+        if (strcmp(probe, "0,25") != 0) { /* the locale is not in effect */
+            fprintf(stderr, "de_DE formats 0.25 as %s\n", probe);
+            _exit(1);
+        }
+        _exit(fn(ud) == 0 ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    tu_rmtree(dir);
+    free(dir);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
 }

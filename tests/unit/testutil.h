@@ -50,6 +50,14 @@ struct asy_counter;
 void tu_assert_same_counter(const struct asy_counter *a,
                             const struct asy_counter *b);
 
+/* Call fn(ud) in a child process whose thread runs in a locale with a
+ * decimal comma (de_DE.UTF-8: installed, or built with localedef into a
+ * temporary directory; uselocale). Returns 0 when fn returned 0, 1 when
+ * it did not, 77 when no such locale can be had here. (A child, because
+ * glibc keeps a little of LOCPATH's parsing for good, which
+ * LeakSanitizer would report.) fn must not use cmocka's asserts. */
+int tu_in_comma_locale(int (*fn)(void *ud), void *ud);
+
 /* Skip the current cmocka test visibly with a reason. */
 #define TU_SKIP(why)                                                       \
     do {                                                                   \
