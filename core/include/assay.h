@@ -47,8 +47,9 @@
  * The library works in the C locale whatever locale the program set:
  * numbers are read and written with '.', as the command line does. The
  * calls that run plugins or read or write numbers (loading plugins and
- * manifests, options, begin/add_document/feed_input/end/run, reports)
- * switch the calling thread to the C locale for the call (uselocale) and
+ * manifests, options, begin/add_document/feed_input/end/run, writing a
+ * manifest, reports) switch the calling thread to the C locale for the
+ * call (uselocale: every category, character handling included) and
  * back, so callbacks made during them run in it too.
  *
  * OWNERSHIP

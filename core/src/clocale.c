@@ -15,10 +15,16 @@ static void make_c_locale(void)
     c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 }
 
-locale_t asy_clocale_enter(void)
+locale_t asy_clocale(void)
 {
     pthread_once(&c_locale_once, make_c_locale);
-    return c_locale ? uselocale(c_locale) : (locale_t)0;
+    return c_locale;
+}
+
+locale_t asy_clocale_enter(void)
+{
+    locale_t c = asy_clocale();
+    return c ? uselocale(c) : (locale_t)0;
 }
 
 void asy_clocale_leave(locale_t was)

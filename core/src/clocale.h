@@ -18,5 +18,8 @@
  * nothing changes). */
 locale_t asy_clocale_enter(void);
 void asy_clocale_leave(locale_t was);
+/* The C locale object itself, for the *_l functions (strtod_l);
+ * (locale_t)0 when it cannot be had. */
+locale_t asy_clocale(void);
 
 #endif

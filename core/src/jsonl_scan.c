@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "clocale.h"
 #include "jsonl_scan.h"
 
 #define MAX_DEPTH 2048  /* jansson's JSON_PARSER_MAX_DEPTH */
@@ -403,14 +403,6 @@ static int is_alpha(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static locale_t c_locale;
-static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
-
-static void make_c_locale(void)
-{
-    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-}
-
 /* strtod on the token s[a..b) in the C locale (a program may have set
  * one with a decimal comma). The copy goes to free scratch space: output
  * never outruns input, so outpos + (b - a) < b + 1 <= the scratch size.
@@ -420,9 +412,9 @@ static int token_to_double(lexer *lx, size_t a, size_t b, double *out)
     char *t = lx->out + lx->outpos;
     memcpy(t, lx->s + a, b - a);
     t[b - a] = '\0';
-    pthread_once(&c_locale_once, make_c_locale);
     errno = 0;
-    double v = c_locale ? strtod_l(t, NULL, c_locale) : strtod(t, NULL);
+    locale_t c = asy_clocale();
+    double v = c ? strtod_l(t, NULL, c) : strtod(t, NULL);
     *out = v;
     return errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL) ? -1 : 0;
 }

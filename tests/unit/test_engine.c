@@ -688,23 +688,25 @@ static void test_hash_fixed(void **state)
     early = NULL;
 }
 
-/* Rows of the locale test: the plugin's values as text. */
+/* Rows of the locale test: how many, and how many not as wanted (the
+ * first of them as text). */
 typedef struct loc_rows {
+    int rows, other;
     char text[256];
 } loc_rows;
 
 static int loc_row(void *ud, const assay_row *r)
 {
     loc_rows *lr = ud;
-    for (int i = 0; i < r->ncolumns; i++) {
-        size_t n = strlen(lr->text);
-        const assay_value *v = &r->values[i];
-        if (v->type == ASSAY_STRING)
-            snprintf(lr->text + n, sizeof lr->text - n, "%s ", v->s);
-        else if (v->type == ASSAY_NUMBER)
-            snprintf(lr->text + n, sizeof lr->text - n, "%d/10000 ",
-                     (int)(v->d * 10000 + 0.5));
-    }
+    char text[256];
+    const assay_value *v = r->values;
+    snprintf(text, sizeof text, "%d/10000 %s %s",
+             (int)(v[0].d * 10000 + 0.5),
+             v[1].type == ASSAY_STRING ? v[1].s : "?",
+             v[2].type == ASSAY_STRING ? v[2].s : "?");
+    lr->rows++;
+    if (strcmp(text, "2500/10000 1.5 2.25") != 0 && !lr->other++)
+        snprintf(lr->text, sizeof lr->text, "%s", text);
     return 0;
 }
 
@@ -720,7 +722,7 @@ static int engine_in_comma_locale(void *ud)
         "  document = function(doc, ctx, out)\n"
         "    out:row{ a = ctx.options.ratio, b = tostring(1.5),\n"
         "             c = string.format('%.2f', tonumber('2.25')) } end }\n";
-    loc_rows lr = {{0}};
+    loc_rows lr = {0, 0, {0}};
     assay_engine *e = NULL;
     int bad = assay_engine_new(&e) != ASSAY_OK;
     bad |= assay_engine_load_plugin_string(e, "p.lua", P, NULL) != ASSAY_OK;
@@ -728,16 +730,15 @@ static int engine_in_comma_locale(void *ud)
     bad |= assay_engine_set_row_callback(e, loc_row, &lr) != ASSAY_OK;
     bad |= assay_engine_set_threads(e, 2) != ASSAY_OK;
     bad |= assay_engine_begin(e) != ASSAY_OK;
-    for (int i = 0; i < 3; i++) /* on both threads */
+    for (int i = 0; i < 400; i++) /* enough for the worker to take some */
         bad |= assay_engine_add_document(e, "d", "x", 1, NULL, NULL, 0) < 0;
     bad |= assay_engine_end(e) != 0;
     assay_engine_free(e);
     char probe[16];
     snprintf(probe, sizeof probe, "%.2f", 0.25);
-    const char *want = "2500/10000 1.5 2.25 2500/10000 1.5 2.25 "
-                       "2500/10000 1.5 2.25 ";
-    if (bad || strcmp(lr.text, want) != 0 || strcmp(probe, "0,25") != 0) {
-        fprintf(stderr, "bad %d, rows '%s', probe %s\n", bad, lr.text, probe);
+    if (bad || lr.rows != 400 || lr.other || strcmp(probe, "0,25") != 0) {
+        fprintf(stderr, "bad %d, %d rows, %d other: '%s', probe %s\n", bad,
+                lr.rows, lr.other, lr.text, probe);
         return 1;
     }
     return 0;
@@ -748,10 +749,7 @@ static int engine_in_comma_locale(void *ud)
 static void test_c_locale_whatever_the_program_set(void **st)
 {
     (void)st;
-    int r = tu_in_comma_locale(engine_in_comma_locale, NULL);
-    if (r == 77)
-        TU_SKIP("no locale with a decimal comma (de_DE) can be had here");
-    assert_int_equal(r, 0);
+    tu_check_in_comma_locale(engine_in_comma_locale, NULL);
 }
 
 int main(void)

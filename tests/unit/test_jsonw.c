@@ -122,10 +122,7 @@ static int reals_with_dots(void *ud)
 static void test_reals_in_a_comma_locale(void **state)
 {
     (void)state;
-    int r = tu_in_comma_locale(reals_with_dots, NULL);
-    if (r == 77)
-        TU_SKIP("no locale with a decimal comma (de_DE) can be had here");
-    assert_int_equal(r, 0);
+    tu_check_in_comma_locale(reals_with_dots, NULL);
 }
 
 int main(void)

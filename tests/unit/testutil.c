@@ -164,34 +164,33 @@ void tu_select_hash(int argc, char **argv)
            asy_counter_hash_crc ? "CRC32C" : "folded multiply");
 }
 
-/* de_DE.UTF-8, installed or built into dir; (locale_t)0 when neither. */
-static locale_t comma_locale(const char *dir)
+/* Set the process's locale to a German one (a decimal comma): de_DE.UTF-8
+ * when installed, else de_DE built into dir with localedef (ISO-8859-1:
+ * five times faster to build, and the numbers are the same), through
+ * LOCPATH. 0, or -1 when neither can be had. */
+static int german_locale(const char *dir)
 {
-    locale_t loc = newlocale(LC_ALL_MASK, "de_DE.UTF-8", (locale_t)0);
-    if (loc)
-        return loc;
+    if (setlocale(LC_ALL, "de_DE.UTF-8"))
+        return 0;
     char cmd[4200];
-    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 "
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f ISO-8859-1 %s/de_DE "
              ">/dev/null 2>&1", dir);
-    if (system(cmd) != 0)
-        return (locale_t)0;
+    if (system(cmd) == -1) /* exit status 1: warnings, the locale written */
+        return -1;
     setenv("LOCPATH", dir, 1);
-    loc = newlocale(LC_ALL_MASK, "de_DE.UTF-8", (locale_t)0);
-    unsetenv("LOCPATH");
-    return loc;
+    return setlocale(LC_ALL, "de_DE") ? 0 : -1;
 }
 
-int tu_in_comma_locale(int (*fn)(void *ud), void *ud)
+void tu_check_in_comma_locale(int (*fn)(void *ud), void *ud)
 {
     char *dir = tu_mkdtemp();
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
-    if (pid == 0) {
-        locale_t loc = comma_locale(dir);
-        if (!loc)
+    if (pid == 0) { /* the whole process's locale: the library's own
+                       threads start in it */
+        if (german_locale(dir) < 0)
             _exit(77);
-        uselocale(loc);
         char probe[16];
         snprintf(probe, sizeof probe, "%.2f", 0.25);
         if (strcmp(probe, "0,25") != 0) { /* the locale is not in effect */
@@ -205,5 +204,10 @@ int tu_in_comma_locale(int (*fn)(void *ud), void *ud)
     tu_rmtree(dir);
     free(dir);
     assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+    if (WEXITSTATUS(status) == 77) {
+        print_message("[  SKIPPED ] no locale with a decimal comma (de_DE) "
+                      "can be had here\n");
+        skip();
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
 }

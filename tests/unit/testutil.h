@@ -50,13 +50,14 @@ struct asy_counter;
 void tu_assert_same_counter(const struct asy_counter *a,
                             const struct asy_counter *b);
 
-/* Call fn(ud) in a child process whose thread runs in a locale with a
- * decimal comma (de_DE.UTF-8: installed, or built with localedef into a
- * temporary directory; uselocale). Returns 0 when fn returned 0, 1 when
- * it did not, 77 when no such locale can be had here. (A child, because
- * glibc keeps a little of LOCPATH's parsing for good, which
- * LeakSanitizer would report.) fn must not use cmocka's asserts. */
-int tu_in_comma_locale(int (*fn)(void *ud), void *ud);
+/* Call fn(ud) in a child process whose locale (setlocale(LC_ALL): every
+ * thread's) is German, with a decimal comma (de_DE.UTF-8 installed, or
+ * de_DE built with localedef into a temporary directory), and assert that
+ * it returned 0; skip the test visibly when no such locale can be had
+ * here. (A child: the locale is the process's, and glibc keeps a little
+ * of LOCPATH's parsing for good, which LeakSanitizer would report.) fn
+ * must not use cmocka's asserts. */
+void tu_check_in_comma_locale(int (*fn)(void *ud), void *ud);
 
 /* Skip the current cmocka test visibly with a reason. */
 #define TU_SKIP(why)                                                       \
