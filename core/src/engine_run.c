@@ -919,6 +919,16 @@ static void close_run(assay_engine *e, int commit)
     e->running = 0;
 }
 
+/* The run's read log, once its manifest is written (or will not be):
+ * about 100 bytes a file read. */
+static void forget_reads(assay_engine *e)
+{
+    asy_readlog_free(e->readlog);
+    e->readlog = NULL;
+    e->report.read = NULL;
+    e->report.read_ud = NULL;
+}
+
 static int do_end(assay_engine *e)
 {
     if (!e->running)
@@ -937,6 +947,7 @@ static int do_end(assay_engine *e)
     progress_report(e, 1);
     if (e->fatal) {
         asy_error_copy(&e->err, &e->fatal_err);
+        forget_reads(e);
         return e->fatal;
     }
     asy_error_clear(&e->err);
@@ -947,7 +958,8 @@ static int do_end(assay_engine *e)
     /* The manifest describes committed outputs, so it follows them. */
     if (e->manifest_path &&
         asy_manifest_write(e, e->manifest_path, 1, result, &e->err) < 0)
-        return e->err.code;
+        result = e->err.code;
+    forget_reads(e);
     return result;
 }
 
