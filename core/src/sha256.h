@@ -41,7 +41,8 @@ int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
 /* A digest taken piece by piece, with libcrypto's SHA-256 when the build
  * has it (as the one-shot helpers). _new: NULL when out of memory. _end
  * writes the hex digest and frees c: 0, or -1 when libcrypto failed on
- * the way (out is then unset). _drop frees c without a digest (NULL: no-op). */
+ * the way (out is then unset). _drop frees c without a digest (NULL:
+ * no-op). */
 typedef struct asy_sha256_ctx asy_sha256_ctx;
 asy_sha256_ctx *asy_sha256_new(void);
 void asy_sha256_add(asy_sha256_ctx *c, const void *data, size_t len);
