@@ -49,8 +49,8 @@
  * calls that run plugins or read or write numbers (loading plugins and
  * manifests, options, begin/add_document/feed_input/end/run, writing a
  * manifest, reports) switch the calling thread to the C locale for the
- * call (uselocale: every category, character handling included) and
- * back, so callbacks made during them run in it too.
+ * call (uselocale: every category) and back; the row, message and
+ * progress callbacks run in the caller's own locale.
  *
  * OWNERSHIP
  * ---------

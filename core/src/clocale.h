@@ -5,8 +5,9 @@
  * "") under a German locale got "1,5" from Lua's tostring in its rows and
  * had "0.25" refused as an option value. Each entry point that runs Lua
  * or reads or writes numbers switches its thread to the C locale for the
- * call (uselocale: this thread only) and back; the library's own threads
- * switch for good when they start.
+ * call (uselocale: this thread only) and back (the engine's callbacks
+ * run in the caller's locale: engine.h); the library's own threads switch
+ * for good when they start.
  */
 #ifndef ASY_CLOCALE_H
 #define ASY_CLOCALE_H

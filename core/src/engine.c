@@ -78,6 +78,32 @@ static void free_plugin_info(plugin_slot *s)
     s->opt_names = s->opt_types = s->opt_values = NULL;
 }
 
+locale_t asy_engine_enter(assay_engine *e)
+{
+    locale_t was = asy_clocale_enter();
+    if (e->calls++ == 0)
+        e->caller_locale = was;
+    return was;
+}
+
+void asy_engine_leave(assay_engine *e, locale_t was)
+{
+    if (--e->calls == 0)
+        e->caller_locale = (locale_t)0;
+    asy_clocale_leave(was);
+}
+
+locale_t asy_engine_callback_begin(const assay_engine *e)
+{
+    return e->caller_locale ? uselocale(e->caller_locale) : (locale_t)0;
+}
+
+void asy_engine_callback_end(locale_t c)
+{
+    if (c)
+        uselocale(c);
+}
+
 void assay_engine_free(assay_engine *e)
 {
     if (!e)
@@ -333,9 +359,9 @@ static int do_load_plugin(assay_engine *e, const char *name, int *index)
 
 int assay_engine_load_plugin(assay_engine *e, const char *name, int *index)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_load_plugin(e, name, index);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 
@@ -361,9 +387,9 @@ static int do_load_plugin_string(assay_engine *e, const char *chunkname,
 int assay_engine_load_plugin_string(assay_engine *e, const char *chunkname,
                                     const char *source, int *index)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_load_plugin_string(e, chunkname, source, index);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 
@@ -412,9 +438,9 @@ static int do_set_option(assay_engine *e, const char *key, const char *value)
 int assay_engine_set_option(assay_engine *e, const char *key,
                             const char *value)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_set_option(e, key, value);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 

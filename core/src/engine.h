@@ -5,6 +5,7 @@
 #ifndef ASY_ENGINE_H
 #define ASY_ENGINE_H
 
+#include <locale.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -129,8 +130,20 @@ struct assay_engine {
     uint64_t memory_docs;    /* documents from assay_engine_add_document */
     uint64_t *out_rows;      /* rows per output, indexed like sinks */
     int out_nrows;
+    /* the locale (clocale.h) */
+    locale_t caller_locale;  /* the caller's, during an entry point */
+    int calls;               /* entry points under way (nested) */
 };
 
+
+/* An entry point's start and end (engine.c): the calling thread in the C
+ * locale (clocale.h) and back; the caller's locale is kept for the
+ * callbacks, which run in it (asy_engine_callback_begin/_end around each,
+ * on the calling thread). */
+locale_t asy_engine_enter(assay_engine *e);
+void asy_engine_leave(assay_engine *e, locale_t was);
+locale_t asy_engine_callback_begin(const assay_engine *e);
+void asy_engine_callback_end(locale_t c);
 
 /* One line to the engine's message callback (engine_run.c). */
 void asy_engine_message(assay_engine *e, const char *fmt, ...)

@@ -38,7 +38,9 @@ void asy_engine_message(assay_engine *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    locale_t c = asy_engine_callback_begin(e);
     e->msg_fn(e->msg_ud, line);
+    asy_engine_callback_end(c);
 }
 
 /* Record the first fatal error of a run; later ones are consequences. */
@@ -170,7 +172,9 @@ static void progress_report(assay_engine *e, int done)
                         done};
     if (done && !e->fatal && e->in_total >= 0)
         p.input_bytes_done = e->in_total;
+    locale_t c = asy_engine_callback_begin(e);
     e->progress_fn(e->progress_ud, &p);
+    asy_engine_callback_end(c);
 }
 
 /* ===================================================================== */
@@ -395,7 +399,10 @@ static int deliver_rows(assay_engine *e, const asy_rowbuf *rows, int plugin,
         if (e->row_fn) {
             assay_row row = {ps->def.name, od->name, doc_id, od->ncols,
                              (const char *const *)od->columns, e->vals};
-            if (e->row_fn(e->row_ud, &row) != 0) {
+            locale_t c = asy_engine_callback_begin(e);
+            int stop = e->row_fn(e->row_ud, &row);
+            asy_engine_callback_end(c);
+            if (stop != 0) {
                 e->stopped = 1;
                 return -1;
             }
@@ -643,9 +650,9 @@ static int do_begin(assay_engine *e)
 
 int assay_engine_begin(assay_engine *e)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_begin(e);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 
@@ -731,9 +738,9 @@ int assay_engine_add_document(assay_engine *e, const char *id,
                               const char *const *keys,
                               const char *const *values, size_t n_meta)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_add_document(e, id, text, len, keys, values, n_meta);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 
@@ -805,9 +812,9 @@ static int do_feed_input(assay_engine *e, const char *path)
 
 int assay_engine_feed_input(assay_engine *e, const char *path)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_feed_input(e, path);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 
@@ -965,9 +972,9 @@ static int do_end(assay_engine *e)
 
 int assay_engine_end(assay_engine *e)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_end(e);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 
@@ -1007,8 +1014,8 @@ static int do_run(assay_engine *e)
 
 int assay_engine_run(assay_engine *e)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_run(e);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }

@@ -761,9 +761,9 @@ static int do_write_manifest(assay_engine *e, const char *path)
 
 int assay_engine_write_manifest(assay_engine *e, const char *path)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_write_manifest(e, path);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 
@@ -777,9 +777,9 @@ static int do_load_manifest(assay_engine *e, const char *path, int flags)
 
 int assay_engine_load_manifest(assay_engine *e, const char *path, int flags)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_load_manifest(e, path, flags);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }
 

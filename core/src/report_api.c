@@ -98,8 +98,8 @@ static int do_report_run(assay_engine *e, const char *name,
 int assay_report_run(assay_engine *e, const char *name,
                      const char *const *options, const char *outdir)
 {
-    locale_t was = asy_clocale_enter(); /* clocale.h */
+    locale_t was = asy_engine_enter(e);
     int rc = do_report_run(e, name, options, outdir);
-    asy_clocale_leave(was);
+    asy_engine_leave(e, was);
     return rc;
 }

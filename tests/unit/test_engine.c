@@ -692,6 +692,8 @@ static void test_hash_fixed(void **state)
  * first of them as text). */
 typedef struct loc_rows {
     int rows, other;
+    int not_callers; /* rows whose callback did not run in the caller's
+                        locale */
     char text[256];
 } loc_rows;
 
@@ -704,6 +706,9 @@ static int loc_row(void *ud, const assay_row *r)
              (int)(v[0].d * 10000 + 0.5),
              v[1].type == ASSAY_STRING ? v[1].s : "?",
              v[2].type == ASSAY_STRING ? v[2].s : "?");
+    char mine[16];
+    snprintf(mine, sizeof mine, "%.2f", 0.25);
+    lr->not_callers += strcmp(mine, "0,25") != 0;
     lr->rows++;
     if (strcmp(text, "2500/10000 1.5 2.25") != 0 && !lr->other++)
         snprintf(lr->text, sizeof lr->text, "%s", text);
@@ -711,8 +716,9 @@ static int loc_row(void *ud, const assay_row *r)
 }
 
 /* In the child's locale with a decimal comma: an option "0.25" is taken,
- * Lua formats numbers with '.', and the caller's locale is back after
- * each call. 0 when all holds. */
+ * Lua formats numbers with '.' on both threads, the row callback runs in
+ * the caller's locale, and that is back after each call. 0 when all
+ * holds. */
 static int engine_in_comma_locale(void *ud)
 {
     (void)ud;
@@ -722,7 +728,7 @@ static int engine_in_comma_locale(void *ud)
         "  document = function(doc, ctx, out)\n"
         "    out:row{ a = ctx.options.ratio, b = tostring(1.5),\n"
         "             c = string.format('%.2f', tonumber('2.25')) } end }\n";
-    loc_rows lr = {0, 0, {0}};
+    loc_rows lr = {0, 0, 0, {0}};
     assay_engine *e = NULL;
     int bad = assay_engine_new(&e) != ASSAY_OK;
     bad |= assay_engine_load_plugin_string(e, "p.lua", P, NULL) != ASSAY_OK;
@@ -736,9 +742,11 @@ static int engine_in_comma_locale(void *ud)
     assay_engine_free(e);
     char probe[16];
     snprintf(probe, sizeof probe, "%.2f", 0.25);
-    if (bad || lr.rows != 400 || lr.other || strcmp(probe, "0,25") != 0) {
-        fprintf(stderr, "bad %d, %d rows, %d other: '%s', probe %s\n", bad,
-                lr.rows, lr.other, lr.text, probe);
+    if (bad || lr.rows != 400 || lr.other || lr.not_callers ||
+        strcmp(probe, "0,25") != 0) {
+        fprintf(stderr, "bad %d, %d rows, %d other: '%s', %d not in the "
+                "caller's locale, probe %s\n", bad, lr.rows, lr.other,
+                lr.text, lr.not_callers, probe);
         return 1;
     }
     return 0;
