@@ -2,9 +2,9 @@
  * jsonw.c — JSON text into a buffer (jsonw.h), in jansson's own layout so
  * that a manifest written partly from a tree and partly by hand reads as
  * one, and as manifests always have: two spaces a level, ": " after keys,
- * control characters as \uXXXX in capitals, reals as "%.17g" (in the C
- * locale) with ".0" added to whole numbers and the exponent's sign "+"
- * and leading zeros removed.
+ * control characters escaped as \u001F (hex digits in capitals), reals as
+ * "%.17g" (in the C locale) with ".0" added to whole numbers and the
+ * exponent's sign "+" and leading zeros removed.
  */
 #include <stdio.h>
 #include <string.h>

@@ -8,12 +8,9 @@
  * the CPU's vector units (2-4x this code here). The streaming API stays
  * ours; the tests check that both give the same digests.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #ifdef ASSAY_HAVE_LIBCRYPTO
 #include <openssl/evp.h>
@@ -275,57 +272,4 @@ void asy_sha256_drop(asy_sha256_ctx *c)
     if (c)
         digest_final(&c->g, d); /* frees libcrypto's context */
     free(c);
-}
-
-/* The hex digest and size of the bytes read from fd to its end. */
-static int sha256_fd(int fd, const char *path, char out[ASY_SHA256_HEX],
-                     unsigned long long *size, asy_error *err)
-{
-    digest g;
-    digest_init(&g);
-    unsigned char buf[65536];
-    ssize_t n;
-    int saved = 0;
-    while ((n = read(fd, buf, sizeof buf)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            saved = errno;
-            break;
-        }
-        digest_update(&g, buf, (size_t)n);
-    }
-    unsigned long long total = g.own.total;
-    unsigned char d[ASY_SHA256_BYTES];
-    if (digest_final(&g, d) < 0 && !saved) {
-        asy_error_set(err, ASSAY_E_IO, "cannot hash '%s': libcrypto's "
-                      "SHA-256 failed", path);
-        asy_error_at(err, path, -1, -1);
-        return ASSAY_E_IO;
-    }
-    if (saved) {
-        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': %s", path,
-                      asy_errno_text(saved));
-        asy_error_at(err, path, -1, (long long)total);
-        return ASSAY_E_IO;
-    }
-    if (size)
-        *size = total;
-    asy_sha256_hex(d, out);
-    return ASSAY_OK;
-}
-
-int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
-                    unsigned long long *size, asy_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        asy_error_set(err, ASSAY_E_IO, "cannot read '%s': %s", path,
-                      asy_errno_text(errno));
-        asy_error_at(err, path, -1, -1);
-        return ASSAY_E_IO;
-    }
-    int rc = sha256_fd(fd, path, out, size, err);
-    close(fd);
-    return rc;
 }

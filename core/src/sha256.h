@@ -1,7 +1,8 @@
 /*
  * sha256.h — SHA-256 (FIPS 180-4), written for run manifests: the hash of a
- * plugin's source bytes and of every input file. Streaming interface plus
- * one-shot helpers for memory and files. No global state; thread-safe.
+ * plugin's source bytes, and of input files on request (filehash.c reads
+ * them). Streaming interfaces and a one-shot helper for memory. No global
+ * state; thread-safe.
  */
 #ifndef ASY_SHA256_H
 #define ASY_SHA256_H
@@ -32,11 +33,6 @@ void asy_sha256_hex(const unsigned char digest[ASY_SHA256_BYTES],
 
 /* Hex digest of a memory block. */
 void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX]);
-
-/* Hex digest and size of a file's bytes as stored (a .gz is hashed
- * compressed). ASSAY_E_IO with the path and strerror() on failure. */
-int asy_sha256_file(const char *path, char out[ASY_SHA256_HEX],
-                    unsigned long long *size, asy_error *err);
 
 /* A digest taken piece by piece, with libcrypto's SHA-256 when the build
  * has it (as the one-shot helpers). _new: NULL when out of memory. _end

@@ -2,12 +2,13 @@
  * test_sha256.c — SHA-256 against the FIPS 180-4 example vectors (NIST
  * "Examples with intermediate values": abc, the two-block 448-bit and
  * 896-bit messages, one million 'a') and CAVS short messages; streaming in
- * pieces must equal one shot; the file helper.
+ * pieces must equal one shot; files hashed with SHA-256 through filehash.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "filehash.h"
 #include "sha256.h"
 #include "testutil.h"
 
@@ -110,14 +111,16 @@ static void test_file(void **state)
     char *path = tu_write_str(dir, "abc.txt", "abc");
     char hex[ASY_SHA256_HEX];
     unsigned long long size = 0;
-    assert_int_equal(asy_sha256_file(path, hex, &size, NULL), ASSAY_OK);
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_SHA256, path, hex,
+                                       &size, NULL, NULL), ASSAY_OK);
     assert_int_equal(size, 3);
     assert_string_equal(
         hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     asy_error err;
     char missing[4096];
     snprintf(missing, sizeof missing, "%s/nope", dir);
-    assert_int_equal(asy_sha256_file(missing, hex, &size, &err), ASSAY_E_IO);
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_SHA256, missing, hex,
+                                       &size, NULL, &err), ASSAY_E_IO);
     assert_non_null(strstr(err.message, "nope"));
     /* A file of several read chunks: the file helper (libcrypto when
      * built in) against the streaming API. */
@@ -134,7 +137,8 @@ static void test_file(void **state)
     asy_sha256_update(&c, data, big);
     asy_sha256_final(&c, d);
     asy_sha256_hex(d, want);
-    assert_int_equal(asy_sha256_file(bpath, hex, &size, NULL), ASSAY_OK);
+    assert_int_equal(asy_filehash_file(ASY_FILEHASH_SHA256, bpath, hex,
+                                       &size, NULL, NULL), ASSAY_OK);
     assert_int_equal(size, big);
     assert_string_equal(hex, want);
     free(bpath);
