@@ -969,8 +969,26 @@ static void heap_sort(asy_counter_entry *e, size_t n, int by_key)
     }
 }
 
-/* Hoare's partition around the median of e[0], e[n/2], e[n-1] (n > 16):
- * returns k with e[0..k) <= pivot <= e[k..n), 0 < k < n. */
+/* Hoare's partition of e[0..n) around the value of pivot, a copy of one of
+ * its entries (which stops both scans: no bounds checks): returns k with
+ * e[0..k) <= pivot <= e[k..n), 0 < k <= n. */
+static size_t hoare(asy_counter_entry *e, size_t n,
+                    const asy_counter_entry *pivot, int by_key)
+{
+    size_t i = 0, j = n - 1;
+    for (;;) {
+        while (entry_cmp(&e[i], pivot, by_key) < 0)
+            i++;
+        while (entry_cmp(pivot, &e[j], by_key) < 0)
+            j--;
+        if (i >= j)
+            return j + 1;
+        swap_e(&e[i++], &e[j--]);
+    }
+}
+
+/* Partition around the median of e[0], e[n/2], e[n-1] (n > 16): returns k
+ * with e[0..k) <= pivot <= e[k..n), 0 < k < n. */
 static size_t partition(asy_counter_entry *e, size_t n, int by_key)
 {
     size_t m = n / 2;
@@ -982,16 +1000,7 @@ static size_t partition(asy_counter_entry *e, size_t n, int by_key)
             swap_e(&e[m], &e[0]);
     }
     asy_counter_entry pivot = e[m];
-    size_t i = 0, j = n - 1;
-    for (;;) {
-        while (entry_cmp(&e[i], &pivot, by_key) < 0)
-            i++;
-        while (entry_cmp(&pivot, &e[j], by_key) < 0)
-            j--;
-        if (i >= j)
-            return j + 1;
-        swap_e(&e[i++], &e[j--]);
-    }
+    return hoare(e, n, &pivot, by_key);
 }
 
 static void sort_entries(asy_counter_entry *e, size_t n, int by_key,
@@ -1238,20 +1247,59 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
     return e;
 }
 
-void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
+void asy_counter_sort_keys(asy_counter_entry *e, size_t n)
 {
-    if (depth < 0) { /* the usual bound: 2 log2 n levels of partitions */
-        depth = 0;
-        for (size_t m = n; m > 1; m >>= 1)
-            depth += 2;
-    }
     for (size_t i = 0; i < n; i++) {
         uint64_t w[2];
         load_short(e[i].key, e[i].len < 16 ? e[i].len : 16, w);
         e[i].pfx = ordered(w[0]);
         e[i].sfx = ordered(w[1]);
     }
-    sort_entries(e, n, by_key != 0, depth);
+}
+
+/* The usual bound: 2 log2 n levels of partitions before heap sort. */
+static int depth_for(size_t n)
+{
+    int depth = 0;
+    for (size_t m = n; m > 1; m >>= 1)
+        depth += 2;
+    return depth;
+}
+
+void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
+{
+    asy_counter_sort_keys(e, n);
+    sort_entries(e, n, by_key != 0, depth < 0 ? depth_for(n) : depth);
+}
+
+void asy_counter_sort_ready(asy_counter_entry *e, size_t n, int by_key)
+{
+    sort_entries(e, n, by_key != 0, depth_for(n));
+}
+
+#define SPLIT_SAMPLE 1023 /* entries a split picks its pivot from */
+#define SPLIT_SMALL 31    /* when they cannot be had */
+
+size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
+                         int by_key)
+{
+    if (n < 2 * SPLIT_SAMPLE) { /* short: sorted, so split anywhere */
+        asy_counter_sort_ready(e, n, by_key);
+        return rank < n ? rank : n;
+    }
+    asy_counter_entry small[SPLIT_SMALL];
+    asy_counter_entry *sample = malloc(SPLIT_SAMPLE * sizeof *sample);
+    size_t s = sample ? SPLIT_SAMPLE : SPLIT_SMALL;
+    if (!sample)
+        sample = small;
+    for (size_t i = 0; i < s; i++) /* evenly spread */
+        sample[i] = e[i * (n / s)];
+    asy_counter_sort_ready(sample, s, by_key);
+    size_t at = (size_t)((double)rank / (double)n * (double)s);
+    asy_counter_entry pivot = sample[at < s ? at : s - 1];
+    if (sample != small)
+        free(sample);
+    return hoare(e, n, &pivot, by_key != 0);
 }
 
 const char *asy_counter_entry_key(const asy_counter_entry *e, char buf[16])

@@ -217,9 +217,22 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
  * bounds the quicksort at 2 log2 n levels before heap sort takes over;
  * tests pass 0 to check the heap sort alone. */
 void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
+/* asy_counter_sort in two steps: the entries' sort keys (pfx and sfx),
+ * then the sort of entries whose keys are set. */
+void asy_counter_sort_keys(asy_counter_entry *e, size_t n);
+void asy_counter_sort_ready(asy_counter_entry *e, size_t n, int by_key);
+/* Reorder e[0..n) (sort keys set, keys distinct) in place so that
+ * e[0..k) all come before e[k..n) in asy_counter_sort's order, with k
+ * about `rank` (a pivot picked from an even sample of the entries; a
+ * short array is sorted instead, and k = min(rank, n)). Returns k. One
+ * pass over the entries, no scratch copy: the threads of
+ * asy_counter_sorted_mt each sort one part. */
+size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
+                         int by_key);
 /* The entries unsorted (as asy_counter_sorted otherwise), and the order
  * asy_counter_sorted sorts them in (< 0, 0, > 0), which reads pfx and sfx:
- * it holds for entries asy_counter_sort has seen. A word table not yet
+ * it holds for entries asy_counter_sort or asy_counter_sort_keys has
+ * seen. A word table not yet
  * settled is read where it is, not settled: its keys are copied into the
  * array's block, after the entries (asy_counter_entries_bytes: the most
  * that block takes). */
@@ -251,10 +264,10 @@ int asy_counter_entries_split(const asy_counter *c, int pack,
 void asy_counter_words_entries(const asy_counter *c, asy_counter_entry *ents,
                                size_t from, size_t to, asy_counter_entry *out);
 /* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):
- * the same entries in the same order. Threads are used only for a large
- * counter (65,536 entries a thread at least), and then it needs a scratch
- * copy of the entries while it merges; when that or a thread cannot be
- * had, it sorts with fewer. */
+ * the same entries in the same order, sorted where they lie (no scratch
+ * copy). Threads are used only for a large counter (65,536 entries a
+ * thread at least); a thread that cannot be had leaves its part to the
+ * calling thread (par.h). */
 asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
                                          size_t *n, int threads);
 

@@ -366,7 +366,7 @@ static void drop_rare(asy_ngram_rows *r, size_t m, int64_t min_count)
 }
 
 int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
-                         asy_ngram_rows *r)
+                         int threads, asy_ngram_rows *r)
 {
     *r = (asy_ngram_rows){NULL, NULL, 0};
     size_t m = 0;
@@ -374,7 +374,7 @@ int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
         return -1;
     if (asy_counter_size(table) == 0)
         return 0;
-    if (!(r->e = asy_counter_sorted(table, 1, &m)))
+    if (!(r->e = asy_counter_sorted_mt(table, 1, &m, threads)))
         return -1;
     drop_rare(r, m, min_count);
     if (r->n > UINT32_MAX || order_rows(r) < 0) {

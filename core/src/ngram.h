@@ -101,9 +101,10 @@ typedef struct asy_ngram_rows {
     size_t n;
 } asy_ngram_rows;
 
-/* 0, or -1 when out of memory or past 2^32 - 1 rows (r is then empty). */
+/* 0, or -1 when out of memory or past 2^32 - 1 rows (r is then empty).
+ * The keys are sorted on up to `threads` threads (asy_counter_sorted_mt). */
 int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
-                         asy_ngram_rows *r);
+                         int threads, asy_ngram_rows *r);
 void asy_ngram_rows_free(asy_ngram_rows *r);
 
 #endif

@@ -201,6 +201,44 @@ expect_same "$EXPECTED/toolkit_ngrams_corpus.csv" "$T/ngrams.csv" "ngrams n=2..3
 assay run ngrams "$SEED" -q -O n=2 -O top=10 > "$T/ngrams_seed.csv"
 expect_same "$EXPECTED/toolkit_ngrams_seed.csv" "$T/ngrams_seed.csv" "ngrams n=2 on the seed"
 
+# A table of some 300,000 bigrams: sorted on several threads (split in
+# place, each part sorted by its own thread) and formatted 65,536 rows at
+# a time in slices, one a thread. -j 1 and -j 3 must write the same
+# bytes, and both equal a count in Python: count descending, then the
+# n-gram's bytes ascending; n, count and document count in every row.
+mkdir -p "$T/bigtab"
+python3 - "$T/bigtab" <<'PY'
+import random, sys
+r = random.Random(7)
+vocab = ["w%d" % i for i in range(6000)]
+for d in range(3):
+    words = [vocab[min(int(r.paretovariate(0.7)) - 1, 5999)] if r.random() < 0.5
+             else r.choice(vocab) for _ in range(160000)]
+    open("%s/d%d.txt" % (sys.argv[1], d), "w").write(" ".join(words) + "\n")
+PY
+assay run ngrams "$T/bigtab" -q -j 1 -O sentences=false > "$T/bigtab1.csv"
+assay run ngrams "$T/bigtab" -q -j 3 -O sentences=false > "$T/bigtab3.csv"
+expect_same "$T/bigtab1.csv" "$T/bigtab3.csv" "ngrams over 300,000 bigrams: -j 3 equals -j 1"
+if python3 - "$T/bigtab" "$T/bigtab3.csv" <<'PY'
+import collections, csv, glob, sys
+count, docs = collections.Counter(), collections.Counter()
+for f in sorted(glob.glob(sys.argv[1] + "/*.txt")):
+    w = open(f).read().split()
+    grams = [w[i] + " " + w[i + 1] for i in range(len(w) - 1)]
+    count.update(grams)
+    docs.update(set(grams))
+want = sorted(count, key=lambda g: (-count[g], g.encode()))
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+got = [r["ngram"] for r in rows]
+ok = got == want and len(want) > 200000 and all(
+    (r["n"], int(r["count"]), int(r["docs"])) == ("2", count[r["ngram"]], docs[r["ngram"]])
+    for r in rows)
+if not ok: print("  %d rows, %d bigrams in Python" % (len(got), len(want)))
+sys.exit(0 if ok else 1)
+PY
+then pass "ngrams over 300,000 bigrams equal a count in Python, in order"
+else fail "ngrams over 300,000 bigrams differ from a count in Python"; fi
+
 assay run collocations "$CORPUS" -q -j 2 -O min_count=2 > "$T/coll.csv"
 expect_same "$EXPECTED/toolkit_collocations_corpus.csv" "$T/coll.csv" "collocations min_count=2 on examples/corpus"
 assay run collocations "$SEED" -q -O min_count=2 -O top=10 > "$T/coll_seed.csv"

@@ -919,10 +919,77 @@ static void test_entries_packed(void **state)
     asy_counter_free(b);
 }
 
+/* asy_counter_split puts every entry before the split ahead of every
+ * entry after it (checked against qsort's order: the left part holds
+ * exactly the first k of the sorted entries), keeps the entries, and
+ * splits near the rank asked for: counts with many ties (decided by the
+ * keys, some longer than 16 bytes and alike in their first 16), keys in
+ * descending order (a pivot from the ends would split badly), short
+ * arrays (sorted instead) and the ranks 0 and n. */
+static void test_split(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 10, 2045, 2046, 5000, 100000};
+    enum { NMAX = 100000 };
+    char (*keys)[40] = malloc(NMAX * sizeof *keys);
+    asy_counter_entry *e = malloc(NMAX * sizeof *e);
+    asy_counter_entry *ref = malloc(NMAX * sizeof *ref);
+    asy_counter_entry *left = malloc(NMAX * sizeof *left);
+    assert_non_null(keys);
+    assert_non_null(e);
+    assert_non_null(ref);
+    assert_non_null(left);
+    unsigned x = 11;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        size_t n = sizes[si];
+        for (int shape = 0; shape < 2; shape++) {
+            for (int by_key = 0; by_key < 2; by_key++) {
+                size_t ranks[] = {0, 1, n / 3, n / 2, n - 1, n};
+                for (size_t ri = 0; ri < 6; ri++) {
+                    for (size_t i = 0; i < n; i++) {
+                        x = x * 1103515245u + 12345u;
+                        size_t id = shape ? n - i : (i * 7919) % n;
+                        int len = snprintf(keys[i], sizeof keys[i],
+                                           i % 5 ? "w%zu"
+                                                 : "sixteen-bytes-ab%zu",
+                                           id);
+                        e[i] = (asy_counter_entry){
+                            keys[i], (size_t)len,
+                            shape ? 1 : (int64_t)((x >> 16) % 9), 0, 0, 0};
+                    }
+                    memcpy(ref, e, n * sizeof *e);
+                    qsort(ref, n, sizeof *ref,
+                          by_key ? ref_key : ref_count);
+                    asy_counter_sort_keys(e, n);
+                    size_t k = asy_counter_split(e, n, ranks[ri], by_key);
+                    assert_true(k <= n);
+                    if (n >= 5000) /* a sample of 1023: within a few % */
+                        assert_true(k + n / 16 >= ranks[ri] &&
+                                    k <= ranks[ri] + n / 16);
+                    /* the left part is the first k entries of the order */
+                    memcpy(left, e, k * sizeof *e);
+                    qsort(left, k, sizeof *left,
+                          by_key ? ref_key : ref_count);
+                    for (size_t i = 0; i < k; i++)
+                        assert_ptr_equal(left[i].key, ref[i].key);
+                    /* and the whole is the same entries */
+                    qsort(e, n, sizeof *e, by_key ? ref_key : ref_count);
+                    for (size_t i = 0; i < n; i++)
+                        assert_ptr_equal(e[i].key, ref[i].key);
+                }
+            }
+        }
+    }
+    free(keys);
+    free(e);
+    free(ref);
+    free(left);
+}
+
 /* Sorting with threads gives what sorting with one does, for counts with
- * many ties (the merges' comparisons decided by the keys): 2 and 3
- * threads (an odd number of slices leaves one out of a round), 8 (as many
- * slices as the size allows: 3), and 3 for the order by key. */
+ * many ties (the splits' comparisons decided by the keys): 2 and 3
+ * threads (a part of 3 threads splits into 1 and 2, then the 2 again), 8
+ * (as many parts as the size allows: 3), and 3 for the order by key. */
 static void test_sorted_threads(void **state)
 {
     (void)state;
@@ -980,8 +1047,8 @@ static asy_counter *words_counter(void)
 /* The same for a counter whose words are in its word table, read
  * unsettled (the keys copied into the entries' block): the threads build
  * the entries of their slices, the table proper's and the word table's,
- * and the result lands in that block, keys and all, whatever the number of
- * merge rounds (2 threads: one round; 3: two). Each try starts from a
+ * and the parts are split and sorted in that block, keys and all,
+ * whatever the number of split rounds (2 threads: one round; 3: two). Each try starts from a
  * fresh counter (a read packs the word table: the next would take the
  * one-thread path); the last reads one already read. */
 static void test_sorted_threads_words(void **state)
@@ -1032,6 +1099,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_entries_unsettled),
         cmocka_unit_test(test_entries_packed),
+        cmocka_unit_test(test_split),
         cmocka_unit_test(test_sorted_threads),
         cmocka_unit_test(test_sorted_threads_words),
         cmocka_unit_test(test_sort_bytes),

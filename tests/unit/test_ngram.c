@@ -184,7 +184,7 @@ static void test_table_rows(void **state)
     assert_int_equal(DOCS(t, "b a"), 2);
     assert_int_equal(DOCS(t, "x"), 1);
     asy_ngram_rows r;
-    assert_int_equal(asy_ngram_rows_build(t, 2, &r), 0);
+    assert_int_equal(asy_ngram_rows_build(t, 2, 1, &r), 0);
     static const char *const want[] = {"a", "b", "b a", "a b"};
     static const int64_t counts[] = {4, 4, 4, 2};
     assert_int_equal(r.n, 4);
@@ -195,7 +195,7 @@ static void test_table_rows(void **state)
     }
     assert_int_equal(r.e[r.order[2]].docs, 2);
     asy_ngram_rows_free(&r);
-    assert_int_equal(asy_ngram_rows_build(u, 1, &r), 0);
+    assert_int_equal(asy_ngram_rows_build(u, 1, 1, &r), 0);
     assert_int_equal(r.n, 5);
     assert_string_equal(r.e[r.order[0]].key, "a");
     assert_string_equal(r.e[r.order[4]].key, "x");
@@ -212,7 +212,7 @@ static void test_table_rows(void **state)
     put2(t, "mid", 65535, 1);
     put2(t, "a", 2, 1);
     put2(t, "b", 1, 1);
-    assert_int_equal(asy_ngram_rows_build(t, 2, &r), 0);
+    assert_int_equal(asy_ngram_rows_build(t, 2, 1, &r), 0);
     static const char *const want2[] = {"most", "more", "big", "z", "mid",
                                         "a"};
     assert_int_equal(r.n, 6);
@@ -236,7 +236,7 @@ static void test_table_rows(void **state)
     put2(t, "one", 1, 1);
     put2(t, "minus", -1, 0);
     put2(t, "also", -1, 0);
-    assert_int_equal(asy_ngram_rows_build(t, INT64_MIN, &r), 0);
+    assert_int_equal(asy_ngram_rows_build(t, INT64_MIN, 1, &r), 0);
     static const char *const want3[] = {"huge", "one",   "zero", "also",
                                         "minus", "neg", "low"};
     assert_int_equal(r.n, 7);
@@ -245,7 +245,7 @@ static void test_table_rows(void **state)
     asy_ngram_rows_free(&r);
     asy_counter_free(t);
     t = asy_counter_new(); /* empty table: no rows, no allocation */
-    assert_int_equal(asy_ngram_rows_build(t, 1, &r), 0);
+    assert_int_equal(asy_ngram_rows_build(t, 1, 1, &r), 0);
     assert_int_equal(r.n, 0);
     asy_ngram_rows_free(&r);
     asy_counter_free(t);

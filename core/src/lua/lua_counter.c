@@ -440,22 +440,22 @@ static int rowtext_gc(lua_State *L)
     return 0;
 }
 
-/* e[0..end) (key, count[, docs]) into out as rows formatted by f, a round
- * at a time, each round on the run's threads (counter_rows.h) and
- * appended as a block a thread. (Row by row, on one thread: 216,165 rows
- * took 30-35 ms.) */
-static void bulk_rows(lua_State *L, asy_lua_output *out, const asy_rowfmt *f,
-                      const asy_counter_entry *e, size_t end, int docs)
+/* (lua_types.h) A round at a time, each round on the run's threads.
+ * (Row by row, on one thread: 216,165 rows took 30-35 ms.) */
+void asy_lua_counter_bulk_rows(lua_State *L, asy_lua_output *o,
+                               const asy_rowfmt *f,
+                               const asy_counter_rowset *rs, size_t from,
+                               size_t n)
 {
     rowtext *t = lua_newuserdatauv(L, sizeof *t, 0);
     memset(t, 0, sizeof *t);
     luaL_setmetatable(L, ROWTEXT_MT);
     int threads = asy_lstate_get(L)->threads;
     size_t rows[ASY_PAR_MAX];
-    for (size_t at = 0; at < end; at += ROWS_ROUND) {
+    for (size_t at = from, end = from + n; at < end; at += ROWS_ROUND) {
         size_t m = end - at < ROWS_ROUND ? end - at : ROWS_ROUND;
-        int k = asy_counter_format_rows(e + at, m, docs, f, threads,
-                                        ROWS_SLICE, t->bufs, rows);
+        int k = asy_counter_format_rows(rs, at, m, f, threads, ROWS_SLICE,
+                                        t->bufs, rows);
         if (k < 0)
             nomem(L);
         size_t held = 0;
@@ -466,7 +466,7 @@ static void bulk_rows(lua_State *L, asy_lua_output *out, const asy_rowfmt *f,
         if (asy_lstate_charge(L, delta) < 0)
             nomem(L);
         for (int i = 0; i < k; i++)
-            asy_lua_out_emit_block(L, out, t->bufs[i].data, t->bufs[i].len,
+            asy_lua_out_emit_block(L, o, t->bufs[i].data, t->bufs[i].len,
                                    rows[i]);
     }
     lua_pushcfunction(L, rowtext_gc); /* the text now, not at the next GC */
@@ -542,7 +542,8 @@ static int counter_rows(lua_State *L)
         size_t end = count_at_least(e, n, min_count);
         if (top > 0 && (lua_Integer)end > top)
             end = (size_t)top;
-        bulk_rows(L, out, &f, e, end, ndocs);
+        asy_counter_rowset rs = {e, NULL, ndocs ? ASY_ROWS_DOCS : 0};
+        asy_lua_counter_bulk_rows(L, out, &f, &rs, 0, end);
         drop_sorted(L, box);
         lua_pushinteger(L, (lua_Integer)end);
         return 1;

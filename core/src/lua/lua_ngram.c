@@ -243,7 +243,8 @@ static const asy_ngram_rows *build_rows(lua_State *L, asy_counter *t,
     rows_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     *b = (rows_box){{NULL, NULL, 0}, 0};
     luaL_setmetatable(L, ROWS_MT);
-    if (asy_ngram_rows_build(t, min_count, &b->r) < 0)
+    if (asy_ngram_rows_build(t, min_count, asy_lstate_get(L)->threads,
+                             &b->r) < 0)
         luaL_error(L, "not enough memory (%I n-grams to sort)",
                    (lua_Integer)asy_counter_size(t));
     b->charged = (long long)(b->r.n * (sizeof *b->r.e + sizeof *b->r.order));
@@ -274,7 +275,9 @@ static void put_row(lua_State *L, asy_lua_output *o,
 /* assay.ngram_rows(table, out, {min_count = 1, top = 0}) -> rows written.
  * Writes ngram, n, count, docs straight from C into the 4-column Output
  * out, count descending then n-gram ascending, with no Lua table or
- * string per row. */
+ * string per row: keys sorted and rows formatted on the run's threads
+ * when the rows go to a file (1.75 million rows one by one on one thread
+ * took 0.48 s), else one by one to the row callback. */
 static int tk_ngram_rows(lua_State *L)
 {
     asy_counter *t = asy_lua_tk_counter(L, 1, 0);
@@ -290,8 +293,15 @@ static int tk_ngram_rows(lua_State *L)
                           def->ncols);
     const asy_ngram_rows *r = build_rows(L, t, minc);
     size_t n = top > 0 && (size_t)top < r->n ? (size_t)top : r->n;
-    for (size_t i = 0; i < n; i++)
-        put_row(L, o, &r->e[r->order[i]]);
+    asy_rowfmt f;
+    if (asy_lua_out_formatter(L, o, &f)) {
+        asy_counter_rowset rs = {r->e, r->order,
+                                 ASY_ROWS_WORDS | ASY_ROWS_DOCS};
+        asy_lua_counter_bulk_rows(L, o, &f, &rs, 0, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            put_row(L, o, &r->e[r->order[i]]);
+    }
     lua_pushinteger(L, (lua_Integer)n);
     return 1;
 }
