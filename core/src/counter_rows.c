@@ -45,10 +45,11 @@ static void format_slice(void *arg)
     int ok = 1;
     char key[16];
     for (size_t i = s->from, end = s->from + s->n; i < end && ok; i++) {
-        const asy_counter_entry *e = rs->order ? &rs->e[rs->order[i]]
-                                               : &rs->e[i];
-        if (rs->order && i + 8 < end) /* rows lie scattered in e */
-            __builtin_prefetch(&rs->e[rs->order[i + 8]]);
+        const asy_counter_entry *e = &rs->e[i];
+        /* a key longer than 16 bytes is read where it lies, scattered
+         * over the counter's records: fetched a few rows ahead */
+        if (i + 8 < end && rs->e[i + 8].len > 16)
+            __builtin_prefetch(rs->e[i + 8].key);
         v[0].s = asy_counter_entry_key(e, key);
         v[0].len = e->len;
         if (words)

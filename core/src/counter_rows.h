@@ -16,11 +16,10 @@
  * count; then ASY_ROWS_DOCS, the document count. */
 enum { ASY_ROWS_DOCS = 1, ASY_ROWS_WORDS = 2 };
 
-/* A table's rows, which entry each is and what each holds. */
+/* A table's rows, e[i] row i, and what each holds. */
 typedef struct asy_counter_rowset {
     const asy_counter_entry *e;
-    const uint32_t *order; /* row i is e[order[i]]; NULL: row i is e[i] */
-    unsigned cols;         /* ASY_ROWS_* */
+    unsigned cols; /* ASY_ROWS_* */
 } asy_counter_rowset;
 
 /* Format rows from .. from + n of rs with f, in up to `threads` slices of

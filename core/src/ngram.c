@@ -269,117 +269,47 @@ long asy_ngram_count_table(const asy_wordstream *ws, int nmin, int nmax,
 /* Rows of a table                                                       */
 /* ===================================================================== */
 
-typedef struct big_row {
-    int64_t count;
-    uint32_t i; /* index in key order */
-} big_row;
-
-/* Count descending, then key order. */
-static int cmp_big(const void *a, const void *b)
+/* How many of e[0..n), sorted by count descending, count min or more
+ * (found by halving). */
+static size_t count_at_least(const asy_counter_entry *e, size_t n,
+                             int64_t min)
 {
-    const big_row *x = a, *y = b;
-    if (x->count != y->count)
-        return x->count < y->count ? 1 : -1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
-#define SMALL_COUNT 65536u /* counts below this are bucketed directly */
-
-/* Is count c bucketed (0 <= c < SMALL_COUNT)? Counts of 2^16 and more
- * come before the buckets, negative ones (a table a plugin fed with
- * c:add(key, -n)) after them; both are few and sorted apart. */
-static inline int bucketed(int64_t c)
-{
-    return (uint64_t)c < SMALL_COUNT;
-}
-
-/* The rows whose count is >= SMALL_COUNT (big = 1) or negative (big = 0),
- * sorted by count and index into o[0..): returns how many, or -1 when out
- * of memory. */
-static long order_apart(const asy_ngram_rows *r, uint32_t *o, int big)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < r->n; i++)
-        m += !bucketed(r->e[i].count) && (r->e[i].count > 0) == big;
-    big_row *b = malloc((m ? m : 1) * sizeof *b);
-    if (!b)
-        return -1;
-    for (size_t i = 0, k = 0; i < r->n; i++)
-        if (!bucketed(r->e[i].count) && (r->e[i].count > 0) == big)
-            b[k++] = (big_row){r->e[i].count, (uint32_t)i};
-    qsort(b, m, sizeof *b, cmp_big);
-    for (size_t k = 0; k < m; k++)
-        o[k] = b[k].i;
-    free(b);
-    return (long)m;
-}
-
-/* The entries come sorted by key, so a stable counting sort by count
- * (descending) gives count descending, then key ascending, with 4 bytes
- * per row, no scratch copy and no string comparison. */
-static int order_rows(asy_ngram_rows *r)
-{
-    uint32_t *o = malloc((r->n ? r->n : 1) * sizeof *o);
-    size_t *at = calloc(SMALL_COUNT, sizeof *at), nsmall = 0;
-    long nbig = -1, nneg = -1;
-    if (!o || !at)
-        goto fail;
-    for (size_t i = 0; i < r->n; i++)
-        if (bucketed(r->e[i].count)) {
-            at[r->e[i].count]++;
-            nsmall++;
-        }
-    if ((nbig = order_apart(r, o, 1)) < 0)
-        goto fail;
-    for (size_t c = SMALL_COUNT, pos = (size_t)nbig; c-- > 0;) {
-        size_t k = at[c]; /* block starts */
-        at[c] = pos;
-        pos += k;
+    size_t lo = 0, hi = n; /* e[0..lo) >= min, e[hi..n) < min */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid].count >= min)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    for (size_t i = 0; i < r->n; i++)
-        if (bucketed(r->e[i].count))
-            o[at[r->e[i].count]++] = (uint32_t)i;
-    if ((nneg = order_apart(r, o + nbig + nsmall, 0)) < 0)
-        goto fail;
-    free(at);
-    r->order = o;
-    return 0;
-fail:
-    free(o);
-    free(at);
-    return -1;
+    return lo;
 }
 
-/* Keep the rows of at least min_count, and give back the rest. */
-static void drop_rare(asy_ngram_rows *r, size_t m, int64_t min_count)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < m; i++)
-        if (r->e[i].count >= min_count)
-            r->e[k++] = r->e[i];
-    r->n = k;
-    if (k < m && k > 0) {
-        asy_counter_entry *e = realloc(r->e, k * sizeof *e);
-        if (e) /* shrinking can only fail to give memory back */
-            r->e = e;
-    }
-}
-
+/* Sorted by count (descending), then key, in one sort on the run's
+ * threads, so that the rows lie in their order and are formatted reading
+ * forward. (Before: sorted by key, then a counting sort by count into an
+ * index array, which the rows followed scattered over the entries: 20 ms
+ * for the index and 140 -> 115 ms for formatting 1.75 million rows.) */
 int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
                          int threads, asy_ngram_rows *r)
 {
-    *r = (asy_ngram_rows){NULL, NULL, 0};
+    *r = (asy_ngram_rows){NULL, 0};
     size_t m = 0;
     if (asy_counter_settle(table) < 0)
         return -1;
     if (asy_counter_size(table) == 0)
         return 0;
-    if (!(r->e = asy_counter_sorted_mt(table, 1, &m, threads)))
+    if (!(r->e = asy_counter_sorted_mt(table, 0, &m, threads)))
         return -1;
-    drop_rare(r, m, min_count);
-    if (r->n > UINT32_MAX || order_rows(r) < 0) {
+    r->n = count_at_least(r->e, m, min_count);
+    if (r->n == 0) {
         asy_ngram_rows_free(r);
-        return -1;
+        return 0;
+    }
+    if (r->n < m) { /* keep the rows of at least min_count only */
+        asy_counter_entry *e = realloc(r->e, r->n * sizeof *e);
+        if (e) /* shrinking can only fail to give memory back */
+            r->e = e;
     }
     return 0;
 }
@@ -387,6 +317,5 @@ int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
 void asy_ngram_rows_free(asy_ngram_rows *r)
 {
     free(r->e);
-    free(r->order);
-    *r = (asy_ngram_rows){NULL, NULL, 0};
+    *r = (asy_ngram_rows){NULL, 0};
 }

@@ -92,17 +92,16 @@ long asy_ngram_count_table(const asy_wordstream *ws, int nmin, int nmax,
                            int same_sentence, asy_counter *table);
 
 /* The n-grams of a table with count >= min_count in output order (count
- * descending, then key bytewise ascending): e[order[i]] is row i, with its
- * count and document count. Both arrays are malloc'd (free with
+ * descending, then key bytewise ascending): e[i] is row i, with its count
+ * and document count. The array is malloc'd (free with
  * asy_ngram_rows_free); the keys are the table's, valid until it changes. */
 typedef struct asy_ngram_rows {
     asy_counter_entry *e;
-    uint32_t *order;
     size_t n;
 } asy_ngram_rows;
 
-/* 0, or -1 when out of memory or past 2^32 - 1 rows (r is then empty).
- * The keys are sorted on up to `threads` threads (asy_counter_sorted_mt). */
+/* 0, or -1 when out of memory (r is then empty). Sorted on up to
+ * `threads` threads (asy_counter_sorted_mt). */
 int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
                          int threads, asy_ngram_rows *r);
 void asy_ngram_rows_free(asy_ngram_rows *r);

@@ -542,7 +542,7 @@ static int counter_rows(lua_State *L)
         size_t end = count_at_least(e, n, min_count);
         if (top > 0 && (lua_Integer)end > top)
             end = (size_t)top;
-        asy_counter_rowset rs = {e, NULL, ndocs ? ASY_ROWS_DOCS : 0};
+        asy_counter_rowset rs = {e, ndocs ? ASY_ROWS_DOCS : 0};
         asy_lua_counter_bulk_rows(L, out, &f, &rs, 0, end);
         drop_sorted(L, box);
         lua_pushinteger(L, (lua_Integer)end);

@@ -241,13 +241,13 @@ static const asy_ngram_rows *build_rows(lua_State *L, asy_counter *t,
                                         lua_Integer min_count)
 {
     rows_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-    *b = (rows_box){{NULL, NULL, 0}, 0};
+    *b = (rows_box){{NULL, 0}, 0};
     luaL_setmetatable(L, ROWS_MT);
     if (asy_ngram_rows_build(t, min_count, asy_lstate_get(L)->threads,
                              &b->r) < 0)
         luaL_error(L, "not enough memory (%I n-grams to sort)",
                    (lua_Integer)asy_counter_size(t));
-    b->charged = (long long)(b->r.n * (sizeof *b->r.e + sizeof *b->r.order));
+    b->charged = (long long)(b->r.n * sizeof *b->r.e);
     if (asy_lstate_charge(L, b->charged) < 0) /* __gc gives it back */
         luaL_error(L, "not enough memory (%I n-grams to sort)",
                    (lua_Integer)asy_counter_size(t));
@@ -295,12 +295,11 @@ static int tk_ngram_rows(lua_State *L)
     size_t n = top > 0 && (size_t)top < r->n ? (size_t)top : r->n;
     asy_rowfmt f;
     if (asy_lua_out_formatter(L, o, &f)) {
-        asy_counter_rowset rs = {r->e, r->order,
-                                 ASY_ROWS_WORDS | ASY_ROWS_DOCS};
+        asy_counter_rowset rs = {r->e, ASY_ROWS_WORDS | ASY_ROWS_DOCS};
         asy_lua_counter_bulk_rows(L, o, &f, &rs, 0, n);
     } else {
         for (size_t i = 0; i < n; i++)
-            put_row(L, o, &r->e[r->order[i]]);
+            put_row(L, o, &r->e[i]);
     }
     lua_pushinteger(L, (lua_Integer)n);
     return 1;
