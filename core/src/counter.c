@@ -1213,28 +1213,54 @@ size_t asy_counter_entries_bytes(const asy_counter *c)
            (t && !t->packed ? t->used * 17 + 1 : 0);
 }
 
+size_t asy_counter_slot_entries(const asy_counter *c, size_t from,
+                                size_t to, asy_counter_entry *out)
+{
+    size_t m = 0;
+    for (size_t k = from; k < to; k++) {
+        /* the records lie in the order their keys came, not the slots' */
+        if (out && k + 16 < to && c->tab[k + 16].rec)
+            __builtin_prefetch(c->tab[k + 16].rec);
+        const slot *s = &c->tab[k];
+        if (!s->rec)
+            continue;
+        if (out)
+            out[m] = (asy_counter_entry){slot_key(c, s), s->len,
+                                         *slot_count(s),
+                                         c->koff == 16 ? *slot_docs(s) : 0,
+                                         0, 0};
+        m++;
+    }
+    return m;
+}
+
+int asy_counter_entries_slots(const asy_counter *c, asy_counter_entry **ents,
+                              size_t *slots)
+{
+    *ents = NULL;
+    *slots = 0;
+    if (c->words && !c->words->packed && c->words->used)
+        return 0; /* read unsettled: asy_counter_entries_split */
+    if (c->words && settle((asy_counter *)c) < 0)
+        return -1;
+    if (c->size == 0)
+        return 0;
+    if (!(*ents = malloc(c->size * sizeof **ents)))
+        return -1;
+    *slots = c->mask + 1;
+    return 1;
+}
+
 asy_counter_entry *asy_counter_entries(const asy_counter *c, size_t *n)
 {
     *n = 0;
     if (c->words && !c->words->packed && c->words->used)
         return entries_unsettled(c, n);
-    if (c->words && settle((asy_counter *)c) < 0)
+    asy_counter_entry *e;
+    size_t slots;
+    if (asy_counter_entries_slots(c, &e, &slots) <= 0)
         return NULL;
-    if (c->size == 0)
-        return NULL;
-    asy_counter_entry *e = malloc(c->size * sizeof *e);
-    if (!e)
-        return NULL;
-    size_t m = 0;
-    for (size_t k = 0; k <= c->mask; k++) {
-        const slot *s = &c->tab[k];
-        if (s->rec)
-            e[m++] = (asy_counter_entry){slot_key(c, s), s->len,
-                                         *slot_count(s),
-                                         c->koff == 16 ? *slot_docs(s) : 0,
-                                         0, 0};
-    }
-    *n = m;
+    *n = asy_counter_slot_entries(c, 0, slots, e);
     return e;
 }
 

@@ -263,6 +263,20 @@ int asy_counter_entries_split(const asy_counter *c, int pack,
  * Slices that do not overlap may be built at once. */
 void asy_counter_words_entries(const asy_counter *c, asy_counter_entry *ents,
                                size_t from, size_t to, asy_counter_entry *out);
+/* asy_counter_entries for several threads to build, when every key is in
+ * c's table proper (settled first, as asy_counter_entries would): set
+ * *ents to an array with room for every entry (free()d by the caller) and
+ * *slots to the table's slots, whose entries asy_counter_slot_entries
+ * reads a range at a time: 1. 0 when c's word table is to be read
+ * unsettled (asy_counter_entries_split) or c is empty, -1 when out of
+ * memory. */
+int asy_counter_entries_slots(const asy_counter *c, asy_counter_entry **ents,
+                              size_t *slots);
+/* The entries of the keys in slots from .. to of c's table proper into
+ * out (none when out is NULL): how many. Ranges that do not overlap may
+ * be read at once. */
+size_t asy_counter_slot_entries(const asy_counter *c, size_t from,
+                                size_t to, asy_counter_entry *out);
 /* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):
  * the same entries in the same order, sorted where they lie (no scratch
  * copy). Threads are used only for a large counter (65,536 entries a

@@ -21,14 +21,15 @@
 #define SLICE_MIN 65536 /* fewer entries a thread: not worth a thread */
 #define THREADS_MAX 16 /* parts */
 
-enum { BUILD, SPLIT, SORT };
+enum { BUILD, COUNT, FILL, SPLIT, SORT };
 
 /* One piece of work on the block e: build entries lo .. lo + n (those
  * below `fixed` are there already; the others come from the word table
- * of c: asy_counter_words_entries) and set their sort keys (BUILD); split
- * the part e[lo .. lo + n) for `threads` threads, about n * (threads / 2)
- * / threads entries to the first half, at k (SPLIT); or sort that part
- * (SORT). */
+ * of c: asy_counter_words_entries) and set their sort keys (BUILD); count
+ * the keys in slots lo .. lo + n of c's table proper, into k (COUNT), or
+ * put their entries, sort keys set, at e + fixed (FILL); split the part
+ * e[lo .. lo + n) for `threads` threads, about n * (threads / 2) / threads
+ * entries to the first half, at k (SPLIT); or sort that part (SORT). */
 typedef struct task {
     int kind, by_key, threads;
     asy_counter_entry *e;
@@ -52,6 +53,14 @@ static void run_task(void *arg)
     task *t = arg;
     switch (t->kind) {
     case BUILD: build_slice(t); break;
+    case COUNT:
+        t->k = asy_counter_slot_entries(t->c, t->lo, t->lo + t->n, NULL);
+        break;
+    case FILL:
+        t->k = asy_counter_slot_entries(t->c, t->lo, t->lo + t->n,
+                                        t->e + t->fixed);
+        asy_counter_sort_keys(t->e + t->fixed, t->k);
+        break;
     case SPLIT:
         t->k = asy_counter_split(t->e + t->lo, t->n,
                                  t->n / (size_t)t->threads *
@@ -68,23 +77,68 @@ static void run_tasks(task *t, int n)
     asy_par_run(run_task, t, sizeof *t, n);
 }
 
-/* The entries of c in a block (its first *fixed already there, the rest
- * for asy_counter_words_entries); *n all of them; NULL when empty or out
- * of memory. */
-static asy_counter_entry *entries(const asy_counter *c, int threads,
-                                  size_t *fixed, size_t *n)
+/* The entries of c's table proper, built by k threads, each reading a
+ * range of its slots (counted first, for where each range's entries go);
+ * sort keys set. Returns how many. */
+static size_t fill_from_slots(const asy_counter *c, asy_counter_entry *e,
+                              size_t slots, int k)
+{
+    task t[THREADS_MAX];
+    for (int i = 0; i < k; i++) {
+        size_t lo = slots / (size_t)k * (size_t)i;
+        size_t hi = i == k - 1 ? slots : slots / (size_t)k * (size_t)(i + 1);
+        t[i] = (task){COUNT, 0, 1, e, lo, hi - lo, 0, 0, c};
+    }
+    if (k > 1) /* one thread puts its entries at the start uncounted */
+        run_tasks(t, k);
+    size_t at = 0;
+    for (int i = 0; i < k; i++) {
+        t[i].kind = FILL;
+        t[i].fixed = at;
+        at += t[i].k;
+    }
+    run_tasks(t, k);
+    size_t n = 0; /* FILL: how many each put */
+    for (int i = 0; i < k; i++)
+        n += t[i].k;
+    return n;
+}
+
+/* The entries of c in a block, sort keys set, built by up to k threads;
+ * *n of them; NULL when empty or out of memory. */
+static asy_counter_entry *entries(const asy_counter *c, int k, size_t *n)
 {
     asy_counter_entry *e;
-    size_t words;
-    int split = asy_counter_entries_split(c, threads < 2, &e, fixed, &words);
+    size_t fixed, words;
+    *n = 0;
+    int split = asy_counter_entries_split(c, k < 2, &e, &fixed, &words);
     if (split < 0)
         return NULL;
-    if (split == 0) { /* all built here */
-        e = asy_counter_entries(c, n);
-        *fixed = *n;
-        return e;
+    if (split == 0) {
+        size_t slots;
+        int r = asy_counter_entries_slots(c, &e, &slots);
+        if (r < 0)
+            return NULL;
+        if (r > 0) { /* the table proper: its slots shared out */
+            *n = fill_from_slots(c, e, slots, k);
+            return e;
+        }
+        /* a word table with keys also in the table proper: on one thread */
+        if (!(e = asy_counter_entries(c, n)))
+            return NULL;
+        fixed = *n;
+        words = 0;
     }
-    *n = *fixed + words;
+    /* the word table's entries: each thread a slice, keys set */
+    size_t m = fixed + words;
+    task t[THREADS_MAX];
+    for (int i = 0; i < k; i++) {
+        size_t lo = m / (size_t)k * (size_t)i;
+        size_t hi = i == k - 1 ? m : m / (size_t)k * (size_t)(i + 1);
+        t[i] = (task){BUILD, 0, 1, e, lo, hi - lo, fixed, 0, c};
+    }
+    run_tasks(t, k);
+    *n = m;
     return e;
 }
 
@@ -127,27 +181,22 @@ static int split_round(asy_counter_entry *e, int by_key, part *parts,
 asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
                                          size_t *n, int threads)
 {
-    size_t fixed;
-    asy_counter_entry *e = entries(c, threads, &fixed, n);
-    if (!e)
-        return NULL;
-    size_t m = *n;
+    /* about as many keys as c holds (without settling it to count them) */
+    size_t m = asy_counter_entries_bytes(c) / sizeof(asy_counter_entry);
     int k = threads < THREADS_MAX ? threads : THREADS_MAX;
     while (k > 1 && m / (size_t)k < SLICE_MIN)
         k--;
-    task t[THREADS_MAX];
-    for (int i = 0; i < k; i++) {
-        size_t lo = m / (size_t)k * (size_t)i;
-        size_t hi = i == k - 1 ? m : m / (size_t)k * (size_t)(i + 1);
-        t[i] = (task){BUILD, by_key, 1, e, lo, hi - lo, fixed, 0, c};
-    }
-    run_tasks(t, k);
+    asy_counter_entry *e = entries(c, k < 1 ? 1 : k, n);
+    if (!e)
+        return NULL;
+    m = *n;
     part parts[THREADS_MAX] = {{0, m, k}};
     int nparts = 1, was;
     do {
         was = nparts;
         nparts = split_round(e, by_key, parts, nparts);
     } while (nparts != was);
+    task t[THREADS_MAX];
     for (int i = 0; i < nparts; i++)
         t[i] = (task){SORT, by_key, 1, e, parts[i].lo, parts[i].n, 0, 0, c};
     run_tasks(t, nparts);
