@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "counter.h"
+#include "par.h"
 #include "tablemem.h"
 
 typedef struct slot {
@@ -800,6 +801,146 @@ static int merge_batch(asy_counter *dst, const asy_counter *src, size_t k)
 }
 
 /*
+ * A large table proper is merged in two phases, as a word table is
+ * (wordtab.c): first the keys dst already holds get src's numbers, src's
+ * slots (in the scrambled order) cut into one range a thread: each key is
+ * in src once, so each of dst's records is written by one thread at most,
+ * and nothing in dst moves. Then, on this thread, the keys new to dst go
+ * in, range after range, in the order each range met them. dst's total is
+ * src's counts added to it in that scrambled order, as one thread adds
+ * them: when no count is negative and dst's total is not, the order does
+ * not matter and the ranges' sums are added; otherwise src is walked again.
+ * (On one thread, 1.75 million n-grams of a worker took 120-220 ms of the
+ * end of a -j 2 run.)
+ */
+#define MERGE_RANGE_MIN 65536 /* fewer of src's keys a thread: one thread */
+
+typedef struct merge_range {
+    asy_counter *dst;
+    const asy_counter *src;
+    size_t from, to;     /* scrambled positions in src */
+    uint32_t *fresh;     /* those (less from) whose keys dst lacks */
+    size_t nfresh;
+    int64_t sum;         /* of src's counts (saturating), */
+    int negative;        /* unless one was negative */
+} merge_range;
+
+/* n and src slot s's document count into dst's record d. */
+static void add_into(asy_counter *dst, slot *d, const asy_counter *src,
+                     const slot *s, int64_t n)
+{
+    *slot_count(d) = sat_add(*slot_count(d), n);
+    if (dst->koff == 16)
+        *slot_docs(d) = sat_add(*slot_docs(d),
+                                src->koff == 16 ? *slot_docs(s) : 0);
+}
+
+/* Phase one for a range, a batch at a time, fetched as merge_batch does. */
+static void merge_found(void *arg)
+{
+    merge_range *r = arg;
+    asy_counter *dst = r->dst;
+    const asy_counter *src = r->src;
+    r->nfresh = 0;
+    for (size_t k = r->from; k < r->to; k += MERGE_BATCH) {
+        size_t n = r->to - k < MERGE_BATCH ? r->to - k : MERGE_BATCH;
+        const slot *b[MERGE_BATCH];
+        uint32_t at[MERGE_BATCH];
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            __builtin_prefetch(scrambled(src, k + i));
+        for (size_t i = 0; i < n; i++) {
+            const slot *s = scrambled(src, k + i);
+            if (!s->rec)
+                continue;
+            __builtin_prefetch(s->rec);
+            __builtin_prefetch(&dst->tab[s->h32 & dst->mask]);
+            at[m] = (uint32_t)(k + i - r->from);
+            b[m++] = s;
+        }
+        for (size_t i = 0; i < m; i++) {
+            const char *rec = dst->tab[b[i]->h32 & dst->mask].rec;
+            if (rec)
+                __builtin_prefetch(rec);
+        }
+        for (size_t i = 0; i < m; i++) {
+            const slot *s = b[i];
+            int64_t c = *slot_count(s);
+            if (c < 0)
+                r->negative = 1;
+            else
+                r->sum = sat_add(r->sum, c);
+            slot *d = find(dst, slot_key(src, s), s->len, s->h32);
+            if (d->rec)
+                add_into(dst, d, src, s, c);
+            else
+                r->fresh[r->nfresh++] = at[i];
+        }
+    }
+}
+
+/* src's table proper into dst's on up to `threads` threads: 0, -1 when
+ * out of memory, 1 when not done (too small, or no room for the lists of
+ * new keys: merge_batch, on this thread). */
+static int merge_threaded(asy_counter *dst, const asy_counter *src,
+                          int threads)
+{
+    size_t slots = src->mask + 1;
+    int n = threads < ASY_PAR_MAX ? threads : ASY_PAR_MAX;
+    while (n > 1 && src->size / (size_t)n < MERGE_RANGE_MIN)
+        n--;
+    if (n < 2 || slots / (size_t)n > UINT32_MAX)
+        return 1;
+    merge_range r[ASY_PAR_MAX];
+    size_t room = 0; /* a range's list: as many as its keys can be */
+    for (int i = 0; i < n; i++) {
+        size_t from = slots / (size_t)n * (size_t)i;
+        size_t to = i == n - 1 ? slots : slots / (size_t)n * (size_t)(i + 1);
+        r[i] = (merge_range){dst, src, from, to, NULL, 0, 0, 0};
+        room += to - from < src->size ? to - from : src->size;
+    }
+    uint32_t *fresh = malloc(room * sizeof *fresh);
+    if (!fresh)
+        return 1;
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        r[i].fresh = fresh + used;
+        size_t span = r[i].to - r[i].from;
+        used += span < src->size ? span : src->size;
+    }
+    int64_t before = dst->total;
+    asy_par_run(merge_found, r, sizeof *r, n);
+    int rc = 0, negative = 0;
+    int64_t sum = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        negative |= r[i].negative;
+        sum = sat_add(sum, r[i].sum);
+        for (size_t j = 0; j < r[i].nfresh && rc == 0; j++) {
+            const slot *s = scrambled(src, r[i].from + r[i].fresh[j]);
+            slot *d = upsert(dst, slot_key(src, s), s->len, s->h32);
+            if (d)
+                add_into(dst, d, src, s, *slot_count(s));
+            else
+                rc = -1;
+        }
+    }
+    free(fresh);
+    if (rc < 0)
+        return -1;
+    if (!negative && before >= 0) {
+        dst->total = sat_add(before, sum);
+    } else { /* in src's scrambled order, as merge_batch adds */
+        dst->total = before;
+        for (size_t k = 0; k < slots; k++) {
+            const slot *s = scrambled(src, k);
+            if (s->rec)
+                dst->total = sat_add(dst->total, *slot_count(s));
+        }
+    }
+    return 0;
+}
+
+/*
  * src's word table, when it has one, is added as it is rather than settled
  * into src first: a worker's counter handed over at the end of a -j run
  * (lua_serialize.h) comes with its whole vocabulary in its word table, and
@@ -848,7 +989,10 @@ int asy_counter_merge_mt(asy_counter *dst, const asy_counter *src,
     size_t more = src->size + (src->words && left ? src->words->used : 0);
     if (reserve(dst, dst->size > more ? dst->size : more) < 0)
         return -1;
-    for (size_t k = 0; k <= src->mask; k += MERGE_BATCH)
+    int serial = merge_threaded(dst, src, threads);
+    if (serial < 0)
+        return -1;
+    for (size_t k = 0; serial && k <= src->mask; k += MERGE_BATCH)
         if (merge_batch(dst, src, k) < 0)
             return -1;
     if (!src->words || !left)

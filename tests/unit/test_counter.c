@@ -117,6 +117,76 @@ static void test_merge(void **state)
     asy_counter_free(b);
 }
 
+/* A paired counter of `keys` keys "k<i>" (i from `first`, every `step`),
+ * counts from seed, one of them `odd` (a negative, or a huge count). */
+static asy_counter *big_pair(unsigned first, unsigned step, int keys,
+                             unsigned seed, int64_t odd)
+{
+    asy_counter *c = asy_counter_new();
+    assert_int_equal(asy_counter_pair(c), 0);
+    char k[32];
+    for (int i = 0; i < keys; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int n = snprintf(k, sizeof k, "k%u", first + step * (unsigned)i);
+        int64_t count = i == keys / 2 && odd ? odd : 1 + (seed >> 24);
+        assert_int_equal(asy_counter_add2_h(c, k, (size_t)n,
+                                            asy_counter_hash(k, (size_t)n),
+                                            count, 1 + (seed >> 30)),
+                         0);
+    }
+    return c;
+}
+
+/* Merging a large counter on 2 and 3 threads (keys dst holds, on the
+ * threads; new keys after) gives what one thread gives: every key's count
+ * and document count, the size and the total. Half of src's keys are new
+ * to dst. The totals: plain (case 0); a saturated dst total meeting a
+ * large negative count in src, where only the one-thread order of
+ * additions gives the one-thread total (1); a negative dst total meeting
+ * a src whose counts sum past INT64_MAX (2); both saturating (3). */
+static void test_merge_threads(void **state)
+{
+    (void)state;
+    static const int64_t src_odd[] = {0, -(INT64_MAX / 2), 0,
+                                      INT64_MAX / 2};
+    for (int oi = 0; oi < 4; oi++) {
+        for (int threads = 2; threads <= 3; threads++) {
+            asy_counter *one = big_pair(0, 2, 200000, 1, 0);
+            asy_counter *many = big_pair(0, 2, 200000, 1, 0);
+            asy_counter *src = big_pair(1, 1, 200000, 2, src_odd[oi]);
+            asy_counter *dsts[2] = {one, many};
+            for (int d = 0; d < 2; d++) {
+                if (oi == 1 || oi == 3)
+                    ADD(dsts[d], "huge", INT64_MAX - 1000);
+                if (oi == 2)
+                    ADD(dsts[d], "neg", -(INT64_MAX / 2) - 1000000000);
+            }
+            if (oi == 2) { /* src's counts sum past INT64_MAX */
+                ADD(src, "s1", INT64_MAX / 2);
+                ADD(src, "s2", INT64_MAX / 2);
+                ADD(src, "s3", INT64_MAX / 2);
+            }
+            assert_int_equal(asy_counter_merge_mt(one, src, 1), 0);
+            assert_int_equal(asy_counter_merge_mt(many, src, threads), 0);
+            assert_int_equal(asy_counter_size(many), asy_counter_size(one));
+            assert_true(asy_counter_total(many) == asy_counter_total(one));
+            size_t n;
+            asy_counter_entry *e = asy_counter_sorted(one, 1, &n);
+            assert_true(n >= 300000);
+            for (size_t i = 0; i < n; i++) {
+                assert_true(asy_counter_get(many, e[i].key, e[i].len) ==
+                            e[i].count);
+                assert_true(asy_counter_get_docs(many, e[i].key,
+                                                 e[i].len) == e[i].docs);
+            }
+            free(e);
+            asy_counter_free(one);
+            asy_counter_free(many);
+            asy_counter_free(src);
+        }
+    }
+}
+
 /* Build the same counts in two different insertion orders. */
 static asy_counter *sample(int reverse)
 {
@@ -1101,6 +1171,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_entries_unsettled),
         cmocka_unit_test(test_entries_packed),
+        cmocka_unit_test(test_merge_threads),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_sorted_threads),
         cmocka_unit_test(test_sorted_threads_words),
