@@ -506,6 +506,14 @@ int asy_counter_begin_distinct(asy_counter *c)
     return 0;
 }
 
+void asy_counter_end_rounds(asy_counter *c)
+{
+    if (!c->stamp)
+        return;
+    asy_table_release(c->stamp, (c->mask + 1) * sizeof *c->stamp);
+    c->stamp = NULL;
+}
+
 int asy_counter_add_distinct(asy_counter *c, const char *key, size_t len,
                              uint32_t h)
 {
@@ -540,6 +548,18 @@ int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
     if (!c->stamp || c->koff != 16)
         return -1; /* no round begun, or not paired */
     return add_doc(c, key, len, h, n);
+}
+
+int asy_counter_add_docs(asy_counter *c, const char *const *keys,
+                         const uint32_t *lens, const uint32_t *h, size_t n)
+{
+    if (!c->stamp || c->koff != 16 || n > ASY_COUNTER_BATCH)
+        return -1; /* no round begun, not paired, or too many */
+    prefetch_batch(c, n, h);
+    for (size_t i = 0; i < n; i++)
+        if (add_doc(c, keys[i], lens[i], h[i], 1) < 0)
+            return -1;
+    return 0;
 }
 
 /* ===================================================================== */

@@ -149,6 +149,18 @@ int asy_counter_add2_h(asy_counter *c, const char *key, size_t len,
  * or no round begun. */
 int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
                         uint32_t h, int64_t n);
+/* End the rounds of asy_counter_begin_distinct: their stamps (4 bytes a
+ * slot) are given back; the next round starts with fresh ones. For a
+ * counter that counts no more documents (a worker's, handed over at the
+ * end of a -j run). */
+void asy_counter_end_rounds(asy_counter *c);
+/* asy_counter_add_doc (n = 1) for n <= ASY_COUNTER_BATCH keys, their
+ * buckets, then the records in them, fetched together first so that
+ * their cache misses overlap: keys[i] is lens[i] bytes, h[i] its hash. 0,
+ * or -1 when out of memory, unpaired, no round begun or n too large. */
+#define ASY_COUNTER_BATCH 32
+int asy_counter_add_docs(asy_counter *c, const char *const *keys,
+                         const uint32_t *lens, const uint32_t *h, size_t n);
 
 /*
  * Counting words fast (token_count.c): a counter can keep a word table

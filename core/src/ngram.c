@@ -128,33 +128,17 @@ void asy_wordstream_free(asy_wordstream *ws)
 /* N-grams                                                               */
 /* ===================================================================== */
 
-/* Per-document state: a local table, and the distinct keys in the order
- * first seen (length-prefixed), so document frequency needs no sort. With
- * a paired table, each occurrence goes straight into it instead: the
- * local table only tells whether this document has seen the key. */
+/* Per-document state for separate count and document-count tables: a
+ * local table, and the distinct keys in the order first seen
+ * (length-prefixed), so document frequency needs no sort. */
 typedef struct doc_grams {
     asy_counter *local;
     asy_buf firsts;
     asy_buf key;
-    asy_counter *table; /* NULL: counts + docs through firsts */
 } doc_grams;
-
-/* One hash for both tables; the first sighting in the document also
- * adds one document. */
-static int count_in_table(doc_grams *g)
-{
-    uint32_t h = asy_counter_hash(g->key.data, g->key.len);
-    size_t before = asy_counter_size(g->local);
-    if (asy_counter_add_h(g->local, g->key.data, g->key.len, h, 1) < 0)
-        return -1;
-    int64_t first = asy_counter_size(g->local) > before;
-    return asy_counter_add2_h(g->table, g->key.data, g->key.len, h, 1, first);
-}
 
 static int count_key(doc_grams *g)
 {
-    if (g->table)
-        return count_in_table(g);
     size_t before = asy_counter_size(g->local);
     if (asy_counter_add(g->local, g->key.data, g->key.len, 1) < 0)
         return -1;
@@ -165,21 +149,43 @@ static int count_key(doc_grams *g)
            asy_buf_append(&g->firsts, g->key.data, g->key.len);
 }
 
+/* Words i, i + 1, ... that an n-gram starting at word i may join: up to
+ * nmax, adjacent in the text (one run) and, with same_sentence, in word
+ * i's sentence. */
+static int gram_words(const asy_wordstream *ws, size_t i, int nmax,
+                      int same_sentence)
+{
+    int k = 1;
+    while (k < nmax && i + (size_t)k < ws->n &&
+           ws->w[i + (size_t)k].run == ws->w[i].run &&
+           (!same_sentence || ws->w[i + (size_t)k].sent == ws->w[i].sent))
+        k++;
+    return k;
+}
+
+/* Append word w (after a space unless first) to key: 0, or -1 when out of
+ * memory or the key would pass 4 GiB. */
+static int append_word(const asy_wordstream *ws, const asy_word *w,
+                       asy_buf *key, size_t start, int first)
+{
+    if (w->nlen > UINT32_MAX - 64 - (key->len - start))
+        return -1;
+    if ((!first && asy_buf_putc(key, ' ') < 0) ||
+        asy_buf_append(key, ws->norm.data + w->noff, w->nlen) < 0)
+        return -1;
+    return 0;
+}
+
 /* Count every n-gram starting at word i; returns how many. */
 static long grams_at(const asy_wordstream *ws, size_t i, int nmin, int nmax,
                      int same_sentence, doc_grams *g)
 {
     long counted = 0;
     asy_buf_clear(&g->key);
-    for (int k = 1; k <= nmax && i + (size_t)k <= ws->n; k++) {
-        const asy_word *w = &ws->w[i + (size_t)k - 1];
-        if (w->run != ws->w[i].run ||
-            (same_sentence && w->sent != ws->w[i].sent))
-            break;
-        if (w->nlen > UINT32_MAX - 64 - g->key.len)
-            return -1;
-        if ((k > 1 && asy_buf_putc(&g->key, ' ') < 0) ||
-            asy_buf_append(&g->key, ws->norm.data + w->noff, w->nlen) < 0)
+    int kmax = gram_words(ws, i, nmax, same_sentence);
+    for (int k = 1; k <= kmax; k++) {
+        if (append_word(ws, &ws->w[i + (size_t)k - 1], &g->key, 0, k == 1) <
+            0)
             return -1;
         if (k < nmin)
             continue;
@@ -224,15 +230,90 @@ int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
     return rc;
 }
 
+/*
+ * Into one paired table, a document a round of its stamps (its document
+ * counts: asy_counter_add_doc), the n-grams a batch at a time: their keys
+ * are built back to back (those starting at one word are prefixes of the
+ * longest, built once), then hashed, and the table's buckets and records
+ * fetched for the whole batch before any is added, so that the batch's
+ * cache misses overlap. (Before: each occurrence went to a per-document
+ * table, to tell its first, then to the corpus table, one cache miss
+ * after another: 4.4 s of counting for 200 MB.)
+ */
+typedef struct gram_batch {
+    asy_buf keys;
+    size_t off[ASY_COUNTER_BATCH];
+    uint32_t len[ASY_COUNTER_BATCH];
+    size_t n;
+} gram_batch;
+
+static int flush_batch(gram_batch *b, asy_counter *table)
+{
+    const char *keys[ASY_COUNTER_BATCH];
+    uint32_t h[ASY_COUNTER_BATCH];
+    for (size_t i = 0; i < b->n; i++) {
+        keys[i] = b->keys.data + b->off[i];
+        h[i] = asy_counter_hash(keys[i], b->len[i]);
+    }
+    int rc = asy_counter_add_docs(table, keys, b->len, h, b->n);
+    b->n = 0;
+    asy_buf_clear(&b->keys);
+    return rc;
+}
+
+/* The n-grams starting at word i into the batch (flushed first when it
+ * has no room for them): how many, or -1. */
+static long batch_grams_at(const asy_wordstream *ws, size_t i, int nmin,
+                           int nmax, int same_sentence, gram_batch *b,
+                           asy_counter *table)
+{
+    int kmax = gram_words(ws, i, nmax, same_sentence);
+    if (kmax < nmin)
+        return 0;
+    if (b->n + (size_t)(kmax - nmin + 1) > ASY_COUNTER_BATCH &&
+        flush_batch(b, table) < 0)
+        return -1;
+    size_t start = b->keys.len;
+    for (int k = 1; k <= kmax; k++) {
+        if (append_word(ws, &ws->w[i + (size_t)k - 1], &b->keys, start,
+                        k == 1) < 0)
+            return -1;
+        if (k >= nmin) {
+            b->off[b->n] = start;
+            b->len[b->n++] = (uint32_t)(b->keys.len - start);
+        }
+    }
+    return kmax - nmin + 1;
+}
+
+static long count_doc_table(const asy_wordstream *ws, int nmin, int nmax,
+                            int same_sentence, asy_counter *table)
+{
+    if (!asy_counter_paired(table) && asy_counter_pair(table) < 0)
+        return -1;
+    if (asy_counter_begin_distinct(table) < 0)
+        return -1;
+    gram_batch b = {ASY_BUF_INIT, {0}, {0}, 0};
+    long total = 0;
+    for (size_t i = 0; i < ws->n && total >= 0; i++) {
+        long c = batch_grams_at(ws, i, nmin, nmax, same_sentence, &b, table);
+        total = c < 0 ? -1 : total + c;
+    }
+    if (total >= 0 && b.n && flush_batch(&b, table) < 0)
+        total = -1;
+    asy_buf_free(&b.keys);
+    return total;
+}
+
 static long count_doc(const asy_wordstream *ws, int nmin, int nmax,
                       int same_sentence, asy_counter *counts,
                       asy_counter *docs, asy_counter *table)
 {
     if (nmin < 1 || nmax > 5 || nmin > nmax || !(counts || table))
         return -1;
-    if (table && !asy_counter_paired(table) && asy_counter_pair(table) < 0)
-        return -1;
-    doc_grams g = {asy_counter_new(), ASY_BUF_INIT, ASY_BUF_INIT, table};
+    if (table)
+        return count_doc_table(ws, nmin, nmax, same_sentence, table);
+    doc_grams g = {asy_counter_new(), ASY_BUF_INIT, ASY_BUF_INIT};
     if (!g.local)
         return -1;
     long total = 0;
@@ -240,7 +321,7 @@ static long count_doc(const asy_wordstream *ws, int nmin, int nmax,
         long c = grams_at(ws, i, nmin, nmax, same_sentence, &g);
         total = c < 0 ? -1 : total + c;
     }
-    if (total >= 0 && !table && fold_firsts(&g, counts, docs) < 0)
+    if (total >= 0 && fold_firsts(&g, counts, docs) < 0)
         total = -1;
     asy_buf_free(&g.key);
     asy_buf_free(&g.firsts);

@@ -792,6 +792,65 @@ static void test_paired_adds(void **state)
     asy_counter_free(d);
 }
 
+/* add_docs adds a batch as add_doc adds its keys one by one (a key twice
+ * in one batch: counted twice, one document), over rounds of batches
+ * while the table grows; it refuses an unpaired counter, no round begun
+ * and a batch over ASY_COUNTER_BATCH. */
+static void test_add_docs(void **state)
+{
+    (void)state;
+    asy_counter *one = asy_counter_new(), *b = asy_counter_new();
+    const char *keys[ASY_COUNTER_BATCH + 1];
+    uint32_t lens[ASY_COUNTER_BATCH + 1], h[ASY_COUNTER_BATCH + 1];
+    char k[ASY_COUNTER_BATCH + 1][24];
+    keys[0] = "a";
+    lens[0] = 1;
+    h[0] = H("a");
+    assert_int_equal(asy_counter_add_docs(b, keys, lens, h, 1), -1);
+    assert_int_equal(asy_counter_pair(one) | asy_counter_pair(b), 0);
+    assert_int_equal(asy_counter_add_docs(b, keys, lens, h, 1), -1);
+    for (int round = 0; round < 300; round++) {
+        assert_int_equal(asy_counter_begin_distinct(one), 0);
+        assert_int_equal(asy_counter_begin_distinct(b), 0);
+        for (int batch = 0; batch < 3; batch++) {
+            size_t n = (size_t)(round * 7 + batch) % ASY_COUNTER_BATCH + 1;
+            size_t prev = 0;
+            for (size_t i = 0; i < n; i++) {
+                /* keys alike in their first 16 bytes, some shared */
+                size_t key = (i * 37 + (size_t)round * 11 +
+                              (size_t)batch) % 5000;
+                if (i % 7 == 3)
+                    key = prev; /* the key before it again */
+                prev = key;
+                lens[i] = (uint32_t)snprintf(k[i], sizeof k[i],
+                                             "sixteen-bytes-ab%zu", key);
+                keys[i] = k[i];
+                h[i] = asy_counter_hash(k[i], lens[i]);
+                assert_true(asy_counter_add_doc(one, k[i], lens[i], h[i],
+                                                1) >= 0);
+            }
+            assert_int_equal(asy_counter_add_docs(b, keys, lens, h, n), 0);
+        }
+    }
+    assert_int_equal(asy_counter_add_docs(b, keys, lens, h,
+                                          ASY_COUNTER_BATCH + 1), -1);
+    size_t n1, n2;
+    asy_counter_entry *e1 = asy_counter_sorted(one, 1, &n1);
+    asy_counter_entry *e2 = asy_counter_sorted(b, 1, &n2);
+    assert_int_equal(n1, n2);
+    assert_true(n1 > 1000);
+    for (size_t i = 0; i < n1; i++) {
+        assert_string_equal(e1[i].key, e2[i].key);
+        assert_int_equal(e1[i].count, e2[i].count);
+        assert_int_equal(e1[i].docs, e2[i].docs);
+    }
+    assert_true(asy_counter_total(b) == asy_counter_total(one));
+    free(e1);
+    free(e2);
+    asy_counter_free(one);
+    asy_counter_free(b);
+}
+
 /* Merging keeps document counts (a paired source pairs a plain
  * destination; a plain source adds none), also into itself; saving a
  * paired counter writes version 2 with the document counts, which load
@@ -1171,6 +1230,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_entries_unsettled),
         cmocka_unit_test(test_entries_packed),
+        cmocka_unit_test(test_add_docs),
         cmocka_unit_test(test_merge_threads),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_sorted_threads),

@@ -46,6 +46,8 @@ asy_counter *asy_lua_counter_take(lua_State *L, int idx)
         return NULL;
     asy_counter *c = k->c;
     k->c = NULL;
+    if (c) /* its rounds (a document each) ended with its state's calls */
+        asy_counter_end_rounds(c);
     asy_lstate_charge(L, -(long long)k->charged); /* a release: no error */
     k->charged = 0;
     return c;
