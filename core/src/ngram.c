@@ -273,16 +273,28 @@ static long batch_grams_at(const asy_wordstream *ws, size_t i, int nmin,
     if (b->n + (size_t)(kmax - nmin + 1) > ASY_COUNTER_BATCH &&
         flush_batch(b, table) < 0)
         return -1;
-    size_t start = b->keys.len;
-    for (int k = 1; k <= kmax; k++) {
-        if (append_word(ws, &ws->w[i + (size_t)k - 1], &b->keys, start,
-                        k == 1) < 0)
+    size_t start = b->keys.len, need = (size_t)kmax - 1;
+    for (int k = 0; k < kmax; k++) {
+        need += ws->w[i + (size_t)k].nlen;
+        if (need > UINT32_MAX - 64)
             return -1;
+    }
+    if (asy_buf_reserve(&b->keys, need) < 0)
+        return -1;
+    char *p = b->keys.data + start; /* the longest key, written once */
+    for (int k = 1; k <= kmax; k++) {
+        const asy_word *w = &ws->w[i + (size_t)k - 1];
+        if (k > 1)
+            *p++ = ' ';
+        memcpy(p, ws->norm.data + w->noff, w->nlen);
+        p += w->nlen;
         if (k >= nmin) {
             b->off[b->n] = start;
-            b->len[b->n++] = (uint32_t)(b->keys.len - start);
+            b->len[b->n++] = (uint32_t)(p - (b->keys.data + start));
         }
     }
+    b->keys.len += need;
+    b->keys.data[b->keys.len] = '\0';
     return kmax - nmin + 1;
 }
 
