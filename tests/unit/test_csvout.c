@@ -385,11 +385,43 @@ static void test_format_few_decimals(void **state)
     assert_string_equal(got, "0.30000000000000004");
 }
 
+/* Any double prints as the shortest "%.{p}g" that reads back (the search
+ * tries 16 and 15 digits first): 200,000 doubles of random bits over the
+ * whole exponent range, and computed scores (logarithms, ratios, square
+ * roots), against the search digit by digit. */
+static void test_format_shortest(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    char got[64], want[64];
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13; /* xorshift64 */
+        x ^= x >> 7;
+        x ^= x << 17;
+        double d;
+        if (i % 2) {
+            memcpy(&d, &x, sizeof d);
+            if (isnan(d) || isinf(d))
+                continue;
+        } else {
+            double a = (double)(x % 100000 + 1), b = (double)(x >> 40) + 1;
+            d = i % 4 ? log(a / b) * a : sqrt(a) / b;
+        }
+        if (d == (double)(long long)d)
+            continue; /* integers take the %.0f path */
+        asy_format_double(d, got, sizeof got);
+        shortest_g(d, want, sizeof want);
+        if (strcmp(got, want) != 0)
+            fail_msg("%a: got %s, want %s", d, got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_double),
-        cmocka_unit_test(test_format_few_decimals), cmocka_unit_test(test_csv_cells),
+        cmocka_unit_test(test_format_few_decimals),
+        cmocka_unit_test(test_format_shortest), cmocka_unit_test(test_csv_cells),
         cmocka_unit_test(test_csv_special_anywhere),
         cmocka_unit_test(test_csv_rows),      cmocka_unit_test(test_safe_mode),
         cmocka_unit_test(test_tsv),           cmocka_unit_test(test_jsonl),
