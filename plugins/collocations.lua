@@ -50,11 +50,10 @@ return {
 
   finish = function(ctx, out)
     local o = ctx.options
-    local rows = assay.collocations(ctx.state.bi, ctx.state.uni,
+    -- Scored, sorted and written from C: one row per bigram, in the order
+    -- of the columns above (assay.collocations returns the same rows as
+    -- Lua tables, for an analysis that filters them first).
+    assay.collocation_rows(ctx.state.bi, ctx.state.uni, out,
       { min_count = o.min_count, sort = o.sort, top = o.top })
-    for _, r in ipairs(rows) do
-      out:row{ w1 = r.w1, w2 = r.w2, count = r.count, mi = r.mi,
-               t_score = r.t_score, log_likelihood = r.log_likelihood, chi2 = r.chi2 }
-    end
   end,
 }

@@ -1,8 +1,9 @@
 -- ngrams_spec.lua — assay.ngram_table / assay.ngram_rows from Lua: one
 -- counter holds the count and document count of each n-gram
 -- (t:get, t:docs), merges add both, no
--- n-gram joins the words around a dropped number, and ngram_rows refuses
--- an Output that does not have its 4 columns.
+-- n-gram joins the words around a dropped number, and ngram_rows and
+-- collocation_rows refuse an Output that does not have their 4 and 7
+-- columns.
 local T = load(assay.read_file("spec_helper.lua"), "@spec_helper.lua")()
 
 local function table_counts()
@@ -42,6 +43,7 @@ return {
   finish = function(ctx, out)
     T.ok(ctx.t, "document() ran")
     T.raises(function() assay.ngram_rows(ctx.t, out) end, "has 3 columns")
+    T.raises(function() assay.collocation_rows(ctx.t, ctx.t, out) end, "has 3 columns")
     out:row{ spec = "ngrams_spec", checks = T.checks, status = "passed" }
   end,
 }

@@ -420,62 +420,6 @@ static int skipped(lua_State *L, int skip, const char *key, size_t len,
     return hit;
 }
 
-#define ROWTEXT_MT "assay.counter.rowtext"
-#define ROWS_ROUND 65536 /* rows formatted at a time: a huge table's text
-                            is never held whole */
-#define ROWS_SLICE 8192  /* fewer rows a thread: not worth a thread */
-
-/* The text of a round of rows, a buffer a thread: freed by the GC even
- * when emitting raises. */
-typedef struct rowtext {
-    asy_buf bufs[ASY_PAR_MAX];
-    size_t charged; /* bytes charged to the memory cap */
-} rowtext;
-
-static int rowtext_gc(lua_State *L)
-{
-    rowtext *t = luaL_checkudata(L, 1, ROWTEXT_MT);
-    for (int i = 0; i < ASY_PAR_MAX; i++)
-        asy_buf_free(&t->bufs[i]);
-    asy_lstate_charge(L, -(long long)t->charged);
-    t->charged = 0;
-    return 0;
-}
-
-/* (lua_types.h) A round at a time, each round on the run's threads.
- * (Row by row, on one thread: 216,165 rows took 30-35 ms.) */
-void asy_lua_counter_bulk_rows(lua_State *L, asy_lua_output *o,
-                               const asy_rowfmt *f,
-                               const asy_counter_rowset *rs, size_t from,
-                               size_t n)
-{
-    rowtext *t = lua_newuserdatauv(L, sizeof *t, 0);
-    memset(t, 0, sizeof *t);
-    luaL_setmetatable(L, ROWTEXT_MT);
-    int threads = asy_lstate_get(L)->threads;
-    size_t rows[ASY_PAR_MAX];
-    for (size_t at = from, end = from + n; at < end; at += ROWS_ROUND) {
-        size_t m = end - at < ROWS_ROUND ? end - at : ROWS_ROUND;
-        int k = asy_counter_format_rows(rs, at, m, f, threads, ROWS_SLICE,
-                                        t->bufs, rows);
-        if (k < 0)
-            nomem(L);
-        size_t held = 0;
-        for (int i = 0; i < ASY_PAR_MAX; i++)
-            held += t->bufs[i].cap;
-        long long delta = (long long)held - (long long)t->charged;
-        t->charged = held;
-        if (asy_lstate_charge(L, delta) < 0)
-            nomem(L);
-        for (int i = 0; i < k; i++)
-            asy_lua_out_emit_block(L, o, t->bufs[i].data, t->bufs[i].len,
-                                   rows[i]);
-    }
-    lua_pushcfunction(L, rowtext_gc); /* the text now, not at the next GC */
-    lua_rotate(L, -2, 1);
-    lua_call(L, 1, 0);
-}
-
 /* How many of e[0..n), sorted by count descending, count min or more:
  * found by halving (a walk over a large vocabulary's entries took 1 ms). */
 static size_t count_at_least(const asy_counter_entry *e, size_t n,
@@ -544,8 +488,9 @@ static int counter_rows(lua_State *L)
         size_t end = count_at_least(e, n, min_count);
         if (top > 0 && (lua_Integer)end > top)
             end = (size_t)top;
-        asy_counter_rowset rs = {e, ndocs ? ASY_ROWS_DOCS : 0};
-        asy_lua_counter_bulk_rows(L, out, &f, &rs, 0, end);
+        asy_counter_rowset rs = {e, end, ndocs ? ASY_ROWS_DOCS : 0};
+        asy_rowsrc src = asy_counter_rowsrc(&rs);
+        asy_lua_out_bulk_rows(L, out, &f, &src, 0, end);
         drop_sorted(L, box);
         lua_pushinteger(L, (lua_Integer)end);
         return 1;
@@ -629,10 +574,6 @@ void asy_lua_counter_open(lua_State *L)
     lua_pop(L, 1);
     luaL_newmetatable(L, ENTRIES_MT);
     lua_pushcfunction(L, entries_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
-    luaL_newmetatable(L, ROWTEXT_MT);
-    lua_pushcfunction(L, rowtext_gc);
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 }

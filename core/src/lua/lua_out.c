@@ -280,6 +280,61 @@ void asy_lua_out_push(lua_State *L, asy_lua_sink *sink,
     luaL_setmetatable(L, ASY_OUTPUT_MT);
 }
 
+#define ROWTEXT_MT "assay.output.rowtext"
+#define ROWS_ROUND 65536 /* rows formatted at a time: a huge table's text
+                            is never held whole */
+#define ROWS_SLICE 8192  /* fewer rows a thread: not worth a thread */
+
+/* The text of a round of rows, a buffer a thread: freed by the GC even
+ * when emitting raises. */
+typedef struct rowtext {
+    asy_buf bufs[ASY_PAR_MAX];
+    size_t charged; /* bytes charged to the memory cap */
+} rowtext;
+
+static int rowtext_gc(lua_State *L)
+{
+    rowtext *t = luaL_checkudata(L, 1, ROWTEXT_MT);
+    for (int i = 0; i < ASY_PAR_MAX; i++)
+        asy_buf_free(&t->bufs[i]);
+    asy_lstate_charge(L, -(long long)t->charged);
+    t->charged = 0;
+    return 0;
+}
+
+/* (lua_types.h) A round at a time, each round on the run's threads.
+ * (Row by row, on one thread: 216,165 rows took 30-35 ms.) */
+void asy_lua_out_bulk_rows(lua_State *L, asy_lua_output *o,
+                           const asy_rowfmt *f, const asy_rowsrc *src,
+                           size_t from, size_t n)
+{
+    rowtext *t = lua_newuserdatauv(L, sizeof *t, 0);
+    memset(t, 0, sizeof *t);
+    luaL_setmetatable(L, ROWTEXT_MT);
+    int threads = asy_lstate_get(L)->threads;
+    size_t rows[ASY_PAR_MAX];
+    for (size_t at = from, end = from + n; at < end; at += ROWS_ROUND) {
+        size_t m = end - at < ROWS_ROUND ? end - at : ROWS_ROUND;
+        int k = asy_rows_format(src, at, m, f, threads, ROWS_SLICE, t->bufs,
+                                rows);
+        if (k < 0)
+            luaL_error(L, "not enough memory");
+        size_t held = 0;
+        for (int i = 0; i < ASY_PAR_MAX; i++)
+            held += t->bufs[i].cap;
+        long long delta = (long long)held - (long long)t->charged;
+        t->charged = held;
+        if (asy_lstate_charge(L, delta) < 0)
+            luaL_error(L, "not enough memory");
+        for (int i = 0; i < k; i++)
+            asy_lua_out_emit_block(L, o, t->bufs[i].data, t->bufs[i].len,
+                                   rows[i]);
+    }
+    lua_pushcfunction(L, rowtext_gc); /* the text now, not at the next GC */
+    lua_rotate(L, -2, 1);
+    lua_call(L, 1, 0);
+}
+
 void asy_lua_out_open(lua_State *L)
 {
     static const luaL_Reg methods[] = {{"row", out_row}, {NULL, NULL}};
@@ -290,5 +345,9 @@ void asy_lua_out_open(lua_State *L)
     luaL_newlib(L, methods);
     lua_pushcclosure(L, out_index, 1);
     lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, ROWTEXT_MT);
+    lua_pushcfunction(L, rowtext_gc);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
 }

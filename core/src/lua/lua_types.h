@@ -117,15 +117,6 @@ void asy_lua_counter_adopt(lua_State *L, int idx, asy_counter **c);
  * collection (which frees the counters no longer reachable). */
 void asy_lua_counter_charge(lua_State *L, int idx);
 
-typedef struct asy_lua_output asy_lua_output;
-/* Rows from .. from + n of rs into the Output o, formatted by f (from
- * asy_lua_out_formatter) 65,536 at a time on the run's threads
- * (counter_rows.h), each round's text appended as a block a thread and
- * charged to the memory cap while held. Raises when out of memory. */
-void asy_lua_counter_bulk_rows(lua_State *L, asy_lua_output *o,
-                               const asy_rowfmt *f,
-                               const asy_counter_rowset *rs, size_t from,
-                               size_t n);
 
 /* ---- lua_out.c ---- */
 /* Where the rows of the current callback go. `call` changes after every
@@ -161,6 +152,7 @@ void asy_lua_out_emit(lua_State *L, int idx, const assay_value *vals, int n);
  * checked once (raises as asy_lua_out_emit would), and the same emission
  * through that handle without looking the userdata's type up again. The
  * handle is valid while the Output stays on the stack. */
+typedef struct asy_lua_output asy_lua_output;
 asy_lua_output *asy_lua_out_check(lua_State *L, int idx);
 void asy_lua_out_emit_to(lua_State *L, asy_lua_output *o,
                          const assay_value *vals, int n);
@@ -174,6 +166,13 @@ int asy_lua_out_formatter(lua_State *L, asy_lua_output *o, asy_rowfmt *f);
  * block (charged to the memory cap; raises when out of memory). */
 void asy_lua_out_emit_block(lua_State *L, asy_lua_output *o,
                             const char *bytes, size_t len, size_t rows);
+/* Rows from .. from + n of src into the Output o, formatted by f (from
+ * asy_lua_out_formatter) 65,536 at a time on the run's threads
+ * (counter_rows.h), each round's text appended as a block a thread and
+ * charged to the memory cap while held. Raises when out of memory. */
+void asy_lua_out_bulk_rows(lua_State *L, asy_lua_output *o,
+                           const asy_rowfmt *f, const asy_rowsrc *src,
+                           size_t from, size_t n);
 
 /* ---- lua_assay.c ---- */
 /* Build the shared `assay` module (C functions + prelude) in the registry.
