@@ -550,6 +550,18 @@ int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
     return add_doc(c, key, len, h, n);
 }
 
+int asy_counter_add_keys(asy_counter *c, const char *const *keys,
+                         const uint32_t *lens, const uint32_t *h, size_t n)
+{
+    if (n > ASY_COUNTER_BATCH)
+        return -1;
+    prefetch_batch(c, n, h);
+    for (size_t i = 0; i < n; i++)
+        if (add_hashed(c, keys[i], lens[i], h[i], 1) < 0)
+            return -1;
+    return 0;
+}
+
 int asy_counter_add_docs(asy_counter *c, const char *const *keys,
                          const uint32_t *lens, const uint32_t *h, size_t n)
 {

@@ -161,6 +161,10 @@ void asy_counter_end_rounds(asy_counter *c);
 #define ASY_COUNTER_BATCH 32
 int asy_counter_add_docs(asy_counter *c, const char *const *keys,
                          const uint32_t *lens, const uint32_t *h, size_t n);
+/* The same without document counts: 1 to the count of each key (any
+ * counter, no round). 0, or -1 when out of memory or n too large. */
+int asy_counter_add_keys(asy_counter *c, const char *const *keys,
+                         const uint32_t *lens, const uint32_t *h, size_t n);
 
 /*
  * Counting words fast (token_count.c): a counter can keep a word table

@@ -245,6 +245,7 @@ typedef struct gram_batch {
     size_t off[ASY_COUNTER_BATCH];
     uint32_t len[ASY_COUNTER_BATCH];
     size_t n;
+    int docs; /* into a paired table with document counts, or counts only */
 } gram_batch;
 
 static int flush_batch(gram_batch *b, asy_counter *table)
@@ -255,7 +256,8 @@ static int flush_batch(gram_batch *b, asy_counter *table)
         keys[i] = b->keys.data + b->off[i];
         h[i] = asy_counter_hash(keys[i], b->len[i]);
     }
-    int rc = asy_counter_add_docs(table, keys, b->len, h, b->n);
+    int rc = b->docs ? asy_counter_add_docs(table, keys, b->len, h, b->n)
+                     : asy_counter_add_keys(table, keys, b->len, h, b->n);
     b->n = 0;
     asy_buf_clear(&b->keys);
     return rc;
@@ -298,14 +300,16 @@ static long batch_grams_at(const asy_wordstream *ws, size_t i, int nmin,
     return kmax - nmin + 1;
 }
 
+/* With docs, into a paired table with document counts; without, counts
+ * only (assay.ngrams with no document counter: no table per document). */
 static long count_doc_table(const asy_wordstream *ws, int nmin, int nmax,
-                            int same_sentence, asy_counter *table)
+                            int same_sentence, asy_counter *table, int docs)
 {
-    if (!asy_counter_paired(table) && asy_counter_pair(table) < 0)
+    if (docs && !asy_counter_paired(table) && asy_counter_pair(table) < 0)
         return -1;
-    if (asy_counter_begin_distinct(table) < 0)
+    if (docs && asy_counter_begin_distinct(table) < 0)
         return -1;
-    gram_batch b = {ASY_BUF_INIT, {0}, {0}, 0};
+    gram_batch b = {ASY_BUF_INIT, {0}, {0}, 0, docs};
     long total = 0;
     for (size_t i = 0; i < ws->n && total >= 0; i++) {
         long c = batch_grams_at(ws, i, nmin, nmax, same_sentence, &b, table);
@@ -324,7 +328,9 @@ static long count_doc(const asy_wordstream *ws, int nmin, int nmax,
     if (nmin < 1 || nmax > 5 || nmin > nmax || !(counts || table))
         return -1;
     if (table)
-        return count_doc_table(ws, nmin, nmax, same_sentence, table);
+        return count_doc_table(ws, nmin, nmax, same_sentence, table, 1);
+    if (!docs)
+        return count_doc_table(ws, nmin, nmax, same_sentence, counts, 0);
     doc_grams g = {asy_counter_new(), ASY_BUF_INIT, ASY_BUF_INIT};
     if (!g.local)
         return -1;

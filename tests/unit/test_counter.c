@@ -795,11 +795,13 @@ static void test_paired_adds(void **state)
 /* add_docs adds a batch as add_doc adds its keys one by one (a key twice
  * in one batch: counted twice, one document), over rounds of batches
  * while the table grows; it refuses an unpaired counter, no round begun
- * and a batch over ASY_COUNTER_BATCH. */
+ * and a batch over ASY_COUNTER_BATCH. add_keys, into a plain counter,
+ * gives the same counts and no document counts. */
 static void test_add_docs(void **state)
 {
     (void)state;
     asy_counter *one = asy_counter_new(), *b = asy_counter_new();
+    asy_counter *plain = asy_counter_new();
     const char *keys[ASY_COUNTER_BATCH + 1];
     uint32_t lens[ASY_COUNTER_BATCH + 1], h[ASY_COUNTER_BATCH + 1];
     char k[ASY_COUNTER_BATCH + 1][24];
@@ -830,8 +832,12 @@ static void test_add_docs(void **state)
                                                 1) >= 0);
             }
             assert_int_equal(asy_counter_add_docs(b, keys, lens, h, n), 0);
+            assert_int_equal(asy_counter_add_keys(plain, keys, lens, h, n),
+                             0);
         }
     }
+    assert_int_equal(asy_counter_add_keys(plain, keys, lens, h,
+                                          ASY_COUNTER_BATCH + 1), -1);
     assert_int_equal(asy_counter_add_docs(b, keys, lens, h,
                                           ASY_COUNTER_BATCH + 1), -1);
     size_t n1, n2;
@@ -843,12 +849,18 @@ static void test_add_docs(void **state)
         assert_string_equal(e1[i].key, e2[i].key);
         assert_int_equal(e1[i].count, e2[i].count);
         assert_int_equal(e1[i].docs, e2[i].docs);
+        assert_int_equal(asy_counter_get(plain, e1[i].key, e1[i].len),
+                         e1[i].count);
     }
+    assert_int_equal(asy_counter_size(plain), n1);
+    assert_false(asy_counter_paired(plain));
     assert_true(asy_counter_total(b) == asy_counter_total(one));
+    assert_true(asy_counter_total(plain) == asy_counter_total(one));
     free(e1);
     free(e2);
     asy_counter_free(one);
     asy_counter_free(b);
+    asy_counter_free(plain);
 }
 
 /* Merging keeps document counts (a paired source pairs a plain
