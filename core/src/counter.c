@@ -845,7 +845,7 @@ static int merge_batch(asy_counter *dst, const asy_counter *src, size_t k)
  * (On one thread, 1.75 million n-grams of a worker took 120-220 ms of the
  * end of a -j 2 run.)
  */
-#define MERGE_RANGE_MIN 65536 /* fewer of src's keys a thread: one thread */
+#define MERGE_RANGE_MIN 8192 /* fewer of src's keys a thread: one thread */
 
 typedef struct merge_range {
     asy_counter *dst;
