@@ -204,8 +204,12 @@ int asy_counter_absorb(asy_counter *c, asy_wordtab *t, int what);
 /* Add every entry of src into dst (a paired src's document counts too:
  * dst becomes paired). */
 int asy_counter_merge(asy_counter *dst, const asy_counter *src);
-/* The same, the part of src's word table already in dst's on up to
- * `threads` threads (asy_wordtab_merge): the end of a -j run. */
+/* The same on up to `threads` threads (the end of a -j run): the keys of
+ * src's word table already in dst's (asy_wordtab_merge), and those of
+ * src's own table already in dst's when it holds 8,192 keys a thread or
+ * more; the new keys then go in on this thread. The counts, document
+ * counts and total are those of asy_counter_merge. -1 when out of memory:
+ * dst then holds part of src, and its total is the sum of its counts. */
 int asy_counter_merge_mt(asy_counter *dst, const asy_counter *src,
                          int threads);
 

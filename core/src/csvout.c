@@ -164,9 +164,14 @@ static size_t format_double(double d, char *buf)
     if (n)
         return n;
     /* a computed value mostly needs 16 or 17 digits: those are tried
-     * first, the rest only for a value that 15 digits already give */
-    int lo = 17;
-    if (round_trips(d, 16)) {
+     * first, the rest only for a value that 15 digits already give; a
+     * power of two (its interval narrower below it than above) is
+     * searched digit by digit */
+    int e2, lo = 17;
+    if (fabs(frexp(d, &e2)) == 0.5) {
+        for (lo = 1; lo < 17 && !round_trips(d, lo); lo++)
+            ;
+    } else if (round_trips(d, 16)) {
         lo = 16;
         if (round_trips(d, 15)) {
             int hi = 15;
@@ -187,11 +192,15 @@ static size_t format_double(double d, char *buf)
 
 /*
  * Shortest "%.{p}g" (p in 1..17) that strtod()s back to d. Rounding to p+1
- * digits is never farther from d than rounding to p digits, so "p digits
+ * digits is never farther from d than rounding to p digits, and the
+ * doubles that read back as d lie as far below it as above, so "p digits
  * round-trip" is monotone in p: 16 and 15 are tried first (17 always
  * round-trips for IEEE doubles), then a binary search below 15. (A binary
  * search over 1..17 took four or five tries for a computed score: 6
- * million of them, a collocation table's, took seconds.) Integral values below 1e15 are
+ * million of them, a collocation table's, took seconds.) Not for a power
+ * of two, whose next double below is half as far as the next above: 2^966
+ * reads back at 13, 14, 15 and 17 digits but not at 16, so its digits are
+ * tried one by one from 1. Integral values below 1e15 are
  * printed as plain integers ("100", "-0") where %g would pick an exponent
  * ("1e+02"); larger or tiny values keep %g's exponent form ("1e+20",
  * "1e-05"), which every CSV/JSON reader accepts. The text is cut to size - 1

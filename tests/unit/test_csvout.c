@@ -387,8 +387,10 @@ static void test_format_few_decimals(void **state)
 
 /* Any double prints as the shortest "%.{p}g" that reads back (the search
  * tries 16 and 15 digits first): 200,000 doubles of random bits over the
- * whole exponent range, and computed scores (logarithms, ratios, square
- * roots), against the search digit by digit. */
+ * whole exponent range, computed scores (logarithms, ratios, square
+ * roots), and every power of two and its neighbours (where 16 digits may
+ * fail while 15 read back: 2^966, 2^149), against the search digit by
+ * digit. */
 static void test_format_shortest(void **state)
 {
     (void)state;
@@ -414,6 +416,20 @@ static void test_format_shortest(void **state)
         if (strcmp(got, want) != 0)
             fail_msg("%a: got %s, want %s", d, got, want);
     }
+    for (int e = -1074; e <= 1023; e++) {
+        double p = ldexp(1.0, e);
+        double near[] = {p, -p, nextafter(p, 0), nextafter(p, INFINITY)};
+        for (int k = 0; k < 4; k++) {
+            if (fabs(near[k]) < 1e15 && near[k] == (double)(long long)near[k])
+                continue;
+            asy_format_double(near[k], got, sizeof got);
+            shortest_g(near[k], want, sizeof want);
+            if (strcmp(got, want) != 0)
+                fail_msg("%a: got %s, want %s", near[k], got, want);
+        }
+    }
+    asy_format_double(ldexp(1.0, 966), got, sizeof got);
+    assert_string_equal(got, "6.237000967296e+290");
 }
 
 int main(void)

@@ -117,7 +117,6 @@ void asy_lua_counter_adopt(lua_State *L, int idx, asy_counter **c);
  * collection (which frees the counters no longer reachable). */
 void asy_lua_counter_charge(lua_State *L, int idx);
 
-
 /* ---- lua_out.c ---- */
 /* Where the rows of the current callback go. `call` changes after every
  * callback, which retires every Output created during it. */
