@@ -1457,6 +1457,20 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
     return e;
 }
 
+size_t asy_counter_count_at_least(const asy_counter_entry *e, size_t n,
+                                  int64_t min)
+{
+    size_t lo = 0, hi = n; /* e[0..lo) >= min, e[hi..n) < min */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid].count >= min)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 void asy_counter_sort_keys(asy_counter_entry *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -237,6 +237,11 @@ asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
  * bounds the quicksort at 2 log2 n levels before heap sort takes over;
  * tests pass 0 to check the heap sort alone. */
 void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth);
+/* How many of e[0..n), sorted by count descending, count min or more:
+ * found by halving (a walk over a large vocabulary's entries took 1 ms),
+ * where a table written with min_count ends. */
+size_t asy_counter_count_at_least(const asy_counter_entry *e, size_t n,
+                                  int64_t min);
 /* asy_counter_sort in two steps: the entries' sort keys (pfx and sfx),
  * then the sort of entries whose keys are set. */
 void asy_counter_sort_keys(asy_counter_entry *e, size_t n);

@@ -368,22 +368,6 @@ long asy_ngram_count_table(const asy_wordstream *ws, int nmin, int nmax,
 /* Rows of a table                                                       */
 /* ===================================================================== */
 
-/* How many of e[0..n), sorted by count descending, count min or more
- * (found by halving). */
-static size_t count_at_least(const asy_counter_entry *e, size_t n,
-                             int64_t min)
-{
-    size_t lo = 0, hi = n; /* e[0..lo) >= min, e[hi..n) < min */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (e[mid].count >= min)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Sorted by count (descending), then key, in one sort on the run's
  * threads, so that the rows lie in their order and are formatted reading
  * forward. (Before: sorted by key, then a counting sort by count into an
@@ -400,7 +384,7 @@ int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
         return 0;
     if (!(r->e = asy_counter_sorted_mt(table, 0, &m, threads)))
         return -1;
-    r->n = count_at_least(r->e, m, min_count);
+    r->n = asy_counter_count_at_least(r->e, m, min_count);
     if (r->n == 0) {
         asy_ngram_rows_free(r);
         return 0;

@@ -420,22 +420,6 @@ static int skipped(lua_State *L, int skip, const char *key, size_t len,
     return hit;
 }
 
-/* How many of e[0..n), sorted by count descending, count min or more:
- * found by halving (a walk over a large vocabulary's entries took 1 ms). */
-static size_t count_at_least(const asy_counter_entry *e, size_t n,
-                             lua_Integer min)
-{
-    size_t lo = 0, hi = n; /* e[0..lo) >= min, e[hi..n) < min */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (e[mid].count >= min)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* c:rows(out [, {min_count = 1, top = 0, docs = false, also = {counter,
  * ...}, skip = set, fold = false}]) -> rows written. A frequency table
  * written straight from C into the Output out, by count descending then
@@ -485,7 +469,7 @@ static int counter_rows(lua_State *L)
     asy_counter_entry *e = sorted(L, 1, 0, &n, &box);
     asy_rowfmt f;
     if (!skip && nalso == 0 && asy_lua_out_formatter(L, out, &f)) {
-        size_t end = count_at_least(e, n, min_count);
+        size_t end = asy_counter_count_at_least(e, n, min_count);
         if (top > 0 && (lua_Integer)end > top)
             end = (size_t)top;
         asy_counter_rowset rs = {e, end, ndocs ? ASY_ROWS_DOCS : 0};

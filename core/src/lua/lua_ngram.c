@@ -279,15 +279,28 @@ static void put_row(lua_State *L, asy_lua_output *o,
  * string per row: keys sorted and rows formatted on the run's threads
  * when the rows go to a file (1.75 million rows one by one on one thread
  * took 0.48 s), else one by one to the row callback. */
+/* The arguments of a function writing a table's rows: the Output at idx
+ * (*def its declared columns), then an options table or none, whose
+ * min_count and top go to *minc and *top. */
+static asy_lua_output *rows_args(lua_State *L, int idx,
+                                 const asy_output_def **def,
+                                 lua_Integer *minc, lua_Integer *top)
+{
+    *def = asy_lua_out_def(L, idx);
+    asy_lua_output *o = asy_lua_out_check(L, idx);
+    if (!lua_isnoneornil(L, idx + 1))
+        luaL_checktype(L, idx + 1, LUA_TTABLE);
+    *minc = asy_lua_tk_optint(L, idx + 1, "min_count", 1);
+    *top = asy_lua_tk_optint(L, idx + 1, "top", 0);
+    return o;
+}
+
 static int tk_ngram_rows(lua_State *L)
 {
     asy_counter *t = asy_lua_tk_counter(L, 1, 0);
-    const asy_output_def *def = asy_lua_out_def(L, 2);
-    asy_lua_output *o = asy_lua_out_check(L, 2);
-    if (!lua_isnoneornil(L, 3))
-        luaL_checktype(L, 3, LUA_TTABLE);
-    lua_Integer minc = asy_lua_tk_optint(L, 3, "min_count", 1);
-    lua_Integer top = asy_lua_tk_optint(L, 3, "top", 0);
+    const asy_output_def *def;
+    lua_Integer minc, top;
+    asy_lua_output *o = rows_args(L, 2, &def, &minc, &top);
     if (def->ncols != 4)
         return luaL_error(L, "ngram_rows: output '%s' has %d columns; it "
                           "writes 4 (ngram, n, count, docs)", def->name,
@@ -389,12 +402,9 @@ static int tk_collocation_rows(lua_State *L)
 {
     asy_counter *bi = asy_lua_tk_counter(L, 1, 0);
     asy_counter *uni = asy_lua_tk_counter(L, 2, 0);
-    const asy_output_def *def = asy_lua_out_def(L, 3);
-    asy_lua_output *o = asy_lua_out_check(L, 3);
-    if (!lua_isnoneornil(L, 4))
-        luaL_checktype(L, 4, LUA_TTABLE);
-    lua_Integer minc = asy_lua_tk_optint(L, 4, "min_count", 1);
-    lua_Integer top = asy_lua_tk_optint(L, 4, "top", 0);
+    const asy_output_def *def;
+    lua_Integer minc, top;
+    asy_lua_output *o = rows_args(L, 3, &def, &minc, &top);
     const char *sort = NULL;
     if (lua_type(L, 4) == LUA_TTABLE &&
         lua_getfield(L, 4, "sort") != LUA_TNIL)
