@@ -162,6 +162,32 @@ static void put2(asy_counter *t, const char *k, int64_t count, int64_t docs)
                                         docs), 0);
 }
 
+/* A table whose rounds were ended (its stamps given back, as
+ * assay.ngram_rows and a handed-over counter do) counts on: the next
+ * document starts a round of fresh stamps, and each document still
+ * counts once per key. */
+static void test_rounds_end(void **state)
+{
+    (void)state;
+    asy_wordstream ws = ASY_WORDSTREAM_INIT;
+    asy_counter *t = asy_counter_new();
+    const char *a = "x y x y x y", *b = "x y z";
+    assert_int_equal(asy_wordstream_build(&ws, a, strlen(a), 0, NULL, 0), 0);
+    assert_int_equal(asy_ngram_count_table(&ws, 2, 2, 0, t), 5);
+    asy_counter_end_rounds(t);
+    asy_counter_end_rounds(t); /* twice: nothing left to give back */
+    assert_int_equal(asy_wordstream_build(&ws, b, strlen(b), 0, NULL, 0), 0);
+    assert_int_equal(asy_ngram_count_table(&ws, 2, 2, 0, t), 2);
+    assert_int_equal(asy_ngram_count_table(&ws, 2, 2, 0, t), 2);
+    assert_int_equal(GET(t, "x y"), 5);
+    assert_int_equal(DOCS(t, "x y"), 3);
+    assert_int_equal(GET(t, "y x"), 2);
+    assert_int_equal(DOCS(t, "y x"), 1);
+    assert_int_equal(DOCS(t, "y z"), 2);
+    asy_wordstream_free(&ws);
+    asy_counter_free(t);
+}
+
 /* One table carries count and documents; merging two tables (what -j N
  * does) adds both; rows come count descending, then key ascending, those
  * below min_count left out; counts past 2^32 are plain counts. */
@@ -263,6 +289,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_five_grams),
         cmocka_unit_test(test_dropped_numbers_break),
         cmocka_unit_test(test_table_rows),
+        cmocka_unit_test(test_rounds_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
