@@ -20,7 +20,11 @@ void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 
-static long countdown = -1; /* the allocation that fails: 0 = the next */
+/* The allocation that fails: 0 = the next. A plain variable: with the
+ * thread counts used here, every allocation of the calls under test is
+ * made by the calling thread (the merge's and the sort's other threads
+ * allocate nothing; a round of one split runs on the caller). */
+static long countdown = -1;
 
 static int fail_now(void)
 {

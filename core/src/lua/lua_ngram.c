@@ -273,12 +273,6 @@ static void put_row(lua_State *L, asy_lua_output *o,
     asy_lua_out_emit_to(L, o, v, 4);
 }
 
-/* assay.ngram_rows(table, out, {min_count = 1, top = 0}) -> rows written.
- * Writes ngram, n, count, docs straight from C into the 4-column Output
- * out, count descending then n-gram ascending, with no Lua table or
- * string per row: keys sorted and rows formatted on the run's threads
- * when the rows go to a file (1.75 million rows one by one on one thread
- * took 0.48 s), else one by one to the row callback. */
 /* The arguments of a function writing a table's rows: the Output at idx
  * (*def its declared columns), then an options table or none, whose
  * min_count and top go to *minc and *top. */
@@ -295,6 +289,12 @@ static asy_lua_output *rows_args(lua_State *L, int idx,
     return o;
 }
 
+/* assay.ngram_rows(table, out, {min_count = 1, top = 0}) -> rows written.
+ * Writes ngram, n, count, docs straight from C into the 4-column Output
+ * out, count descending then n-gram ascending, with no Lua table or
+ * string per row: keys sorted and rows formatted on the run's threads
+ * when the rows go to a file (1.75 million rows one by one on one thread
+ * took 0.48 s), else one by one to the row callback. */
 static int tk_ngram_rows(lua_State *L)
 {
     asy_counter *t = asy_lua_tk_counter(L, 1, 0);
