@@ -60,9 +60,11 @@ struct asy_counter {
     block *arena;
     size_t arena_bytes;
     size_t next_block; /* size of the next arena block */
-    uint32_t *stamp;   /* per slot: the distinct round that last counted
-                          it (NULL until asy_counter_begin_distinct) */
-    uint32_t round;    /* current distinct round, 0 = none yet */
+    uint8_t *stamp;    /* per slot: the distinct round that last counted
+                          it (NULL until asy_counter_begin_distinct); a
+                          byte, cleared when the rounds wrap every 255 */
+    uint8_t round;     /* current distinct round, 0 = none yet */
+    int round_open;    /* a round is under way (asy_counter_end_round) */
     size_t koff;       /* key offset in a record: 8, or 16 when paired */
     asy_wordtab *words; /* counts not yet settled (asy_counter_words_begin) */
 };
@@ -331,14 +333,18 @@ void asy_counter_free(asy_counter *c)
 }
 
 /* The table at cap slots (a larger power of two), re-placing every slot
- * (and its stamp) by its cached hash. */
+ * (and its stamp) by its cached hash. Between rounds the stamps are not
+ * carried over but given back: the next round takes fresh ones. (A
+ * table of n-grams growing as a worker's is merged into it at the end of
+ * a -j run held its old stamps and new ones twice as large.) */
 static int grow_to(asy_counter *c, size_t cap)
 {
     if (cap > ((size_t)1 << 32))
         return -1; /* h32 cannot address more buckets */
+    int stamps = c->stamp && c->round_open;
     slot *t = asy_table_calloc(cap, sizeof *t);
-    uint32_t *st = c->stamp ? asy_table_calloc(cap, sizeof *st) : NULL;
-    if (!t || (c->stamp && !st)) {
+    uint8_t *st = stamps ? asy_table_calloc(cap, sizeof *st) : NULL;
+    if (!t || (stamps && !st)) {
         asy_table_release(t, cap * sizeof *t);
         asy_table_release(st, cap * sizeof *st);
         return -1;
@@ -432,7 +438,7 @@ static inline void bump(asy_counter *c, slot *s, int64_t n)
  * else 0. */
 static inline int first_in_round(asy_counter *c, const slot *s)
 {
-    uint32_t *st = &c->stamp[s - c->tab];
+    uint8_t *st = &c->stamp[s - c->tab];
     if (*st == c->round)
         return 0;
     *st = c->round;
@@ -503,11 +509,18 @@ int asy_counter_begin_distinct(asy_counter *c)
         memset(c->stamp, 0, (c->mask + 1) * sizeof *c->stamp);
         c->round = 1;
     }
+    c->round_open = 1;
     return 0;
+}
+
+void asy_counter_end_round(asy_counter *c)
+{
+    c->round_open = 0;
 }
 
 void asy_counter_end_rounds(asy_counter *c)
 {
+    c->round_open = 0;
     if (!c->stamp)
         return;
     asy_table_release(c->stamp, (c->mask + 1) * sizeof *c->stamp);

@@ -149,8 +149,13 @@ int asy_counter_add2_h(asy_counter *c, const char *key, size_t len,
  * or no round begun. */
 int asy_counter_add_doc(asy_counter *c, const char *key, size_t len,
                         uint32_t h, int64_t n);
-/* End the rounds of asy_counter_begin_distinct: their stamps (4 bytes a
- * slot) are given back; the next round starts with fresh ones. For a
+/* The round begun last is over: until the next begins, a table that
+ * grows (a merge into it, a key added) gives its stamps back rather than
+ * carrying them over, and the next round takes fresh ones. Optional: a
+ * round not ended keeps its stamps through growth. */
+void asy_counter_end_round(asy_counter *c);
+/* End the rounds of asy_counter_begin_distinct: their stamps (a byte a
+ * slot) are given back now; the next round starts with fresh ones. For a
  * counter that counts no more documents (a worker's, handed over at the
  * end of a -j run). */
 void asy_counter_end_rounds(asy_counter *c);

@@ -317,6 +317,8 @@ static long count_doc_table(const asy_wordstream *ws, int nmin, int nmax,
     }
     if (total >= 0 && b.n && flush_batch(&b, table) < 0)
         total = -1;
+    if (docs) /* the document's round: a merge may drop its stamps */
+        asy_counter_end_round(table);
     asy_buf_free(&b.keys);
     return total;
 }

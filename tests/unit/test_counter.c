@@ -743,9 +743,54 @@ static void test_paired(void **state)
     asy_counter_free(c);
 }
 
+/* The rounds' stamps are a byte: after 255 rounds they wrap and are
+ * cleared. A key met in the first round and next in the 256th (whose
+ * number is the first's again) counts its second document. Growth
+ * within and between rounds. */
+static void test_rounds_wrap(void **state)
+{
+    (void)state;
+    asy_counter *d = asy_counter_new();
+    assert_int_equal(asy_counter_pair(d), 0);
+    for (int round = 1; round <= 520; round++) {
+        assert_int_equal(asy_counter_begin_distinct(d), 0);
+        if (round == 1 || round == 256 || round == 512)
+            assert_int_equal(asy_counter_add_doc(d, "a", 1, H("a"), 1), 1);
+        assert_int_equal(asy_counter_add_doc(d, "b", 1, H("b"), 1), 1);
+    }
+    assert_int_equal(asy_counter_get_docs(d, "a", 1), 3);
+    assert_int_equal(asy_counter_get_docs(d, "b", 1), 520);
+    /* a table growing within a round keeps what the round has met; one
+     * growing between rounds (ended) gives its stamps back, and the next
+     * round starts afresh */
+    char k[24];
+    assert_int_equal(asy_counter_begin_distinct(d), 0);
+    assert_int_equal(asy_counter_add_doc(d, "x", 1, H("x"), 1), 1);
+    for (int i = 0; i < 100000; i++) {
+        int n = snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(asy_counter_add_doc(d, k, (size_t)n,
+                                             asy_counter_hash(k, (size_t)n),
+                                             1), 1);
+    }
+    assert_int_equal(asy_counter_add_doc(d, "x", 1, H("x"), 1), 0);
+    asy_counter_end_round(d);
+    for (int i = 0; i < 400000; i++) { /* grows twice, between rounds */
+        int n = snprintf(k, sizeof k, "m%d", i);
+        assert_int_equal(asy_counter_add(d, k, (size_t)n, 1), 0);
+    }
+    assert_int_equal(asy_counter_begin_distinct(d), 0);
+    assert_int_equal(asy_counter_add_doc(d, "x", 1, H("x"), 1), 1);
+    assert_int_equal(asy_counter_add_doc(d, "x", 1, H("x"), 1), 0);
+    assert_int_equal(asy_counter_add_doc(d, "k7", 2, H("k7"), 1), 1);
+    assert_int_equal(asy_counter_get_docs(d, "x", 1), 2);
+    assert_int_equal(asy_counter_get(d, "x", 1), 4);
+    asy_counter_free(d);
+}
+
 /* add2_h adds a count and a document count, key by key; add_doc counts a
  * key's document once per round and its occurrences every time (tables
- * growing), against counts kept in arrays. */
+ * growing; 600 rounds, so the one-byte stamps wrap twice), against counts
+ * kept in arrays. */
 static void test_paired_adds(void **state)
 {
     (void)state;
@@ -758,7 +803,7 @@ static void test_paired_adds(void **state)
     static int last[KEYS];
     memset(last, -1, sizeof last);
     char k[16];
-    for (int round = 0; round < 40; round++) {
+    for (int round = 0; round < 600; round++) {
         size_t n = (size_t)(round * 7 % 300) + 1;
         assert_int_equal(asy_counter_begin_distinct(d), 0);
         for (size_t i = 0; i < n; i++) {
@@ -1242,6 +1287,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_merge_unsettled),
         cmocka_unit_test(test_entries_unsettled),
         cmocka_unit_test(test_entries_packed),
+        cmocka_unit_test(test_rounds_wrap),
         cmocka_unit_test(test_add_docs),
         cmocka_unit_test(test_merge_threads),
         cmocka_unit_test(test_split),

@@ -305,7 +305,7 @@ static int tk_ngram_rows(lua_State *L)
         return luaL_error(L, "ngram_rows: output '%s' has %d columns; it "
                           "writes 4 (ngram, n, count, docs)", def->name,
                           def->ncols);
-    /* the table is written, not counted into: its stamps (4 bytes a slot)
+    /* the table is written, not counted into: its stamps (a byte a slot)
      * are given back before its rows take their memory */
     asy_counter_end_rounds(t);
     asy_lua_counter_charge(L, 1);
