@@ -150,6 +150,124 @@ static int round_trips(double d, int p)
     return k > 0 && (size_t)k < sizeof tmp && strtod(tmp, NULL) == d;
 }
 
+/* The 17 significant digits of d (finite, not zero), correctly rounded,
+ * into dig[0..17); returns the decimal exponent of the first (d is about
+ * dig[0].dig[1..17) * 10^x). */
+static int digits17(double d, char dig[17])
+{
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.16e", fabs(d));
+    const char *p = tmp;
+    for (int n = 0; n < 17; p++) /* whatever the decimal point is */
+        if (*p >= '0' && *p <= '9')
+            dig[n++] = *p;
+    p = strchr(p, 'e');
+    return p ? (int)strtol(p + 1, NULL, 10) : 0;
+}
+
+#define UNSURE 9999 /* round_digits: the 17 digits cannot tell */
+
+/* dig[0..17) (exponent x, as digits17 gives) rounded to p < 17 digits
+ * into out[0..p): the exponent of the result (x + 1 when the rounding
+ * carried into a new digit), or UNSURE when the digits cut off are
+ * exactly a half (5, 50, ...): d itself may lie on either side of it.
+ * Otherwise d lies on the same side of the half as the 17 digits do
+ * (they are within half a unit of their last digit of d), so the result
+ * is what "%.{p}g" would print. */
+static int round_digits(const char dig[17], int x, int p, char *out)
+{
+    int i = p + 1;
+    while (i < 17 && dig[i] == '0')
+        i++;
+    if (dig[p] == '5' && i == 17)
+        return UNSURE;
+    memcpy(out, dig, (size_t)p);
+    if (dig[p] < '5')
+        return x;
+    for (i = p - 1; i >= 0 && out[i] == '9'; i--)
+        out[i] = '0';
+    if (i >= 0) {
+        out[i]++;
+        return x;
+    }
+    out[0] = '1'; /* 99...9 rounded up: 10...0, one digit longer */
+    return x + 1;
+}
+
+/* The text "%.{p}g" prints for the number of sign neg, significant digits
+ * dig[0..p) and exponent x (C11 7.21.6.1: fixed notation when -4 <= x <
+ * p, else an exponent of at least two digits; no trailing zeros, no
+ * point without decimals). Returns its length at buf (room: 40). */
+static size_t g_text(int neg, const char *dig, int p, int x, char *buf)
+{
+    int q = p;
+    while (q > 1 && dig[q - 1] == '0')
+        q--;
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    if (x < -4 || x >= p) {
+        *o++ = dig[0];
+        if (q > 1) {
+            *o++ = '.';
+            memcpy(o, dig + 1, (size_t)(q - 1));
+            o += q - 1;
+        }
+        *o++ = 'e';
+        *o++ = x < 0 ? '-' : '+';
+        int a = x < 0 ? -x : x;
+        if (a >= 100)
+            *o++ = (char)('0' + a / 100);
+        *o++ = (char)('0' + a / 10 % 10);
+        *o++ = (char)('0' + a % 10);
+    } else if (x >= 0) {
+        for (int i = 0; i <= x; i++)
+            *o++ = i < q ? dig[i] : '0';
+        if (q > x + 1) {
+            *o++ = '.';
+            memcpy(o, dig + x + 1, (size_t)(q - x - 1));
+            o += q - x - 1;
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -x - 1; i++)
+            *o++ = '0';
+        memcpy(o, dig, (size_t)q);
+        o += q;
+    }
+    return (size_t)(o - buf);
+}
+
+/* Does the number of digits dig[0..p) and exponent x read back as |d|? */
+static int digits_round_trip(double d, const char *dig, int p, int x)
+{
+    char tmp[40];
+    tmp[0] = dig[0];
+    tmp[1] = '.';
+    memcpy(tmp + 2, dig + 1, (size_t)(p - 1));
+    snprintf(tmp + p + 1, sizeof tmp - (size_t)p - 1, "e%d", x);
+    return strtod(tmp, NULL) == fabs(d);
+}
+
+/* The shortest for a value whose 16 and 17 digits decide it (the usual
+ * case): its text at buf, or 0 when the 17 digits cannot tell (then the
+ * search by snprintf and strtod decides). */
+static size_t shortest_from17(double d, char *buf)
+{
+    char dig[17], c16[16], c15[15];
+    int x = digits17(d, dig);
+    int x16 = round_digits(dig, x, 16, c16);
+    if (x16 == UNSURE)
+        return 0;
+    if (!digits_round_trip(d, c16, 16, x16))
+        return g_text(d < 0, dig, 17, x, buf);
+    int x15 = round_digits(dig, x, 15, c15);
+    if (x15 == UNSURE || digits_round_trip(d, c15, 15, x15))
+        return 0; /* 15 digits or fewer: the search below 15 */
+    return g_text(d < 0, c16, 16, x16, buf);
+}
+
 /* asy_format_double into buf (room: 40, which every form fits); returns
  * the length, without a NUL. */
 static size_t format_double(double d, char *buf)
@@ -168,6 +286,8 @@ static size_t format_double(double d, char *buf)
      * power of two (its interval narrower below it than above) is
      * searched digit by digit */
     int e2, lo = 17;
+    if (fabs(frexp(d, &e2)) != 0.5 && (n = shortest_from17(d, buf)) != 0)
+        return n;
     if (fabs(frexp(d, &e2)) == 0.5) {
         for (lo = 1; lo < 17 && !round_trips(d, lo); lo++)
             ;
@@ -197,7 +317,11 @@ static size_t format_double(double d, char *buf)
  * round-trip" is monotone in p: 16 and 15 are tried first (17 always
  * round-trips for IEEE doubles), then a binary search below 15. (A binary
  * search over 1..17 took four or five tries for a computed score: 6
- * million of them, a collocation table's, took seconds.) Not for a power
+ * million of them, a collocation table's, took seconds.) The 16- and
+ * 15-digit tries are the 17 digits of one snprintf rounded as text, each
+ * read back with strtod, and the text is put together here, as %g would
+ * (shortest_from17; snprintf decides when the digits cut off are exactly
+ * a half). Not for a power
  * of two, whose next double below is half as far as the next above: 2^966
  * reads back at 13, 14, 15 and 17 digits but not at 16, so its digits are
  * tried one by one from 1. Integral values below 1e15 are
