@@ -33,14 +33,17 @@
  *    infinities become null; no BOM and no safe mode (JSON is not read by
  *    spreadsheets as formulas).
  */
+#define _GNU_SOURCE /* strtod_l */
 #include <errno.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
 
+#include "clocale.h"
 #include "csvout.h"
 
 /* ===================================================================== */
@@ -247,7 +250,11 @@ static int digits_round_trip(double d, const char *dig, int p, int x)
     tmp[1] = '.';
     memcpy(tmp + 2, dig + 1, (size_t)(p - 1));
     snprintf(tmp + p + 1, sizeof tmp - (size_t)p - 1, "e%d", x);
-    return strtod(tmp, NULL) == fabs(d);
+    /* read with the '.' it was written with, whatever the thread's locale
+     * (the library's threads and entry points run in C, but a decimal
+     * comma would make every value here look as if it needed 17 digits) */
+    locale_t c = asy_clocale();
+    return (c ? strtod_l(tmp, NULL, c) : strtod(tmp, NULL)) == fabs(d);
 }
 
 /* The shortest for a value whose 16 and 17 digits decide it (the usual

@@ -432,12 +432,45 @@ static void test_format_shortest(void **state)
     assert_string_equal(got, "6.237000967296e+290");
 }
 
+/* In a decimal-comma locale (a child process's; the library's own threads
+ * run in C, a caller's thread may not), doubles still print at their
+ * shortest, with '.'. */
+static int shortest_in_locale(void *ud)
+{
+    (void)ud;
+    static const struct {
+        double d;
+        const char *want;
+    } cases[] = {{1.0 / 3, "0.3333333333333333"}, {2.5e-7, "2.5e-07"},
+                 {3.141592653589793, "3.141592653589793"},
+                 {0.1 + 0.2, "0.30000000000000004"}};
+    char got[64];
+    int bad = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        asy_format_double(cases[i].d, got, sizeof got);
+        if (strcmp(got, cases[i].want) != 0) {
+            fprintf(stderr, "%a: got %s, want %s\n", cases[i].d, got,
+                    cases[i].want);
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+static void test_format_in_a_comma_locale(void **state)
+{
+    (void)state;
+    tu_check_in_comma_locale(shortest_in_locale, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_double),
         cmocka_unit_test(test_format_few_decimals),
-        cmocka_unit_test(test_format_shortest), cmocka_unit_test(test_csv_cells),
+        cmocka_unit_test(test_format_shortest),
+        cmocka_unit_test(test_format_in_a_comma_locale),
+        cmocka_unit_test(test_csv_cells),
         cmocka_unit_test(test_csv_special_anywhere),
         cmocka_unit_test(test_csv_rows),      cmocka_unit_test(test_safe_mode),
         cmocka_unit_test(test_tsv),           cmocka_unit_test(test_jsonl),
