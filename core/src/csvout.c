@@ -161,7 +161,7 @@ static int digits17(double d, char dig[17])
     char tmp[40];
     snprintf(tmp, sizeof tmp, "%.16e", fabs(d));
     const char *p = tmp;
-    for (int n = 0; n < 17; p++) /* whatever the decimal point is */
+    for (int n = 0; n < 17 && *p; p++) /* whatever the decimal point is */
         if (*p >= '0' && *p <= '9')
             dig[n++] = *p;
     p = strchr(p, 'e');
