@@ -940,22 +940,19 @@ static int merge_threaded(asy_counter *dst, const asy_counter *src,
     if (n < 2 || slots / (size_t)n > UINT32_MAX)
         return 1;
     merge_range r[ASY_PAR_MAX];
-    size_t room = 0; /* a range's list: as many as its keys can be */
+    size_t at[ASY_PAR_MAX + 1] = {0}; /* where each range's list starts */
     for (int i = 0; i < n; i++) {
         size_t from = slots / (size_t)n * (size_t)i;
         size_t to = i == n - 1 ? slots : slots / (size_t)n * (size_t)(i + 1);
         r[i] = (merge_range){dst, src, from, to, NULL, 0, 0, 0};
-        room += to - from < src->size ? to - from : src->size;
+        /* as many as the range's keys can be */
+        at[i + 1] = at[i] + (to - from < src->size ? to - from : src->size);
     }
-    uint32_t *fresh = malloc(room * sizeof *fresh);
+    uint32_t *fresh = malloc(at[n] * sizeof *fresh);
     if (!fresh)
         return 1;
-    size_t used = 0;
-    for (int i = 0; i < n; i++) {
-        r[i].fresh = fresh + used;
-        size_t span = r[i].to - r[i].from;
-        used += span < src->size ? span : src->size;
-    }
+    for (int i = 0; i < n; i++)
+        r[i].fresh = fresh + at[i];
     int64_t before = dst->total;
     asy_par_run(merge_found, r, sizeof *r, n);
     int rc = 0, negative = 0;
@@ -1219,12 +1216,6 @@ static void sort_entries(asy_counter_entry *e, size_t n, int by_key,
         }
     }
     insertion_sort(e, n, by_key);
-}
-
-int asy_counter_entry_cmp(const asy_counter_entry *a,
-                          const asy_counter_entry *b, int by_key)
-{
-    return entry_cmp(a, b, by_key != 0);
 }
 
 /* A key of the table proper that is also in the word table (its earlier

@@ -259,17 +259,12 @@ void asy_counter_sort_ready(asy_counter_entry *e, size_t n, int by_key);
  * asy_counter_sorted_mt each sort one part. */
 size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
                          int by_key);
-/* The entries unsorted (as asy_counter_sorted otherwise), and the order
- * asy_counter_sorted sorts them in (< 0, 0, > 0), which reads pfx and sfx:
- * it holds for entries asy_counter_sort or asy_counter_sort_keys has
- * seen. A word table not yet
- * settled is read where it is, not settled: its keys are copied into the
- * array's block, after the entries (asy_counter_entries_bytes: the most
- * that block takes). */
+/* The entries unsorted (as asy_counter_sorted otherwise). A word table
+ * not yet settled is read where it is, not settled: its keys are copied
+ * into the array's block, after the entries (asy_counter_entries_bytes:
+ * the most that block takes). */
 asy_counter_entry *asy_counter_entries(const asy_counter *c, size_t *n);
 size_t asy_counter_entries_bytes(const asy_counter *c);
-int asy_counter_entry_cmp(const asy_counter_entry *a,
-                          const asy_counter_entry *b, int by_key);
 /* The key of a sorted entry: for a key of up to 16 bytes, its bytes put
  * back together from pfx and sfx into buf (the sorted entries are read in
  * order; their keys lie scattered), else e->key. */

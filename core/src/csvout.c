@@ -288,28 +288,24 @@ static size_t format_double(double d, char *buf)
     size_t n = few_decimals(d, buf);
     if (n)
         return n;
-    /* a computed value mostly needs 16 or 17 digits: those are tried
-     * first, the rest only for a value that 15 digits already give; a
-     * power of two (its interval narrower below it than above) is
-     * searched digit by digit */
-    int e2, lo = 17;
-    if (fabs(frexp(d, &e2)) != 0.5 && (n = shortest_from17(d, buf)) != 0)
-        return n;
+    /* a power of two (its interval narrower below it than above) is
+     * searched digit by digit; any other value by its 17 digits
+     * (shortest_from17: 16 or 17, the usual answer for a computed value),
+     * else by halving 1..17 */
+    int e2, lo = 1;
     if (fabs(frexp(d, &e2)) == 0.5) {
-        for (lo = 1; lo < 17 && !round_trips(d, lo); lo++)
-            ;
-    } else if (round_trips(d, 16)) {
-        lo = 16;
-        if (round_trips(d, 15)) {
-            int hi = 15;
-            lo = 1;
-            while (lo < hi) {
-                int mid = (lo + hi) / 2;
-                if (round_trips(d, mid))
-                    hi = mid;
-                else
-                    lo = mid + 1;
-            }
+        while (lo < 17 && !round_trips(d, lo))
+            lo++;
+    } else {
+        if ((n = shortest_from17(d, buf)) != 0)
+            return n;
+        int hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (round_trips(d, mid))
+                hi = mid;
+            else
+                lo = mid + 1;
         }
     }
     int k = snprintf(buf, 40, "%.*g", lo, d);
@@ -321,14 +317,14 @@ static size_t format_double(double d, char *buf)
  * Shortest "%.{p}g" (p in 1..17) that strtod()s back to d. Rounding to p+1
  * digits is never farther from d than rounding to p digits, and the
  * doubles that read back as d lie as far below it as above, so "p digits
- * round-trip" is monotone in p: 16 and 15 are tried first (17 always
- * round-trips for IEEE doubles), then a binary search below 15. (A binary
- * search over 1..17 took four or five tries for a computed score: 6
- * million of them, a collocation table's, took seconds.) The 16- and
- * 15-digit tries are the 17 digits of one snprintf rounded as text, each
- * read back with strtod, and the text is put together here, as %g would
- * (shortest_from17; snprintf decides when the digits cut off are exactly
- * a half). Not for a power
+ * round-trip" is monotone in p (17 always round-trips for IEEE doubles).
+ * A computed value mostly needs 16 or 17: the 17 digits of one snprintf,
+ * rounded as text to 16 and 15 and each read back with strtod, decide it,
+ * and the text is put together here as %g would (shortest_from17). A
+ * value of 15 digits or fewer, or whose cut-off digits are exactly a
+ * half, is found by a binary search over 1..17 with snprintf and strtod
+ * (for every value, that search took four or five tries: the 6 million
+ * scores of a collocation table took seconds). Not for a power
  * of two, whose next double below is half as far as the next above: 2^966
  * reads back at 13, 14, 15 and 17 digits but not at 16, so its digits are
  * tried one by one from 1. Integral values below 1e15 are

@@ -467,14 +467,13 @@ static int counter_rows(lua_State *L)
     size_t n;
     int box;
     asy_counter_entry *e = sorted(L, 1, 0, &n, &box);
-    asy_rowfmt f;
-    if (!skip && nalso == 0 && asy_lua_out_formatter(L, out, &f)) {
+    if (!skip && nalso == 0) { /* the table as it is: from its rows */
         size_t end = asy_counter_count_at_least(e, n, min_count);
         if (top > 0 && (lua_Integer)end > top)
             end = (size_t)top;
         asy_counter_rowset rs = {e, end, ndocs ? ASY_ROWS_DOCS : 0};
         asy_rowsrc src = asy_counter_rowsrc(&rs);
-        asy_lua_out_bulk_rows(L, out, &f, &src, 0, end);
+        asy_lua_out_rows(L, out, &src, 0, end);
         drop_sorted(L, box);
         lua_pushinteger(L, (lua_Integer)end);
         return 1;

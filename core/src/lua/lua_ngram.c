@@ -255,24 +255,6 @@ static const asy_ngram_rows *build_rows(lua_State *L, asy_counter *t,
     return &b->r;
 }
 
-static void put_row(lua_State *L, asy_lua_output *o,
-                    const asy_counter_entry *e)
-{
-    int64_t words = 1; /* keys are words joined by single spaces */
-    for (size_t k = 0; k < e->len; k++)
-        words += e->key[k] == ' ';
-    assay_value v[4];
-    memset(v, 0, sizeof v);
-    v[0].type = ASSAY_STRING;
-    v[0].s = e->key;
-    v[0].len = e->len;
-    v[1].type = v[2].type = v[3].type = ASSAY_INTEGER;
-    v[1].i = words;
-    v[2].i = e->count;
-    v[3].i = e->docs;
-    asy_lua_out_emit_to(L, o, v, 4);
-}
-
 /* The arguments of a function writing a table's rows: the Output at idx
  * (*def its declared columns), then an options table or none, whose
  * min_count and top go to *minc and *top. */
@@ -311,15 +293,9 @@ static int tk_ngram_rows(lua_State *L)
     asy_lua_counter_charge(L, 1);
     const asy_ngram_rows *r = build_rows(L, t, minc);
     size_t n = top > 0 && (size_t)top < r->n ? (size_t)top : r->n;
-    asy_rowfmt f;
-    if (asy_lua_out_formatter(L, o, &f)) {
-        asy_counter_rowset rs = {r->e, n, ASY_ROWS_WORDS | ASY_ROWS_DOCS};
-        asy_rowsrc src = asy_counter_rowsrc(&rs);
-        asy_lua_out_bulk_rows(L, o, &f, &src, 0, n);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            put_row(L, o, &r->e[i]);
-    }
+    asy_counter_rowset rs = {r->e, n, ASY_ROWS_WORDS | ASY_ROWS_DOCS};
+    asy_rowsrc src = asy_counter_rowsrc(&rs);
+    asy_lua_out_rows(L, o, &src, 0, n);
     lua_pushinteger(L, (lua_Integer)n);
     return 1;
 }
@@ -437,17 +413,7 @@ static int tk_collocation_rows(lua_State *L)
     if (top > 0 && (size_t)top < n)
         n = (size_t)top;
     asy_rowsrc src = {fill_colloc, b->r, 7};
-    asy_rowfmt f;
-    if (asy_lua_out_formatter(L, o, &f)) {
-        asy_lua_out_bulk_rows(L, o, &f, &src, 0, n);
-    } else {
-        assay_value v[7];
-        char key[16];
-        for (size_t i = 0; i < n; i++) {
-            fill_colloc(b->r, i, v, key);
-            asy_lua_out_emit_to(L, o, v, 7);
-        }
-    }
+    asy_lua_out_rows(L, o, &src, 0, n);
     lua_pushinteger(L, (lua_Integer)n);
     return 1;
 }

@@ -203,7 +203,11 @@ void asy_lua_out_emit_to(lua_State *L, asy_lua_output *o,
     pack_row(L, o, o->output, vals, n);
 }
 
-int asy_lua_out_formatter(lua_State *L, asy_lua_output *o, asy_rowfmt *f)
+/* How the rows of the Output o go to their file (rowbuf.h; the format
+ * may be called from several threads at once, each with its own buffer):
+ * 1 and *f filled, or 0 when they go to a row callback and must be
+ * emitted one by one. */
+static int out_formatter(lua_State *L, asy_lua_output *o, asy_rowfmt *f)
 {
     const asy_rowbuf *rb = check_call(L, o)->sink->rb;
     if (!rb->format)
@@ -212,8 +216,11 @@ int asy_lua_out_formatter(lua_State *L, asy_lua_output *o, asy_rowfmt *f)
     return 1;
 }
 
-void asy_lua_out_emit_block(lua_State *L, asy_lua_output *o,
-                            const char *bytes, size_t len, size_t rows)
+/* Append `rows` rows formatted by out_formatter's formatter,
+ * bytes[0..len), as one block (charged to the memory cap; raises when out
+ * of memory). */
+static void emit_block(lua_State *L, asy_lua_output *o, const char *bytes,
+                       size_t len, size_t rows)
 {
     size_t cap = check_call(L, o)->sink->rb->buf.cap;
     if (asy_rowbuf_add_block(o->sink->rb, o->output, bytes, len, rows) < 0)
@@ -302,12 +309,23 @@ static int rowtext_gc(lua_State *L)
     return 0;
 }
 
-/* (lua_types.h) A round at a time, each round on the run's threads.
- * (Row by row, on one thread: 216,165 rows took 30-35 ms.) */
-void asy_lua_out_bulk_rows(lua_State *L, asy_lua_output *o,
-                           const asy_rowfmt *f, const asy_rowsrc *src,
-                           size_t from, size_t n)
+/* (lua_types.h) To a file, a round at a time, each round on the run's
+ * threads (row by row, on one thread: 216,165 rows took 30-35 ms). */
+void asy_lua_out_rows(lua_State *L, asy_lua_output *o, const asy_rowsrc *src,
+                      size_t from, size_t n)
 {
+    asy_rowfmt fmt;
+    if (!out_formatter(L, o, &fmt)) { /* to a row callback */
+        assay_value v[ASY_ROWSRC_MAX];
+        char key[16];
+        memset(v, 0, sizeof v);
+        for (size_t i = from; i < from + n; i++) {
+            src->fill(src->ud, i, v, key);
+            asy_lua_out_emit_to(L, o, v, src->ncols);
+        }
+        return;
+    }
+    const asy_rowfmt *f = &fmt;
     rowtext *t = lua_newuserdatauv(L, sizeof *t, 0);
     memset(t, 0, sizeof *t);
     luaL_setmetatable(L, ROWTEXT_MT);
@@ -327,8 +345,7 @@ void asy_lua_out_bulk_rows(lua_State *L, asy_lua_output *o,
         if (asy_lstate_charge(L, delta) < 0)
             luaL_error(L, "not enough memory");
         for (int i = 0; i < k; i++)
-            asy_lua_out_emit_block(L, o, t->bufs[i].data, t->bufs[i].len,
-                                   rows[i]);
+            emit_block(L, o, t->bufs[i].data, t->bufs[i].len, rows[i]);
     }
     lua_pushcfunction(L, rowtext_gc); /* the text now, not at the next GC */
     lua_rotate(L, -2, 1);

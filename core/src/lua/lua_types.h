@@ -155,23 +155,13 @@ typedef struct asy_lua_output asy_lua_output;
 asy_lua_output *asy_lua_out_check(lua_State *L, int idx);
 void asy_lua_out_emit_to(lua_State *L, asy_lua_output *o,
                          const assay_value *vals, int n);
-/* For a binding that formats a large table's rows itself, on several
- * threads: how the rows of the Output o go to their file (rowbuf.h; the
- * format may be called from several threads at once, each with its own
- * buffer). 1 and *f filled, or 0 when they go to a row callback and must
- * be emitted one by one. */
-int asy_lua_out_formatter(lua_State *L, asy_lua_output *o, asy_rowfmt *f);
-/* Append `rows` rows formatted by that formatter, bytes[0..len), as one
- * block (charged to the memory cap; raises when out of memory). */
-void asy_lua_out_emit_block(lua_State *L, asy_lua_output *o,
-                            const char *bytes, size_t len, size_t rows);
-/* Rows from .. from + n of src into the Output o, formatted by f (from
- * asy_lua_out_formatter) 65,536 at a time on the run's threads
- * (counter_rows.h), each round's text appended as a block a thread and
- * charged to the memory cap while held. Raises when out of memory. */
-void asy_lua_out_bulk_rows(lua_State *L, asy_lua_output *o,
-                           const asy_rowfmt *f, const asy_rowsrc *src,
-                           size_t from, size_t n);
+/* Rows from .. from + n of src into the Output o. When they go to a
+ * file, formatted by its writer's format (rowbuf.h) 65,536 at a
+ * time on the run's threads (counter_rows.h), each round's text appended
+ * as a block a thread and charged to the memory cap while held; to a row
+ * callback, one by one. Raises when out of memory. */
+void asy_lua_out_rows(lua_State *L, asy_lua_output *o, const asy_rowsrc *src,
+                      size_t from, size_t n);
 
 /* ---- lua_assay.c ---- */
 /* Build the shared `assay` module (C functions + prelude) in the registry.
