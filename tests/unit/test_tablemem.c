@@ -5,14 +5,18 @@
  * zeroed again when malloc hands back memory a table had written (tables
  * under 2 MB are malloc'd and cleared); and shrinking, which keeps the
  * first bytes whether the table stays mapped, moves to malloc or was
- * malloc's.
+ * malloc's. And the huge-page hint for a malloc'd block
+ * (asy_table_advise): the block's bytes kept, the whole 2 MB pages
+ * inside it advised (VmFlags "hg" in /proc/self/smaps), nothing outside.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -93,10 +97,73 @@ static void test_shrink(void **state)
     shrink(64 * 1024, 100);       /* malloc's realloc */
 }
 
+/* Whether the mapping holding p is advised for huge pages: 1 or 0; -1
+ * when /proc/self/smaps does not say. */
+static int advised(const void *p)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int in = 0, r = -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') &&
+            line[0] != 'V') {
+            in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+            continue;
+        }
+        if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            r = strstr(line, " hg") != NULL;
+            break;
+        }
+    }
+    fclose(f);
+    return r;
+}
+
+static void test_advise(void **state)
+{
+    (void)state;
+    asy_table_advise(NULL, 64 * MB); /* nothing */
+    unsigned char *small = malloc(MB);
+    assert_non_null(small);
+    memset(small, 5, MB);
+    asy_table_advise(small, MB); /* under 4 MB: nothing */
+    for (size_t i = 0; i < MB; i++)
+        assert_int_equal(small[i], 5);
+    free(small);
+    size_t n = 12 * MB + 12345;
+    unsigned char *p = malloc(n);
+    assert_non_null(p);
+    memset(p, 7, n);
+    asy_table_advise(p + 3, n - 3);
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 7)
+            fail_msg("byte %zu changed", i);
+    if (!asy_table_maps() ||
+        access("/sys/kernel/mm/transparent_hugepage", F_OK) != 0 ||
+        advised(p) < 0) {
+        free(p);
+        skip(); /* no huge pages here, or tables come from malloc (ASan) */
+    }
+    const uintptr_t huge = 2 * MB;
+    uintptr_t from = ((uintptr_t)(p + 3) + huge - 1) & ~(huge - 1);
+    uintptr_t to = ((uintptr_t)(p + n)) & ~(huge - 1);
+    assert_true(to - from >= 8 * MB);
+    assert_int_equal(advised((void *)from), 1);
+    assert_int_equal(advised((void *)(to - 1)), 1);
+    assert_int_equal(advised((void *)(from - 1)), 0);
+    if (to < (uintptr_t)(p + n))
+        assert_int_equal(advised((void *)to), 0);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_sizes),
                                        cmocka_unit_test(test_reused),
-                                       cmocka_unit_test(test_shrink)};
+                                       cmocka_unit_test(test_shrink),
+                                       cmocka_unit_test(test_advise)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
