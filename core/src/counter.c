@@ -1403,6 +1403,11 @@ size_t asy_counter_entries_bytes(const asy_counter *c)
            (t && !t->packed ? t->used * 17 + 1 : 0);
 }
 
+size_t asy_counter_slots(const asy_counter *c)
+{
+    return c->mask + 1;
+}
+
 size_t asy_counter_slot_entries(const asy_counter *c, size_t from,
                                 size_t to, asy_counter_entry *out)
 {

@@ -302,6 +302,9 @@ int asy_counter_entries_slots(const asy_counter *c, asy_counter_entry **ents,
  * be read at once. */
 size_t asy_counter_slot_entries(const asy_counter *c, size_t from,
                                 size_t to, asy_counter_entry *out);
+/* How many slots c's table proper has: asy_counter_slot_entries' range.
+ * Every key is there once c is settled (asy_counter_settle). */
+size_t asy_counter_slots(const asy_counter *c);
 /* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):
  * the same entries in the same order, sorted where they lie (no scratch
  * copy). Threads are used only for a large counter (65,536 entries a
@@ -309,6 +312,11 @@ size_t asy_counter_slot_entries(const asy_counter *c, size_t from,
  * calling thread (par.h). */
 asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
                                          size_t *n, int threads);
+/* Sort e[0..n) (sort keys set: asy_counter_sort_keys; keys distinct) where
+ * they lie, as asy_counter_sort_ready does, on up to `threads` threads
+ * (as asy_counter_sorted_mt: 65,536 entries a thread at least). */
+void asy_counter_sort_mt(asy_counter_entry *e, size_t n, int by_key,
+                         int threads);
 
 /* Serialise to / read from a portable byte string (appends to out; with
  * the document counts when paired). asy_counter_load adds the entries

@@ -178,18 +178,18 @@ static int split_round(asy_counter_entry *e, int by_key, part *parts,
     return m;
 }
 
-asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
-                                         size_t *n, int threads)
+/* Threads for m entries: up to `threads`, each with SLICE_MIN at least. */
+static int threads_for(size_t m, int threads)
 {
-    /* about as many keys as c holds (without settling it to count them) */
-    size_t m = asy_counter_entries_bytes(c) / sizeof(asy_counter_entry);
     int k = threads < THREADS_MAX ? threads : THREADS_MAX;
     while (k > 1 && m / (size_t)k < SLICE_MIN)
         k--;
-    asy_counter_entry *e = entries(c, k < 1 ? 1 : k, n);
-    if (!e)
-        return NULL;
-    m = *n;
+    return k < 1 ? 1 : k;
+}
+
+/* Split e[0..m) into one part a thread, then sort the parts at once. */
+static void sort_parts(asy_counter_entry *e, size_t m, int by_key, int k)
+{
     part parts[THREADS_MAX] = {{0, m, k}};
     int nparts = 1, was;
     do {
@@ -198,7 +198,27 @@ asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
     } while (nparts != was);
     task t[THREADS_MAX];
     for (int i = 0; i < nparts; i++)
-        t[i] = (task){SORT, by_key, 1, e, parts[i].lo, parts[i].n, 0, 0, c};
+        t[i] = (task){SORT, by_key, 1, e, parts[i].lo, parts[i].n, 0, 0,
+                      NULL};
     run_tasks(t, nparts);
+}
+
+asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
+                                         size_t *n, int threads)
+{
+    /* about as many keys as c holds (without settling it to count them) */
+    size_t m = asy_counter_entries_bytes(c) / sizeof(asy_counter_entry);
+    int k = threads_for(m, threads);
+    asy_counter_entry *e = entries(c, k, n);
+    if (!e)
+        return NULL;
+    sort_parts(e, *n, by_key, k);
     return e;
+}
+
+void asy_counter_sort_mt(asy_counter_entry *e, size_t n, int by_key,
+                         int threads)
+{
+    if (n > 1)
+        sort_parts(e, n, by_key, threads_for(n, threads));
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "par.h"
 #include "stats.h"
 
 /* ===================================================================== */
@@ -75,43 +76,62 @@ int asy_stats_keyness(int64_t a, int64_t b, int64_t c, int64_t d,
 /* Collocation tables                                                    */
 /* ===================================================================== */
 
-/* qsort has no context argument: the sort key is chosen by a comparator
- * per score, all sharing the tie-break. */
-static int key_order(const char *a, size_t al, const char *b, size_t bl)
-{
-    int r = memcmp(a, b, al < bl ? al : bl);
-    return r ? r : (al > bl) - (al < bl);
-}
+/*
+ * The bigrams are read from the slots of their settled table, one range a
+ * thread; those seen min_count times or more are scored into rows, each
+ * range's rows from where the occupied slots before it end (the gaps
+ * closed up after). The rows are then ordered through a counter entry
+ * each, the score as its count, the row's index as its document count,
+ * sorted on the threads (asy_counter_sort_mt: score descending, then key
+ * bytewise), and the rows permuted into that order in place. (Before:
+ * every bigram sorted by count on one thread to find those over
+ * min_count, and glibc's qsort, a merge sort through a scratch copy, on
+ * the 80-byte rows.)
+ */
+#define SCORE_CHUNK 256          /* slots read at a time */
+#define SCORE_SLOTS_MIN 65536    /* fewer slots a thread: not worth one */
 
-#define DESC(x, y) ((x) > (y) ? -1 : (x) < (y) ? 1 : 0)
-#define COLLOC_CMP(fname, expr)                                        \
-    static int fname(const void *pa, const void *pb)                   \
-    {                                                                  \
-        const asy_colloc *a = pa, *b = pb;                             \
-        int r = DESC(a->expr, b->expr);                                \
-        return r ? r : key_order(a->key, a->len, b->key, b->len);      \
-    }
-COLLOC_CMP(by_g2, s.g2)
-COLLOC_CMP(by_mi, s.mi)
-COLLOC_CMP(by_t, s.t)
-COLLOC_CMP(by_chi2, s.chi2)
-COLLOC_CMP(by_count, c12)
+typedef enum { BY_G2, BY_MI, BY_T, BY_CHI2, BY_COUNT } colloc_by;
 
-typedef int (*cmp_fn)(const void *, const void *);
-
-static cmp_fn colloc_cmp(const char *sort_by)
+static int colloc_by_name(const char *sort_by, colloc_by *by)
 {
     static const struct {
         const char *name;
-        cmp_fn fn;
-    } t[] = {{"log_likelihood", by_g2}, {"mi", by_mi}, {"t_score", by_t},
-             {"chi2", by_chi2},         {"count", by_count}};
-    if (!sort_by)
-        return by_g2;
+        colloc_by by;
+    } t[] = {{"log_likelihood", BY_G2}, {"mi", BY_MI}, {"t_score", BY_T},
+             {"chi2", BY_CHI2},         {"count", BY_COUNT}};
+    if (!sort_by) {
+        *by = BY_G2;
+        return 0;
+    }
     for (size_t k = 0; k < sizeof t / sizeof t[0]; k++)
-        if (strcmp(sort_by, t[k].name) == 0)
-            return t[k].fn;
-    return NULL;
+        if (strcmp(sort_by, t[k].name) == 0) {
+            *by = t[k].by;
+            return 0;
+        }
+    return -1;
+}
+
+/* A score as an integer that orders like it: -0 as 0, NaN below all. */
+static int64_t score_order(double d)
+{
+    if (d != d)
+        return INT64_MIN;
+    uint64_t b;
+    memcpy(&b, &d, sizeof b);
+    int64_t m = (int64_t)(b & ~((uint64_t)1 << 63));
+    return b >> 63 ? -m : m;
+}
+
+static int64_t row_order(const asy_colloc *r, colloc_by by)
+{
+    switch (by) {
+    case BY_MI: return score_order(r->s.mi);
+    case BY_T: return score_order(r->s.t);
+    case BY_CHI2: return score_order(r->s.chi2);
+    case BY_COUNT: return r->c12;
+    default: return score_order(r->s.g2);
+    }
 }
 
 /* Fill r from one bigram entry; 0 when it cannot be scored. */
@@ -131,40 +151,179 @@ static int score_bigram(const asy_counter_entry *e, const asy_counter *uni,
     return asy_stats_bigram(r->c12, r->c1, r->c2, n, &r->s) == 0;
 }
 
+/* One thread's share: slots lo .. hi of the bigrams, counted (OCCUPIED)
+ * or scored into r (SCORE), k of them; or rows lo .. hi made entries at
+ * e (ORDER). */
+typedef struct colloc_task {
+    enum { OCCUPIED, SCORE, ORDER } kind;
+    const asy_counter *bi, *uni;
+    int64_t n, min_count;
+    colloc_by by;
+    size_t lo, hi, k;
+    asy_colloc *r;
+    asy_counter_entry *e;
+} colloc_task;
+
+/* The count kept in a local and stored once: the tasks lie side by side,
+ * and a store for every row would pass their cache lines between the
+ * threads. */
+static void score_slots(colloc_task *t)
+{
+    asy_counter_entry chunk[SCORE_CHUNK];
+    asy_colloc *r = t->r;
+    size_t k = 0;
+    for (size_t s = t->lo; s < t->hi; s += SCORE_CHUNK) {
+        size_t to = t->hi - s < SCORE_CHUNK ? t->hi : s + SCORE_CHUNK;
+        size_t m = asy_counter_slot_entries(t->bi, s, to, chunk);
+        for (size_t i = 0; i < m; i++)
+            if (chunk[i].count >= t->min_count)
+                k += (size_t)score_bigram(&chunk[i], t->uni, t->n, &r[k]);
+    }
+    t->k = k;
+}
+
+static void run_colloc_task(void *arg)
+{
+    colloc_task *t = arg;
+    switch (t->kind) {
+    case OCCUPIED:
+        t->k = asy_counter_slot_entries(t->bi, t->lo, t->hi, NULL);
+        break;
+    case SCORE: score_slots(t); break;
+    default:
+        for (size_t j = t->lo; j < t->hi; j++)
+            t->e[j] = (asy_counter_entry){t->r[j].key, t->r[j].len,
+                                          row_order(&t->r[j], t->by),
+                                          (int64_t)j, 0, 0};
+        asy_counter_sort_keys(t->e + t->lo, t->hi - t->lo);
+    }
+}
+
+/* Put r[0..n) in the order of e (e[j].docs: the row that goes to j), one
+ * cycle of the permutation at a time; e's document counts are spent. */
+static void permute_rows(asy_colloc *r, asy_counter_entry *e, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        if ((size_t)e[j].docs == j)
+            continue;
+        asy_colloc first = r[j];
+        size_t k = j;
+        for (;;) {
+            size_t from = (size_t)e[k].docs;
+            e[k].docs = (int64_t)k;
+            if (from == j) {
+                r[k] = first;
+                break;
+            }
+            r[k] = r[from];
+            k = from;
+        }
+    }
+}
+
+/* Score the bigrams on k threads into *rows (NULL when there are none),
+ * *nrows of them: 0, or -1 when out of memory. */
+static int score_all(const asy_counter *bi, const asy_counter *uni,
+                     int64_t n, int64_t min_count, int k, asy_colloc **rows,
+                     size_t *nrows)
+{
+    size_t slots = asy_counter_slots(bi);
+    colloc_task t[ASY_PAR_MAX];
+    for (int i = 0; i < k; i++)
+        t[i] = (colloc_task){OCCUPIED, bi, uni, n, min_count, BY_G2,
+                             slots / (size_t)k * (size_t)i,
+                             i == k - 1 ? slots
+                                        : slots / (size_t)k * (size_t)(i + 1),
+                             0, NULL, NULL};
+    asy_par_run(run_colloc_task, t, sizeof *t, k);
+    size_t room = 0;
+    for (int i = 0; i < k; i++)
+        room += t[i].k;
+    *rows = NULL;
+    *nrows = 0;
+    if (room == 0)
+        return 0;
+    asy_colloc *r = malloc(room * sizeof *r);
+    if (!r)
+        return -1;
+    size_t at = 0; /* each range's rows where its occupied slots' would go */
+    for (int i = 0; i < k; i++) {
+        size_t occupied = t[i].k;
+        t[i].kind = SCORE;
+        t[i].r = r + at;
+        at += occupied;
+    }
+    asy_par_run(run_colloc_task, t, sizeof *t, k);
+    size_t m = 0; /* the gaps closed up: slots not scored */
+    for (int i = 0; i < k; i++) {
+        if (t[i].r != r + m)
+            memmove(r + m, t[i].r, t[i].k * sizeof *r);
+        m += t[i].k;
+    }
+    if (m == 0) {
+        free(r);
+        return 0;
+    }
+    *rows = r;
+    *nrows = m;
+    return 0;
+}
+
 int asy_stats_collocations(const asy_counter *bigrams,
                            const asy_counter *unigrams, int64_t n,
                            int64_t min_count, const char *sort_by,
-                           asy_colloc **out, size_t *nout)
+                           int threads, asy_colloc **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
-    cmp_fn cmp = colloc_cmp(sort_by);
-    if (!cmp)
+    colloc_by by;
+    if (colloc_by_name(sort_by, &by) < 0)
         return -2;
     if (asy_counter_settle(bigrams) < 0 || asy_counter_settle(unigrams) < 0)
         return -1; /* else a look-up would miss what is not settled */
+    if (asy_counter_size(bigrams) == 0)
+        return 0;
+    int k = threads < 1 ? 1 : threads < ASY_PAR_MAX ? threads : ASY_PAR_MAX;
+    while (k > 1 && asy_counter_slots(bigrams) / (size_t)k < SCORE_SLOTS_MIN)
+        k--;
     size_t m;
-    asy_counter_entry *e = asy_counter_sorted(bigrams, 0, &m);
-    if (!e)
-        return asy_counter_size(bigrams) ? -1 : 0;
-    asy_colloc *r = malloc((m ? m : 1) * sizeof *r);
-    if (!r) {
-        free(e);
+    asy_colloc *r;
+    if (score_all(bigrams, unigrams, n, min_count, k, &r, &m) < 0)
+        return -1;
+    if (m == 0)
+        return 0;
+    asy_counter_entry *e = malloc(m * sizeof *e);
+    if (!e) {
+        free(r);
         return -1;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < m && e[i].count >= min_count; i++)
-        k += (size_t)score_bigram(&e[i], unigrams, n, &r[k]);
+    colloc_task t[ASY_PAR_MAX];
+    for (int i = 0; i < k; i++)
+        t[i] = (colloc_task){ORDER, NULL, NULL, 0, 0, by,
+                             m / (size_t)k * (size_t)i,
+                             i == k - 1 ? m : m / (size_t)k * (size_t)(i + 1),
+                             0, r, e};
+    asy_par_run(run_colloc_task, t, sizeof *t, k);
+    asy_counter_sort_mt(e, m, 0, k);
+    permute_rows(r, e, m);
     free(e);
-    qsort(r, k, sizeof *r, cmp);
     *out = r;
-    *nout = k;
+    *nout = m;
     return 0;
 }
 
 /* ===================================================================== */
 /* Keyness tables                                                        */
 /* ===================================================================== */
+
+/* Keys bytewise, the shorter first when one begins the other. */
+static int key_order(const char *a, size_t al, const char *b, size_t bl)
+{
+    int r = memcmp(a, b, al < bl ? al : bl);
+    return r ? r : (al > bl) - (al < bl);
+}
+
+#define DESC(x, y) ((x) > (y) ? -1 : (x) < (y) ? 1 : 0)
 
 static int by_keyness(const void *pa, const void *pb)
 {

@@ -65,13 +65,15 @@ typedef struct asy_colloc {
  * times, using unigram counts and n tokens. Sorted by `sort_by`
  * ("log_likelihood", "mi", "t_score", "chi2" or "count") descending, then
  * key ascending. Bigrams whose parts are missing from `unigrams` are
- * skipped. *out is malloc'd (caller frees; keys valid until the bigram
- * counter changes). Returns 0, -1 when out of memory, -2 for an unknown
+ * skipped. Both counters are settled first. A large table is scored and
+ * sorted on up to `threads` threads (par.h). *out is malloc'd (caller
+ * frees; NULL when no bigram is kept; keys valid until the bigram counter
+ * changes). Returns 0, -1 when out of memory, -2 for an unknown
  * sort_by. */
 int asy_stats_collocations(const asy_counter *bigrams,
                            const asy_counter *unigrams, int64_t n,
                            int64_t min_count, const char *sort_by,
-                           asy_colloc **out, size_t *nout);
+                           int threads, asy_colloc **out, size_t *nout);
 
 typedef struct asy_keyrow {
     const char *key; /* owned by target or reference */

@@ -18,8 +18,13 @@
  *    25 -> 0, the lemma 392 vs 170 -> 90; and the worked example of
  *    Lancaster's log-likelihood calculator (UCREL LL wizard): 52 in 50,000
  *    tokens vs 57 in 75,000 -> LL +2.65 (more frequent in corpus 1).
+ * And a collocation table large enough for several threads (200,000
+ * bigrams, some below min_count, some with a word the unigrams lack),
+ * in every sort order, against a reference made here: each bigram scored
+ * on its own, then qsort by score descending, key ascending.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,7 +145,8 @@ static void test_tables(void **state)
     asy_counter *uni = table(uk, un), *bi = table(bk, bn);
     asy_colloc *r;
     size_t n;
-    assert_int_equal(asy_stats_collocations(bi, uni, 100, 2, NULL, &r, &n), 0);
+    assert_int_equal(
+        asy_stats_collocations(bi, uni, 100, 2, NULL, 1, &r, &n), 0);
     assert_int_equal(n, 3); /* "york city" below min_count */
     assert_memory_equal(r[0].key, "new york", 8);
     assert_int_equal(r[0].split, 3);
@@ -150,10 +156,10 @@ static void test_tables(void **state)
     for (size_t i = 1; i < n; i++)
         assert_true(r[i - 1].s.g2 >= r[i].s.g2);
     free(r);
-    assert_int_equal(asy_stats_collocations(bi, uni, 100, 1, "bogus", &r, &n),
-                     -2);
-    assert_int_equal(asy_stats_collocations(bi, uni, 100, 1, "count", &r, &n),
-                     0);
+    assert_int_equal(
+        asy_stats_collocations(bi, uni, 100, 1, "bogus", 1, &r, &n), -2);
+    assert_int_equal(
+        asy_stats_collocations(bi, uni, 100, 1, "count", 1, &r, &n), 0);
     assert_int_equal(r[3].c12, 1);
     free(r);
     /* keyness: uni as target, bi-words as reference */
@@ -180,6 +186,129 @@ static void test_tables(void **state)
     asy_counter_free(ref);
 }
 
+/* The reference order: score descending, then key bytewise. */
+static const char *ref_sort;
+
+static double ref_score(const asy_colloc *r)
+{
+    if (strcmp(ref_sort, "mi") == 0)
+        return r->s.mi;
+    if (strcmp(ref_sort, "t_score") == 0)
+        return r->s.t;
+    if (strcmp(ref_sort, "chi2") == 0)
+        return r->s.chi2;
+    if (strcmp(ref_sort, "count") == 0)
+        return (double)r->c12;
+    return r->s.g2;
+}
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+    const asy_colloc *a = pa, *b = pb;
+    double x = ref_score(a), y = ref_score(b);
+    if (x != y)
+        return x > y ? -1 : 1;
+    int r = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+    return r ? r : (a->len > b->len) - (a->len < b->len);
+}
+
+static void test_large_table(void **state)
+{
+    (void)state;
+    asy_counter *uni = asy_counter_new(), *bi = asy_counter_new();
+    enum { WORDS = 3000, BIGRAMS = 200000 };
+    char w[64], k[64];
+    int64_t tokens = 0;
+    for (int i = 0; i < WORDS; i++) {
+        if (i % 97 == 5)
+            continue; /* a word the unigrams lack: its bigrams are skipped */
+        int64_t c = 400 + (i * 7919) % 5000;
+        snprintf(w, sizeof w, "w%d", i);
+        assert_int_equal(asy_counter_add(uni, w, strlen(w), c), 0);
+        snprintf(w, sizeof w, "w%d-longer", i);
+        assert_int_equal(asy_counter_add(uni, w, strlen(w), c / 3), 0);
+        tokens += c + c / 3;
+    }
+    /* frequent words: their bigrams score below chance (negative MI and
+     * t-score) */
+    for (int i = 0; i < 50; i++) {
+        snprintf(w, sizeof w, "f%d", i);
+        int64_t c = 1000000 + i * 20000;
+        assert_int_equal(asy_counter_add(uni, w, strlen(w), c), 0);
+        tokens += c;
+    }
+    for (int a = 0; a < 50; a++)
+        for (int b = 0; b < 50; b++) {
+            int len = snprintf(k, sizeof k, "f%d f%d", a, b);
+            assert_int_equal(asy_counter_add(bi, k, (size_t)len,
+                                             1 + (a * b) % 40), 0);
+        }
+    /* keys of up to 16 bytes and longer ones; counts 1 .. 40 with ties */
+    asy_colloc *ref = malloc(BIGRAMS * sizeof *ref);
+    size_t nref = 0;
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < BIGRAMS; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int a = (int)(x % WORDS), b = (int)((x >> 20) % WORDS);
+        int len = snprintf(k, sizeof k, i % 5 ? "w%d w%d" : "w%d-longer w%d",
+                           a, b);
+        int64_t c = 1 + (int64_t)((x >> 40) % 40);
+        if (asy_counter_get(bi, k, (size_t)len) > 0)
+            continue;
+        assert_int_equal(asy_counter_add(bi, k, (size_t)len, c), 0);
+    }
+    for (int s = 0; s < 5; s++) {
+        static const char *sorts[] = {"log_likelihood", "mi", "t_score",
+                                      "chi2", "count"};
+        ref_sort = sorts[s];
+        /* the reference, from the counter's entries one by one */
+        size_t m;
+        asy_counter_entry *e = asy_counter_entries(bi, &m);
+        assert_non_null(e);
+        nref = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (e[i].count < 3)
+                continue;
+            const char *sp = memchr(e[i].key, ' ', e[i].len);
+            asy_colloc *r = &ref[nref];
+            r->key = e[i].key;
+            r->len = e[i].len;
+            r->split = (size_t)(sp - e[i].key);
+            r->c12 = e[i].count;
+            r->c1 = asy_counter_get(uni, e[i].key, r->split);
+            r->c2 = asy_counter_get(uni, sp + 1, e[i].len - r->split - 1);
+            nref += asy_stats_bigram(r->c12, r->c1, r->c2, tokens, &r->s) == 0;
+        }
+        free(e);
+        qsort(ref, nref, sizeof *ref, ref_cmp);
+        if (s == 1) /* MI: scores of both signs */
+            assert_true(ref[0].s.mi > 0 && ref[nref - 1].s.mi < 0);
+        assert_true(nref > m / 2);
+        assert_true(nref < m - m / 20); /* some below 3, some skipped */
+        for (int threads = 1; threads <= 4; threads += 3) {
+            asy_colloc *r;
+            size_t n;
+            assert_int_equal(asy_stats_collocations(bi, uni, tokens, 3,
+                                                    sorts[s], threads, &r,
+                                                    &n), 0);
+            assert_int_equal(n, nref);
+            for (size_t i = 0; i < n; i++) {
+                if (r[i].len != ref[i].len ||
+                    memcmp(r[i].key, ref[i].key, r[i].len) != 0 ||
+                    r[i].c12 != ref[i].c12 || r[i].c1 != ref[i].c1 ||
+                    r[i].c2 != ref[i].c2 || r[i].split != ref[i].split ||
+                    memcmp(&r[i].s, &ref[i].s, sizeof r[i].s) != 0)
+                    fail_msg("%s, %d threads: row %zu differs", sorts[s],
+                             threads, i);
+            }
+            free(r);
+        }
+    }
+    free(ref);
+    asy_counter_free(uni);
+    asy_counter_free(bi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_keyness),
         cmocka_unit_test(test_keyness_published),
         cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_large_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

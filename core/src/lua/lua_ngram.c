@@ -400,7 +400,8 @@ static int tk_collocation_rows(lua_State *L)
     if (asy_counter_settle(bi) < 0 || asy_counter_settle(uni) < 0)
         return luaL_error(L, "not enough memory");
     int rc = asy_stats_collocations(bi, uni, asy_counter_total(uni), minc,
-                                    sort, &b->r, &n);
+                                    sort, asy_lstate_get(L)->threads, &b->r,
+                                    &n);
     if (rc == -2)
         return luaL_error(L, "unknown sort '%s' (log_likelihood, mi, "
                           "t_score, chi2, count)", sort);
@@ -436,7 +437,8 @@ static int tk_collocations(lua_State *L)
     if (asy_counter_settle(bi) < 0 || asy_counter_settle(uni) < 0)
         return luaL_error(L, "not enough memory");
     int rc = asy_stats_collocations(bi, uni, asy_counter_total(uni), minc,
-                                    sort, &r, &n);
+                                    sort, asy_lstate_get(L)->threads, &r,
+                                    &n);
     if (rc == -2)
         return luaL_error(L, "unknown sort '%s' (log_likelihood, mi, "
                           "t_score, chi2, count)", sort);
