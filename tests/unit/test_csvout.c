@@ -432,6 +432,45 @@ static void test_format_shortest(void **state)
     assert_string_equal(got, "6.237000967296e+290");
 }
 
+/* Values from 1e-4 to 2^53 take the exact path (shortest_exact in
+ * csvout.c): 150,000 of them against the digit-by-digit search, with
+ * random mantissas over that range and past its ends, scores as the
+ * collocation table computes them, the doubles next to powers of ten,
+ * and decimals of up to 17 digits (whose cut-off digits are often an
+ * exact half, rounded to even). */
+static void test_format_exact_range(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 75000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double d;
+        if (i % 5 == 0) {
+            uint64_t be = 1023 - 16 + (x >> 52) % 72;
+            uint64_t b = be << 52 | (x & ((1ull << 52) - 1));
+            memcpy(&d, &b, sizeof d);
+        } else if (i % 5 == 1) {
+            double c = (double)(x % 40 + 1);
+            double e = (double)((x >> 8) % 5000 + 1) *
+                       (double)((x >> 24) % 5000 + 1) / 1e7;
+            d = i % 10 == 1 ? log2(c / e) : (c - e) / sqrt(c);
+        } else if (i % 5 == 2) {
+            d = pow(10, (int)((x >> 8) % 24) - 5);
+            for (int s = (int)((x >> 40) % 7) - 3; s != 0; s += s < 0 ? 1 : -1)
+                d = nextafter(d, s < 0 ? 0 : INFINITY);
+        } else {
+            uint64_t m = (x >> 8) % 100000000000000000ull;
+            d = (double)m / pow(10, (int)((x >> 3) % 20));
+        }
+        if (d == (double)(long long)d)
+            continue; /* integers take the %.0f path */
+        expect_shortest(d);
+        expect_shortest(-d);
+    }
+}
+
 /* In a decimal-comma locale (a child process's; the library's own threads
  * run in C, a caller's thread may not), doubles still print at their
  * shortest, with '.'. */
@@ -469,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_format_double),
         cmocka_unit_test(test_format_few_decimals),
         cmocka_unit_test(test_format_shortest),
+        cmocka_unit_test(test_format_exact_range),
         cmocka_unit_test(test_format_in_a_comma_locale),
         cmocka_unit_test(test_csv_cells),
         cmocka_unit_test(test_csv_special_anywhere),
