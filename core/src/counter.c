@@ -1442,7 +1442,6 @@ int asy_counter_entries_slots(const asy_counter *c, asy_counter_entry **ents,
         return 0;
     if (!(*ents = malloc(c->size * sizeof **ents)))
         return -1;
-    asy_table_advise(*ents, c->size * sizeof **ents);
     *slots = c->mask + 1;
     return 1;
 }
