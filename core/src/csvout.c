@@ -292,6 +292,24 @@ static size_t shortest_from17(double d, char *buf)
  * products in place of its tables. Returns the length at buf, or 0 when
  * d is not such a value.
  */
+/* d scaled, and its two ends, as digits are cut from them: what the last
+ * cut digit of d was, whether every one before it was 0 (and d's scaled
+ * value exact), and how many were cut. */
+typedef struct cutting {
+    uint64_t vr, vp, vm;
+    int last, vr_zeros, cut;
+} cutting;
+
+static void cut_digit(cutting *c)
+{
+    c->vr_zeros &= c->last == 0;
+    c->last = (int)(c->vr % 10);
+    c->vr /= 10;
+    c->vp /= 10;
+    c->vm /= 10;
+    c->cut++;
+}
+
 static size_t shortest_exact(double d, char *buf)
 {
     static const uint64_t p10[20] = {
@@ -346,30 +364,19 @@ static size_t shortest_exact(double d, char *buf)
                                                back */
     if (!even && (tp & low) == 0)
         vp--; /* the upper end, exact, does not read back */
-    int cut = 0, last = 0;
-    while (vp / 10 > vm / 10) {
-        vm_zeros &= vm % 10 == 0;
-        vr_zeros &= last == 0;
-        last = (int)(vr % 10);
-        vr /= 10;
-        vp /= 10;
-        vm /= 10;
-        cut++;
+    cutting c = {vr, vp, vm, 0, vr_zeros, 0};
+    while (c.vp / 10 > c.vm / 10) {
+        vm_zeros &= c.vm % 10 == 0;
+        cut_digit(&c);
     }
     if (vm_zeros)
-        while (vm % 10 == 0) {
-            vr_zeros &= last == 0;
-            last = (int)(vr % 10);
-            vr /= 10;
-            vp /= 10;
-            vm /= 10;
-            cut++;
-        }
-    if (vr_zeros && last == 5 && vr % 2 == 0)
-        last = 4; /* an exact half: to even */
-    uint64_t out = vr + ((vr == vm && !vm_zeros) || last >= 5);
+        while (c.vm % 10 == 0)
+            cut_digit(&c);
+    if (c.vr_zeros && c.last == 5 && c.vr % 2 == 0)
+        c.last = 4; /* an exact half: to even */
+    uint64_t out = c.vr + ((c.vr == c.vm && !vm_zeros) || c.last >= 5);
     char tmp[24], *e = tmp + sizeof tmp, *f = digits_before(e, out);
-    int n = (int)(e - f), x = cut - q + n - 1;
+    int n = (int)(e - f), x = c.cut - q + n - 1;
     while (n > 1 && f[n - 1] == '0')
         n--;
     return g_text(d < 0, f, n, x, buf);
