@@ -335,6 +335,8 @@ static size_t shortest_exact(double d, char *buf)
     /* d's digits before the point: 17 or 18 once scaled by 10^q, first
      * guessed from the binary exponent */
     int q = 17 - (int)floor((be - 1023) * 0.30102999566398120);
+    if (q > 21)
+        q = 21; /* just above 1e-4 the guess is one too many */
     unsigned __int128 p, r;
     for (;;) {
         if (q < 0 || q > 21)
