@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@ static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
 static sigset_t waited; /* the caught signals that were not ignored */
 static pthread_t waiter;
 static int running;
+static atomic_int stopping; /* a SIGRTMIN is cli_signals_stop's, not
+                               another process's */
 
 /* write(2) only: the main thread may be inside stdio. */
 static void say(const char *s)
@@ -38,8 +41,9 @@ static void *wait_main(void *arg)
     sigset_t set = waited;
     sigaddset(&set, SIGRTMIN);
     int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
+    while (sigwait(&set, &sig) != 0 ||
+           (sig == SIGRTMIN && !atomic_load(&stopping)))
+        ; /* another process's SIGRTMIN: still on watch */
     if (sig == SIGRTMIN) /* cli_signals_stop */
         return NULL;
     asy_tmp_remove_all();
@@ -67,6 +71,7 @@ int cli_signals_start(void)
     sigaddset(&block, SIGRTMIN); /* stays blocked: its default kills */
     if (pthread_sigmask(SIG_BLOCK, &block, NULL) != 0)
         return -1;
+    atomic_store(&stopping, 0);
     if (pthread_create(&waiter, NULL, wait_main, NULL) != 0) {
         pthread_sigmask(SIG_UNBLOCK, &waited, NULL);
         return -1;
@@ -79,6 +84,7 @@ void cli_signals_stop(void)
 {
     if (!running)
         return;
+    atomic_store(&stopping, 1);
     pthread_kill(waiter, SIGRTMIN);
     pthread_join(waiter, NULL);
     running = 0;
