@@ -75,7 +75,7 @@ return {
     if o.min_count < 0 or o.top < 0 then
       error("keyness: min_count and top must be >= 0", 0)
     end
-    ctx.opts = { n = 1, lower = o.lower, numbers = o.numbers, sentences = false }
+    ctx.opts = { lower = o.lower, numbers = o.numbers }
     local st = { target = assay.counter(), ref = assay.counter(), values = assay.counter() }
     -- the reference is read once, by worker 0 (whose state the others
     -- merge into), before any document: a bad path fails the run now
@@ -97,7 +97,7 @@ return {
       if v ~= nil then st.values:add(tostring(v)) end
       if v == nil or tostring(v) ~= o.target then into = st.ref end
     end
-    assay.ngrams(doc, into, nil, ctx.opts)
+    into:add_words(doc, ctx.opts)
   end,
 
   merge = function(state, other)

@@ -15,6 +15,7 @@
 #include "../loader.h"
 #include "../sentence.h"
 #include "../stats.h"
+#include "../token.h"
 #include "lua_state.h"
 #include "lua_toolkit.h"
 #include "lua_types.h"
@@ -544,21 +545,19 @@ static void input_opts(lua_State *L, int optidx, asy_input_opts *o)
 }
 
 static long count_path(lua_State *L, const char *path, asy_counter *c,
-                       unsigned flags, asy_error *err)
+                       const asy_tok_opts *words, asy_error *err)
 {
     asy_input_opts o;
     input_opts(L, 3, &o);
     asy_reader *r;
     if (asy_reader_open(&r, path, &o, NULL, err) != ASSAY_OK)
         return -1;
-    asy_wordstream *ws = scratch(L);
     asy_doc *d;
     long docs = 0;
     int st;
     while ((st = asy_reader_next(r, &d, err)) == 1) {
-        int rc = asy_wordstream_build(ws, d->text, d->len, flags, NULL, 0);
-        if (rc == 0 && asy_ngram_count(ws, 1, 1, 0, c, NULL) < 0)
-            rc = -1;
+        size_t counted;
+        int rc = asy_tok_count(d->text, d->len, words, c, NULL, &counted);
         asy_doc_free(d);
         if (rc < 0) {
             st = asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
@@ -580,7 +579,15 @@ static int tk_count_corpus(lua_State *L)
     const char *path = luaL_checkstring(L, 1);
     asy_counter *c = asy_lua_tk_counter(L, 2, 0);
     asy_error err = {0};
-    long n = count_path(L, path, c, ws_flags(L, 3, 0), &err);
+    /* the words of counter:add_words (the same as the n-gram words',
+     * counted by the word kernel) */
+    asy_tok_opts words = {asy_lua_tk_optbool(L, 3, "lower", 1)
+                              ? ASY_TOK_LOWER : 0,
+                          ASY_WB_KIND(ASY_WB_WORD) |
+                              (asy_lua_tk_optbool(L, 3, "numbers", 0)
+                                   ? ASY_WB_KIND(ASY_WB_NUMBER) : 0),
+                          NULL, NULL, 0};
+    long n = count_path(L, path, c, &words, &err);
     asy_lua_counter_charge(L, 2);
     if (n < 0) {
         lua_pushnil(L);
