@@ -17,6 +17,7 @@
  * took 3.9 % of the samples (smp_call_function_many_cond and
  * __pv_queued_spin_lock_slowpath); written first, each page faults once.
  */
+#define _GNU_SOURCE /* mremap */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,37 @@ void asy_table_release(void *p, size_t bytes)
 #endif
     (void)bytes;
     free(p);
+}
+
+void *asy_table_grow(void *p, size_t bytes, size_t more)
+{
+#if MAPPED
+    if (more >= HUGE_PAGE) {
+        size_t have = page_round(bytes);
+        char *q = more <= SIZE_MAX / 2 ? map_aligned(page_round(more)) : NULL;
+        if (!q)
+            return NULL;
+        if (bytes < HUGE_PAGE) { /* from malloc: copied, once */
+            memcpy(q, p, bytes);
+            free(p);
+            return q;
+        }
+        /* the pages themselves, onto the front of the new mapping (whole
+         * 2 MB pages: both are 2 MB aligned) */
+        if (mremap(p, have, have, MREMAP_MAYMOVE | MREMAP_FIXED, q) ==
+            MAP_FAILED) {
+            memcpy(q, p, bytes);
+            munmap(p, have);
+        }
+        return q;
+    }
+#endif
+    if (more > SIZE_MAX / 2)
+        return NULL;
+    char *q = realloc(p, more);
+    if (q)
+        memset(q + bytes, 0, more - bytes);
+    return q;
 }
 
 void *asy_table_shrink(void *p, size_t bytes, size_t keep)

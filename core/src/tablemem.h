@@ -27,6 +27,13 @@ void asy_table_release(void *p, size_t bytes);
  * NULL when out of memory, p left as it was (its size still bytes). */
 void *asy_table_shrink(void *p, size_t bytes, size_t keep);
 
+/* A table of `bytes` made `more` bytes long (more > bytes): its first
+ * bytes as they were, the rest zero, p given back; NULL when out of
+ * memory, p left as it was. A mapped table's pages move into the longer
+ * mapping as they are (mremap): they are neither copied nor zeroed again,
+ * so growing a table clears only its new part. */
+void *asy_table_grow(void *p, size_t bytes, size_t more);
+
 /* Ask for transparent huge pages over the whole 2 MB pages inside a
  * large block that came from malloc (an array filled once, end to end):
  * it is then faulted in and given back a 2 MB page at a time. A hint:

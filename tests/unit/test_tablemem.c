@@ -5,7 +5,9 @@
  * zeroed again when malloc hands back memory a table had written (tables
  * under 2 MB are malloc'd and cleared); and shrinking, which keeps the
  * first bytes whether the table stays mapped, moves to malloc or was
- * malloc's. And the huge-page hint for a malloc'd block
+ * malloc's; growing, which keeps the first bytes and zeroes the rest from
+ * malloc to malloc, from malloc to a mapping, and from mapping to mapping
+ * (its pages moved, not copied). And the huge-page hint for a malloc'd block
  * (asy_table_advise): the block's bytes kept, the whole 2 MB pages
  * inside it advised (VmFlags "hg" in /proc/self/smaps), nothing outside.
  */
@@ -97,6 +99,34 @@ static void test_shrink(void **state)
     shrink(64 * 1024, 100);       /* malloc's realloc */
 }
 
+static void grow(size_t bytes, size_t more)
+{
+    unsigned char *p = asy_table_calloc(bytes, 1);
+    assert_non_null(p);
+    for (size_t i = 0; i < bytes; i += 4093)
+        p[i] = (unsigned char)(i / 4093 % 255 + 1);
+    p[bytes - 1] = 0xEE;
+    unsigned char *q = asy_table_grow(p, bytes, more);
+    assert_non_null(q);
+    for (size_t i = 0; i < bytes - 1; i++)
+        if (q[i] != (i % 4093 ? 0 : (unsigned char)(i / 4093 % 255 + 1)))
+            fail_msg("%zu -> %zu: byte %zu changed", bytes, more, i);
+    assert_int_equal(q[bytes - 1], 0xEE);
+    assert_true(all_zero(q + bytes, more - bytes));
+    q[more - 1] = 1; /* all of it writable */
+    asy_table_release(q, more);
+}
+
+static void test_grow(void **state)
+{
+    (void)state;
+    grow(4096, 8192);        /* malloc to malloc */
+    grow(1 * MB, 2 * MB);    /* malloc to a mapping */
+    grow(2 * MB, 4 * MB);    /* mapping to mapping */
+    grow(8 * MB, 16 * MB);
+    grow(64 * 1024, 4 * MB); /* more than doubled */
+}
+
 /* Whether the mapping holding p is advised for huge pages: 1 or 0; -1
  * when /proc/self/smaps does not say. */
 static int advised(const void *p)
@@ -164,6 +194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_sizes),
                                        cmocka_unit_test(test_reused),
                                        cmocka_unit_test(test_shrink),
+                                       cmocka_unit_test(test_grow),
                                        cmocka_unit_test(test_advise)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /*
  * test_wordtab.c — the word table (wordtab.h): counts and document counts
- * by round, key lengths, growing with the key order kept, the stamp wrap,
+ * by round, key lengths, growing with the key order kept (in place: every
+ * entry where a probe from its home finds it, through every size, and a
+ * cluster that runs off the end of the grown table), the stamp wrap,
  * packing, moving its numbers into counters (asy_counter_absorb), and
  * merging two tables (asy_wordtab_merge), on several threads too.
  */
@@ -181,6 +183,128 @@ static void test_grow_absorb(void **state)
  * round counts their document once; a merge that could take a document
  * count past 2^32 - 1, or into a packed table, adds nothing; and rounds
  * end where the merged counts could. */
+/* Every entry where a probe from its home finds it, with no empty slot on
+ * the way; as many as t->used. */
+static void check_probes(const asy_wordtab *t)
+{
+    size_t used = 0;
+    for (size_t s = 0; s <= t->mask; s++) {
+        const asy_wordtab_entry *e = &t->tab[s];
+        if (!(e->key[0] | e->key[1]))
+            continue;
+        used++;
+        uint32_t h = asy_counter_hash16(e->key[0], e->key[1],
+                                        asy_wordtab_len(e->key));
+        for (size_t j = h & t->mask; j != s; j = (j + 1) & t->mask)
+            if (!(t->tab[j].key[0] | t->tab[j].key[1]))
+                fail_msg("slot %zu: empty slot %zu on its probe", s, j);
+        assert_int_equal(asy_wordtab_find(t, e->key, h), (long)s);
+    }
+    assert_int_equal(used, t->used);
+}
+
+/* keys[0 .. n) in t->order's order, with these counts and docs. */
+static void check_order(const asy_wordtab *t, char keys[][16],
+                        const uint64_t *count, const uint32_t *docs,
+                        size_t n)
+{
+    assert_int_equal(t->used, n);
+    for (size_t k = 0; k < n; k++) {
+        uint64_t key[2];
+        mkkey(keys[k], strlen(keys[k]), key);
+        const asy_wordtab_entry *e = &t->tab[t->order[k]];
+        if (e->key[0] != key[0] || e->key[1] != key[1] ||
+            e->count != count[k] || e->docs != docs[k])
+            fail_msg("key %zu (%s) not where the order says, or miscounted",
+                     k, keys[k]);
+    }
+}
+
+/* 60,000 keys over 50 rounds from a 64-slot table: after each growth every
+ * entry is found from its home, and the order, counts and document counts
+ * are as added. */
+static void test_grow_in_place(void **state)
+{
+    (void)state;
+    enum { KEYS = 60000 };
+    static char keys[KEYS][16];
+    static uint64_t count[KEYS];
+    static uint32_t docs[KEYS], seen[KEYS];
+    asy_wordtab t;
+    assert_int_equal(asy_wordtab_init(&t, 0), 0);
+    size_t n = 0, mask = t.mask, grew = 0;
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    for (uint32_t round = 1; round <= 50; round++) {
+        assert_int_equal(asy_wordtab_begin(&t), 0);
+        for (int i = 0; i < 3000; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* new keys early, more repeats later */
+            size_t k = (x >> 8) % (n < KEYS ? n + 1 + n / 4 : n);
+            if (k >= n) {
+                if (n == KEYS)
+                    continue;
+                k = n++;
+                snprintf(keys[k], 16, "%c%zu", 'a' + (int)(x % 26), k * 7919);
+            }
+            assert_int_equal(add(&t, keys[k]), 0);
+            count[k]++;
+            docs[k] += seen[k] != round;
+            seen[k] = round;
+            if (t.mask != mask) {
+                mask = t.mask;
+                grew++;
+                check_probes(&t);
+            }
+        }
+    }
+    assert_true(grew >= 10);
+    check_probes(&t);
+    check_order(&t, keys, count, docs, n);
+    asy_wordtab_free(&t);
+}
+
+/* A cluster that runs off the end of the grown table: first four keys
+ * whose home moves to the new half (their old slots 0 .. 3 end empty),
+ * then twenty whose home is one of the grown table's last three slots (in
+ * the old table they fill its last slots and run on past slot 3), then
+ * keys homed far from both until the 64-slot table grows. The probes that
+ * come round past the end must meet slots 0 .. 3 already left. */
+static void test_grow_off_the_end(void **state)
+{
+    (void)state;
+    static char keys[64][16];
+    uint64_t count[64];
+    uint32_t docs[64];
+    size_t n = 0;
+    asy_wordtab t;
+    assert_int_equal(asy_wordtab_init(&t, 0), 0);
+    assert_int_equal(t.mask, 63);
+    assert_int_equal(asy_wordtab_begin(&t), 0);
+    static const struct {
+        size_t lo, hi, want; /* homes in the 128-slot table */
+    } kinds[] = {{64, 67, 4}, {125, 127, 20}, {20, 50, 9}};
+    for (int kind = 0; kind < 3; kind++)
+        for (unsigned i = 0, got = 0; got < kinds[kind].want; i++) {
+            assert_true(i < 10000000);
+            char s[16];
+            snprintf(s, sizeof s, "k%d-%u", kind, i);
+            size_t home = asy_counter_hash(s, strlen(s)) & 127;
+            if (home < kinds[kind].lo || home > kinds[kind].hi)
+                continue;
+            memcpy(keys[n], s, sizeof s);
+            count[n] = 1;
+            docs[n] = 1;
+            assert_int_equal(add(&t, keys[n]), 0);
+            n++;
+            got++;
+        }
+    assert_int_equal(n, 33);
+    assert_int_equal(t.mask, 127); /* the 33rd key grew it */
+    check_probes(&t);
+    check_order(&t, keys, count, docs, n);
+    asy_wordtab_free(&t);
+}
+
 static void test_merge(void **state)
 {
     (void)state;
@@ -291,6 +415,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_rounds),
         cmocka_unit_test(test_len),
         cmocka_unit_test(test_grow_absorb),
+        cmocka_unit_test(test_grow_in_place),
+        cmocka_unit_test(test_grow_off_the_end),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_merge_threads),
     };
