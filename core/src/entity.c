@@ -55,15 +55,14 @@ static int sent_initial(const char *text, const asy_wordstream *ws, size_t i)
         k--;
     if (k == lo)
         return 0;
-    static const char *const opener[] = {"\xE2\x80\x93", "\xE2\x80\x94",
-                                         "\xE2\x80\x9C", "\xE2\x80\x98",
-                                         ":", "\"", "(", NULL};
-    for (int j = 0; opener[j]; j++) {
-        size_t n = strlen(opener[j]);
-        if (k - lo >= n && memcmp(text + k - n, opener[j], n) == 0)
-            return 1;
-    }
-    return 0;
+    /* by the byte before the spaces first: most words follow a letter */
+    unsigned char c = (unsigned char)text[k - 1];
+    if (c == ':' || c == '"' || c == '(')
+        return 1;
+    if (c < 0x80 || k - lo < 3 || text[k - 3] != '\xE2' ||
+        text[k - 2] != '\x80')
+        return 0;
+    return c == 0x93 || c == 0x94 || c == 0x9C || c == 0x98; /* – — “ ‘ */
 }
 
 /* Words i-1 and i are adjacent within a name: same sentence, separated
@@ -88,7 +87,7 @@ static int known_caps(const char *text, const asy_wordstream *ws,
     for (size_t i = 0; i < ws->n; i++) {
         size_t n;
         const char *s = wtext(text, &ws->w[i], &n);
-        if (!sent_initial(text, ws, i) && is_cap(s, n) &&
+        if (is_cap(s, n) && !sent_initial(text, ws, i) &&
             asy_counter_add(known, s, n, 1) < 0)
             return -1;
     }

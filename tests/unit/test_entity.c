@@ -1,7 +1,8 @@
 /*
  * test_entity.c — capitalised names: runs, connectors, hyphens,
  * possessives, sentence-initial capitals (dropped unless the word is
- * capitalised mid-sentence elsewhere), document frequencies.
+ * capitalised mid-sentence elsewhere), capitals after a dash, colon,
+ * opening quote or bracket, document frequencies.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,32 @@ static void test_single_words_and_initials(void **state)
     asy_counter_free(c);
 }
 
+/* A capital right after a dash, colon, opening quote or bracket (spaces
+ * between or not) is as uninformative as one starting a sentence; after
+ * any other mark, or a symbol whose UTF-8 ends in the same byte as the
+ * en dash (U+2193, E2 86 93), it counts. */
+static void test_clause_openers(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    const char *t =
+        "they said: Alpha went, and \"Bravo\" and (Charlie) and "
+        "\xE2\x80\x94 Delta and \xE2\x80\x9C Echo and \xE2\x80\x98" "Foxtrot "
+        "and \xE2\x80\x93Golf came, Hotel too, and \xE2\x86\x93 India, "
+        "and \xE2\x86\x93" "Juliett.";
+    run(t, 1, c, NULL);
+    static const char *const initial[] = {"Alpha", "Bravo", "Charlie",
+                                          "Delta", "Echo", "Foxtrot",
+                                          "Golf", NULL};
+    for (int i = 0; initial[i]; i++)
+        if (GET(c, initial[i]) != 0)
+            fail_msg("%s counted after a clause opener", initial[i]);
+    assert_int_equal(GET(c, "Hotel"), 1);
+    assert_int_equal(GET(c, "India"), 1);
+    assert_int_equal(GET(c, "Juliett"), 1);
+    asy_counter_free(c);
+}
+
 static void test_breaks(void **state)
 {
     (void)state;
@@ -88,6 +115,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_single_words_and_initials),
+        cmocka_unit_test(test_clause_openers),
         cmocka_unit_test(test_breaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
