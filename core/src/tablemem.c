@@ -141,13 +141,19 @@ void *asy_table_grow(void *p, size_t bytes, size_t more)
             free(p);
             return q;
         }
-        /* the pages themselves, onto the front of the new mapping (whole
-         * 2 MB pages: both are 2 MB aligned) */
-        if (mremap(p, have, have, MREMAP_MAYMOVE | MREMAP_FIXED, q) ==
-            MAP_FAILED) {
-            memcpy(q, p, bytes);
-            munmap(p, have);
-        }
+        /* The pages themselves, moved to the new place (both 2 MB
+         * aligned: whole huge pages) and grown there to its size in the
+         * same call, so that the table stays one mapping at every size.
+         * Moved only, a table would end up as one mapping per growth, and
+         * kernels before 6.17 refuse to move a range over several
+         * mappings (EFAULT), after unmapping the target. The same may
+         * have happened here on failure, so q is not touched then: p is
+         * as it was, and q's reservation (address space only, never
+         * written) may remain; unmapping it could undo another thread's
+         * mapping made there meanwhile. Found by review25. */
+        if (mremap(p, have, page_round(more), MREMAP_MAYMOVE | MREMAP_FIXED,
+                   q) == MAP_FAILED)
+            return NULL;
         return q;
     }
 #endif

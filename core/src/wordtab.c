@@ -87,9 +87,10 @@ static size_t fetch_batch(const asy_wordtab *t, size_t k, size_t end,
  * no probe passes a slot not yet reached, whose entry could still leave:
  * - an entry's new home is its old one, at or before its slot in this
  *   order, or that plus the old size n, in the new half;
- * - from the empty slot to the end of the old half, the entries of a
- *   cluster [c, s] bound for the new half fit in [c + n, s + n], where
- *   only they go, so none runs off the end of the table;
+ * - from the empty slot to the end of the old half, an entry from slot s
+ *   bound for the new half lands at s + n at the latest (every entry put
+ *   there before it came from an earlier slot), so none runs off the end
+ *   of the table;
  * - from the start of the old half to the empty slot, a probe that runs
  *   off the end comes round to slots already reached and stops at the
  *   latest at the entry's own, now empty.

@@ -117,6 +117,28 @@ static void grow(size_t bytes, size_t more)
     asy_table_release(q, more);
 }
 
+/* The mapping of /proc/self/maps that holds p: its start and end; 0 when
+ * there is none or no /proc. */
+static int mapping_of(const void *p, uintptr_t *lo, uintptr_t *hi)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f)
+        return 0;
+    char line[512];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && (uintptr_t)p >= a &&
+            (uintptr_t)p < b) {
+            *lo = a;
+            *hi = b;
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
 static void test_grow(void **state)
 {
     (void)state;
@@ -125,6 +147,24 @@ static void test_grow(void **state)
     grow(2 * MB, 4 * MB);    /* mapping to mapping */
     grow(8 * MB, 16 * MB);
     grow(64 * 1024, 4 * MB); /* more than doubled */
+    /* grown three times, a mapped table is still one mapping (a table
+     * split into several could not be moved again by kernels before
+     * 6.17) */
+    size_t size = 2 * MB;
+    char *p = asy_table_calloc(size, 1);
+    assert_non_null(p);
+    for (int i = 0; i < 3; i++, size *= 2) {
+        p[size - 1] = (char)(i + 1);
+        p = asy_table_grow(p, size, 2 * size);
+        assert_non_null(p);
+        assert_int_equal(p[size - 1], i + 1);
+    }
+    uintptr_t lo, hi;
+    if (asy_table_maps() && mapping_of(p, &lo, &hi)) {
+        assert_true(lo <= (uintptr_t)p); /* one mapping holds it all */
+        assert_true(hi >= (uintptr_t)p + size);
+    }
+    asy_table_release(p, size);
 }
 
 /* Whether the mapping holding p is advised for huge pages: 1 or 0; -1
