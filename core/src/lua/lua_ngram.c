@@ -373,6 +373,22 @@ static void fill_colloc(const void *ud, size_t i, assay_value *v,
     v[6] = (assay_value){.type = ASSAY_NUMBER, .d = r->s.chi2};
 }
 
+/* The scored bigrams of the two counters (asy_stats_collocations, on the
+ * run's threads) into *r, *n of them; raises on an unknown sort or when
+ * out of memory. */
+static void score_collocations(lua_State *L, asy_counter *bi,
+                               asy_counter *uni, lua_Integer minc,
+                               const char *sort, asy_colloc **r, size_t *n)
+{
+    int rc = asy_stats_collocations(bi, uni, asy_counter_total(uni), minc,
+                                    sort, asy_lstate_get(L)->threads, r, n);
+    if (rc == -2)
+        luaL_error(L, "unknown sort '%s' (log_likelihood, mi, t_score, "
+                   "chi2, count)", sort);
+    if (rc < 0)
+        luaL_error(L, "not enough memory");
+}
+
 /* assay.collocation_rows(bigrams, unigrams, out, {min_count = 1, sort =
  * "log_likelihood", top = 0}) -> rows written. The rows of
  * assay.collocations written straight from C into the 7-column Output
@@ -398,16 +414,7 @@ static int tk_collocation_rows(lua_State *L)
     *b = (crows_box){NULL, 0};
     luaL_setmetatable(L, CROWS_MT);
     size_t n;
-    if (asy_counter_settle(bi) < 0 || asy_counter_settle(uni) < 0)
-        return luaL_error(L, "not enough memory");
-    int rc = asy_stats_collocations(bi, uni, asy_counter_total(uni), minc,
-                                    sort, asy_lstate_get(L)->threads, &b->r,
-                                    &n);
-    if (rc == -2)
-        return luaL_error(L, "unknown sort '%s' (log_likelihood, mi, "
-                          "t_score, chi2, count)", sort);
-    if (rc < 0)
-        return luaL_error(L, "not enough memory");
+    score_collocations(L, bi, uni, minc, sort, &b->r, &n);
     b->charged = (long long)(n * sizeof *b->r);
     if (asy_lstate_charge(L, b->charged) < 0) /* __gc gives it back */
         return luaL_error(L, "not enough memory (%I collocations)",
@@ -435,16 +442,7 @@ static int tk_collocations(lua_State *L)
         sort = luaL_checkstring(L, -1);
     asy_colloc *r;
     size_t n;
-    if (asy_counter_settle(bi) < 0 || asy_counter_settle(uni) < 0)
-        return luaL_error(L, "not enough memory");
-    int rc = asy_stats_collocations(bi, uni, asy_counter_total(uni), minc,
-                                    sort, asy_lstate_get(L)->threads, &r,
-                                    &n);
-    if (rc == -2)
-        return luaL_error(L, "unknown sort '%s' (log_likelihood, mi, "
-                          "t_score, chi2, count)", sort);
-    if (rc < 0)
-        return luaL_error(L, "not enough memory");
+    score_collocations(L, bi, uni, minc, sort, &r, &n);
     r = own(L, r, n, sizeof *r); /* rows */
     if (top > 0 && (size_t)top < n)
         n = (size_t)top;
@@ -579,14 +577,13 @@ static int tk_count_corpus(lua_State *L)
     const char *path = luaL_checkstring(L, 1);
     asy_counter *c = asy_lua_tk_counter(L, 2, 0);
     asy_error err = {0};
-    /* the words of counter:add_words (the same as the n-gram words',
-     * counted by the word kernel) */
-    asy_tok_opts words = {asy_lua_tk_optbool(L, 3, "lower", 1)
-                              ? ASY_TOK_LOWER : 0,
-                          ASY_WB_KIND(ASY_WB_WORD) |
-                              (asy_lua_tk_optbool(L, 3, "numbers", 0)
-                                   ? ASY_WB_KIND(ASY_WB_NUMBER) : 0),
-                          NULL, NULL, 0};
+    /* the words of counter:add_words, read from the options as it reads
+     * them (the same as the n-gram words', counted by the word kernel) */
+    unsigned kinds = ASY_WB_KIND(ASY_WB_WORD);
+    if (asy_lua_tk_optbool(L, 3, "numbers", 0))
+        kinds |= ASY_WB_KIND(ASY_WB_NUMBER);
+    asy_tok_opts words;
+    asy_lua_tokopts(L, 3, 1, kinds, &words, 0);
     long n = count_path(L, path, c, &words, &err);
     asy_lua_counter_charge(L, 2);
     if (n < 0) {
