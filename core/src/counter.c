@@ -325,7 +325,9 @@ void asy_counter_free(asy_counter *c)
     if (!c)
         return;
     free_blocks(c->arena);
-    release_tables(c);
+    /* freed whole: the next block of entries may take its pages */
+    asy_table_retire(c->tab, (c->mask + 1) * sizeof *c->tab);
+    asy_table_release(c->stamp, (c->mask + 1) * sizeof *c->stamp);
     if (c->words)
         asy_wordtab_free(c->words);
     free(c->words);
@@ -1297,6 +1299,51 @@ static asy_counter_entry word_entry(const asy_counter *c,
 }
 
 /*
+ * Arrays of entries are blocks of tablemem.h (asy_table_block): a large
+ * one is mapped on its own, and may take the pages of a table freed just
+ * before (the other workers' counters, freed at the end of a -j run once
+ * merged), already faulted in. The block's size is kept in front of the
+ * array, for asy_counter_entries_free to give it back as it was had.
+ */
+#define ENTRIES_HEAD 64 /* keeps the array 64-byte aligned in a mapping */
+
+static asy_counter_entry *entries_alloc(size_t bytes)
+{
+    if (bytes > SIZE_MAX / 2)
+        return NULL;
+    size_t total = bytes + ENTRIES_HEAD;
+    char *p = asy_table_block(total);
+    if (!p)
+        return NULL;
+    memcpy(p, &total, sizeof total);
+    return (asy_counter_entry *)(void *)(p + ENTRIES_HEAD);
+}
+
+void asy_counter_entries_free(asy_counter_entry *e)
+{
+    if (!e)
+        return;
+    char *p = (char *)e - ENTRIES_HEAD;
+    size_t total;
+    memcpy(&total, p, sizeof total);
+    asy_table_release(p, total);
+}
+
+asy_counter_entry *asy_counter_entries_shrink(asy_counter_entry *e, size_t n)
+{
+    char *p = (char *)e - ENTRIES_HEAD;
+    size_t total, keep = ENTRIES_HEAD + n * sizeof *e;
+    memcpy(&total, p, sizeof total);
+    if (keep >= total)
+        return e;
+    char *q = asy_table_shrink(p, total, keep);
+    if (!q) /* only memory not given back */
+        return e;
+    memcpy(q, &keep, sizeof keep);
+    return (asy_counter_entry *)(void *)(q + ENTRIES_HEAD);
+}
+
+/*
  * asy_counter_entries of a counter whose word table is not settled,
  * leaving it so: settling would build a second hash table of every word
  * only to walk it once (22 ms of the end of a run over a 216,165-word
@@ -1317,11 +1364,10 @@ static asy_counter_entry *front_entries(const asy_counter *c, int twins,
     const asy_wordtab *t = c->words;
     size_t bytes = (c->size + t->used) * sizeof(asy_counter_entry) +
                    t->used * 17 + 1;
-    asy_counter_entry *e = malloc(bytes);
-    asy_table_advise(e, bytes);
+    asy_counter_entry *e = entries_alloc(bytes);
     long m = e ? table_entries(c, twins ? t : NULL, e, tw, ntw) : -1;
     if (m < 0) {
-        free(e);
+        asy_counter_entries_free(e);
         return NULL;
     }
     *m0 = (size_t)m;
@@ -1440,7 +1486,8 @@ int asy_counter_entries_slots(const asy_counter *c, asy_counter_entry **ents,
         return -1;
     if (c->size == 0)
         return 0;
-    if (!(*ents = malloc(c->size * sizeof **ents)))
+    if (c->size > SIZE_MAX / 2 / sizeof **ents ||
+        !(*ents = entries_alloc(c->size * sizeof **ents)))
         return -1;
     *slots = c->mask + 1;
     return 1;
@@ -1604,7 +1651,7 @@ int asy_counter_save(const asy_counter *c, asy_buf *out)
             put_u64(out, n);
     for (size_t k = 0; k < n && r == 0; k++)
         r = put_entry(out, e[k].key, e[k].len, e[k].count, paired, e[k].docs);
-    free(e);
+    asy_counter_entries_free(e);
     return r ? -1 : 0;
 }
 

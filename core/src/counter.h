@@ -229,15 +229,25 @@ typedef struct asy_counter_entry {
 } asy_counter_entry;
 
 /* Entries sorted by count descending, then key bytewise ascending
- * (by_key != 0: key ascending only). Returns a malloc'd array of
- * asy_counter_size() entries (caller frees the array, not the keys), or
- * NULL when empty/out of memory. The keys of a word table not yet
- * settled are copies in the array's own block, valid until it is freed
- * or moved (realloc); the others are the counter's, valid until it
+ * (by_key != 0: key ascending only). Returns an array of
+ * asy_counter_size() entries, freed with asy_counter_entries_free (the
+ * array, not the keys), or NULL when empty/out of memory. The keys of a
+ * word table not yet settled are copies in the array's own block, valid
+ * until it is freed; the others are the counter's, valid until it
  * changes: a caller that keeps keys past the array settles the counter
- * first (asy_counter_settle). */
+ * first (asy_counter_settle). Every array of entries below comes that
+ * way. */
 asy_counter_entry *asy_counter_sorted(const asy_counter *c, int by_key,
                                       size_t *n);
+/* Free an array of entries of this interface (NULL: nothing). A large one
+ * is a mapping of its own (tablemem.h: asy_table_block), which may have
+ * taken the pages of a counter freed before it. */
+void asy_counter_entries_free(asy_counter_entry *e);
+/* Keep the first n entries (no more than it holds) of such an array whose
+ * keys are the counter's, not copies in its block (a settled counter's),
+ * and give back the memory of the rest where it can: the array, which
+ * may have moved. */
+asy_counter_entry *asy_counter_entries_shrink(asy_counter_entry *e, size_t n);
 /* The sort behind it, in place, for entries with distinct keys: depth < 0
  * bounds the quicksort at 2 log2 n levels before heap sort takes over;
  * tests pass 0 to check the heap sort alone. */
@@ -272,7 +282,7 @@ const char *asy_counter_entry_key(const asy_counter_entry *e, char buf[16]);
 /* asy_counter_entries in slices, for several threads to build: when c's
  * word table is not settled and no key is in both its tables (the usual
  * end of a run), set *ents to an array with room for every entry and the
- * word table's keys (asy_counter_entries' layout, free()d by the caller),
+ * word table's keys (asy_counter_entries' layout, freed by the caller),
  * its first *fixed entries those of the table proper, and *words the word
  * table's, left to build: 1. 0 when c is not such (use
  * asy_counter_entries), -1 when out of memory. With pack, the word table
@@ -290,7 +300,7 @@ void asy_counter_words_entries(const asy_counter *c, asy_counter_entry *ents,
                                size_t from, size_t to, asy_counter_entry *out);
 /* asy_counter_entries for several threads to build, when every key is in
  * c's table proper (settled first, as asy_counter_entries would): set
- * *ents to an array with room for every entry (free()d by the caller) and
+ * *ents to an array with room for every entry (freed by the caller) and
  * *slots to the table's slots, whose entries asy_counter_slot_entries
  * reads a range at a time: 1. 0 when c's word table is to be read
  * unsettled (asy_counter_entries_split) or c is empty, -1 when out of

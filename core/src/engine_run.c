@@ -21,6 +21,7 @@
 #include "clocale.h"
 #include "engine.h"
 #include "manifest.h"
+#include "tablemem.h"
 
 static const char *const errors_columns[] = {"severity", "source", "doc_id",
                                              "where", "reason"};
@@ -924,6 +925,8 @@ static void close_run(assay_engine *e, int commit)
     free(e->vals);
     e->vals = NULL;
     e->running = 0;
+    asy_table_trim(); /* a retired table kept for reuse is not kept past
+                         the run */
 }
 
 /* The run's read log, once its manifest is written (or will not be):

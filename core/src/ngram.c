@@ -226,7 +226,7 @@ int asy_ngram_fold_doc(asy_counter *local, asy_counter *counts,
     int rc = 0;
     for (size_t k = 0; k < m && rc == 0; k++)
         rc = asy_counter_add(docs, e[k].key, e[k].len, 1);
-    free(e);
+    asy_counter_entries_free(e);
     return rc;
 }
 
@@ -391,16 +391,14 @@ int asy_ngram_rows_build(const asy_counter *table, int64_t min_count,
         asy_ngram_rows_free(r);
         return 0;
     }
-    if (r->n < m) { /* keep the rows of at least min_count only */
-        asy_counter_entry *e = realloc(r->e, r->n * sizeof *e);
-        if (e) /* shrinking can only fail to give memory back */
-            r->e = e;
-    }
+    if (r->n < m) /* keep the rows of at least min_count only (the table
+                     is settled: no key lies in the array's block) */
+        r->e = asy_counter_entries_shrink(r->e, r->n);
     return 0;
 }
 
 void asy_ngram_rows_free(asy_ngram_rows *r)
 {
-    free(r->e);
+    asy_counter_entries_free(r->e);
     *r = (asy_ngram_rows){NULL, 0};
 }

@@ -379,8 +379,8 @@ int asy_stats_keywords(const asy_counter *target, const asy_counter *ref,
         r = NULL;
         rc = 0;
     }
-    free(et);
-    free(er);
+    asy_counter_entries_free(et);
+    asy_counter_entries_free(er);
     free(r);
     return rc;
 }

@@ -18,6 +18,7 @@
  * __pv_queued_spin_lock_slowpath); written first, each page faults once.
  */
 #define _GNU_SOURCE /* mremap */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include "tablemem.h"
 
 #define HUGE_PAGE ((size_t)2 << 20)
+#define SPARE_MIN ((size_t)4 << 20) /* smaller tables are not kept */
 
 /* Under AddressSanitizer every table comes from malloc, where ASan sees
  * an index past its end; a mapping of our own it does not watch. */
@@ -73,6 +75,89 @@ static void *map_aligned(size_t bytes)
 #define MAPPED 0
 #endif
 
+/*
+ * The spare: one retired table (asy_table_retire) whose mapping is kept,
+ * its pages still faulted in, for the next block (asy_table_block), an
+ * array written end to end that needs no zeroing. Memory touched for the
+ * first time costs more than the writes that fill it: the kernel zeroes
+ * each page, and under a hypervisor the host may back it only then. At
+ * the end of a -j 2 wordfreq run the second worker's 16 MB word table was
+ * unmapped just before the 15 MB block of entries was mapped and faulted
+ * in, which took one thread 7 ms in a sitting where first touches were
+ * slow (0.7-3 GB/s). Any other large mapping gives the spare back first,
+ * so that holding it never adds to the peak beyond the one table; so does
+ * asy_table_trim, at the end of a run.
+ */
+#if MAPPED
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *spare;       /* NULL: none */
+static size_t spare_len;  /* its mapping's length, whole pages */
+
+/* Take the spare when it holds `len` bytes (a multiple of the page size),
+ * its pages past them given back; else give it back. NULL when there was
+ * none or it was too small. */
+static char *take_spare(size_t len)
+{
+    pthread_mutex_lock(&spare_lock);
+    char *p = spare;
+    size_t have = spare_len;
+    spare = NULL;
+    spare_len = 0;
+    pthread_mutex_unlock(&spare_lock);
+    if (!p)
+        return NULL;
+    if (have < len) {
+        munmap(p, have);
+        return NULL;
+    }
+    if (have > len)
+        munmap(p + len, have - len);
+    return p;
+}
+#endif
+
+void asy_table_trim(void)
+{
+#if MAPPED
+    take_spare(SIZE_MAX);
+#endif
+}
+
+void *asy_table_block(size_t bytes)
+{
+#if MAPPED
+    if (bytes >= HUGE_PAGE && bytes <= SIZE_MAX / 2) {
+        size_t len = page_round(bytes);
+        char *p = take_spare(len);
+        return p ? p : map_aligned(len);
+    }
+#endif
+    return malloc(bytes ? bytes : 1);
+}
+
+void asy_table_retire(void *p, size_t bytes)
+{
+#if MAPPED
+    if (p && bytes >= SPARE_MIN) {
+        size_t len = page_round(bytes);
+        pthread_mutex_lock(&spare_lock);
+        char *drop = p;
+        size_t drop_len = len;
+        if (!spare || spare_len <= len) { /* keep the larger */
+            drop = spare;
+            drop_len = spare_len;
+            spare = p;
+            spare_len = len;
+        }
+        pthread_mutex_unlock(&spare_lock);
+        if (drop)
+            munmap(drop, drop_len);
+        return;
+    }
+#endif
+    asy_table_release(p, bytes);
+}
+
 void *asy_table_calloc(size_t n, size_t size)
 {
     /* no table is half the address space: refused before the page
@@ -87,25 +172,8 @@ void *asy_table_calloc(size_t n, size_t size)
         return p;
     }
 #if MAPPED
+    asy_table_trim(); /* not kept while a table is mapped */
     return map_aligned(page_round(bytes));
-#endif
-}
-
-/* The entries of a 216,165-word vocabulary, 13.5 MB, took 1.3 ms to
- * unmap in 4 KB pages at the end of a run, on one thread (0.1 ms for a
- * 16 MB table in huge pages), and 3,300 page faults to fill. */
-void asy_table_advise(void *p, size_t bytes)
-{
-#if MAPPED && defined(MADV_HUGEPAGE)
-    if (!p || bytes < 2 * HUGE_PAGE)
-        return;
-    uintptr_t from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    uintptr_t to = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
-    if (to > from)
-        madvise((void *)from, to - from, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
 #endif
 }
 
@@ -133,6 +201,7 @@ void *asy_table_grow(void *p, size_t bytes, size_t more)
 #if MAPPED
     if (more >= HUGE_PAGE) {
         size_t have = page_round(bytes);
+        asy_table_trim(); /* not kept while a table is mapped */
         char *q = more <= SIZE_MAX / 2 ? map_aligned(page_round(more)) : NULL;
         if (!q)
             return NULL;

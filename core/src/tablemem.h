@@ -34,11 +34,21 @@ void *asy_table_shrink(void *p, size_t bytes, size_t keep);
  * so growing a table clears only its new part. */
 void *asy_table_grow(void *p, size_t bytes, size_t more);
 
-/* Ask for transparent huge pages over the whole 2 MB pages inside a
- * large block that came from malloc (an array filled once, end to end):
- * it is then faulted in and given back a 2 MB page at a time. A hint:
- * nothing where tables are not mapped (asy_table_maps), nor for a block
- * under 4 MB. */
-void asy_table_advise(void *p, size_t bytes);
+/* Free a table whose memory the next block may take (asy_table_block):
+ * a table of 4 MB or more, mapped, is kept as the spare, in place of a
+ * smaller one; anything else is freed as asy_table_release would. For a
+ * table freed whole, at the end of its life; a table given up as it grows
+ * is released instead, so that its memory is not held through the run. */
+void asy_table_retire(void *p, size_t bytes);
+/* `bytes` of memory that is not zeroed, for an array written end to end:
+ * from 2 MB up, mapped as a table is (its size then says so to
+ * asy_table_release and asy_table_shrink), and the spare's pages when it
+ * is large enough (its pages past `bytes` given back); else malloc'd.
+ * NULL when out of memory. */
+void *asy_table_block(size_t bytes);
+/* Give back the spare, if any: tablemem's other large mappings do it
+ * first, so that it never adds to the peak beyond one table, and the
+ * engine at the end of a run. */
+void asy_table_trim(void);
 
 #endif

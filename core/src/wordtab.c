@@ -41,7 +41,9 @@ int asy_wordtab_init(asy_wordtab *t, size_t hint)
 
 void asy_wordtab_free(asy_wordtab *t)
 {
-    asy_table_release(t->tab, (t->mask + 1) * sizeof *t->tab);
+    /* freed whole: the next block of entries may take its pages (the
+     * other workers' tables, merged at the end of a -j run) */
+    asy_table_retire(t->tab, (t->mask + 1) * sizeof *t->tab);
     free(t->order);
     t->tab = NULL;
     t->order = NULL;

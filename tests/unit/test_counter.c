@@ -82,12 +82,12 @@ static void test_sorted(void **state)
         assert_int_equal(e[k].len, strlen(want[k]));
         assert_int_equal(e[k].count, cnt[k]);
     }
-    free(e);
+    asy_counter_entries_free(e);
     e = asy_counter_sorted(c, 1, &n);
     const char *bykey[] = {"a", "ab", "b", "y", "z", "\xC3\xA9"};
     for (size_t k = 0; k < n; k++)
         assert_string_equal(e[k].key, bykey[k]);
-    free(e);
+    asy_counter_entries_free(e);
     asy_counter_free(c);
     c = asy_counter_new();
     e = asy_counter_sorted(c, 0, &n);
@@ -179,7 +179,7 @@ static void test_merge_threads(void **state)
                 assert_true(asy_counter_get_docs(many, e[i].key,
                                                  e[i].len) == e[i].docs);
             }
-            free(e);
+            asy_counter_entries_free(e);
             asy_counter_free(one);
             asy_counter_free(many);
             asy_counter_free(src);
@@ -333,7 +333,7 @@ static void test_million(void **state)
         assert_true(e[i - 1].count >= e[i].count);
     assert_int_equal(e[0].count, 8); /* i % 7 == 6 and i % 3 == 0 */
     assert_string_equal(e[0].key, "k100008"); /* smallest such key, bytewise */
-    free(e);
+    asy_counter_entries_free(e);
     assert_true(asy_counter_memory(c) < 64u << 20);
     asy_counter_free(c);
 }
@@ -398,7 +398,7 @@ static void test_sorted_orders(void **state)
                 qsort(ref, n, sizeof *ref, by_key ? ref_key : ref_count);
                 assert_same_entries(e, n, ref, n);
                 free(ref);
-                free(e);
+                asy_counter_entries_free(e);
             }
             asy_counter_free(c);
         }
@@ -739,7 +739,7 @@ static void test_paired(void **state)
     assert_int_equal(n, 5003);
     assert_string_equal(e[0].key, "k4999");
     assert_int_equal(e[0].docs, 4999 % 3);
-    free(e);
+    asy_counter_entries_free(e);
     asy_counter_free(c);
 }
 
@@ -901,8 +901,8 @@ static void test_add_docs(void **state)
     assert_false(asy_counter_paired(plain));
     assert_true(asy_counter_total(b) == asy_counter_total(one));
     assert_true(asy_counter_total(plain) == asy_counter_total(one));
-    free(e1);
-    free(e2);
+    asy_counter_entries_free(e1);
+    asy_counter_entries_free(e2);
     asy_counter_free(one);
     asy_counter_free(b);
     asy_counter_free(plain);
@@ -1064,8 +1064,8 @@ static void test_entries_unsettled(void **state)
         assert_string_equal(e[0].key, "cat"); /* 10 + 3 */
         assert_int_equal(e[0].count, 13);
         assert_int_equal(e[0].docs, paired ? 3 : 0);
-        free(e);
-        free(want);
+        asy_counter_entries_free(e);
+        asy_counter_entries_free(want);
         asy_counter_free(a);
         asy_counter_free(b);
         asy_counter_free(x);
@@ -1097,8 +1097,8 @@ static void test_entries_packed(void **state)
         assert_int_equal(asy_counter_settle(b), 0);
         asy_counter_entry *want = asy_counter_sorted(b, 0, &m);
         assert_same_entries(e, n, want, m);
-        free(e);
-        free(want);
+        asy_counter_entries_free(e);
+        asy_counter_entries_free(want);
     }
     assert_int_equal(GET(a, "the"), 6);
     asy_counter_free(a);
@@ -1204,9 +1204,9 @@ static void test_sorted_threads(void **state)
                 assert_ptr_equal(e[i].key, one[i].key);
                 assert_int_equal(e[i].count, one[i].count);
             }
-            free(e);
+            asy_counter_entries_free(e);
         }
-        free(one);
+        asy_counter_entries_free(one);
     }
     asy_counter_free(c);
 }
@@ -1256,14 +1256,14 @@ static void test_sorted_threads_words(void **state)
             assert_int_equal(e[i].count, one[i].count);
             assert_int_equal(e[i].docs, one[i].docs);
         }
-        free(e);
+        asy_counter_entries_free(e);
         if (c != ref)
             asy_counter_free(c);
     }
     assert_int_equal(one[0].count, 2);
     assert_int_equal(one[0].docs, 2);
     assert_int_equal(one[n1 - 1].count, 1);
-    free(one);
+    asy_counter_entries_free(one);
     asy_counter_free(ref);
 }
 

@@ -1,7 +1,7 @@
 /*
  * test_counter_oom.c — the counter's threaded paths when memory runs out:
- * allocation number f fails (malloc, calloc and realloc of libassay are
- * wrapped at link time: tests/CMakeLists.txt), for every f until the call
+ * allocation number f fails (malloc, calloc, realloc and mmap of libassay
+ * are wrapped at link time: tests/CMakeLists.txt), for every f until the call
  * succeeds. A merge on threads that fails leaves a total equal to the sum
  * of the counts it holds, and one that succeeds equals the one-thread
  * merge; a threaded sort and the n-gram rows return nothing or the right
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "counter.h"
 #include "ngram.h"
@@ -19,6 +20,8 @@
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
+void *__real_mmap(void *addr, size_t n, int prot, int flags, int fd,
+                  off_t off);
 
 /* The allocation that fails: 0 = the next. A plain variable: with the
  * thread counts used here, every allocation of the calls under test is
@@ -46,6 +49,14 @@ void *__wrap_realloc(void *p, size_t n)
     return fail_now() ? NULL : __real_realloc(p, n);
 }
 
+/* Large tables and arrays of entries are mappings (tablemem.h). */
+void *__wrap_mmap(void *addr, size_t n, int prot, int flags, int fd,
+                  off_t off)
+{
+    return fail_now() ? MAP_FAILED
+                      : __real_mmap(addr, n, prot, flags, fd, off);
+}
+
 /* n paired keys "key-<base + step i>", counts 1..7. */
 static asy_counter *keys(size_t n, unsigned base, unsigned step)
 {
@@ -70,7 +81,7 @@ static int64_t sum_counts(const asy_counter *c)
     int64_t s = 0;
     for (size_t i = 0; i < n; i++)
         s += e[i].count;
-    free(e);
+    asy_counter_entries_free(e);
     return s;
 }
 
@@ -121,7 +132,7 @@ static void test_sort_out_of_memory(void **state)
         assert_int_equal(n, n1);
         for (size_t i = 0; i < n; i++)
             assert_string_equal(e[i].key, one[i].key);
-        free(e);
+        asy_counter_entries_free(e);
     }
     done = 0;
     for (long f = 0; !done; f++) {
@@ -141,7 +152,7 @@ static void test_sort_out_of_memory(void **state)
         asy_ngram_rows_free(&r);
     }
     assert_true(failed > 0);
-    free(one);
+    asy_counter_entries_free(one);
     asy_counter_free(c);
 }
 

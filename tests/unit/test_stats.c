@@ -279,7 +279,7 @@ static void test_large_table(void **state)
             r->c2 = asy_counter_get(uni, sp + 1, e[i].len - r->split - 1);
             nref += asy_stats_bigram(r->c12, r->c1, r->c2, tokens, &r->s) == 0;
         }
-        free(e);
+        asy_counter_entries_free(e);
         qsort(ref, nref, sizeof *ref, ref_cmp);
         if (s == 1) /* MI: scores of both signs */
             assert_true(ref[0].s.mi > 0 && ref[nref - 1].s.mi < 0);

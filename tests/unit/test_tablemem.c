@@ -7,9 +7,12 @@
  * first bytes whether the table stays mapped, moves to malloc or was
  * malloc's; growing, which keeps the first bytes and zeroes the rest from
  * malloc to malloc, from malloc to a mapping, and from mapping to mapping
- * (its pages moved, not copied). And the huge-page hint for a malloc'd block
- * (asy_table_advise): the block's bytes kept, the whole 2 MB pages
- * inside it advised (VmFlags "hg" in /proc/self/smaps), nothing outside.
+ * (its pages moved, not copied). Blocks (asy_table_block): malloc'd
+ * under 2 MB, else mapped and advised for huge pages (VmFlags "hg" in
+ * /proc/self/smaps), and given the spare, a retired table's mapping
+ * (asy_table_retire), when it is large enough, its pages past the block
+ * given back; a smaller spare, one retired after a larger, and the spare
+ * when a table is mapped or the engine trims, are unmapped at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -192,41 +196,149 @@ static int advised(const void *p)
     return r;
 }
 
-static void test_advise(void **state)
+/* Whether [p, p + n) is all mapped: 1, or 0 when some page is not. */
+static int mapped(const void *p, size_t n)
+{
+    unsigned char vec[64];
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    for (size_t at = 0; at < n; at += 64 * page) {
+        size_t k = n - at < 64 * page ? n - at : 64 * page;
+        if (mincore((void *)((uintptr_t)p + at), k, vec) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* That the mapping of old (len bytes) was given back, when a mapping made
+ * since, at p (n bytes), does not lie over it: if it does, the kernel
+ * could only have put it there once old was gone. */
+static void assert_gone(const void *old, size_t len, const void *p, size_t n)
+{
+    uintptr_t a = (uintptr_t)old, b = (uintptr_t)p;
+    if (b + n <= a || a + len <= b)
+        assert_false(mapped(old, 4096));
+}
+
+static void test_block(void **state)
 {
     (void)state;
-    asy_table_advise(NULL, 64 * MB); /* nothing */
-    unsigned char *small = malloc(MB);
+    asy_table_trim();
+    unsigned char *small = asy_table_block(MB);
     assert_non_null(small);
     memset(small, 5, MB);
-    asy_table_advise(small, MB); /* under 4 MB: nothing */
-    for (size_t i = 0; i < MB; i++)
-        assert_int_equal(small[i], 5);
-    free(small);
+    asy_table_release(small, MB);
     size_t n = 12 * MB + 12345;
-    unsigned char *p = malloc(n);
+    unsigned char *p = asy_table_block(n);
     assert_non_null(p);
-    memset(p, 7, n);
-    asy_table_advise(p + 3, n - 3);
-    for (size_t i = 0; i < n; i++)
-        if (p[i] != 7)
-            fail_msg("byte %zu changed", i);
-    if (!asy_table_maps() ||
-        access("/sys/kernel/mm/transparent_hugepage", F_OK) != 0 ||
-        advised(p) < 0) {
-        free(p);
-        skip(); /* no huge pages here, or tables come from malloc (ASan) */
+    memset(p, 7, n); /* all of it is ours */
+    if (!asy_table_maps()) {
+        asy_table_release(p, n);
+        skip(); /* blocks come from malloc here (ASan) */
     }
-    const uintptr_t huge = 2 * MB;
-    uintptr_t from = ((uintptr_t)(p + 3) + huge - 1) & ~(huge - 1);
-    uintptr_t to = ((uintptr_t)(p + n)) & ~(huge - 1);
-    assert_true(to - from >= 8 * MB);
-    assert_int_equal(advised((void *)from), 1);
-    assert_int_equal(advised((void *)(to - 1)), 1);
-    assert_int_equal(advised((void *)(from - 1)), 0);
-    if (to < (uintptr_t)(p + n))
-        assert_int_equal(advised((void *)to), 0);
-    free(p);
+    assert_int_equal((uintptr_t)p % (2 * MB), 0);
+    if (access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0 &&
+        advised(p) >= 0)
+        assert_int_equal(advised(p), 1);
+    asy_table_release(p, n);
+    assert_false(mapped(p, 4096));
+    assert_null(asy_table_block(SIZE_MAX / 2 + 1));
+}
+
+static void test_spare(void **state)
+{
+    (void)state;
+    asy_table_trim();
+    if (!asy_table_maps()) { /* retired tables are simply freed */
+        unsigned char *t = asy_table_calloc(8 * MB / 32, 32);
+        assert_non_null(t);
+        asy_table_retire(t, 8 * MB);
+        unsigned char *b = asy_table_block(6 * MB);
+        assert_non_null(b);
+        memset(b, 1, 6 * MB);
+        asy_table_release(b, 6 * MB);
+        skip();
+    }
+    /* a retired table is the next block, what it has past it given back */
+    unsigned char *t = asy_table_calloc(16 * MB / 32, 32);
+    assert_non_null(t);
+    memset(t, 9, 16 * MB);
+    asy_table_retire(t, 16 * MB);
+    assert_true(mapped(t, 16 * MB)); /* kept */
+    size_t n = 15 * MB + 100;
+    unsigned char *b = asy_table_block(n);
+    assert_ptr_equal(b, t);
+    assert_int_equal(b[0], 9); /* its pages as they were: not zeroed */
+    size_t len = (n + 4095) / 4096 * 4096;
+    assert_true(mapped(b, len));
+    assert_false(mapped(b + len, 16 * MB - len));
+    memset(b, 1, n);
+    asy_table_release(b, n);
+    assert_false(mapped(b, 4096));
+
+    /* too small a spare is unmapped, not kept, when a block is had */
+    t = asy_table_calloc(4 * MB / 32, 32);
+    assert_non_null(t);
+    memset(t, 9, 4 * MB);
+    asy_table_retire(t, 4 * MB);
+    b = asy_table_block(8 * MB);
+    assert_non_null(b);
+    assert_int_equal(b[0], 0); /* fresh pages, not the table's */
+    assert_gone(t, 4 * MB, b, 8 * MB);
+    asy_table_release(b, 8 * MB);
+
+    /* the larger of two is kept, the other unmapped at once */
+    unsigned char *big = asy_table_calloc(8 * MB / 32, 32);
+    unsigned char *less = asy_table_calloc(4 * MB / 32, 32);
+    assert_non_null(big);
+    assert_non_null(less);
+    asy_table_retire(big, 8 * MB);
+    asy_table_retire(less, 4 * MB);
+    assert_false(mapped(less, 4096));
+    assert_true(mapped(big, 8 * MB));
+    b = asy_table_block(6 * MB);
+    assert_ptr_equal(b, big);
+    asy_table_release(b, 6 * MB);
+    less = asy_table_calloc(4 * MB / 32, 32);
+    big = asy_table_calloc(8 * MB / 32, 32);
+    asy_table_retire(less, 4 * MB);
+    asy_table_retire(big, 8 * MB); /* replaces it */
+    assert_false(mapped(less, 4096));
+    assert_true(mapped(big, 8 * MB));
+
+    /* mapping a table gives the spare back first, zeroed memory all the
+     * same */
+    unsigned char *z = asy_table_calloc(4 * MB / 32, 32);
+    assert_non_null(z);
+    assert_gone(big, 8 * MB, z, 4 * MB);
+    assert_true(all_zero(z, 4 * MB));
+    asy_table_release(z, 4 * MB);
+
+    /* so does a table growing into a new mapping */
+    t = asy_table_calloc(8 * MB / 32, 32);
+    z = asy_table_calloc(2 * MB / 32, 32);
+    assert_non_null(t);
+    assert_non_null(z);
+    asy_table_retire(t, 8 * MB);
+    z = asy_table_grow(z, 2 * MB, 4 * MB);
+    assert_non_null(z);
+    assert_gone(t, 8 * MB, z, 4 * MB);
+    asy_table_release(z, 4 * MB);
+
+    /* and trimming, at the end of a run */
+    t = asy_table_calloc(8 * MB / 32, 32);
+    assert_non_null(t);
+    asy_table_retire(t, 8 * MB);
+    assert_true(mapped(t, 8 * MB));
+    asy_table_trim();
+    assert_false(mapped(t, 4096));
+    asy_table_trim(); /* none: nothing */
+
+    /* a table under 4 MB is not kept */
+    t = asy_table_calloc(2 * MB / 32, 32);
+    assert_non_null(t);
+    asy_table_retire(t, 2 * MB);
+    assert_false(mapped(t, 4096));
+    asy_table_retire(NULL, 8 * MB); /* nothing */
 }
 
 int main(void)
@@ -235,6 +347,7 @@ int main(void)
                                        cmocka_unit_test(test_reused),
                                        cmocka_unit_test(test_shrink),
                                        cmocka_unit_test(test_grow),
-                                       cmocka_unit_test(test_advise)};
+                                       cmocka_unit_test(test_block),
+                                       cmocka_unit_test(test_spare)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -481,7 +481,7 @@ static void assert_same_pair(const asy_counter *p, const asy_counter *counts,
         assert_int_equal(e[i].docs,
                          asy_counter_get_docs(p, e[i].key, e[i].len));
     }
-    free(e);
+    asy_counter_entries_free(e);
 }
 
 /* asy_tok_count_paired against asy_tok_count into two counters on random

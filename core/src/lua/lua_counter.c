@@ -264,7 +264,7 @@ typedef struct entries {
 static void drop_sorted(lua_State *L, int idx)
 {
     entries *b = luaL_checkudata(L, idx, ENTRIES_MT);
-    free(b->e);
+    asy_counter_entries_free(b->e);
     b->e = NULL;
     asy_lstate_charge(L, -(long long)b->charged);
     b->charged = 0;
