@@ -125,8 +125,10 @@ void asy_table_trim(void)
 
 void *asy_table_block(size_t bytes)
 {
+    if (bytes > SIZE_MAX / 2) /* as asy_table_calloc: refused */
+        return NULL;
 #if MAPPED
-    if (bytes >= HUGE_PAGE && bytes <= SIZE_MAX / 2) {
+    if (bytes >= HUGE_PAGE) {
         size_t len = page_round(bytes);
         char *p = take_spare(len);
         return p ? p : map_aligned(len);

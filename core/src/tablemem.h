@@ -44,7 +44,7 @@ void asy_table_retire(void *p, size_t bytes);
  * from 2 MB up, mapped as a table is (its size then says so to
  * asy_table_release and asy_table_shrink), and the spare's pages when it
  * is large enough (its pages past `bytes` given back); else malloc'd.
- * NULL when out of memory. */
+ * NULL when out of memory or over half of SIZE_MAX. */
 void *asy_table_block(size_t bytes);
 /* Give back the spare, if any: tablemem's other large mappings do it
  * first, so that it never adds to the peak beyond one table, and the
