@@ -282,7 +282,7 @@ const char *asy_counter_entry_key(const asy_counter_entry *e, char buf[16]);
 /* asy_counter_entries in slices, for several threads to build: when c's
  * word table is not settled and no key is in both its tables (the usual
  * end of a run), set *ents to an array with room for every entry and the
- * word table's keys (asy_counter_entries' layout, freed by the caller),
+ * word table's keys (asy_counter_entries' layout; the caller frees it),
  * its first *fixed entries those of the table proper, and *words the word
  * table's, left to build: 1. 0 when c is not such (use
  * asy_counter_entries), -1 when out of memory. With pack, the word table
@@ -300,7 +300,7 @@ void asy_counter_words_entries(const asy_counter *c, asy_counter_entry *ents,
                                size_t from, size_t to, asy_counter_entry *out);
 /* asy_counter_entries for several threads to build, when every key is in
  * c's table proper (settled first, as asy_counter_entries would): set
- * *ents to an array with room for every entry (freed by the caller) and
+ * *ents to an array with room for every entry (the caller frees it) and
  * *slots to the table's slots, whose entries asy_counter_slot_entries
  * reads a range at a time: 1. 0 when c's word table is to be read
  * unsettled (asy_counter_entries_split) or c is empty, -1 when out of

@@ -93,8 +93,9 @@ long asy_ngram_count_table(const asy_wordstream *ws, int nmin, int nmax,
 
 /* The n-grams of a table with count >= min_count in output order (count
  * descending, then key bytewise ascending): e[i] is row i, with its count
- * and document count. The array is malloc'd (free with
- * asy_ngram_rows_free); the keys are the table's, valid until it changes. */
+ * and document count. The array is one of the counter's arrays of
+ * entries (free with asy_ngram_rows_free); the keys are the table's, valid
+ * until it changes. */
 typedef struct asy_ngram_rows {
     asy_counter_entry *e;
     size_t n;
