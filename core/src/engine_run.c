@@ -882,6 +882,8 @@ static int run_finish(assay_engine *e)
         bind_rows(e, &rows, p);
         f.plugin = p;
         rc = asy_rt_finish(e->rts[0], p, &rows, &e->err);
+        asy_table_trim(); /* what this finish did not take is not kept
+                             under the next one */
         if (rc == ASSAY_OK && deliver_rows(e, &rows, p, NULL) < 0)
             rc = e->fatal ? e->fatal : ASSAY_E_USAGE;
     }
@@ -925,8 +927,8 @@ static void close_run(assay_engine *e, int commit)
     free(e->vals);
     e->vals = NULL;
     e->running = 0;
-    asy_table_trim(); /* a retired table kept for reuse is not kept past
-                         the run */
+    asy_table_trim(); /* nothing retired is kept past the run (a run that
+                         failed before finish) */
 }
 
 /* The run's read log, once its manifest is written (or will not be):
@@ -946,10 +948,18 @@ static int do_end(assay_engine *e)
     asy_pool_drain(e->pool);
     feed_status(e);
     int rc = e->fatal;
+    /* the other workers' counters, merged, are freed just before finish
+     * sorts the rows: their tables are kept for the sorted entries
+     * (tablemem.h) until finish is over */
+    int keep = e->nworkers > 1;
+    if (keep)
+        asy_table_keep(1);
     if (rc == ASSAY_OK)
         rc = merge_states(e);
     if (rc == ASSAY_OK)
         rc = run_finish(e);
+    if (keep)
+        asy_table_keep(0);
     if (rc < 0 && !e->fatal)
         set_fatal(e, &e->err);
     close_run(e, 1);

@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE /* mremap */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,11 +85,16 @@ static void *map_aligned(size_t bytes)
  * the end of a -j 2 wordfreq run the second worker's 16 MB word table was
  * unmapped just before the 15 MB block of entries was mapped and faulted
  * in, which took one thread 7 ms in a sitting where first touches were
- * slow (0.7-3 GB/s). Any other large mapping gives the spare back first,
- * so that holding it never adds to the peak beyond the one table; so does
- * asy_table_trim, at the end of a run.
+ * slow (0.7-3 GB/s). A table is kept only while someone asks for it
+ * (asy_table_keep: the engine, from merging its workers' states to the
+ * end of finish), since what malloc and Lua allocate meanwhile lies on
+ * top of it; any other large mapping gives the spare back first, and so
+ * does asy_table_trim. (Kept at every retire, a counter collected in a
+ * plugin's finish while it built 4 million rows as Lua tables added its
+ * 32 MB to the peak: review26.)
  */
 #if MAPPED
+static atomic_int keeping; /* asy_table_keep(1) calls not yet undone */
 static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *spare;       /* NULL: none */
 static size_t spare_len;  /* its mapping's length, whole pages */
@@ -123,6 +129,19 @@ void asy_table_trim(void)
 #endif
 }
 
+void asy_table_keep(int on)
+{
+#if MAPPED
+    if (on) {
+        atomic_fetch_add(&keeping, 1);
+    } else if (atomic_fetch_sub(&keeping, 1) == 1) {
+        asy_table_trim();
+    }
+#else
+    (void)on;
+#endif
+}
+
 void *asy_table_block(size_t bytes)
 {
     if (bytes > SIZE_MAX / 2) /* as asy_table_calloc: refused */
@@ -140,7 +159,7 @@ void *asy_table_block(size_t bytes)
 void asy_table_retire(void *p, size_t bytes)
 {
 #if MAPPED
-    if (p && bytes >= SPARE_MIN) {
+    if (p && bytes >= SPARE_MIN && atomic_load(&keeping) > 0) {
         size_t len = page_round(bytes);
         pthread_mutex_lock(&spare_lock);
         char *drop = p;

@@ -35,11 +35,16 @@ void *asy_table_shrink(void *p, size_t bytes, size_t keep);
 void *asy_table_grow(void *p, size_t bytes, size_t more);
 
 /* Free a table whose memory the next block may take (asy_table_block):
- * a table of 4 MB or more, mapped, is kept as the spare, in place of a
- * smaller one; anything else is freed as asy_table_release would. For a
- * table freed whole, at the end of its life; a table given up as it grows
- * is released instead, so that its memory is not held through the run. */
+ * while tables are kept (asy_table_keep), a table of 4 MB or more, mapped,
+ * is kept as the spare, in place of a smaller one; anything else is freed
+ * as asy_table_release would. For a table freed whole, at the end of its
+ * life; a table given up as it grows is released instead. */
 void asy_table_retire(void *p, size_t bytes);
+/* Keep retired tables (on != 0) or stop (0, undoing one earlier 1; the
+ * last gives the spare back): the engine keeps them from merging its
+ * workers' states to the end of finish, where the tables of the workers'
+ * counters are freed just before the rows are sorted. Calls nest. */
+void asy_table_keep(int on);
 /* `bytes` of memory that is not zeroed, for an array written end to end:
  * from 2 MB up, mapped as a table is (its size then says so to
  * asy_table_release and asy_table_shrink), and the spare's pages when it

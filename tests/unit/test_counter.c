@@ -1,13 +1,18 @@
 /*
  * test_counter.c — counter tables: add/get, merge, sorted order with ties,
  * byte-identical serialisation, rejection of malformed input, a million
- * distinct keys, and paired counters (a document count per key).
+ * distinct keys, paired counters (a document count per key), and arrays
+ * of entries shrunk.
  */
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "counter.h"
+#include "tablemem.h"
 #include "testutil.h"
 #include "token.h"
 
@@ -1267,6 +1272,69 @@ static void test_sorted_threads_words(void **state)
     asy_counter_free(ref);
 }
 
+/* Whether the page at p is mapped. */
+static int page_mapped(const void *p)
+{
+    unsigned char v;
+    return mincore((void *)((uintptr_t)p & ~(uintptr_t)4095), 4096, &v) == 0;
+}
+
+/* Arrays of entries shrunk (asy_counter_entries_shrink): the first
+ * entries kept, whether the block moves from a mapping to malloc (then
+ * freeing it gives malloc its bytes back) or stays mapped (then freeing
+ * it unmaps its pages and no page past them: a mapping put right after
+ * them survives). Either way the block's size goes with it. */
+static void test_entries_shrink(void **state)
+{
+    (void)state;
+    asy_counter *c = asy_counter_new();
+    assert_non_null(c);
+    char k[32];
+    for (int i = 0; i < 200000; i++) { /* 9.6 MB of entries */
+        int len = snprintf(k, sizeof k, "shrink-key-%d", i);
+        assert_int_equal(asy_counter_add(c, k, (size_t)len, i % 97 + 1), 0);
+    }
+    size_t n;
+    asy_counter_entry *e = asy_counter_sorted(c, 0, &n);
+    assert_non_null(e);
+    assert_int_equal(n, 200000);
+    asy_counter_entry first[100];
+    memcpy(first, e, sizeof first);
+    struct mallinfo2 before = mallinfo2();
+    e = asy_counter_entries_shrink(e, 100); /* under 2 MB: to malloc */
+    for (int i = 0; i < 100; i++) {
+        assert_ptr_equal(e[i].key, first[i].key);
+        assert_int_equal(e[i].count, first[i].count);
+    }
+    struct mallinfo2 held = mallinfo2();
+    asy_counter_entries_free(e);
+    struct mallinfo2 after = mallinfo2();
+    if (asy_table_maps()) /* the copy came from malloc and went back */
+        assert_true(held.uordblks - after.uordblks >= 100 * sizeof *e &&
+                    held.uordblks >= before.uordblks);
+
+    e = asy_counter_sorted(c, 0, &n);
+    assert_non_null(e);
+    size_t keep = 60000; /* 2.9 MB: stays mapped */
+    e = asy_counter_entries_shrink(e, keep);
+    assert_int_equal(e[0].count, first[0].count);
+    void *past = (void *)(((uintptr_t)(e + keep) + 4095) & ~(uintptr_t)4095);
+    void *guard = MAP_FAILED;
+#if defined(MAP_FIXED_NOREPLACE)
+    if (asy_table_maps() && !page_mapped(past))
+        guard = mmap(past, 4096, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+#endif
+    asy_counter_entries_free(e);
+    if (guard != MAP_FAILED) {
+        assert_ptr_equal(guard, past);
+        assert_true(page_mapped(guard)); /* not unmapped with the block */
+        assert_false(page_mapped((char *)past - 4096));
+        munmap(guard, 4096);
+    }
+    asy_counter_free(c);
+}
+
 int main(int argc, char **argv)
 {
     tu_select_hash(argc, argv);
@@ -1294,6 +1362,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sorted_threads),
         cmocka_unit_test(test_sorted_threads_words),
         cmocka_unit_test(test_sort_bytes),
+        cmocka_unit_test(test_entries_shrink),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

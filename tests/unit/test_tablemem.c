@@ -10,9 +10,11 @@
  * (its pages moved, not copied). Blocks (asy_table_block): malloc'd
  * under 2 MB, else mapped and advised for huge pages (VmFlags "hg" in
  * /proc/self/smaps), and given the spare, a retired table's mapping
- * (asy_table_retire), when it is large enough, its pages past the block
- * given back; a smaller spare, one retired after a larger, and the spare
- * when a table is mapped or the engine trims, are unmapped at once.
+ * (asy_table_retire) while tables are kept (asy_table_keep), when it is
+ * large enough, its pages past the block given back; a retired table when
+ * none are kept, a smaller spare, one retired after a larger, and the
+ * spare when a table is mapped, the engine trims or the last keeping
+ * stops, are unmapped at once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -248,6 +250,13 @@ static void test_spare(void **state)
 {
     (void)state;
     asy_table_trim();
+    if (asy_table_maps()) { /* not kept unless asked for */
+        unsigned char *t = asy_table_calloc(8 * MB / 32, 32);
+        assert_non_null(t);
+        asy_table_retire(t, 8 * MB);
+        assert_false(mapped(t, 4096));
+    }
+    asy_table_keep(1);
     if (!asy_table_maps()) { /* retired tables are simply freed */
         unsigned char *t = asy_table_calloc(8 * MB / 32, 32);
         assert_non_null(t);
@@ -256,6 +265,7 @@ static void test_spare(void **state)
         assert_non_null(b);
         memset(b, 1, 6 * MB);
         asy_table_release(b, 6 * MB);
+        asy_table_keep(0);
         skip();
     }
     /* a retired table is the next block, what it has past it given back */
@@ -339,6 +349,20 @@ static void test_spare(void **state)
     asy_table_retire(t, 2 * MB);
     assert_false(mapped(t, 4096));
     asy_table_retire(NULL, 8 * MB); /* nothing */
+
+    /* keeping nests; the last stop gives the spare back */
+    asy_table_keep(1);
+    t = asy_table_calloc(8 * MB / 32, 32);
+    assert_non_null(t);
+    asy_table_retire(t, 8 * MB);
+    asy_table_keep(0);
+    assert_true(mapped(t, 8 * MB)); /* still asked for once */
+    asy_table_keep(0);
+    assert_false(mapped(t, 4096));
+    t = asy_table_calloc(8 * MB / 32, 32);
+    assert_non_null(t);
+    asy_table_retire(t, 8 * MB); /* no longer asked for: freed */
+    assert_false(mapped(t, 4096));
 }
 
 int main(void)
