@@ -927,8 +927,6 @@ static void close_run(assay_engine *e, int commit)
     free(e->vals);
     e->vals = NULL;
     e->running = 0;
-    asy_table_trim(); /* nothing retired is kept past the run (a run that
-                         failed before finish) */
 }
 
 /* The run's read log, once its manifest is written (or will not be):

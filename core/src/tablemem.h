@@ -52,8 +52,9 @@ void asy_table_keep(int on);
  * NULL when out of memory or over half of SIZE_MAX. */
 void *asy_table_block(size_t bytes);
 /* Give back the spare, if any: tablemem's other large mappings do it
- * first, so that it never adds to the peak beyond one table, and the
- * engine at the end of a run. */
+ * first, so that it never adds to the peak beyond one table, and so do
+ * the engine at the end of each plugin's finish and the last
+ * asy_table_keep(0). */
 void asy_table_trim(void);
 
 #endif
