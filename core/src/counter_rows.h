@@ -23,15 +23,21 @@ typedef struct asy_rowsrc {
     int ncols; /* <= ASY_ROWSRC_MAX */
 } asy_rowsrc;
 
-/* Format rows from .. from + n of src with f, in up to `threads` slices of
- * at least `slice_min` rows, one a thread: slice i into bufs[i] (cleared
- * first), its row count into rows[i]. Returns the number of slices (at
- * most ASY_PAR_MAX; 0 when n is 0), or -1 when f failed or did not format
- * a row (out of memory). */
+/* Where formatted rows go, in row order: emit(ud, text, len, rows, held)
+ * is called once a chunk, `rows` rows formatted as text[0..len), one
+ * call at a time (under a lock, on whichever thread formatted the chunk),
+ * `held` being the bytes the threads' buffers hold then. Returns 0, or
+ * -1 to stop. */
+typedef int (*asy_rows_emit)(void *ud, const char *text, size_t len,
+                             size_t rows, size_t held);
+/* Format rows from .. from + n of src with f, `chunk` rows at a time, on
+ * up to `threads` threads (par.h; fewer, so that each has two chunks at
+ * least), and hand each chunk's text to emit in row order: while one is
+ * handed on, the other threads format the next. 0, or -1 when f failed
+ * (out of memory) or emit stopped (no chunk is handed on after that). */
 int asy_rows_format(const asy_rowsrc *src, size_t from, size_t n,
-                    const asy_rowfmt *f, int threads, size_t slice_min,
-                    asy_buf *bufs, size_t *rows);
-
+                    const asy_rowfmt *f, int threads, size_t chunk,
+                    asy_rows_emit emit, void *ud);
 /* The columns of a counter's row, after its key: ASY_ROWS_WORDS, the
  * number of words in the key (its spaces + 1: an n-gram's n); then always
  * the count; then ASY_ROWS_DOCS, the document count. */

@@ -176,7 +176,11 @@ void asy_lstate_set_instr_limit(lua_State *L, uint64_t limit)
 
 int asy_lstate_charge(lua_State *L, long long delta)
 {
-    asy_lstate *s = asy_lstate_get(L);
+    return asy_lstate_charge_to(asy_lstate_get(L), delta);
+}
+
+int asy_lstate_charge_to(asy_lstate *s, long long delta)
+{
     if (delta < 0 && (size_t)(-delta) > s->external)
         s->external = 0;
     else

@@ -44,5 +44,8 @@ void asy_lstate_set_instr_limit(lua_State *L, uint64_t limit);
  * Returns 0, or -1 (and sets mem_refused) when the cap is now exceeded;
  * the caller then raises an error. */
 int asy_lstate_charge(lua_State *L, long long delta);
+/* The same with the state at hand: what a thread of the run's may call
+ * while the state's own thread waits for it (no Lua API call). */
+int asy_lstate_charge_to(asy_lstate *s, long long delta);
 
 #endif

@@ -156,10 +156,11 @@ asy_lua_output *asy_lua_out_check(lua_State *L, int idx);
 void asy_lua_out_emit_to(lua_State *L, asy_lua_output *o,
                          const assay_value *vals, int n);
 /* Rows from .. from + n of src into the Output o. When they go to a
- * file, formatted by its writer's format (rowbuf.h) 65,536 at a
- * time on the run's threads (counter_rows.h), each round's text appended
- * as a block a thread and charged to the memory cap while held; to a row
- * callback, one by one. Raises when out of memory. */
+ * file, formatted by its writer's format (rowbuf.h) 8,192 at a time on
+ * the run's threads (counter_rows.h: each chunk appended as a block, in
+ * row order, while the next ones are formatted; the formatting buffers
+ * charged to the memory cap while held); to a row callback, one by one.
+ * Raises when out of memory. */
 void asy_lua_out_rows(lua_State *L, asy_lua_output *o, const asy_rowsrc *src,
                       size_t from, size_t n);
 
