@@ -21,6 +21,7 @@
 #include "clocale.h"
 #include "engine.h"
 #include "manifest.h"
+#include "par.h"
 #include "tablemem.h"
 
 static const char *const errors_columns[] = {"severity", "source", "doc_id",
@@ -891,11 +892,9 @@ static int run_finish(assay_engine *e)
     return rc;
 }
 
-/* Commit or abort every sink, free the runtimes; leaves e->err alone. */
-static void close_run(assay_engine *e, int commit)
+/* Commit or abort every sink. */
+static void close_sinks(assay_engine *e, int commit)
 {
-    asy_pool_free(e->pool);
-    e->pool = NULL;
     asy_error err;
     /* Two phases, so that one output failing to reach the disk (a full
      * disk shows up at flush or fsync) leaves none committed. */
@@ -920,10 +919,47 @@ static void close_run(assay_engine *e, int commit)
     if (e->errors_sink && asy_sink_commit(e->errors_sink, &err) < 0)
         set_fatal(e, &err);
     e->errors_sink = NULL;
+}
+
+static void free_runtimes(assay_engine *e)
+{
     for (int w = 0; e->rts && w < e->nworkers; w++)
         asy_rt_free(e->rts[w]);
     free(e->rts);
     e->rts = NULL;
+}
+
+typedef struct closing {
+    assay_engine *e;
+    int commit; /* -1: free the runtimes */
+} closing;
+
+static void close_part(void *arg)
+{
+    const closing *c = arg;
+    if (c->commit < 0)
+        free_runtimes(c->e);
+    else
+        close_sinks(c->e, c->commit);
+}
+
+/* Commit or abort every sink, free the runtimes; leaves e->err alone. With
+ * threads for the run, the runtimes are freed on one while the sinks are
+ * closed on another: neither touches what the other does, and a commit
+ * mostly waits for the disk (the fsync, the rename) while freeing a
+ * runtime is all work (a 216,165-word table: 1 to 1.5 ms each, at the end
+ * of a run of 150). */
+static void close_run(assay_engine *e, int commit)
+{
+    asy_pool_free(e->pool);
+    e->pool = NULL;
+    closing parts[2] = {{e, commit}, {e, -1}};
+    if (e->nworkers > 1) {
+        asy_par_run(close_part, parts, sizeof *parts, 2);
+    } else {
+        close_part(&parts[0]);
+        close_part(&parts[1]);
+    }
     free(e->vals);
     e->vals = NULL;
     e->running = 0;

@@ -471,16 +471,18 @@ static void test_workers_read_files(void **state)
 
 /* Outputs are committed as one: when the second output cannot be written
  * to disk at commit time (here: the file size limit, as a full disk would),
- * the first must not have been renamed into place either. */
-static void test_commit_all_or_nothing(void **state)
+ * the first must not have been renamed into place either; with one thread,
+ * and with two, where the runtimes are freed on one while the outputs are
+ * closed on the other. */
+static void commit_all_or_nothing(int threads)
 {
-    (void)state;
     char *dir = tu_mkdtemp();
     char out[4096];
     snprintf(out, sizeof out, "%s/out", dir);
     assay_engine *e = NULL;
     assert_int_equal(assay_engine_new(&e), ASSAY_OK);
     assay_engine_set_message_callback(e, quiet, NULL);
+    assert_int_equal(assay_engine_set_threads(e, threads), ASSAY_OK);
     assert_int_equal(assay_engine_load_plugin_string(e, "two.lua",
         "return { name = 'two',\n"
         "  outputs = { {name = 'a', columns = {'x'}}, {name = 'b', columns = {'y'}} },\n"
@@ -514,6 +516,13 @@ static void test_commit_all_or_nothing(void **state)
     closedir(dh);
     tu_rmtree(dir);
     free(dir);
+}
+
+static void test_commit_all_or_nothing(void **state)
+{
+    (void)state;
+    commit_all_or_nothing(1);
+    commit_all_or_nothing(2);
 }
 
 /* finish writing a table far larger than its row buffer (rows go to the
