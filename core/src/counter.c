@@ -1358,13 +1358,18 @@ asy_counter_entry *asy_counter_entries_shrink(asy_counter_entry *e, size_t n)
  * table's keys), the table proper's entries at its front (*m0 of them;
  * with twins, those whose key is in the word table too go to *tw
  * instead); NULL when out of memory. */
+static asy_counter_entry *unsettled_block(const asy_counter *c)
+{
+    const asy_wordtab *t = c->words;
+    return entries_alloc((c->size + t->used) * sizeof(asy_counter_entry) +
+                         t->used * 17 + 1);
+}
+
 static asy_counter_entry *front_entries(const asy_counter *c, int twins,
                                         twin **tw, size_t *ntw, size_t *m0)
 {
     const asy_wordtab *t = c->words;
-    size_t bytes = (c->size + t->used) * sizeof(asy_counter_entry) +
-                   t->used * 17 + 1;
-    asy_counter_entry *e = entries_alloc(bytes);
+    asy_counter_entry *e = unsettled_block(c);
     long m = e ? table_entries(c, twins ? t : NULL, e, tw, ntw) : -1;
     if (m < 0) {
         asy_counter_entries_free(e);
@@ -1407,7 +1412,7 @@ static asy_counter_entry *entries_unsettled(const asy_counter *c, size_t *n)
     return e;
 }
 
-int asy_counter_entries_split(const asy_counter *c, int pack,
+int asy_counter_entries_split(const asy_counter *c, int pack, int front,
                               asy_counter_entry **ents, size_t *fixed,
                               size_t *words)
 {
@@ -1420,8 +1425,13 @@ int asy_counter_entries_split(const asy_counter *c, int pack,
         asy_wordtab_pack(t);
     twin *tw = NULL; /* no twins: stays NULL */
     size_t ntw = 0;
-    if (!(*ents = front_entries(c, 0, &tw, &ntw, fixed)))
+    if (!front) { /* the caller builds them: every key of the table proper */
+        if (!(*ents = unsettled_block(c)))
+            return -1;
+        *fixed = c->size;
+    } else if (!(*ents = front_entries(c, 0, &tw, &ntw, fixed))) {
         return -1;
+    }
     *words = t->used;
     return 1;
 }
@@ -1562,13 +1572,11 @@ void asy_counter_sort_ready(asy_counter_entry *e, size_t n, int by_key)
 #define SPLIT_SAMPLE 1023 /* entries a split picks its pivot from */
 #define SPLIT_SMALL 31    /* when they cannot be had */
 
-size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
-                         int by_key)
+int asy_counter_pivot(const asy_counter_entry *e, size_t n, size_t rank,
+                      int by_key, asy_counter_entry *pivot)
 {
-    if (n < 2 * SPLIT_SAMPLE) { /* short: sorted, so split anywhere */
-        asy_counter_sort_ready(e, n, by_key);
-        return rank < n ? rank : n;
-    }
+    if (n < 2 * SPLIT_SAMPLE)
+        return 0;
     asy_counter_entry small[SPLIT_SMALL];
     asy_counter_entry *sample = malloc(SPLIT_SAMPLE * sizeof *sample);
     size_t s = sample ? SPLIT_SAMPLE : SPLIT_SMALL;
@@ -1578,10 +1586,37 @@ size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
         sample[i] = e[i * (n / s)];
     asy_counter_sort_ready(sample, s, by_key);
     size_t at = (size_t)((double)rank / (double)n * (double)s);
-    asy_counter_entry pivot = sample[at < s ? at : s - 1];
+    *pivot = sample[at < s ? at : s - 1];
     if (sample != small)
         free(sample);
+    return 1;
+}
+
+size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
+                         int by_key)
+{
+    asy_counter_entry pivot;
+    if (!asy_counter_pivot(e, n, rank, by_key, &pivot)) {
+        /* short: sorted, so split anywhere */
+        asy_counter_sort_ready(e, n, by_key);
+        return rank < n ? rank : n;
+    }
     return hoare(e, n, &pivot, by_key != 0);
+}
+
+size_t asy_counter_partition(asy_counter_entry *e, size_t n,
+                             const asy_counter_entry *pivot, int by_key)
+{
+    size_t i = 0, j = n;
+    for (;;) {
+        while (i < j && entry_cmp(&e[i], pivot, by_key != 0) < 0)
+            i++;
+        while (i < j && entry_cmp(pivot, &e[j - 1], by_key != 0) < 0)
+            j--;
+        if (j - i < 2) /* none, or one: the pivot's own entry */
+            return i;
+        swap_e(&e[i++], &e[--j]);
+    }
 }
 
 const char *asy_counter_entry_key(const asy_counter_entry *e, char buf[16])

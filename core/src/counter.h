@@ -269,6 +269,16 @@ void asy_counter_sort_ready(asy_counter_entry *e, size_t n, int by_key);
  * asy_counter_sorted_mt each sort one part. */
 size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
                          int by_key);
+/* asy_counter_split in steps, for several threads to split one array: the
+ * pivot for about `rank` of e[0..n) (as asy_counter_split picks it): 1, or
+ * 0 when e is too short to sample (sort it instead); then each thread
+ * partitions a slice around it: e[0..k) before the pivot or it, e[k..n)
+ * after it or it (keys distinct: the pivot's own entry, when in the
+ * slice, goes to either side). Returns k. */
+int asy_counter_pivot(const asy_counter_entry *e, size_t n, size_t rank,
+                      int by_key, asy_counter_entry *pivot);
+size_t asy_counter_partition(asy_counter_entry *e, size_t n,
+                             const asy_counter_entry *pivot, int by_key);
 /* The entries unsorted (as asy_counter_sorted otherwise). A word table
  * not yet settled is read where it is, not settled: its keys are copied
  * into the array's block, after the entries (asy_counter_entries_bytes:
@@ -283,13 +293,15 @@ const char *asy_counter_entry_key(const asy_counter_entry *e, char buf[16]);
  * word table is not settled and no key is in both its tables (the usual
  * end of a run), set *ents to an array with room for every entry and the
  * word table's keys (asy_counter_entries' layout; the caller frees it),
- * its first *fixed entries those of the table proper, and *words the word
+ * its first *fixed entries those of the table proper (built when front
+ * is non-zero; else left to the caller: asy_counter_slot_entries over all
+ * of asy_counter_slots(c) puts exactly *fixed), and *words the word
  * table's, left to build: 1. 0 when c is not such (use
  * asy_counter_entries), -1 when out of memory. With pack, the word table
  * is packed first (its empty slots given back before the entries take
  * their memory: for one thread); without, its entries are read where they
  * lie, which several threads do faster than one thread packs them. */
-int asy_counter_entries_split(const asy_counter *c, int pack,
+int asy_counter_entries_split(const asy_counter *c, int pack, int front,
                               asy_counter_entry **ents, size_t *fixed,
                               size_t *words);
 /* Build the word table's entries from .. to (<= *words, in the order its

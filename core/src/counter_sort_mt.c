@@ -3,11 +3,12 @@
  * counter's entries sorted by several threads at the end of a -j run,
  * where the rows of a vocabulary are sorted once, on one thread, while
  * the others wait. Each thread builds the entries of a slice (from the
- * word table, when the counter's is not settled: asy_counter_entries_split)
- * and sets their sort keys; then the array is split in place into one
- * part a thread (asy_counter_split, round by round: each part and its
- * threads halved, a round's splits done at once), and each thread sorts
- * its part where it lies. (Before: the sorted slices were merged pairwise
+ * word table, when the counter's is not settled: asy_counter_entries_split;
+ * the first thread the table proper's entries too) and sets their sort
+ * keys; then the array is split in place into one part a thread (round by
+ * round: each part and its threads halved, a round's splits done at once,
+ * each by its part's threads: split_round), and each thread sorts its part
+ * where it lies. (Before: the sorted slices were merged pairwise
  * into a scratch copy of the entries, 84 MB more at the end of a run
  * over 1.75 million n-grams, and a merge round that took 3.3 ms of a
  * -j 2 run over a 216,165-word vocabulary, against 1 ms for the split.)
@@ -21,7 +22,12 @@
 #define SLICE_MIN 65536 /* fewer entries a thread: not worth a thread */
 #define THREADS_MAX 16 /* parts */
 
-enum { BUILD, COUNT, FILL, SPLIT, SORT };
+enum { BUILD, COUNT, FILL, SPLIT, PART, SWAP, SORT };
+
+/* Swap e[a .. a + n) with e[b .. b + n) (SWAP). */
+typedef struct swap_op {
+    size_t a, b, n;
+} swap_op;
 
 /* One piece of work on the block e: build entries lo .. lo + n (those
  * below `fixed` are there already; the others come from the word table
@@ -35,11 +41,16 @@ typedef struct task {
     asy_counter_entry *e;
     size_t lo, n, fixed, k;
     const asy_counter *c;
+    int front; /* BUILD: e[0 .. fixed) too, from the table proper */
+    const asy_counter_entry *pivot; /* PART */
+    const swap_op *ops;             /* SWAP: ops[lo .. lo + n) */
 } task;
 
 static void build_slice(const task *t)
 {
     size_t lo = t->lo, hi = t->lo + t->n, fixed = t->fixed;
+    if (t->front) /* every key of the table proper: fixed of them */
+        asy_counter_slot_entries(t->c, 0, asy_counter_slots(t->c), t->e);
     if (hi > fixed) {
         size_t from = lo > fixed ? lo : fixed;
         asy_counter_words_entries(t->c, t->e, from - fixed, hi - fixed,
@@ -67,6 +78,18 @@ static void run_task(void *arg)
                                      (size_t)(t->threads / 2),
                                  t->by_key);
         break;
+    case PART:
+        t->k = asy_counter_partition(t->e + t->lo, t->n, t->pivot,
+                                     t->by_key);
+        break;
+    case SWAP:
+        for (size_t i = t->lo; i < t->lo + t->n; i++)
+            for (size_t j = 0; j < t->ops[i].n; j++) {
+                asy_counter_entry x = t->e[t->ops[i].a + j];
+                t->e[t->ops[i].a + j] = t->e[t->ops[i].b + j];
+                t->e[t->ops[i].b + j] = x;
+            }
+        break;
     default: asy_counter_sort_ready(t->e + t->lo, t->n, t->by_key); break;
     }
 }
@@ -87,7 +110,7 @@ static size_t fill_from_slots(const asy_counter *c, asy_counter_entry *e,
     for (int i = 0; i < k; i++) {
         size_t lo = slots / (size_t)k * (size_t)i;
         size_t hi = i == k - 1 ? slots : slots / (size_t)k * (size_t)(i + 1);
-        t[i] = (task){COUNT, 0, 1, e, lo, hi - lo, 0, 0, c};
+        t[i] = (task){COUNT, 0, 1, e, lo, hi - lo, 0, 0, c, 0, NULL, NULL};
     }
     if (k > 1) /* one thread puts its entries at the start uncounted */
         run_tasks(t, k);
@@ -111,9 +134,13 @@ static asy_counter_entry *entries(const asy_counter *c, int k, size_t *n)
     asy_counter_entry *e;
     size_t fixed, words;
     *n = 0;
-    int split = asy_counter_entries_split(c, k < 2, &e, &fixed, &words);
+    /* one thread packs the word table and builds the table proper's
+     * entries first; several build those in their first slice */
+    int split = asy_counter_entries_split(c, k < 2, k < 2, &e, &fixed,
+                                          &words);
     if (split < 0)
         return NULL;
+    int front = split > 0 && k > 1;
     if (split == 0) {
         size_t slots;
         int r = asy_counter_entries_slots(c, &e, &slots);
@@ -129,13 +156,23 @@ static asy_counter_entry *entries(const asy_counter *c, int k, size_t *n)
         fixed = *n;
         words = 0;
     }
-    /* the word table's entries: each thread a slice, keys set */
+    /* the word table's entries: each thread a slice, keys set; with the
+     * table proper's to build, the first slice has them all and as many
+     * of the word table's as make its share */
     size_t m = fixed + words;
+    size_t first = m / (size_t)k;
+    if (front && first < fixed)
+        first = fixed;
     task t[THREADS_MAX];
     for (int i = 0; i < k; i++) {
-        size_t lo = m / (size_t)k * (size_t)i;
-        size_t hi = i == k - 1 ? m : m / (size_t)k * (size_t)(i + 1);
-        t[i] = (task){BUILD, 0, 1, e, lo, hi - lo, fixed, 0, c};
+        size_t lo = i == 0 ? 0 : first + (m - first) / (size_t)(k - 1) *
+                                             (size_t)(i - 1);
+        size_t hi = i == 0       ? first
+                    : i == k - 1 ? m
+                                 : first + (m - first) / (size_t)(k - 1) *
+                                               (size_t)i;
+        t[i] = (task){BUILD, 0, 1, e, lo, hi - lo, fixed, 0, c,
+                      front && i == 0, NULL, NULL};
     }
     run_tasks(t, k);
     *n = m;
@@ -148,28 +185,133 @@ typedef struct part {
     int threads;
 } part;
 
-/* Split every part with more than one thread, the splits at once. */
+/*
+ * Split every part with more than one thread, the splits at once, each on
+ * the part's threads: a pivot picked here (asy_counter_pivot), then each
+ * thread partitions a slice of the part around it (PART); the entries of
+ * the slices' right sides that lie in the room of the part's left side
+ * are then swapped with the left-side entries past it (SWAP, the swaps
+ * shared out among the threads). (One thread splitting the 216,165 words
+ * of a -j 2 run took 0.9-1 ms, the other thread waiting.) A part too
+ * short to sample is sorted whole by one thread (SPLIT).
+ */
 static int split_round(asy_counter_entry *e, int by_key, part *parts,
                        int nparts)
 {
     task t[THREADS_MAX];
-    int nt = 0;
-    for (int i = 0; i < nparts; i++)
-        if (parts[i].threads > 1)
-            t[nt++] = (task){SPLIT, by_key, parts[i].threads, e,
-                             parts[i].lo, parts[i].n, 0, 0, NULL};
+    asy_counter_entry pivot[THREADS_MAX];
+    int first[THREADS_MAX + 1], nt = 0;
+    for (int i = 0; i < nparts; i++) {
+        first[i] = nt;
+        int tn = parts[i].threads;
+        if (tn < 2)
+            continue;
+        size_t lo = parts[i].lo, n = parts[i].n;
+        size_t rank = n / (size_t)tn * (size_t)(tn / 2);
+        if (!asy_counter_pivot(e + lo, n, rank, by_key, &pivot[i])) {
+            t[nt++] = (task){SPLIT, by_key, tn, e, lo, n, 0, 0, NULL, 0,
+                             NULL, NULL};
+            continue;
+        }
+        for (int j = 0; j < tn; j++) {
+            size_t a = n / (size_t)tn * (size_t)j;
+            size_t b = j == tn - 1 ? n : n / (size_t)tn * (size_t)(j + 1);
+            t[nt++] = (task){PART, by_key, 1, e, lo + a, b - a, 0, 0, NULL,
+                             0, &pivot[i], NULL};
+        }
+    }
+    first[nparts] = nt;
     if (nt == 0)
         return nparts;
     run_tasks(t, nt);
+    /* each part's split, and the swaps that put its left sides first */
+    swap_op ops[4 * THREADS_MAX];
+    task sw[THREADS_MAX];
+    int nops = 0, nsw = 0;
+    size_t split[THREADS_MAX];
+    for (int i = 0; i < nparts; i++) {
+        if (first[i] == first[i + 1])
+            continue;
+        const task *pt = &t[first[i]];
+        int tn = first[i + 1] - first[i];
+        if (pt->kind == SPLIT) {
+            split[i] = pt->k;
+            continue;
+        }
+        size_t left = 0;
+        for (int j = 0; j < tn; j++)
+            left += pt[j].k;
+        split[i] = left;
+        size_t bound = parts[i].lo + left, moved = 0;
+        /* right sides before the bound, left sides after it, in order:
+         * as many entries of either */
+        int r = 0, l = 0;
+        size_t ra = 0, la = 0; /* how far into the current one */
+        int at = nops;
+        for (;;) {
+            while (r < tn) { /* the next right side before the bound */
+                size_t from = pt[r].lo + pt[r].k + ra;
+                size_t to = pt[r].lo + pt[r].n < bound ? pt[r].lo + pt[r].n
+                                                       : bound;
+                if (from < to)
+                    break;
+                r++;
+                ra = 0;
+            }
+            while (l < tn) { /* the next left side past the bound */
+                size_t from = (pt[l].lo > bound ? pt[l].lo : bound) + la;
+                size_t to = pt[l].lo + pt[l].k;
+                if (from < to)
+                    break;
+                l++;
+                la = 0;
+            }
+            if (r == tn || l == tn)
+                break;
+            size_t a = pt[r].lo + pt[r].k + ra;
+            size_t aend = pt[r].lo + pt[r].n < bound ? pt[r].lo + pt[r].n
+                                                     : bound;
+            size_t b = (pt[l].lo > bound ? pt[l].lo : bound) + la;
+            size_t bend = pt[l].lo + pt[l].k;
+            size_t n = aend - a < bend - b ? aend - a : bend - b;
+            ops[nops++] = (swap_op){a, b, n};
+            ra += n;
+            la += n;
+            moved += n;
+        }
+        /* the swaps cut into one share a thread */
+        size_t share = moved / (size_t)tn + 1;
+        for (int op = at; op < nops;) {
+            size_t got = 0;
+            int from = op;
+            while (op < nops && got + ops[op].n <= share)
+                got += ops[op++].n;
+            if (op < nops && got < share) { /* cut this op in two */
+                size_t cut = share - got;
+                memmove(&ops[op + 1], &ops[op],
+                        (size_t)(nops - op) * sizeof *ops);
+                nops++;
+                ops[op].n = cut;
+                ops[op + 1].a += cut;
+                ops[op + 1].b += cut;
+                ops[op + 1].n -= cut;
+                op++;
+            }
+            sw[nsw++] = (task){SWAP, by_key, 1, e, (size_t)from,
+                               (size_t)(op - from), 0, 0, NULL, 0, NULL, ops};
+        }
+    }
+    if (nsw)
+        run_tasks(sw, nsw);
     part was[THREADS_MAX];
     memcpy(was, parts, (size_t)nparts * sizeof *parts);
-    int m = 0, j = 0;
+    int m = 0;
     for (int i = 0; i < nparts; i++) {
         if (was[i].threads < 2) {
             parts[m++] = was[i];
             continue;
         }
-        size_t k = t[j++].k;
+        size_t k = split[i];
         int left = was[i].threads / 2;
         parts[m++] = (part){was[i].lo, k, left};
         parts[m++] = (part){was[i].lo + k, was[i].n - k,
@@ -199,7 +341,7 @@ static void sort_parts(asy_counter_entry *e, size_t m, int by_key, int k)
     task t[THREADS_MAX];
     for (int i = 0; i < nparts; i++)
         t[i] = (task){SORT, by_key, 1, e, parts[i].lo, parts[i].n, 0, 0,
-                      NULL};
+                      NULL, 0, NULL, NULL};
     run_tasks(t, nparts);
 }
 

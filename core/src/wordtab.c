@@ -151,8 +151,9 @@ int asy_wordtab_grow_add(asy_wordtab *t, const uint64_t key[2], uint32_t h)
  * Merging runs in two phases. First src's entries already in t add their
  * numbers there, src's slots cut into one range a thread: each key is in
  * src once, so each entry of t is written by one thread at most, and
- * nothing moves. Then, on this thread, the keys new to t are put in,
- * growing it as needed. src is read in slot order, not in the order its
+ * nothing moves. Then the keys new to t are put in, t grown first as
+ * needed: on the same threads when there are many (place_part), else on
+ * this one. src is read in slot order, not in the order its
  * keys came: its home slots then rise through the table, and so do t's
  * for the same keys (the same hash, and a mask as large or twice or half
  * as large: the usual merge of two workers' vocabularies), so both tables
@@ -168,6 +169,8 @@ typedef struct merge_part {
     int docs;
     uint32_t *fresh; /* src's slots whose keys are new to t, in order */
     size_t nfresh;
+    uint32_t *placed; /* phase two on threads: t's slot of fresh[i], or
+                         DEFERRED */
 } merge_part;
 
 /* Add the numbers of src entry s to those of t's entry e. */
@@ -231,6 +234,83 @@ static int insert_batch(asy_wordtab *t, const asy_wordtab *src,
     return 0;
 }
 
+/*
+ * Phase two on threads, when t has at least src's slots: each part puts
+ * its new keys in the slots of t it owns, those whose low bits (src's
+ * mask) are its range of src's slots, where its keys' homes are. A key
+ * whose home, or whose probe, leaves them is left to this thread
+ * afterwards (DEFERRED; only near the ranges' ends). A part reads and
+ * writes its own slots only, and no key is in two parts, so the parts
+ * need no lock; the order of t's keys stays that of one thread: part by
+ * part, in src's slot order.
+ */
+#define DEFERRED UINT32_MAX
+#define PLACE_MIN 4096 /* fewer new keys: on this thread */
+
+static void place_part(void *arg)
+{
+    merge_part *p = arg;
+    asy_wordtab *t = p->t;
+    const asy_wordtab *src = p->src;
+    const size_t smask = src->mask, from = p->from, span = p->to - p->from;
+    uint32_t h[GROW_BATCH];
+    for (size_t k = 0; k < p->nfresh; k += GROW_BATCH) {
+        size_t n = p->nfresh - k < GROW_BATCH ? p->nfresh - k : GROW_BATCH;
+        for (size_t i = 0; i < n; i++) {
+            h[i] = entry_hash(&src->tab[p->fresh[k + i]]);
+            __builtin_prefetch(&t->tab[h[i] & t->mask], 1);
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t j = h[i] & t->mask;
+            uint32_t at = DEFERRED;
+            while (((j & smask) - from) < span) { /* a slot of this part */
+                if (!(t->tab[j].key[0] | t->tab[j].key[1])) {
+                    at = (uint32_t)j;
+                    break;
+                }
+                j = (j + 1) & t->mask;
+            }
+            p->placed[k + i] = at;
+            if (at == DEFERRED)
+                continue;
+            const asy_wordtab_entry *e = &src->tab[p->fresh[k + i]];
+            t->tab[at] = (asy_wordtab_entry){{e->key[0], e->key[1]}, 0, 0, 0};
+            add_numbers(&t->tab[at], e, p->docs);
+        }
+    }
+}
+
+/* Phase two on n threads (place_part), then the order of the new keys
+ * and those deferred, here. 0, or -1 when out of memory (nothing put). */
+static int place_fresh(asy_wordtab *t, const asy_wordtab *src,
+                       merge_part *parts, int n, size_t total, int docs)
+{
+    while (t->used + total > asy_wordtab_room(t->mask + 1))
+        if (asy_wordtab_grow(t) < 0)
+            return -1;
+    uint32_t *placed = malloc(total * sizeof *placed);
+    if (!placed)
+        return -1;
+    size_t off = 0;
+    for (int i = 0; i < n; off += parts[i].nfresh, i++)
+        parts[i].placed = placed + off;
+    asy_par_run(place_part, parts, sizeof *parts, n);
+    for (int i = 0; i < n; i++)
+        for (size_t j = 0; j < parts[i].nfresh; j++) {
+            size_t at = parts[i].placed[j];
+            if (at == DEFERRED) {
+                const asy_wordtab_entry *e = &src->tab[parts[i].fresh[j]];
+                at = empty_slot(t->tab, t->mask, entry_hash(e));
+                t->tab[at] = (asy_wordtab_entry){{e->key[0], e->key[1]},
+                                                 0, 0, 0};
+                add_numbers(&t->tab[at], e, docs);
+            }
+            t->order[t->used++] = (uint32_t)at;
+        }
+    free(placed);
+    return 0;
+}
+
 /* Phase two: the keys new to t, of every part, in src's slot order. */
 static int insert_fresh(asy_wordtab *t, const asy_wordtab *src,
                         const merge_part *parts, int n, int docs)
@@ -268,7 +348,7 @@ int asy_wordtab_merge(asy_wordtab *t, const asy_wordtab *src, int docs,
     for (int i = 0; i < n; i++) {
         size_t from = slots / (size_t)n * (size_t)i;
         size_t to = i == n - 1 ? slots : slots / (size_t)n * (size_t)(i + 1);
-        parts[i] = (merge_part){t, src, from, to, docs, NULL, 0};
+        parts[i] = (merge_part){t, src, from, to, docs, NULL, 0, NULL};
         at[i + 1] = at[i] + (to - from < src->used ? to - from : src->used);
     }
     uint32_t *fresh = malloc((at[n] ? at[n] : 1) * sizeof *fresh);
@@ -277,7 +357,13 @@ int asy_wordtab_merge(asy_wordtab *t, const asy_wordtab *src, int docs,
     for (int i = 0; i < n; i++)
         parts[i].fresh = fresh + at[i];
     asy_par_run(update_part, parts, sizeof *parts, n);
-    int rc = insert_fresh(t, src, parts, n, docs);
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += parts[i].nfresh;
+    int rc = n > 1 && total >= PLACE_MIN && t->mask >= src->mask &&
+                     total <= UINT32_MAX
+                 ? place_fresh(t, src, parts, n, total, docs)
+                 : insert_fresh(t, src, parts, n, docs);
     free(fresh);
     if (rc < 0)
         return -1;

@@ -78,7 +78,9 @@ static inline uint32_t asy_wordtab_len(const uint64_t key[2])
 
 /* Add src's numbers into t, src's document counts too when docs != 0;
  * entries new to t are stamped with no round. The keys already in t get
- * theirs on up to `threads` threads (par.h) when src is large. 0; -1 when
+ * theirs on up to `threads` threads (par.h) when src is large, and many
+ * new keys are put in on those threads too (in the order one thread
+ * would put them in: src's slot order). 0; -1 when
  * out of memory (part of src added); 1, nothing added, when either table
  * is packed or a document count could pass 2^32 - 1 (t->round + t->merged
  * and src's would). */

@@ -1177,6 +1177,68 @@ static void test_split(void **state)
     free(left);
 }
 
+/* The steps of a split on several threads: a pivot picked from the
+ * whole, then each slice partitioned around it on its own (bounds
+ * checked: the pivot's entry is in one slice at most, and a slice may
+ * lie wholly on one side): every entry left of a slice's split comes
+ * before the pivot or is it, every one right of it after it or is it;
+ * the entries stay the same; and the lefts together hold about `rank`. */
+static void test_partition_slices(void **state)
+{
+    (void)state;
+    enum { N = 60000 };
+    char (*keys)[40] = malloc(N * sizeof *keys);
+    asy_counter_entry *e = malloc(N * sizeof *e);
+    asy_counter_entry *ref = malloc(N * sizeof *ref);
+    assert_non_null(keys);
+    assert_non_null(e);
+    assert_non_null(ref);
+    unsigned x = 7;
+    for (int by_key = 0; by_key < 2; by_key++) {
+        int (*cmp)(const void *, const void *) = by_key ? ref_key : ref_count;
+        for (size_t i = 0; i < N; i++) {
+            x = x * 1103515245u + 12345u;
+            int len = snprintf(keys[i], sizeof keys[i],
+                               i % 5 ? "w%zu" : "sixteen-bytes-ab%zu",
+                               (i * 7919) % N);
+            e[i] = (asy_counter_entry){keys[i], (size_t)len,
+                                       (int64_t)((x >> 16) % 9), 0, 0, 0};
+        }
+        asy_counter_sort_keys(e, N);
+        asy_counter_entry pivot;
+        assert_int_equal(asy_counter_pivot(e, 100, 50, by_key, &pivot), 0);
+        assert_int_equal(asy_counter_pivot(e, N, N / 3, by_key, &pivot), 1);
+        memcpy(ref, e, N * sizeof *e);
+        qsort(ref, N, sizeof *ref, cmp);
+        /* slices of all sizes, one of them all of one side */
+        static const size_t cuts[] = {0, 1, 2, 17, 9000, 30000, 59999, N};
+        size_t left = 0;
+        for (size_t c = 0; c + 1 < sizeof cuts / sizeof *cuts; c++) {
+            size_t lo = cuts[c], n = cuts[c + 1] - lo;
+            size_t k = asy_counter_partition(e + lo, n, &pivot, by_key);
+            assert_true(k <= n);
+            for (size_t i = 0; i < k; i++)
+                assert_true(cmp(&e[lo + i], &pivot) <= 0);
+            for (size_t i = k; i < n; i++)
+                assert_true(cmp(&e[lo + i], &pivot) >= 0);
+            left += k;
+        }
+        assert_true(left + N / 16 >= N / 3 && left <= N / 3 + N / 16);
+        /* a slice wholly after the pivot: its split at 0 */
+        size_t last = N - 100;
+        qsort(e, N, sizeof *e, cmp);
+        assert_true(cmp(&e[last], &pivot) > 0);
+        assert_int_equal(asy_counter_partition(e + last, 100, &pivot, by_key),
+                         0);
+        qsort(e, N, sizeof *e, cmp);
+        for (size_t i = 0; i < N; i++)
+            assert_ptr_equal(e[i].key, ref[i].key);
+    }
+    free(keys);
+    free(e);
+    free(ref);
+}
+
 /* Sorting with threads gives what sorting with one does, for counts with
  * many ties (the splits' comparisons decided by the keys): 1 thread (its
  * entries read from the slots uncounted), 2 and 3 (each reads a range of
@@ -1360,6 +1422,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_add_docs),
         cmocka_unit_test(test_merge_threads),
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_partition_slices),
         cmocka_unit_test(test_sorted_threads),
         cmocka_unit_test(test_sorted_threads_words),
         cmocka_unit_test(test_sort_bytes),

@@ -373,23 +373,85 @@ static void fill(asy_wordtab *t, int from, int to)
     }
 }
 
+/* t's keys in the order they came (t->order), as one string. */
+static char *keys_in_order(const asy_wordtab *t)
+{
+    char *s = malloc(t->used * 17 + 1), *p = s;
+    assert_non_null(s);
+    for (size_t k = 0; k < t->used; k++) {
+        const asy_wordtab_entry *e = &t->tab[t->order[k]];
+        assert_true(e->key[0] | e->key[1]); /* an occupied slot */
+        memcpy(p, e->key, 16);
+        p[16] = '|';
+        p += 17;
+    }
+    *p = '\0';
+    return s;
+}
+
+/* Keys "<prefix><i>" whose home in a table of mask is `home`, from i on. */
+static void key_at(const char *prefix, size_t mask, size_t home, int *i,
+                   char w[16])
+{
+    for (;; (*i)++) {
+        snprintf(w, 16, "%s%d", prefix, *i);
+        if ((asy_counter_hash(w, strlen(w)) & mask) == home)
+            return;
+    }
+}
+
 /* A large merge splits src among threads (the keys already in t), then
- * puts in the new keys: every key's numbers come out the same on 1, 2 and
- * 3 threads, t growing for the new keys. */
+ * puts in the new keys, on threads too, each in the slots of t where its
+ * range of src's keys have their homes: every key's numbers come out the
+ * same on 1, 2 and 3 threads, t growing for the new keys, and its keys in
+ * the same order. Keys homed at the last slot of a thread's slots, that
+ * slot taken, run into the next thread's: they are put in afterwards. */
 static void test_merge_threads(void **state)
 {
     (void)state;
     asy_wordtab b;
     fill(&b, 60000, 200000); /* 140,000 keys, 80,000 of them new to a */
-    char w[16];
+    size_t bmask = b.mask; /* 2^19 - 1: a grows to it */
+    char w[16], edge[4][16];
+    int zi = 0;
+    /* two keys of b homed at the end of the first half (where the second
+     * of two threads starts) and at the end of the table, where a has a
+     * key of its own */
+    key_at("z", bmask, bmask / 2, &zi, edge[0]);
+    zi++;
+    key_at("z", bmask, bmask / 2, &zi, edge[1]);
+    zi++;
+    key_at("z", bmask, bmask, &zi, edge[2]);
+    zi++;
+    key_at("z", bmask, bmask, &zi, edge[3]);
+    assert_int_equal(asy_wordtab_begin(&b), 0);
+    assert_int_equal(add(&b, edge[1]), 0);
+    assert_int_equal(add(&b, edge[3]), 0);
+    char *first = NULL;
     for (int threads = 1; threads <= 3; threads++) {
         asy_wordtab a;
         fill(&a, 0, 120000);
+        assert_int_equal(add(&a, edge[0]), 0);
+        assert_int_equal(add(&a, edge[2]), 0);
         size_t cap = a.mask + 1;
         assert_int_equal(asy_wordtab_merge(&a, &b, 1, threads), 0);
-        assert_int_equal(a.used, 200000);
+        assert_int_equal(a.used, 200004);
         assert_true(a.mask + 1 > cap);
-        for (int i = 0; i < 200000; i += 7) {
+        assert_int_equal(a.mask, bmask);
+        for (int j = 0; j < 4; j++) {
+            const asy_wordtab_entry *e = lookup(&a, edge[j]);
+            assert_non_null(e);
+            assert_int_equal(e->count, 1);
+            assert_int_equal(e->docs, 1);
+        }
+        char *order = keys_in_order(&a);
+        if (first)
+            assert_string_equal(order, first);
+        else
+            first = order;
+        if (order != first)
+            free(order);
+        for (int i = 0; i < 200000; i++) {
             snprintf(w, sizeof w, "k%d", i);
             uint64_t key[2];
             mkkey(w, strlen(w), key);
@@ -402,9 +464,10 @@ static void test_merge_threads(void **state)
             assert_int_equal(e->docs, (uint32_t)((i % 2 ? 2 : 1) *
                                                  (both ? 2 : 1)));
         }
-        assert_int_equal(a.merged, 2);
+        assert_int_equal(a.merged, 3);
         asy_wordtab_free(&a);
     }
+    free(first);
     asy_wordtab_free(&b);
 }
 
