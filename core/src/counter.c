@@ -1604,6 +1604,12 @@ size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
     return hoare(e, n, &pivot, by_key != 0);
 }
 
+size_t asy_counter_partition_step(asy_counter_entry *e, size_t n,
+                                  int by_key)
+{
+    return partition(e, n, by_key != 0);
+}
+
 size_t asy_counter_partition(asy_counter_entry *e, size_t n,
                              const asy_counter_entry *pivot, int by_key)
 {

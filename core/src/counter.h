@@ -279,6 +279,11 @@ int asy_counter_pivot(const asy_counter_entry *e, size_t n, size_t rank,
                       int by_key, asy_counter_entry *pivot);
 size_t asy_counter_partition(asy_counter_entry *e, size_t n,
                              const asy_counter_entry *pivot, int by_key);
+/* One step of asy_counter_sort_ready (sort keys set, n > 16): e[0..n)
+ * partitioned around the median of its first, middle and last entries;
+ * returns k, 0 < k < n, e[0..k) before e[k..n). */
+size_t asy_counter_partition_step(asy_counter_entry *e, size_t n,
+                                  int by_key);
 /* The entries unsorted (as asy_counter_sorted otherwise). A word table
  * not yet settled is read where it is, not settled: its keys are copied
  * into the array's block, after the entries (asy_counter_entries_bytes:
