@@ -67,6 +67,8 @@ struct asy_counter {
     int round_open;    /* a round is under way (asy_counter_end_round) */
     size_t koff;       /* key offset in a record: 8, or 16 when paired */
     asy_wordtab *words; /* counts not yet settled (asy_counter_words_begin) */
+    size_t nshort;      /* keys of up to 16 bytes in the table proper: none,
+                           and none is in the word table too (count_twins) */
 };
 
 static inline const char *slot_key(const asy_counter *c, const slot *s)
@@ -416,6 +418,7 @@ static slot *insert(asy_counter *c, slot *s, const char *key, size_t len,
     s->len = (uint32_t)len;
     s->rec = rec;
     c->size++;
+    c->nshort += len <= 16;
     return s;
 }
 
@@ -1255,6 +1258,8 @@ static long twin_slot(const asy_counter *c, const asy_wordtab *t,
 /* Keys of the table proper that are in the word table t too. */
 static size_t count_twins(const asy_counter *c, const asy_wordtab *t)
 {
+    if (!c->nshort) /* the usual case: a walk over the table saved */
+        return 0;
     size_t n = 0;
     for (size_t k = 0; k <= c->mask; k++)
         n += c->tab[k].rec && twin_slot(c, t, &c->tab[k]) >= 0;
