@@ -19,6 +19,11 @@ typedef struct asy_counter asy_counter;
 
 asy_counter *asy_counter_new(void);
 void asy_counter_free(asy_counter *c);
+/* Give back c's word table at once (tablemem.h: as the spare, for the
+ * next block of entries), its counts lost: c is only to be freed
+ * afterwards (asy_counter_free, perhaps later or on another thread).
+ * NULL allowed. */
+void asy_counter_retire_words(asy_counter *c);
 
 /* Add n to key (n may be negative). Returns 0 or -1 when out of memory. */
 int asy_counter_add(asy_counter *c, const char *key, size_t len, int64_t n);

@@ -43,7 +43,8 @@ void asy_wordtab_free(asy_wordtab *t)
 {
     /* freed whole: the next block of entries may take its pages (the
      * other workers' tables, merged at the end of a -j run) */
-    asy_table_retire(t->tab, (t->mask + 1) * sizeof *t->tab);
+    if (t->tab)
+        asy_table_retire(t->tab, (t->mask + 1) * sizeof *t->tab);
     free(t->order);
     t->tab = NULL;
     t->order = NULL;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lua/lua_state.h"
 #include "lua/runtime.h"
 #include "par.h"
 #include "plugin.h"
@@ -506,6 +507,42 @@ static void test_merge_releases_handover(void **state)
     asy_plugin_def_free(&def);
 }
 
+/* Frees put off (asy_lstate_defer): refused unless asked for; those put
+ * off since the last asy_lstate_defer_begin wait for the close, earlier
+ * ones are done at the next begin. (The runtime puts off the rest of a
+ * merged worker's counters, collected after merge(), to its close.) */
+static int freed[4], nfreed;
+
+static void note_free(void *p)
+{
+    freed[nfreed++] = *(const int *)p;
+}
+
+static void test_deferred_frees(void **state)
+{
+    (void)state;
+    lua_State *L = asy_lstate_new(0, 0, 0);
+    assert_non_null(L);
+    asy_lstate *s = asy_lstate_get(L);
+    static const int one = 1, two = 2, three = 3;
+    nfreed = 0;
+    assert_int_equal(asy_lstate_defer(s, note_free, (void *)&one), -1);
+    asy_lstate_defer_begin(s);
+    assert_int_equal(asy_lstate_defer(s, note_free, (void *)&one), 0);
+    assert_int_equal(asy_lstate_defer(s, note_free, (void *)&two), 0);
+    s->defer = 0;
+    assert_int_equal(asy_lstate_defer(s, note_free, (void *)&three), -1);
+    assert_int_equal(nfreed, 0);
+    asy_lstate_defer_begin(s); /* the two from before, now */
+    assert_int_equal(nfreed, 2);
+    assert_int_equal(asy_lstate_defer(s, note_free, (void *)&three), 0);
+    s->defer = 0;
+    assert_int_equal(nfreed, 2);
+    asy_lstate_close(L);
+    assert_int_equal(nfreed, 3);
+    assert_int_equal(freed[2], 3);
+}
+
 static void test_merge_rules(void **state)
 {
     (void)state;
@@ -968,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_counter),
         cmocka_unit_test(test_merge_workers),
         cmocka_unit_test(test_merge_releases_handover),
+        cmocka_unit_test(test_deferred_frees),
         cmocka_unit_test(test_merge_rules),
         cmocka_unit_test(test_ctx),
         cmocka_unit_test(test_bulk_threads),

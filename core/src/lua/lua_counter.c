@@ -529,10 +529,19 @@ static int counter_tostring(lua_State *L)
     return 1;
 }
 
+static void free_counter(void *c)
+{
+    asy_counter_free(c);
+}
+
 static int counter_gc(lua_State *L)
 {
     Counter *k = luaL_checkudata(L, 1, ASY_COUNTER_MT);
-    asy_counter_free(k->c);
+    /* its word table at once (the spare for the entries to come), the
+     * rest when the state closes if frees are put off now */
+    asy_counter_retire_words(k->c);
+    if (!k->c || asy_lstate_defer(asy_lstate_get(L), free_counter, k->c) < 0)
+        asy_counter_free(k->c);
     k->c = NULL;
     asy_lstate_charge(L, -(long long)k->charged);
     k->charged = 0;

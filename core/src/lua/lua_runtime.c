@@ -562,7 +562,10 @@ static int merge_main(lua_State *L)
      * than at the end of the run, and their charge with them. */
     if (j->h->nmoved) {
         lua_settop(L, 1);
+        asy_lstate *s = asy_lstate_get(L);
+        asy_lstate_defer_begin(s); /* the rest of their memory: later */
         lua_gc(L, LUA_GCCOLLECT);
+        s->defer = 0;
     }
     return 0;
 }

@@ -140,12 +140,45 @@ lua_State *asy_lstate_new(size_t mem_limit, uint64_t instr_limit, int trust)
     return L;
 }
 
+typedef struct asy_deferred {
+    struct asy_deferred *next;
+    void (*free_fn)(void *);
+    void *p;
+} deferred;
+
+static void run_deferred(asy_lstate *s)
+{
+    for (deferred *d = s->deferred, *next; d; d = next) {
+        next = d->next;
+        d->free_fn(d->p);
+        free(d);
+    }
+    s->deferred = NULL;
+}
+
+int asy_lstate_defer(asy_lstate *s, void (*free_fn)(void *), void *p)
+{
+    deferred *d = s->defer ? malloc(sizeof *d) : NULL;
+    if (!d)
+        return -1;
+    *d = (deferred){s->deferred, free_fn, p};
+    s->deferred = d;
+    return 0;
+}
+
+void asy_lstate_defer_begin(asy_lstate *s)
+{
+    run_deferred(s);
+    s->defer = 1;
+}
+
 void asy_lstate_close(lua_State *L)
 {
     if (!L)
         return;
     asy_lstate *s = asy_lstate_get(L);
     lua_close(L);
+    run_deferred(s);
     free(s);
 }
 

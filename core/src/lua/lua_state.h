@@ -26,6 +26,8 @@ typedef struct asy_lstate {
                               large counter at the end): the run's -j in
                               init(), merge() and finish(), 1 in document()
                               (lua_runtime.c all_threads) */
+    int defer;             /* frees may be put off (asy_lstate_defer) */
+    struct asy_deferred *deferred; /* put off: done at close */
 } asy_lstate;
 
 /* New state with a capped allocator; opens base, string, table, math,
@@ -39,6 +41,19 @@ asy_lstate *asy_lstate_get(lua_State *L);
 void asy_lstate_begin(lua_State *L);
 /* Change the instruction budget (0 = none) for later callbacks. */
 void asy_lstate_set_instr_limit(lua_State *L, uint64_t limit);
+
+/* Put off free_fn(p) to the close of the state (asy_lstate_close, after
+ * lua_close): 0, or -1 when frees are not put off now (s->defer is 0) or
+ * there is no memory to note it; the caller then frees p itself. Only the
+ * frees put off since defer was last set stay put off: those from before
+ * are done at once. (The runtime sets defer while it collects a worker's
+ * state merged at the end of a -j run: the rest of the worker's counter,
+ * its word table given back already, is then freed where the runtime is,
+ * on a thread of its own while the outputs are committed, rather than on
+ * the one that goes on to sort and write the rows.) */
+int asy_lstate_defer(asy_lstate *s, void (*free_fn)(void *), void *p);
+/* Set s->defer, doing the frees put off before. */
+void asy_lstate_defer_begin(asy_lstate *s);
 
 /* Account for `delta` bytes held outside the Lua heap (C counters).
  * Returns 0, or -1 (and sets mem_refused) when the cap is now exceeded;
