@@ -1310,8 +1310,11 @@ static asy_counter_entry word_entry(const asy_counter *c,
 {
     memcpy(key, w->key, 16);
     key[16] = '\0';
+    /* its sort keys too: the word table's key is the zero-padded form
+     * asy_counter_sort_keys would load */
     return (asy_counter_entry){key, asy_wordtab_len(w->key), count,
-                               c->koff == 16 ? docs : 0, 0, 0};
+                               c->koff == 16 ? docs : 0,
+                               ordered(w->key[0]), ordered(w->key[1])};
 }
 
 /*

@@ -315,8 +315,8 @@ int asy_counter_entries_split(const asy_counter *c, int pack, int front,
                               asy_counter_entry **ents, size_t *fixed,
                               size_t *words);
 /* Build the word table's entries from .. to (<= *words, in the order its
- * keys came) of such an array into out[0 .. to - from), in any array:
- * their keys go into ents' block.
+ * keys came) of such an array into out[0 .. to - from), in any array,
+ * their sort keys set: their keys go into ents' block.
  * Slices that do not overlap may be built at once. */
 void asy_counter_words_entries(const asy_counter *c, asy_counter_entry *ents,
                                size_t from, size_t to, asy_counter_entry *out);

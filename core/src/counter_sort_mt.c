@@ -57,7 +57,9 @@ static void build_slice(const task *t)
         asy_counter_words_entries(t->c, t->e, from - fixed, hi - fixed,
                                   t->e + from);
     }
-    asy_counter_sort_keys(t->e + lo, t->n);
+    /* the word table's come with their sort keys */
+    if (lo < fixed)
+        asy_counter_sort_keys(t->e + lo, (hi < fixed ? hi : fixed) - lo);
 }
 
 static void run_task(void *arg)
