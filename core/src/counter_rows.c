@@ -1,93 +1,131 @@
 /*
  * counter_rows.c — asy_rows_format (counter_rows.h): a table's rows
- * formatted a chunk at a time on several threads, each chunk handed on in
- * row order by the thread that formatted it while the others format the
- * next ones. And a counter's sorted entries as such rows.
+ * formatted a chunk at a time on several threads and handed on in row
+ * order while the next ones are formatted. And a counter's sorted entries
+ * as such rows.
  */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "counter_rows.h"
 
-/* The run: chunks of rows claimed in order by the threads, and handed to
- * emit in that order (turn: the chunk whose text goes next). */
+/*
+ * The run: chunks of rows claimed in order by the threads, each formatted
+ * into a buffer of the ring (chunk c into slots[c % nslots]), and handed to
+ * emit in order (turn: the chunk whose text goes next) by whichever thread
+ * finds the turn's chunk formatted and nobody handing on: the others go on
+ * formatting the next chunks meanwhile, as far as the ring has room. (With
+ * each thread handing on its own chunks, the one whose chunks came with a
+ * write to the file left the other waiting: a quarter of its time at -j 2.)
+ */
+#define SLOTS_A_THREAD 2
+
+typedef struct slot_buf {
+    asy_buf out;
+    size_t charged; /* out.cap, as last counted in held */
+    size_t chunk;   /* the chunk it holds, when full */
+    int full;       /* formatted, not yet handed on */
+    int ok;         /* the formatter did not fail */
+} slot_buf;
+
 typedef struct run {
     const asy_rowsrc *src;
     const asy_rowfmt *f;
     size_t from, n, chunk, nchunks;
     asy_rows_emit emit;
     void *ud;
-    atomic_size_t next; /* the next chunk to claim */
-    atomic_int stop;    /* a chunk failed: claim no more */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t turn; /* under mu, as is held */
-    size_t held; /* bytes the threads' buffers hold */
+    slot_buf *slots;
+    size_t nslots;
+    /* under mu, as are the slots' chunk, full and ok */
+    size_t next, turn; /* the next chunk to claim, to hand on */
+    size_t held;       /* bytes the slots' buffers hold */
+    int emitting;      /* a thread is handing chunks on */
+    int stop;          /* a chunk failed: nothing more is handed on */
 } run;
 
-typedef struct worker {
-    run *r;
-    asy_buf out;
-    size_t charged; /* out.cap, as last counted in r->held */
-} worker;
-
-/* Format chunk c into w->out: 1, or 0 when the formatter failed. The
- * buffer is kept in a local while the rows are formatted: the workers'
- * buffers lie side by side, and a store to them for every row would pass
- * their shared cache lines back and forth between the threads. */
-static int format_chunk(worker *w, size_t c)
+/* Format chunk c into s->out: 1, or 0 when the formatter failed. The
+ * buffer is kept in a local while the rows are formatted: the slots lie
+ * side by side, and a store to them for every row would pass their shared
+ * cache lines back and forth between the threads. */
+static int format_chunk(const run *r, slot_buf *s, size_t c)
 {
-    const run *r = w->r;
     const asy_rowsrc *src = r->src;
     size_t lo = r->from + c * r->chunk;
     size_t hi = c == r->nchunks - 1 ? r->from + r->n : lo + r->chunk;
     assay_value v[ASY_ROWSRC_MAX];
     memset(v, 0, sizeof v);
     char key[16];
-    asy_buf out = w->out;
+    asy_buf out = s->out;
     asy_buf_clear(&out);
     int ok = 1;
     for (size_t i = lo; i < hi && ok; i++) {
         src->fill(src->ud, i, v, key);
         ok = r->f->format(r->f->ud, r->f->output, v, src->ncols, &out) == 1;
     }
-    w->out = out;
+    s->out = out;
     return ok;
 }
 
-/* Claim chunks until none is left: format each, wait for its turn, emit
- * it. A thread waits only for chunks claimed before its own, which their
- * threads are formatting: the turns always come. */
+/* Hand on the formatted chunks from the turn on, in order, until one is
+ * not ready (mutex held; released while emit runs). */
+static void hand_on(run *r)
+{
+    r->emitting = 1;
+    while (!r->stop && r->turn < r->nchunks) {
+        slot_buf *s = &r->slots[r->turn % r->nslots];
+        if (!s->full || s->chunk != r->turn)
+            break;
+        r->held += s->out.cap - s->charged;
+        s->charged = s->out.cap;
+        size_t rows = r->turn == r->nchunks - 1 ? r->n - r->turn * r->chunk
+                                                : r->chunk;
+        int ok = s->ok;
+        size_t held = r->held;
+        pthread_mutex_unlock(&r->mu);
+        /* the slot is this thread's: no chunk is claimed into it before
+         * the turn passes it */
+        ok = ok && r->emit(r->ud, s->out.data, s->out.len, rows, held) == 0;
+        pthread_mutex_lock(&r->mu);
+        s->full = 0;
+        if (ok)
+            r->turn++;
+        else
+            r->stop = 1;
+        pthread_cond_broadcast(&r->cv);
+    }
+    r->emitting = 0;
+}
+
+/* Hand on what is ready, else format the next chunk the ring has room
+ * for, else wait; until every chunk is handed on or one failed. */
 static void work(void *arg)
 {
-    worker *w = arg;
-    run *r = w->r;
-    for (;;) {
-        if (atomic_load_explicit(&r->stop, memory_order_relaxed))
-            return;
-        size_t c = atomic_fetch_add_explicit(&r->next, 1,
-                                             memory_order_relaxed);
-        if (c >= r->nchunks)
-            return;
-        int ok = format_chunk(w, c);
-        pthread_mutex_lock(&r->mu);
-        while (r->turn != c && !atomic_load(&r->stop))
-            pthread_cond_wait(&r->cv, &r->mu);
-        if (!atomic_load(&r->stop)) {
-            r->held += w->out.cap - w->charged;
-            w->charged = w->out.cap;
-            size_t rows = c == r->nchunks - 1 ? r->n - c * r->chunk
-                                               : r->chunk;
-            if (ok && r->emit(r->ud, w->out.data, w->out.len, rows,
-                              r->held) == 0)
-                r->turn++;
-            else
-                atomic_store(&r->stop, 1);
+    run *r = *(run **)arg;
+    pthread_mutex_lock(&r->mu);
+    while (!r->stop && r->turn < r->nchunks) {
+        const slot_buf *t = &r->slots[r->turn % r->nslots];
+        if (!r->emitting && t->full && t->chunk == r->turn) {
+            hand_on(r);
+            continue;
         }
-        pthread_cond_broadcast(&r->cv);
-        pthread_mutex_unlock(&r->mu);
+        if (r->next < r->nchunks && r->next < r->turn + r->nslots) {
+            size_t c = r->next++;
+            slot_buf *s = &r->slots[c % r->nslots];
+            pthread_mutex_unlock(&r->mu);
+            int ok = format_chunk(r, s, c);
+            pthread_mutex_lock(&r->mu);
+            s->chunk = c;
+            s->ok = ok;
+            s->full = 1;
+            pthread_cond_broadcast(&r->cv);
+            continue;
+        }
+        pthread_cond_wait(&r->cv, &r->mu);
     }
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
 }
 
 int asy_rows_format(const asy_rowsrc *src, size_t from, size_t n,
@@ -102,17 +140,22 @@ int asy_rows_format(const asy_rowsrc *src, size_t from, size_t n,
     int k = threads < 1 ? 1 : threads < ASY_PAR_MAX ? threads : ASY_PAR_MAX;
     while (k > 1 && nchunks / (size_t)k < 2) /* two chunks a thread */
         k--;
-    run r = {src, f, from, n, chunk, nchunks, emit, ud, 0, 0,
-             PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
-    worker w[ASY_PAR_MAX];
+    slot_buf slots[SLOTS_A_THREAD * ASY_PAR_MAX];
+    size_t nslots = SLOTS_A_THREAD * (size_t)k;
+    for (size_t i = 0; i < nslots; i++)
+        slots[i] = (slot_buf){ASY_BUF_INIT, 0, 0, 0, 0};
+    run r = {src, f, from, n, chunk, nchunks, emit, ud,
+             PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+             slots, nslots, 0, 0, 0, 0, 0};
+    run *each[ASY_PAR_MAX];
     for (int i = 0; i < k; i++)
-        w[i] = (worker){&r, ASY_BUF_INIT, 0};
-    asy_par_run(work, w, sizeof *w, k);
-    for (int i = 0; i < k; i++)
-        asy_buf_free(&w[i].out);
+        each[i] = &r;
+    asy_par_run(work, each, sizeof *each, k);
+    for (size_t i = 0; i < nslots; i++)
+        asy_buf_free(&slots[i].out);
     pthread_cond_destroy(&r.cv);
     pthread_mutex_destroy(&r.mu);
-    return atomic_load(&r.stop) ? -1 : 0;
+    return r.stop ? -1 : 0;
 }
 
 /* Words in an n-gram key: words are joined by single spaces. */

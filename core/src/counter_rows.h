@@ -25,16 +25,17 @@ typedef struct asy_rowsrc {
 
 /* Where formatted rows go, in row order: emit(ud, text, len, rows, held)
  * is called once a chunk, `rows` rows formatted as text[0..len), one
- * call at a time (under a lock, on whichever thread formatted the chunk),
- * `held` being the bytes the threads' buffers hold then. Returns 0, or
+ * call at a time (on whichever thread finds the chunk's turn come),
+ * `held` being the bytes the formatting buffers hold then. Returns 0, or
  * -1 to stop. */
 typedef int (*asy_rows_emit)(void *ud, const char *text, size_t len,
                              size_t rows, size_t held);
 /* Format rows from .. from + n of src with f, `chunk` rows at a time, on
  * up to `threads` threads (par.h; fewer, so that each has two chunks at
- * least), and hand each chunk's text to emit in row order: while one is
- * handed on, the other threads format the next. 0, or -1 when f failed
- * (out of memory) or emit stopped (no chunk is handed on after that). */
+ * least; two chunks' buffers a thread), and hand each chunk's text to
+ * emit in row order: while one is handed on, the other threads format the
+ * next. 0, or -1 when f failed (out of memory) or emit stopped (no chunk
+ * is handed on after that). */
 int asy_rows_format(const asy_rowsrc *src, size_t from, size_t n,
                     const asy_rowfmt *f, int threads, size_t chunk,
                     asy_rows_emit emit, void *ud);

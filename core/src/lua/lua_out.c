@@ -287,8 +287,8 @@ typedef struct emitting {
 
 /* Add a chunk of formatted rows to the output's rows, charging the memory
  * cap for the formatting buffers and for what the rows grew by. Raises
- * nothing and calls no Lua API: it runs on whichever thread formatted the
- * chunk, while the caller waits in asy_rows_format. */
+ * nothing and calls no Lua API: it runs on whichever thread hands the
+ * chunk on, while the caller waits in asy_rows_format. */
 static int emit_chunk(void *ud, const char *text, size_t len, size_t rows,
                       size_t held)
 {
