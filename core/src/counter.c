@@ -1569,7 +1569,7 @@ void asy_counter_sort_keys(asy_counter_entry *e, size_t n)
 }
 
 /* The usual bound: 2 log2 n levels of partitions before heap sort. */
-static int depth_for(size_t n)
+int asy_counter_sort_depth(size_t n)
 {
     int depth = 0;
     for (size_t m = n; m > 1; m >>= 1)
@@ -1580,12 +1580,12 @@ static int depth_for(size_t n)
 void asy_counter_sort(asy_counter_entry *e, size_t n, int by_key, int depth)
 {
     asy_counter_sort_keys(e, n);
-    sort_entries(e, n, by_key != 0, depth < 0 ? depth_for(n) : depth);
+    sort_entries(e, n, by_key != 0, depth < 0 ? asy_counter_sort_depth(n) : depth);
 }
 
 void asy_counter_sort_ready(asy_counter_entry *e, size_t n, int by_key)
 {
-    sort_entries(e, n, by_key != 0, depth_for(n));
+    sort_entries(e, n, by_key != 0, asy_counter_sort_depth(n));
 }
 
 #define SPLIT_SAMPLE 1023 /* entries a split picks its pivot from */

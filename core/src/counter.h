@@ -266,12 +266,14 @@ size_t asy_counter_count_at_least(const asy_counter_entry *e, size_t n,
  * then the sort of entries whose keys are set. */
 void asy_counter_sort_keys(asy_counter_entry *e, size_t n);
 void asy_counter_sort_ready(asy_counter_entry *e, size_t n, int by_key);
+/* The levels of partitions asy_counter_sort_ready allows n entries before
+ * it sorts them by heap instead (2 log2 n). */
+int asy_counter_sort_depth(size_t n);
 /* Reorder e[0..n) (sort keys set, keys distinct) in place so that
  * e[0..k) all come before e[k..n) in asy_counter_sort's order, with k
  * about `rank` (a pivot picked from an even sample of the entries; a
  * short array is sorted instead, and k = min(rank, n)). Returns k. One
- * pass over the entries, no scratch copy: the threads of
- * asy_counter_sorted_mt each sort one part. */
+ * pass over the entries, no scratch copy. */
 size_t asy_counter_split(asy_counter_entry *e, size_t n, size_t rank,
                          int by_key);
 /* asy_counter_split in steps, for several threads to split one array: the
@@ -340,8 +342,8 @@ size_t asy_counter_slots(const asy_counter *c);
 /* asy_counter_sorted with up to `threads` threads (counter_sort_mt.c):
  * the same entries in the same order, sorted where they lie (no scratch
  * copy). Threads are used only for a large counter (65,536 entries a
- * thread at least); a thread that cannot be had leaves its part to the
- * calling thread (par.h). */
+ * thread at least); a thread that cannot be had leaves its work to the
+ * others (par.h). */
 asy_counter_entry *asy_counter_sorted_mt(const asy_counter *c, int by_key,
                                          size_t *n, int threads);
 /* Sort e[0..n) (sort keys set: asy_counter_sort_keys; keys distinct) where

@@ -40,7 +40,7 @@ typedef struct run {
     size_t nslots;
     /* under mu, as are the slots' chunk, full and ok */
     size_t next, turn; /* the next chunk to claim, to hand on */
-    size_t held;       /* bytes the slots' buffers hold */
+    size_t held;       /* bytes the slots' buffers hold, as formatted */
     int emitting;      /* a thread is handing chunks on */
     int stop;          /* a chunk failed: nothing more is handed on */
 } run;
@@ -77,8 +77,6 @@ static void hand_on(run *r)
         slot_buf *s = &r->slots[r->turn % r->nslots];
         if (!s->full || s->chunk != r->turn)
             break;
-        r->held += s->out.cap - s->charged;
-        s->charged = s->out.cap;
         size_t rows = r->turn == r->nchunks - 1 ? r->n - r->turn * r->chunk
                                                 : r->chunk;
         int ok = s->ok;
@@ -119,6 +117,8 @@ static void work(void *arg)
             s->chunk = c;
             s->ok = ok;
             s->full = 1;
+            r->held += s->out.cap - s->charged;
+            s->charged = s->out.cap;
             pthread_cond_broadcast(&r->cv);
             continue;
         }

@@ -7,8 +7,9 @@
  * the first thread the table proper's entries too) and sets their sort
  * keys; then the array is split in place into one part a thread (round by
  * round: each part and its threads halved, a round's splits done at once,
- * each by its part's threads: split_round), and each thread sorts its part
- * where it lies. (Before: the sorted slices were merged pairwise
+ * each by its part's threads: split_round), and the threads sort the
+ * parts where they lie, sharing the ranges still to sort (sort_parts).
+ * (Before: the sorted slices were merged pairwise
  * into a scratch copy of the entries, 84 MB more at the end of a run
  * over 1.75 million n-grams, and a merge round that took 3.3 ms of a
  * -j 2 run over a 216,165-word vocabulary, against 1 ms for the split.)
@@ -394,15 +395,6 @@ static void sort_one(void *arg)
     sort_shared(*(sharing **)arg);
 }
 
-/* The usual bound: 2 log2 n levels of partitions. */
-static int depth_for(size_t n)
-{
-    int depth = 0;
-    for (size_t m = n; m > 1; m >>= 1)
-        depth += 2;
-    return depth;
-}
-
 /* Split e[0..m) into one part a thread, then sort the parts, the threads
  * sharing the work (or each its own part, when there is no memory for the
  * stack of ranges). */
@@ -429,7 +421,7 @@ static void sort_parts(asy_counter_entry *e, size_t m, int by_key, int k)
                   PTHREAD_COND_INITIALIZER, stack, 0, 0};
     for (int i = nparts; i-- > 0;) /* the first part on top */
         stack[sh.top++] = (range){parts[i].lo, parts[i].n,
-                                  depth_for(parts[i].n)};
+                                  asy_counter_sort_depth(parts[i].n)};
     sharing *each[THREADS_MAX];
     for (int i = 0; i < nparts; i++)
         each[i] = &sh;

@@ -537,13 +537,22 @@ static void free_counter(void *c)
 static int counter_gc(lua_State *L)
 {
     Counter *k = luaL_checkudata(L, 1, ASY_COUNTER_MT);
-    /* its word table at once (the spare for the entries to come), the
-     * rest when the state closes if frees are put off now */
+    /* its word table at once (the spare for the entries to come); the
+     * rest when the state closes if frees are put off now and it is small
+     * beside the word table (the rest of a worker's vocabulary, not a
+     * table of n-grams): still charged to the cap until then */
+    size_t kept = 0, was = k->c ? asy_counter_memory(k->c) : 0;
     asy_counter_retire_words(k->c);
-    if (!k->c || asy_lstate_defer(asy_lstate_get(L), free_counter, k->c) < 0)
+    size_t rest = k->c ? asy_counter_memory(k->c) : 0;
+    if (k->c && rest <= (was - rest) / 2 &&
+        asy_lstate_defer(asy_lstate_get(L), free_counter, k->c) == 0)
+        kept = rest;
+    else
         asy_counter_free(k->c);
     k->c = NULL;
-    asy_lstate_charge(L, -(long long)k->charged);
+    if (kept > k->charged)
+        kept = k->charged;
+    asy_lstate_charge(L, -(long long)(k->charged - kept));
     k->charged = 0;
     return 0;
 }

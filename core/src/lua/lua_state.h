@@ -47,10 +47,11 @@ void asy_lstate_set_instr_limit(lua_State *L, uint64_t limit);
  * there is no memory to note it; the caller then frees p itself. Only the
  * frees put off since defer was last set stay put off: those from before
  * are done at once. (The runtime sets defer while it collects a worker's
- * state merged at the end of a -j run: the rest of the worker's counter,
- * its word table given back already, is then freed where the runtime is,
- * on a thread of its own while the outputs are committed, rather than on
- * the one that goes on to sort and write the rows.) */
+ * state merged at the end of a -j run: the rest of a worker's counter
+ * whose word table, given back already, was most of it, is then freed
+ * where the runtime is freed, on a thread of its own while the outputs
+ * are committed, rather than on the one that goes on to sort and write
+ * the rows; what it keeps stays charged to the cap until then.) */
 int asy_lstate_defer(asy_lstate *s, void (*free_fn)(void *), void *p);
 /* Set s->defer, doing the frees put off before. */
 void asy_lstate_defer_begin(asy_lstate *s);
