@@ -144,9 +144,15 @@ int asy_rows_format(const asy_rowsrc *src, size_t from, size_t n,
     size_t nslots = SLOTS_A_THREAD * (size_t)k;
     for (size_t i = 0; i < nslots; i++)
         slots[i] = (slot_buf){ASY_BUF_INIT, 0, 0, 0, 0};
-    run r = {src, f, from, n, chunk, nchunks, emit, ud,
-             PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-             slots, nslots, 0, 0, 0, 0, 0};
+    run r = {.src = src, .f = f, .from = from, .n = n, .chunk = chunk,
+             .nchunks = nchunks, .emit = emit, .ud = ud, .slots = slots,
+             .nslots = nslots};
+    if (pthread_mutex_init(&r.mu, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&r.cv, NULL) != 0) {
+        pthread_mutex_destroy(&r.mu);
+        return -1;
+    }
     run *each[ASY_PAR_MAX];
     for (int i = 0; i < k; i++)
         each[i] = &r;

@@ -397,7 +397,7 @@ static void sort_one(void *arg)
 
 /* Split e[0..m) into one part a thread, then sort the parts, the threads
  * sharing the work (or each its own part, when there is no memory for the
- * stack of ranges). */
+ * stack of ranges or its lock). */
 static void sort_parts(asy_counter_entry *e, size_t m, int by_key, int k)
 {
     part parts[THREADS_MAX] = {{0, m, k}};
@@ -409,7 +409,13 @@ static void sort_parts(asy_counter_entry *e, size_t m, int by_key, int k)
     /* each range pushed is more than SHARE_MIN / 2 entries of m, or a part */
     size_t cap = 2 * (m / SHARE_MIN) + (size_t)nparts + 1;
     range *stack = nparts > 1 ? malloc(cap * sizeof *stack) : NULL;
-    if (!stack) {
+    sharing sh = {.e = e, .by_key = by_key};
+    int mu = stack && pthread_mutex_init(&sh.mu, NULL) == 0;
+    int cv = mu && pthread_cond_init(&sh.cv, NULL) == 0;
+    if (!cv) {
+        if (mu)
+            pthread_mutex_destroy(&sh.mu);
+        free(stack);
         task t[THREADS_MAX];
         for (int i = 0; i < nparts; i++)
             t[i] = (task){SORT, by_key, 1, e, parts[i].lo, parts[i].n, 0, 0,
@@ -417,8 +423,7 @@ static void sort_parts(asy_counter_entry *e, size_t m, int by_key, int k)
         run_tasks(t, nparts);
         return;
     }
-    sharing sh = {e, by_key, PTHREAD_MUTEX_INITIALIZER,
-                  PTHREAD_COND_INITIALIZER, stack, 0, 0};
+    sh.stack = stack;
     for (int i = nparts; i-- > 0;) /* the first part on top */
         stack[sh.top++] = (range){parts[i].lo, parts[i].n,
                                   asy_counter_sort_depth(parts[i].n)};
