@@ -28,6 +28,12 @@
 # Everything runs with LC_ALL=C, as the peers were measured.
 # Prints MB/s by wall clock and by CPU time (user + sys), the figure that
 # holds on a shared machine.
+# The -j 1 and -j 2 runs swap places every other round (and so do the two
+# JSON Lines runs). Whichever runs right after a run of assay gets the
+# memory that run just freed; the other gets memory the peers left behind,
+# which this host's balloon may have handed back to the hypervisor, slow to
+# touch again (RESULTS.md, sessions 16 and 17). In a fixed order -j 2
+# always took that place. The speed-up is also printed for each order.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -114,10 +120,12 @@ for r in $(seq "$RUNS"); do
   # and the peers write to /dev/null
   rm -rf "$W/out1$sfx" "$W/out2$sfx" "$W/out3$sfx" "$W/out4$sfx" "$W/outm0$sfx" \
     "$W/outd$sfx"
-  run assay_j1 "$ASSAY" run wordfreq "$txt.d" -j 1 -q --no-manifest -o "$W/out1$sfx"
-  run assay_j2 "$ASSAY" run wordfreq "$txt.d" -j 2 -q --no-manifest -o "$W/out2$sfx"
-  run assay_docs "$ASSAY" run wordfreq "$txt.jsonl" -j 1 -q --no-manifest -o "$W/out3$sfx"
-  run assay_docs_j2 "$ASSAY" run wordfreq "$txt.jsonl" -j 2 -q --no-manifest -o "$W/out4$sfx"
+  one() { run assay_j1 "$ASSAY" run wordfreq "$txt.d" -j 1 -q --no-manifest -o "$W/out1$sfx"; }
+  two() { run assay_j2 "$ASSAY" run wordfreq "$txt.d" -j 2 -q --no-manifest -o "$W/out2$sfx"; }
+  one_docs() { run assay_docs "$ASSAY" run wordfreq "$txt.jsonl" -j 1 -q --no-manifest -o "$W/out3$sfx"; }
+  two_docs() { run assay_docs_j2 "$ASSAY" run wordfreq "$txt.jsonl" -j 2 -q --no-manifest -o "$W/out4$sfx"; }
+  if [ $((r % 2)) = 1 ]; then one; two; one_docs; two_docs
+  else two; one; two_docs; one_docs; fi
   if [ "${PAIR:-0}" = 1 ]; then # the pair's wall time is the later one's
     rm -rf "$W/outp1$sfx" "$W/outp2$sfx"
     run pair_j1 sh -c '"$1" run wordfreq "$2" -j 1 -q --no-manifest -o "$3" & p=$!
@@ -153,6 +161,15 @@ ratios() { paste <(echo "$1" | tr ' ' '\n' | grep .) <(echo "$2" | tr ' ' '\n' |
 s1=$(echo "${T[assay_j1]}" | median); s2=$(echo "${T[assay_j2]}" | median)
 printf 'assay -j 2 / -j 1 speed-up: %.2f (median of the rounds'"'"' own ratios: %.2f)\n' \
   "$(echo "$s1/$s2" | bc -l)" "$(ratios "${T[assay_j1]}" "${T[assay_j2]}")"
+# each order's rounds alone: odd rounds ran -j 1 first, even rounds -j 2
+every() { echo "$1" | tr ' ' '\n' | grep . | awk -v k="$2" 'NR % 2 == k' | tr '\n' ' '; }
+if [ "$RUNS" -ge 2 ]; then
+  for k in 1 0; do
+    a=$(every "${T[assay_j1]}" $k); b=$(every "${T[assay_j2]}" $k)
+    printf '  rounds with -j %s first: %.2f (their own ratios: %.2f)\n' "$((2 - k))" \
+      "$(echo "$(echo "$a" | median)/$(echo "$b" | median)" | bc -l)" "$(ratios "$a" "$b")"
+  done
+fi
 s3=$(echo "${T[assay_docs]}" | median); s4=$(echo "${T[assay_docs_j2]}" | median)
 printf 'assay -j 2 / -j 1 speed-up, JSON Lines: %.2f (median of the rounds'"'"' own ratios: %.2f)\n' \
   "$(echo "$s3/$s4" | bc -l)" "$(ratios "${T[assay_docs]}" "${T[assay_docs_j2]}")"
