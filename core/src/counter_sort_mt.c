@@ -162,11 +162,15 @@ static asy_counter_entry *entries(const asy_counter *c, int k, size_t *n)
     }
     /* the word table's entries: each thread a slice, keys set; with the
      * table proper's to build, the first slice has them all and as many
-     * of the word table's as make its share */
+     * of the word table's as make its share, one of the table proper's
+     * counted as 1.5 of the word table's (its record read where it lies,
+     * its sort keys set: 22 ns against 14 in a -j 2 wordfreq run) */
     size_t m = fixed + words;
     size_t first = m / (size_t)k;
-    if (front && first < fixed)
-        first = fixed;
+    if (front) {
+        size_t share = (m + fixed / 2) / (size_t)k; /* in word entries */
+        first = share > fixed + fixed / 2 ? share - fixed / 2 : fixed;
+    }
     task t[THREADS_MAX];
     for (int i = 0; i < k; i++) {
         size_t lo = i == 0 ? 0 : first + (m - first) / (size_t)(k - 1) *
