@@ -511,7 +511,7 @@ static void test_merge_releases_handover(void **state)
  * off since the last asy_lstate_defer_begin wait for the close, earlier
  * ones are done at the next begin. (The runtime puts off the rest of a
  * merged worker's counters, collected after merge(), to its close.) */
-static int freed[4], nfreed;
+static int freed[8], nfreed;
 
 static void note_free(void *p)
 {
@@ -541,6 +541,21 @@ static void test_deferred_frees(void **state)
     asy_lstate_close(L);
     assert_int_equal(nfreed, 3);
     assert_int_equal(freed[2], 3);
+    /* taken out of the state: done by whoever runs them, not at close */
+    L = asy_lstate_new(0, 0, 0);
+    assert_non_null(L);
+    s = asy_lstate_get(L);
+    asy_lstate_defer_begin(s);
+    assert_int_equal(asy_lstate_defer(s, note_free, (void *)&one), 0);
+    struct asy_deferred *d = asy_lstate_take_deferred(s);
+    assert_non_null(d);
+    assert_null(asy_lstate_take_deferred(s));
+    asy_lstate_close(L);
+    assert_int_equal(nfreed, 3);
+    asy_deferred_run(d);
+    assert_int_equal(nfreed, 4);
+    assert_int_equal(freed[3], 1);
+    asy_deferred_run(NULL);
 }
 
 static void test_merge_rules(void **state)

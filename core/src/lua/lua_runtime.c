@@ -206,6 +206,11 @@ void asy_rt_free(asy_rt *rt)
     free(rt);
 }
 
+struct asy_deferred *asy_rt_take_deferred(asy_rt *rt)
+{
+    return rt ? asy_lstate_take_deferred(asy_lstate_get(rt->L)) : NULL;
+}
+
 size_t asy_rt_memory(const asy_rt *rt)
 {
     asy_lstate *s = asy_lstate_get(rt->L);

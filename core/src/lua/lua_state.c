@@ -146,14 +146,25 @@ typedef struct asy_deferred {
     void *p;
 } deferred;
 
-static void run_deferred(asy_lstate *s)
+void asy_deferred_run(deferred *d)
 {
-    for (deferred *d = s->deferred, *next; d; d = next) {
+    for (deferred *next; d; d = next) {
         next = d->next;
         d->free_fn(d->p);
         free(d);
     }
+}
+
+deferred *asy_lstate_take_deferred(asy_lstate *s)
+{
+    deferred *d = s->deferred;
     s->deferred = NULL;
+    return d;
+}
+
+static void run_deferred(asy_lstate *s)
+{
+    asy_deferred_run(asy_lstate_take_deferred(s));
 }
 
 int asy_lstate_defer(asy_lstate *s, void (*free_fn)(void *), void *p)

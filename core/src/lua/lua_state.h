@@ -55,6 +55,11 @@ void asy_lstate_set_instr_limit(lua_State *L, uint64_t limit);
 int asy_lstate_defer(asy_lstate *s, void (*free_fn)(void *), void *p);
 /* Set s->defer, doing the frees put off before. */
 void asy_lstate_defer_begin(asy_lstate *s);
+/* The frees put off so far, taken from s (its close will not do them):
+ * NULL when none. asy_deferred_run does them, on any thread, and frees
+ * the list; NULL allowed. */
+struct asy_deferred *asy_lstate_take_deferred(asy_lstate *s);
+void asy_deferred_run(struct asy_deferred *d);
 
 /* Account for `delta` bytes held outside the Lua heap (C counters).
  * Returns 0, or -1 (and sets mem_refused) when the cap is now exceeded;

@@ -37,6 +37,11 @@ typedef struct asy_rt_config {
 
 asy_rt *asy_rt_new(const asy_rt_config *cfg, asy_error *err);
 void asy_rt_free(asy_rt *rt);
+/* The frees the runtime put off (a merged worker's counters, lua_state.h
+ * asy_lstate_defer), taken from it so that another thread may do them
+ * (asy_deferred_run) while it is freed: NULL when none. */
+struct asy_deferred *asy_rt_take_deferred(asy_rt *rt);
+void asy_deferred_run(struct asy_deferred *d);
 
 /* Load a described plugin into this runtime (its index is the order of
  * calls, from 0), set ctx.options from def's current option values and
