@@ -235,6 +235,20 @@ static int insert_batch(asy_wordtab *t, const asy_wordtab *src,
     return 0;
 }
 
+/* Phase two: the keys new to t, of every part, in src's slot order. */
+static int insert_fresh(asy_wordtab *t, const asy_wordtab *src,
+                        const merge_part *parts, int n, int docs)
+{
+    for (int i = 0; i < n; i++)
+        for (size_t j = 0; j < parts[i].nfresh; j += GROW_BATCH) {
+            size_t left = parts[i].nfresh - j;
+            if (insert_batch(t, src, parts[i].fresh + j,
+                             left < GROW_BATCH ? left : GROW_BATCH, docs) < 0)
+                return -1;
+        }
+    return 0;
+}
+
 /*
  * Phase two on threads, when t has at least src's slots: each part puts
  * its new keys in the slots of t it owns, those whose low bits (src's
@@ -289,6 +303,8 @@ static int place_fresh(asy_wordtab *t, const asy_wordtab *src,
     while (t->used + total > asy_wordtab_room(t->mask + 1))
         if (asy_wordtab_grow(t) < 0)
             return -1;
+    if (t->mask >= DEFERRED) /* a slot could read as DEFERRED */
+        return insert_fresh(t, src, parts, n, docs);
     uint32_t *placed = malloc(total * sizeof *placed);
     if (!placed)
         return -1;
@@ -309,20 +325,6 @@ static int place_fresh(asy_wordtab *t, const asy_wordtab *src,
             t->order[t->used++] = (uint32_t)at;
         }
     free(placed);
-    return 0;
-}
-
-/* Phase two: the keys new to t, of every part, in src's slot order. */
-static int insert_fresh(asy_wordtab *t, const asy_wordtab *src,
-                        const merge_part *parts, int n, int docs)
-{
-    for (int i = 0; i < n; i++)
-        for (size_t j = 0; j < parts[i].nfresh; j += GROW_BATCH) {
-            size_t left = parts[i].nfresh - j;
-            if (insert_batch(t, src, parts[i].fresh + j,
-                             left < GROW_BATCH ? left : GROW_BATCH, docs) < 0)
-                return -1;
-        }
     return 0;
 }
 
