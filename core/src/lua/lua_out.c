@@ -139,14 +139,21 @@ static void to_value(lua_State *L, int arg, const asy_output_def *def,
  * growth to the memory cap (rows wait in C memory until the engine
  * delivers them; the runtime releases the charge when the callback
  * returns). */
-static void charge_growth(lua_State *L, Output *o, size_t cap)
+/* The growth since the buffer held cap bytes charged to s: 0, or -1
+ * when the cap is now exceeded. Raises nothing, calls no Lua API. */
+static int charge_grown(asy_lstate *s, Output *o, size_t cap)
 {
     size_t grown = o->sink->rb->buf.cap - cap;
-    if (grown) {
-        o->sink->charged += grown;
-        if (asy_lstate_charge(L, (long long)grown) < 0)
-            luaL_error(L, "not enough memory");
-    }
+    if (!grown)
+        return 0;
+    o->sink->charged += grown;
+    return asy_lstate_charge_to(s, (long long)grown);
+}
+
+static void charge_growth(lua_State *L, Output *o, size_t cap)
+{
+    if (charge_grown(asy_lstate_get(L), o, cap) < 0)
+        luaL_error(L, "not enough memory");
 }
 
 static void pack_row(lua_State *L, Output *o, int out, const assay_value *vals,
@@ -301,13 +308,7 @@ static int emit_chunk(void *ud, const char *text, size_t len, size_t rows,
     size_t cap = sink->rb->buf.cap;
     if (asy_rowbuf_add_block(sink->rb, m->o->output, text, len, rows) < 0)
         return -1;
-    size_t grown = sink->rb->buf.cap - cap;
-    if (grown) {
-        sink->charged += grown;
-        if (asy_lstate_charge_to(m->s, (long long)grown) < 0)
-            return -1;
-    }
-    return 0;
+    return charge_grown(m->s, m->o, cap);
 }
 
 /* (lua_types.h) To a file, formatted on the run's threads, a chunk at a
