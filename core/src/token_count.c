@@ -49,7 +49,7 @@
 /* Words staged per batch (segments per asy_wb_fill call): a slot's
  * prefetch is issued a batch before its probe. 128 rather than 64: one
  * thread over 2 MB files 2-6 % faster (peers and seed texts), JSON Lines
- * of 4 KB documents unchanged; 256 no faster than 128 (session 18,
+ * of 4 KB documents 1-2 %; 256 no faster than 128 (session 18,
  * bench/RESULTS.md). */
 #define FILL 128
 #define STAGED (FILL + 32) /* count_spans: a window adds 32 words at most */
