@@ -46,12 +46,8 @@
 #endif
 
 #define INLINE_MAX 16 /* longest key the word table takes */
-/* Words staged per batch (segments per asy_wb_fill call): a slot's
- * prefetch is issued a batch before its probe. 128 rather than 64: one
- * thread over 2 MB files 2-6 % faster (peers and seed texts), JSON Lines
- * of 4 KB documents 1-2 %; 256 no faster than 128 (session 18,
- * bench/RESULTS.md). */
-#define FILL 128
+#define FILL 64       /* words staged per batch (segments per asy_wb_fill
+                         call) */
 #define STAGED (FILL + 32) /* count_spans: a window adds 32 words at most */
 
 /* One batch of words between the word segmenter and the word table. The
@@ -277,7 +273,7 @@ static int count_segments(sink *k, const char *text, size_t len,
     asy_wb_iter it;
     asy_wb_seg seg[FILL];
     asy_tok_norm nm = ASY_TOK_NORM_INIT;
-    staged *st = malloc(sizeof *st); /* ~10 KB, off the stack */
+    staged *st = malloc(sizeof *st); /* ~6 KB, off the stack */
     size_t got;
     int rc = st ? 0 : -1;
     asy_wb_init(&it, text, len,
@@ -397,7 +393,7 @@ count_spans(sink *k, const char *text, size_t len, const asy_tok_opts *o,
     asy_wb_iter it;
     asy_wb_span sp[SPANS];
     asy_tok_norm nm = ASY_TOK_NORM_INIT;
-    staged *st = malloc(sizeof *st); /* ~10 KB, off the stack */
+    staged *st = malloc(sizeof *st); /* ~6 KB, off the stack */
     /* the window, and room for a key loaded from its last byte */
     unsigned char win[64 + 16] __attribute__((aligned(64))) = {0};
     const int fold = (o->flags & ASY_TOK_LOWER) != 0;
