@@ -183,6 +183,14 @@ static void add_numbers(asy_wordtab_entry *e, const asy_wordtab_entry *s,
     e->docs += docs ? s->docs : 0; /* bounded: see merged */
 }
 
+/* Put src entry s in t's empty slot e: its key and numbers, no round. */
+static void put_new(asy_wordtab_entry *e, const asy_wordtab_entry *s,
+                    int docs)
+{
+    *e = (asy_wordtab_entry){{s->key[0], s->key[1]}, s->count,
+                             docs ? s->docs : 0, 0};
+}
+
 /* Phase one for a range, GROW_BATCH entries at a time, their slots in t
  * fetched first. */
 static void update_part(void *arg)
@@ -228,9 +236,8 @@ static int insert_batch(asy_wordtab *t, const asy_wordtab *src,
     for (size_t i = 0; i < n; i++) {
         const asy_wordtab_entry *s = &src->tab[fresh[i]];
         size_t at = empty_slot(t->tab, t->mask, h[i]);
-        t->tab[at] = (asy_wordtab_entry){{s->key[0], s->key[1]}, 0, 0, 0};
+        put_new(&t->tab[at], s, docs);
         t->order[t->used++] = (uint32_t)at;
-        add_numbers(&t->tab[at], s, docs);
     }
     return 0;
 }
@@ -289,8 +296,7 @@ static void place_part(void *arg)
             if (at == DEFERRED)
                 continue;
             const asy_wordtab_entry *e = &src->tab[p->fresh[k + i]];
-            t->tab[at] = (asy_wordtab_entry){{e->key[0], e->key[1]}, 0, 0, 0};
-            add_numbers(&t->tab[at], e, p->docs);
+            put_new(&t->tab[at], e, p->docs);
         }
     }
 }
@@ -318,9 +324,7 @@ static int place_fresh(asy_wordtab *t, const asy_wordtab *src,
             if (at == DEFERRED) {
                 const asy_wordtab_entry *e = &src->tab[parts[i].fresh[j]];
                 at = empty_slot(t->tab, t->mask, entry_hash(e));
-                t->tab[at] = (asy_wordtab_entry){{e->key[0], e->key[1]},
-                                                 0, 0, 0};
-                add_numbers(&t->tab[at], e, docs);
+                put_new(&t->tab[at], e, docs);
             }
             t->order[t->used++] = (uint32_t)at;
         }

@@ -135,12 +135,10 @@ static void to_value(lua_State *L, int arg, const asy_output_def *def,
     }
 }
 
-/* Append vals[0..n) as a row of output `out`, charging the row buffer's
- * growth to the memory cap (rows wait in C memory until the engine
- * delivers them; the runtime releases the charge when the callback
- * returns). */
-/* The growth since the buffer held cap bytes charged to s: 0, or -1
- * when the cap is now exceeded. Raises nothing, calls no Lua API. */
+/* The row buffer's growth since it held cap bytes, charged to s's memory
+ * cap (rows wait in C memory until the engine delivers them; the runtime
+ * releases the charge when the callback returns): 0, or -1 when the cap
+ * is now exceeded. Raises nothing, calls no Lua API. */
 static int charge_grown(asy_lstate *s, Output *o, size_t cap)
 {
     size_t grown = o->sink->rb->buf.cap - cap;
@@ -150,12 +148,14 @@ static int charge_grown(asy_lstate *s, Output *o, size_t cap)
     return asy_lstate_charge_to(s, (long long)grown);
 }
 
+/* charge_grown, raising when the cap is exceeded. */
 static void charge_growth(lua_State *L, Output *o, size_t cap)
 {
     if (charge_grown(asy_lstate_get(L), o, cap) < 0)
         luaL_error(L, "not enough memory");
 }
 
+/* Append vals[0..n) as a row of output `out`, its growth charged. */
 static void pack_row(lua_State *L, Output *o, int out, const assay_value *vals,
                      int n)
 {
