@@ -2,19 +2,20 @@
  * sha256.c — SHA-256 after FIPS 180-4 (sections 4.1.2, 4.2.2, 5.1.1,
  * 6.2): 64-byte blocks, big-endian words, length padding. Checked against
  * the NIST example vectors in tests/unit/test_sha256.c. Portable C (no
- * SHA-NI): the rounds are unrolled, see compress(). When assay is built
- * with OpenSSL's libcrypto (ASSAY_HAVE_LIBCRYPTO), the one-shot helpers,
- * which hash a run manifest's inputs, use its SHA-256 instead: it runs on
- * the CPU's vector units (2-4x this code here). The streaming API stays
- * ours; the tests check that both give the same digests.
+ * SHA-NI): the rounds are unrolled, see compress(). Large digests use
+ * OpenSSL's libcrypto instead where the machine has it: its SHA-256 runs
+ * on the CPU's vector units (2-4x this code here). It is loaded when
+ * first wanted (dlopen), not linked: loading it costs a process about a
+ * millisecond (its 28,000 relocations and its start), which every run of
+ * assay paid while nearly all of them hash only a plugin's few kilobytes
+ * of source. The streaming API (asy_sha256_init/update/final) stays ours;
+ * the tests check that both give the same digests.
  */
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef ASSAY_HAVE_LIBCRYPTO
-#include <openssl/evp.h>
-#endif
 
 #include "sha256.h"
 
@@ -170,54 +171,101 @@ void asy_sha256_hex(const unsigned char d[ASY_SHA256_BYTES],
     out[2 * ASY_SHA256_BYTES] = '\0';
 }
 
-/* The digest behind the one-shot helpers: libcrypto's when it is built in
- * and starts, else ours. */
+/*
+ * libcrypto, loaded once on first want. Its types are opaque here: only
+ * pointers to them pass through. OpenSSL 3's soname first, then 1.1's
+ * (both have these six functions).
+ */
+typedef struct crypto {
+    void *(*ctx_new)(void);                      /* EVP_MD_CTX_new */
+    void (*ctx_free)(void *);                    /* EVP_MD_CTX_free */
+    const void *(*sha256)(void);                 /* EVP_sha256 */
+    int (*init)(void *, const void *, void *);   /* EVP_DigestInit_ex */
+    int (*update)(void *, const void *, size_t); /* EVP_DigestUpdate */
+    int (*final)(void *, unsigned char *, unsigned int *); /* ..Final_ex */
+} crypto;
+
+static crypto lib;
+static int lib_ok; /* written once, under load_once */
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+
+/* dlsym's object pointer as a function pointer (POSIX guarantees the
+ * conversion for dlsym's results). */
+#define SYM(h, field, name) \
+    (*(void **)&lib.field = dlsym(h, name)) != NULL
+
+static void load_crypto(void)
+{
+    static const char *const names[] = {"libcrypto.so.3", "libcrypto.so.1.1"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (!h)
+            continue;
+        if (SYM(h, ctx_new, "EVP_MD_CTX_new") &&
+            SYM(h, ctx_free, "EVP_MD_CTX_free") &&
+            SYM(h, sha256, "EVP_sha256") &&
+            SYM(h, init, "EVP_DigestInit_ex") &&
+            SYM(h, update, "EVP_DigestUpdate") &&
+            SYM(h, final, "EVP_DigestFinal_ex")) {
+            lib_ok = 1; /* kept loaded: its digests may be in use */
+            return;
+        }
+        dlclose(h);
+    }
+}
+
+int asy_sha256_libcrypto(void)
+{
+    pthread_once(&load_once, load_crypto);
+    return lib_ok;
+}
+
+/* One-shot digests of fewer bytes are ours: loading libcrypto would take
+ * longer than it saves (ours: about 300 MB/s). */
+#define LIBCRYPTO_MIN ((size_t)1 << 20)
+
+/* The digest behind the one-shot and streaming helpers: libcrypto's when
+ * asked for (`accel`) and it loads and starts, else ours. */
 typedef struct digest {
-#ifdef ASSAY_HAVE_LIBCRYPTO
-    EVP_MD_CTX *md;
-#endif
+    void *md; /* libcrypto's EVP_MD_CTX, or NULL: ours */
     asy_sha256 own;
     int failed; /* libcrypto refused data: the digest cannot be trusted */
 } digest;
 
-static void digest_init(digest *g)
+static void digest_init(digest *g, int accel)
 {
     g->failed = 0;
+    g->md = NULL;
     asy_sha256_init(&g->own);
-#ifdef ASSAY_HAVE_LIBCRYPTO
-    g->md = EVP_MD_CTX_new();
-    if (g->md && EVP_DigestInit_ex(g->md, EVP_sha256(), NULL) != 1) {
-        EVP_MD_CTX_free(g->md);
+    if (!accel || !asy_sha256_libcrypto())
+        return;
+    g->md = lib.ctx_new();
+    if (g->md && lib.init(g->md, lib.sha256(), NULL) != 1) {
+        lib.ctx_free(g->md);
         g->md = NULL;
     }
-#endif
 }
 
 static void digest_update(digest *g, const void *data, size_t len)
 {
-#ifdef ASSAY_HAVE_LIBCRYPTO
     if (g->md) {
-        g->failed |= EVP_DigestUpdate(g->md, data, len) != 1;
+        g->failed |= lib.update(g->md, data, len) != 1;
         g->own.total += len; /* the size is still ours to report */
         return;
     }
-#endif
     asy_sha256_update(&g->own, data, len);
 }
 
 /* 0, or -1 when libcrypto failed on the way. */
 static int digest_final(digest *g, unsigned char d[ASY_SHA256_BYTES])
 {
-#ifdef ASSAY_HAVE_LIBCRYPTO
     if (g->md) {
         unsigned int n = 0;
-        g->failed |= EVP_DigestFinal_ex(g->md, d, &n) != 1
-                     || n != ASY_SHA256_BYTES;
-        EVP_MD_CTX_free(g->md);
+        g->failed |= lib.final(g->md, d, &n) != 1 || n != ASY_SHA256_BYTES;
+        lib.ctx_free(g->md);
         g->md = NULL;
         return g->failed ? -1 : 0;
     }
-#endif
     asy_sha256_final(&g->own, d);
     return 0;
 }
@@ -226,7 +274,7 @@ void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX])
 {
     digest g;
     unsigned char d[ASY_SHA256_BYTES];
-    digest_init(&g);
+    digest_init(&g, len >= LIBCRYPTO_MIN);
     digest_update(&g, data, len);
     if (digest_final(&g, d) < 0) { /* libcrypto failed: ours */
         asy_sha256 c;
@@ -246,8 +294,8 @@ struct asy_sha256_ctx {
 asy_sha256_ctx *asy_sha256_new(void)
 {
     asy_sha256_ctx *c = malloc(sizeof *c);
-    if (c)
-        digest_init(&c->g);
+    if (c) /* for input files: libcrypto, whatever their size */
+        digest_init(&c->g, 1);
     return c;
 }
 

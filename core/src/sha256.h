@@ -1,8 +1,9 @@
 /*
  * sha256.h — SHA-256 (FIPS 180-4), written for run manifests: the hash of a
  * plugin's source bytes, and of input files on request (filehash.c reads
- * them). Streaming interfaces and a one-shot helper for memory. No global
- * state; thread-safe.
+ * them). Streaming interfaces and a one-shot helper for memory. Its one
+ * piece of global state, libcrypto once loaded, is set up under
+ * pthread_once: thread-safe.
  */
 #ifndef ASY_SHA256_H
 #define ASY_SHA256_H
@@ -31,11 +32,16 @@ void asy_sha256_final(asy_sha256 *c, unsigned char out[ASY_SHA256_BYTES]);
 void asy_sha256_hex(const unsigned char digest[ASY_SHA256_BYTES],
                     char out[ASY_SHA256_HEX]);
 
-/* Hex digest of a memory block. */
+/* Hex digest of a memory block (libcrypto's from 1 MiB up, as below). */
 void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX]);
 
-/* A digest taken piece by piece, with libcrypto's SHA-256 when the build
- * has it (as the one-shot helpers). _new: NULL when out of memory. _end
+/* 1 when OpenSSL's libcrypto is loaded, 0 when this machine has none (or
+ * not one that starts): it is looked for once, on the first call. */
+int asy_sha256_libcrypto(void);
+
+/* A digest taken piece by piece, with libcrypto's SHA-256 where the
+ * machine has it (for input files, whatever their size; the one-shot
+ * helper takes it from 1 MiB up). _new: NULL when out of memory. _end
  * writes the hex digest and frees c: 0, or -1 when libcrypto failed on
  * the way (out is then unset). _drop frees c without a digest (NULL:
  * no-op). */

@@ -2,7 +2,8 @@
  * test_sha256.c — SHA-256 against the FIPS 180-4 example vectors (NIST
  * "Examples with intermediate values": abc, the two-block 448-bit and
  * 896-bit messages, one million 'a') and CAVS short messages; streaming in
- * pieces must equal one shot; files hashed with SHA-256 through filehash.c.
+ * pieces must equal one shot; files hashed with SHA-256 through filehash.c;
+ * libcrypto's digests (loaded when first wanted) equal to ours.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,8 @@
 #include "sha256.h"
 #include "testutil.h"
 
-/* Both implementations: asy_sha256_buf (libcrypto's SHA-256 when assay
- * was built with it) and the streaming API (always ours). */
+/* The one-shot helper (ours below 1 MiB) and the streaming API (always
+ * ours); test_libcrypto checks libcrypto's against them. */
 static void check(const char *msg, size_t len, const char *want)
 {
     char hex[ASY_SHA256_HEX];
@@ -122,8 +123,8 @@ static void test_file(void **state)
     assert_int_equal(asy_filehash_file(ASY_FILEHASH_SHA256, missing, hex,
                                        &size, NULL, &err), ASSAY_E_IO);
     assert_non_null(strstr(err.message, "nope"));
-    /* A file of several read chunks: the file helper (libcrypto when
-     * built in) against the streaming API. */
+    /* A file of several read chunks: the file helper (libcrypto where
+     * the machine has it) against the streaming API. */
     size_t big = 300001;
     unsigned char *data = malloc(big);
     assert_non_null(data);
@@ -176,6 +177,61 @@ static void test_boundary_lengths(void **state)
         check((const char *)msg, v[i].len, v[i].hex);
 }
 
+/* A digest through the streaming helper (libcrypto where the machine has
+ * it, whatever the size), in pieces of `step` bytes. */
+static void ctx_hex(const unsigned char *data, size_t len, size_t step,
+                    char hex[ASY_SHA256_HEX])
+{
+    asy_sha256_ctx *c = asy_sha256_new();
+    assert_non_null(c);
+    for (size_t off = 0; off < len; off += step)
+        asy_sha256_add(c, data + off, len - off < step ? len - off : step);
+    assert_int_equal(asy_sha256_end(c, hex), 0);
+}
+
+/* libcrypto, loaded on first want: the NIST vectors and a 3 MiB message
+ * (the one-shot helper's path from 1 MiB up) give ours digests. Where
+ * CMake found libcrypto on this machine (ASSAY_LIBCRYPTO=1, set by
+ * tests/CMakeLists.txt), it must load: a dlopen gone wrong would
+ * otherwise pass unseen, ours standing in. */
+static void test_libcrypto(void **state)
+{
+    (void)state;
+    const char *want = getenv("ASSAY_LIBCRYPTO");
+    int have = asy_sha256_libcrypto();
+    if (want && strcmp(want, "1") == 0)
+        assert_int_equal(have, 1);
+    if (!have)
+        fprintf(stderr, "test_sha256: no libcrypto on this machine: only "
+                        "our SHA-256 is checked\n");
+    char hex[ASY_SHA256_HEX];
+    ctx_hex((const unsigned char *)"abc", 3, 1, hex);
+    assert_string_equal(
+        hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ctx_hex((const unsigned char *)"", 0, 1, hex);
+    assert_string_equal(
+        hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    size_t big = 3 * ((size_t)1 << 20) + 17;
+    unsigned char *data = malloc(big);
+    assert_non_null(data);
+    for (size_t i = 0; i < big; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 11);
+    asy_sha256 c;
+    unsigned char d[ASY_SHA256_BYTES];
+    char ours[ASY_SHA256_HEX], one[ASY_SHA256_HEX];
+    asy_sha256_init(&c);
+    asy_sha256_update(&c, data, big);
+    asy_sha256_final(&c, d);
+    asy_sha256_hex(d, ours);
+    asy_sha256_buf(data, big, one);
+    assert_string_equal(one, ours);
+    ctx_hex(data, big, 65536, hex);
+    assert_string_equal(hex, ours);
+    ctx_hex(data, big, 1000, hex);
+    assert_string_equal(hex, ours);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_split_equals_one_shot),
         cmocka_unit_test(test_file),
         cmocka_unit_test(test_boundary_lengths),
+        cmocka_unit_test(test_libcrypto),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
