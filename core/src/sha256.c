@@ -2,9 +2,10 @@
  * sha256.c — SHA-256 after FIPS 180-4 (sections 4.1.2, 4.2.2, 5.1.1,
  * 6.2): 64-byte blocks, big-endian words, length padding. Checked against
  * the NIST example vectors in tests/unit/test_sha256.c. Portable C (no
- * SHA-NI): the rounds are unrolled, see compress(). Large digests use
- * OpenSSL's libcrypto instead where the machine has it: its SHA-256 runs
- * on the CPU's vector units (2-4x this code here). It is loaded when
+ * SHA-NI): the rounds are unrolled, see compress(). Input files'
+ * digests, and one-shot digests from 1 MiB, use OpenSSL's libcrypto
+ * instead where the machine has it: its SHA-256 runs on the CPU's vector
+ * units (2-4x this code here). It is loaded when
  * first wanted (dlopen), not linked: loading it costs a process about a
  * millisecond (its 28,000 relocations and its start), which every run of
  * assay paid while nearly all of them hash only a plugin's few kilobytes
@@ -172,27 +173,59 @@ void asy_sha256_hex(const unsigned char d[ASY_SHA256_BYTES],
 }
 
 /*
- * libcrypto, loaded once on first want. Its types are opaque here: only
- * pointers to them pass through. OpenSSL 3's soname first, then 1.1's
- * (both have these six functions).
+ * libcrypto, loaded once on first want. Its types stay incomplete here:
+ * only pointers to them pass through. OpenSSL 3's soname first, then
+ * 1.1's (both have these six functions).
  */
+struct evp_md_ctx_st;
+struct evp_md_st;
+struct engine_st;
+
 typedef struct crypto {
-    void *(*ctx_new)(void);                      /* EVP_MD_CTX_new */
-    void (*ctx_free)(void *);                    /* EVP_MD_CTX_free */
-    const void *(*sha256)(void);                 /* EVP_sha256 */
-    int (*init)(void *, const void *, void *);   /* EVP_DigestInit_ex */
-    int (*update)(void *, const void *, size_t); /* EVP_DigestUpdate */
-    int (*final)(void *, unsigned char *, unsigned int *); /* ..Final_ex */
+    struct evp_md_ctx_st *(*ctx_new)(void);
+    void (*ctx_free)(struct evp_md_ctx_st *);
+    const struct evp_md_st *(*sha256)(void);
+    int (*init)(struct evp_md_ctx_st *, const struct evp_md_st *,
+                struct engine_st *);
+    int (*update)(struct evp_md_ctx_st *, const void *, size_t);
+    int (*final)(struct evp_md_ctx_st *, unsigned char *, unsigned int *);
 } crypto;
 
 static crypto lib;
 static int lib_ok; /* written once, under load_once */
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
-/* dlsym's object pointer as a function pointer (POSIX guarantees the
- * conversion for dlsym's results). */
+/* A dlsym result as the field's function pointer type (POSIX guarantees
+ * the conversion for dlsym's results). */
 #define SYM(h, field, name) \
-    (*(void **)&lib.field = dlsym(h, name)) != NULL
+    ((lib.field = (__typeof__(lib.field))dlsym(h, name)) != NULL)
+
+/* libcrypto's digest of data into d: 0, or -1 when it fails. */
+static int lib_digest(const void *data, size_t len,
+                      unsigned char d[ASY_SHA256_BYTES])
+{
+    struct evp_md_ctx_st *md = lib.ctx_new();
+    unsigned int n = 0;
+    int ok = md && lib.init(md, lib.sha256(), NULL) == 1 &&
+             lib.update(md, data, len) == 1 && lib.final(md, d, &n) == 1 &&
+             n == ASY_SHA256_BYTES;
+    if (md)
+        lib.ctx_free(md);
+    return ok ? 0 : -1;
+}
+
+/* Kept only when it digests "abc" as FIPS 180-4 says: a library that
+ * loads but cannot start a digest (a FIPS-only configuration without the
+ * FIPS provider, say) would otherwise be tried, and fail, on every file. */
+static int lib_works(void)
+{
+    static const unsigned char abc[ASY_SHA256_BYTES] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+        0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+        0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    unsigned char d[ASY_SHA256_BYTES];
+    return lib_digest("abc", 3, d) == 0 && memcmp(d, abc, sizeof d) == 0;
+}
 
 static void load_crypto(void)
 {
@@ -206,7 +239,7 @@ static void load_crypto(void)
             SYM(h, sha256, "EVP_sha256") &&
             SYM(h, init, "EVP_DigestInit_ex") &&
             SYM(h, update, "EVP_DigestUpdate") &&
-            SYM(h, final, "EVP_DigestFinal_ex")) {
+            SYM(h, final, "EVP_DigestFinal_ex") && lib_works()) {
             lib_ok = 1; /* kept loaded: its digests may be in use */
             return;
         }
@@ -227,7 +260,7 @@ int asy_sha256_libcrypto(void)
 /* The digest behind the one-shot and streaming helpers: libcrypto's when
  * asked for (`accel`) and it loads and starts, else ours. */
 typedef struct digest {
-    void *md; /* libcrypto's EVP_MD_CTX, or NULL: ours */
+    struct evp_md_ctx_st *md; /* libcrypto's, or NULL: ours */
     asy_sha256 own;
     int failed; /* libcrypto refused data: the digest cannot be trusted */
 } digest;

@@ -35,8 +35,9 @@ void asy_sha256_hex(const unsigned char digest[ASY_SHA256_BYTES],
 /* Hex digest of a memory block (libcrypto's from 1 MiB up, as below). */
 void asy_sha256_buf(const void *data, size_t len, char out[ASY_SHA256_HEX]);
 
-/* 1 when OpenSSL's libcrypto is loaded, 0 when this machine has none (or
- * not one that starts): it is looked for once, on the first call. */
+/* 1 when OpenSSL's libcrypto is loaded, 0 when this machine has none, or
+ * none that digests "abc" right: it is looked for once, on the first
+ * call. */
 int asy_sha256_libcrypto(void);
 
 /* A digest taken piece by piece, with libcrypto's SHA-256 where the
