@@ -36,7 +36,7 @@ LIB=$(dirname "$BIN")/libassay.a
 if [ -f "$LIB" ] && gcc -std=gnu11 -O2 -I"$SRC/core/include" -I"$SRC/core/src" \
      "$SRC/bench/topics_kernel_bench.c" "$LIB" -o "$KB" \
      $(pkg-config --libs lua5.4 jansson libutf8proc zlib yaml-0.1 libxxhash) -lcsv \
-     $( [ -e /usr/lib/x86_64-linux-gnu/libstemmer.so ] && echo -lstemmer) -lpthread -lm -ldl; then
+     -lpthread -lm -ldl; then
   echo "kernel, 500-entry dictionary:"; "$KB" "$W/dict500.csv" "$W/corpus.tsv"
   echo "kernel, 200 keywords:"; "$KB" "$W/keywords.csv" "$W/corpus.tsv"
 fi

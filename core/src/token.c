@@ -3,8 +3,10 @@
  * normalised with utf8proc into reusable buffers (ASCII words take a
  * byte-loop fast path; no allocation per token once the buffers are
  * warm), stop words in an asy_counter used as a set, and Snowball
- * stemming through libstemmer when the build found it
- * (ASSAY_HAVE_STEMMER).
+ * stemming through libstemmer when the build found its header
+ * (ASSAY_HAVE_STEMMER). libstemmer is loaded (dlopen) when a stemmer is
+ * first asked for, not linked: linked, its relocations cost every run
+ * 0.26 ms of start-up, and few runs stem.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,9 @@
 #include <utf8proc.h>
 
 #ifdef ASSAY_HAVE_STEMMER
+#include <dlfcn.h>
 #include <libstemmer.h>
+#include <pthread.h>
 #endif
 
 #include "ascii8.h"
@@ -351,14 +355,64 @@ struct asy_stemmer {
     struct sb_stemmer *sb;
 };
 
+/* libstemmer's functions, loaded once on first want: their types from
+ * its header (typeof does not refer to the symbols, so nothing links). */
+static struct {
+    __typeof__(&sb_stemmer_list) list;
+    __typeof__(&sb_stemmer_new) make;
+    __typeof__(&sb_stemmer_delete) drop;
+    __typeof__(&sb_stemmer_stem) stem;
+    __typeof__(&sb_stemmer_length) length;
+} sb;
+static int sb_ok;         /* written once, under sb_once */
+static char sb_why[256];  /* why it did not load, for the message */
+static pthread_once_t sb_once = PTHREAD_ONCE_INIT;
+
+/* A dlsym result as the field's function pointer type (POSIX guarantees
+ * the conversion for dlsym's results). */
+#define SB_SYM(h, field, name) \
+    ((sb.field = (__typeof__(sb.field))dlsym(h, name)) != NULL)
+
+static void load_stemmer(void)
+{
+    /* Debian's soname, the usual one, then the development link */
+    static const char *const names[] = {"libstemmer.so.0d", "libstemmer.so.0",
+                                        "libstemmer.so"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (!h) {
+            if (i == 0) {
+                const char *e = dlerror();
+                snprintf(sb_why, sizeof sb_why, "%s", e ? e : names[i]);
+            }
+            continue;
+        }
+        if (SB_SYM(h, list, "sb_stemmer_list") &&
+            SB_SYM(h, make, "sb_stemmer_new") &&
+            SB_SYM(h, drop, "sb_stemmer_delete") &&
+            SB_SYM(h, stem, "sb_stemmer_stem") &&
+            SB_SYM(h, length, "sb_stemmer_length")) {
+            sb_ok = 1; /* kept loaded: its stemmers may be in use */
+            return;
+        }
+        snprintf(sb_why, sizeof sb_why, "%s lacks libstemmer's functions",
+                 names[i]);
+        dlclose(h);
+    }
+}
+
 int asy_stemmer_available(void)
 {
-    return 1;
+    pthread_once(&sb_once, load_stemmer);
+    return sb_ok;
 }
 
 const char *const *asy_stemmer_languages(void)
 {
-    return (const char *const *)sb_stemmer_list();
+    static const char *const none[] = {NULL};
+    if (!asy_stemmer_available())
+        return none;
+    return (const char *const *)sb.list();
 }
 
 /* "danish, dutch, ..." into buf, for the unknown-language message. */
@@ -378,12 +432,18 @@ static void list_languages(char *buf, size_t size)
 
 asy_stemmer *asy_stemmer_new(const char *lang, asy_error *err)
 {
+    if (!asy_stemmer_available()) {
+        asy_error_set(err, ASSAY_E_USAGE, "cannot stem '%s': libstemmer "
+                      "could not be loaded (%s)", lang, sb_why);
+        asy_error_hint(err, "install libstemmer (Debian: libstemmer0d)");
+        return NULL;
+    }
     asy_stemmer *st = malloc(sizeof *st);
     if (!st) {
         asy_error_set(err, ASSAY_E_NOMEM, "out of memory");
         return NULL;
     }
-    st->sb = sb_stemmer_new(lang, "UTF_8");
+    st->sb = sb.make(lang, "UTF_8");
     if (!st->sb) {
         char langs[400];
         free(st);
@@ -400,7 +460,7 @@ void asy_stemmer_free(asy_stemmer *st)
 {
     if (!st)
         return;
-    sb_stemmer_delete(st->sb);
+    sb.drop(st->sb);
     free(st);
 }
 
@@ -412,12 +472,11 @@ int asy_stemmer_stem(asy_stemmer *st, const char *w, size_t n,
         *outn = n;
         return 0;
     }
-    const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)w,
-                                         (int)n);
+    const sb_symbol *r = sb.stem(st->sb, (const sb_symbol *)w, (int)n);
     if (!r)
         return -1;
     *out = (const char *)r;
-    *outn = (size_t)sb_stemmer_length(st->sb);
+    *outn = (size_t)sb.length(st->sb);
     return 0;
 }
 

@@ -57,15 +57,17 @@ size_t asy_stopwords_count(const asy_stopwords *sw);
  * buffer): one per thread. */
 typedef struct asy_stemmer asy_stemmer;
 
-/* 1 when assay was built with libstemmer. */
+/* 1 when assay was built with libstemmer and it loads (it is looked for
+ * once, on the first call; thread-safe). */
 int asy_stemmer_available(void);
 /* NULL-terminated list of language names ("english", "french", ...);
- * empty when built without libstemmer. Static; do not free. */
+ * empty without libstemmer. Static; do not free. */
 const char *const *asy_stemmer_languages(void);
 /* New stemmer for `lang` (a name from the list, or an ISO code libstemmer
  * knows, such as "en"). NULL with err set: ASSAY_E_USAGE for an unknown
- * language (the message lists the known ones) or when built without
- * libstemmer ("this assay was built without libstemmer"). */
+ * language (the message lists the known ones), when built without
+ * libstemmer ("this assay was built without libstemmer") or when it does
+ * not load ("libstemmer could not be loaded"). */
 asy_stemmer *asy_stemmer_new(const char *lang, asy_error *err);
 void asy_stemmer_free(asy_stemmer *st);
 /* Stem w[0..n) (UTF-8, ideally case-folded). *out is valid until the
