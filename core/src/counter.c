@@ -324,13 +324,8 @@ static void free_blocks(block *b)
 
 void asy_counter_retire_words(asy_counter *c)
 {
-    if (!c || !c->words || !c->words->tab)
-        return;
-    asy_wordtab *t = c->words;
-    asy_table_retire(t->tab, (t->mask + 1) * sizeof *t->tab);
-    t->tab = NULL;
-    t->mask = 0;
-    t->used = 0;
+    if (c && c->words) /* freed whole: retired (wordtab.c) */
+        asy_wordtab_free(c->words);
 }
 
 void asy_counter_free(asy_counter *c)

@@ -12,12 +12,12 @@
  * of source. The streaming API (asy_sha256_init/update/final) stays ours;
  * the tests check that both give the same digests.
  */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynlib.h"
 #include "sha256.h"
 
 /* The first 32 bits of the fractional parts of the cube roots of the
@@ -195,11 +195,6 @@ static crypto lib;
 static int lib_ok; /* written once, under load_once */
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
-/* A dlsym result as the field's function pointer type (POSIX guarantees
- * the conversion for dlsym's results). */
-#define SYM(h, field, name) \
-    ((lib.field = (__typeof__(lib.field))dlsym(h, name)) != NULL)
-
 /* libcrypto's digest of data into d: 0, or -1 when it fails. */
 static int lib_digest(const void *data, size_t len,
                       unsigned char d[ASY_SHA256_BYTES])
@@ -227,24 +222,29 @@ static int lib_works(void)
     return lib_digest("abc", 3, d) == 0 && memcmp(d, abc, sizeof d) == 0;
 }
 
+/* The six functions, in crypto's order. */
+static const char *const crypto_syms[] = {
+    "EVP_MD_CTX_new",    "EVP_MD_CTX_free",  "EVP_sha256",
+    "EVP_DigestInit_ex", "EVP_DigestUpdate", "EVP_DigestFinal_ex"};
+
+/* A candidate's functions taken, then tried (dynlib.h's check). */
+static int take_crypto(void **f)
+{
+    lib.ctx_new = (__typeof__(lib.ctx_new))f[0];
+    lib.ctx_free = (__typeof__(lib.ctx_free))f[1];
+    lib.sha256 = (__typeof__(lib.sha256))f[2];
+    lib.init = (__typeof__(lib.init))f[3];
+    lib.update = (__typeof__(lib.update))f[4];
+    lib.final = (__typeof__(lib.final))f[5];
+    return lib_works();
+}
+
 static void load_crypto(void)
 {
     static const char *const names[] = {"libcrypto.so.3", "libcrypto.so.1.1"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-        if (!h)
-            continue;
-        if (SYM(h, ctx_new, "EVP_MD_CTX_new") &&
-            SYM(h, ctx_free, "EVP_MD_CTX_free") &&
-            SYM(h, sha256, "EVP_sha256") &&
-            SYM(h, init, "EVP_DigestInit_ex") &&
-            SYM(h, update, "EVP_DigestUpdate") &&
-            SYM(h, final, "EVP_DigestFinal_ex") && lib_works()) {
-            lib_ok = 1; /* kept loaded: its digests may be in use */
-            return;
-        }
-        dlclose(h);
-    }
+    void *f[sizeof crypto_syms / sizeof *crypto_syms];
+    lib_ok = asy_dynlib_load(names, sizeof names / sizeof *names, crypto_syms,
+                             sizeof f / sizeof *f, f, take_crypto, NULL, 0);
 }
 
 int asy_sha256_libcrypto(void)

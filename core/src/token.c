@@ -15,13 +15,13 @@
 #include <utf8proc.h>
 
 #ifdef ASSAY_HAVE_STEMMER
-#include <dlfcn.h>
 #include <libstemmer.h>
 #include <pthread.h>
 #endif
 
 #include "ascii8.h"
 #include "counter.h"
+#include "dynlib.h"
 #include "source.h"
 #include "token.h"
 
@@ -368,37 +368,25 @@ static int sb_ok;         /* written once, under sb_once */
 static char sb_why[256];  /* why it did not load, for the message */
 static pthread_once_t sb_once = PTHREAD_ONCE_INIT;
 
-/* A dlsym result as the field's function pointer type (POSIX guarantees
- * the conversion for dlsym's results). */
-#define SB_SYM(h, field, name) \
-    ((sb.field = (__typeof__(sb.field))dlsym(h, name)) != NULL)
-
 static void load_stemmer(void)
 {
     /* Debian's soname, the usual one, then the development link */
     static const char *const names[] = {"libstemmer.so.0d", "libstemmer.so.0",
                                         "libstemmer.so"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-        if (!h) {
-            if (i == 0) {
-                const char *e = dlerror();
-                snprintf(sb_why, sizeof sb_why, "%s", e ? e : names[i]);
-            }
-            continue;
-        }
-        if (SB_SYM(h, list, "sb_stemmer_list") &&
-            SB_SYM(h, make, "sb_stemmer_new") &&
-            SB_SYM(h, drop, "sb_stemmer_delete") &&
-            SB_SYM(h, stem, "sb_stemmer_stem") &&
-            SB_SYM(h, length, "sb_stemmer_length")) {
-            sb_ok = 1; /* kept loaded: its stemmers may be in use */
-            return;
-        }
-        snprintf(sb_why, sizeof sb_why, "%s lacks libstemmer's functions",
-                 names[i]);
-        dlclose(h);
-    }
+    static const char *const syms[] = {"sb_stemmer_list", "sb_stemmer_new",
+                                       "sb_stemmer_delete", "sb_stemmer_stem",
+                                       "sb_stemmer_length"};
+    void *f[sizeof syms / sizeof *syms];
+    if (!asy_dynlib_load(names, sizeof names / sizeof *names, syms,
+                         sizeof f / sizeof *f, f, NULL, sb_why,
+                         sizeof sb_why))
+        return;
+    sb.list = (__typeof__(sb.list))f[0];
+    sb.make = (__typeof__(sb.make))f[1];
+    sb.drop = (__typeof__(sb.drop))f[2];
+    sb.stem = (__typeof__(sb.stem))f[3];
+    sb.length = (__typeof__(sb.length))f[4];
+    sb_ok = 1;
 }
 
 int asy_stemmer_available(void)
