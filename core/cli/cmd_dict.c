@@ -33,6 +33,8 @@ static void dict_usage(FILE *f)
           "      --encoding ENC      utf-8 (default) or latin-1\n"
           "      --invalid-utf8 P    replace (default), skip or fail\n"
           "      --max-doc-bytes N   skip larger documents\n"
+          "      --no-pin            let the system place the coverage pass's\n"
+          "                          threads\n"
           "\n"
           "Exit status: 0 clean, 1 findings, 2 usage, 3 unreadable dictionary.\n",
           f);
@@ -102,6 +104,7 @@ static int coverage(const char *path, const char *format, const char *threads,
         assay_engine_set_option(e, "dictionary", path) < 0 ||
         (format && assay_engine_set_option(e, "format", format) < 0) ||
         (threads && assay_engine_set(e, "threads", threads) < 0) ||
+        assay_engine_set(e, "pin", "true") < 0 || /* --no-pin: below */
         assay_engine_set_row_callback(e, on_row, &zero) < 0)
         rc = cli_fail(e);
     for (int i = 0; i < set->n && rc == EXIT_OK; i++)

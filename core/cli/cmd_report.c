@@ -47,6 +47,8 @@ static void report_usage(FILE *f)
 "      --plugin-path DIRS  extra plugin directories (colon-separated)\n"
 "      --script-path DIRS  extra report script directories\n"
 "      --trust             lift the sandbox (plugins and the script)\n"
+"      --no-pin            let the system place the threads (default: each\n"
+"                          on a processor of its own while there are enough)\n"
 "      --progress          show progress even when not on a terminal\n"
 "  -q, --quiet             no summary and no progress on standard error\n"
 "  -h, --help              this help\n"
@@ -300,8 +302,11 @@ int cmd_report(int argc, char **argv)
     int rc = !a.options || !a.pos ? EXIT_FATAL : 0;
     if (!rc)
         rc = assay_engine_new(&e) < 0 ? EXIT_FATAL : 0;
-    if (!rc)
-        rc = assay_engine_set_threads(e, 0) < 0 ? cli_fail(e) : 0;
+    if (!rc) /* every core, each thread on one of its own (--no-pin) */
+        rc = assay_engine_set_threads(e, 0) < 0 ||
+                     assay_engine_set(e, "pin", "true") < 0
+                 ? cli_fail(e)
+                 : 0;
     if (!rc)
         rc = parse_args(e, argc, argv, &a);
     if (!rc && a.list)

@@ -58,6 +58,8 @@ static void run_usage(FILE *f)
 "      --from-manifest M   rerun exactly the run recorded in manifest M\n"
 "      --force             with --from-manifest: warn, not fail, when a\n"
 "                          plugin or input has changed\n"
+"      --no-pin            let the system place the threads (default: each\n"
+"                          on a processor of its own while there are enough)\n"
 "      --progress          show progress even when standard error is not a\n"
 "                          terminal (or $CI is set)\n"
 "  -q, --quiet             no summary and no progress on standard error\n"
@@ -391,8 +393,11 @@ int cmd_run(int argc, char **argv)
     int rc = !a.plugins || !a.options || !a.inputs ? EXIT_FATAL : 0;
     if (!rc)
         rc = assay_engine_new(&e) < 0 ? EXIT_FATAL : 0;
-    if (!rc)
-        rc = assay_engine_set_threads(e, 0) < 0 ? cli_fail(e) : 0;
+    if (!rc) /* every core, each thread on one of its own (--no-pin) */
+        rc = assay_engine_set_threads(e, 0) < 0 ||
+                     assay_engine_set(e, "pin", "true") < 0
+                 ? cli_fail(e)
+                 : 0;
     if (!rc)
         rc = parse_args(e, argc, argv, &a);
     if (!rc && a.from_manifest)

@@ -28,6 +28,7 @@ static const cli_engine_opt table[] = {
     {"instr-limit", required_argument, "instr_limit", CLI_RUN | CLI_REPORT, 1},
     {"manifest-hash", required_argument, "manifest_hash", CLI_RUN | CLI_REPORT, 0},
     {"errors", required_argument, NULL, CLI_RUN | CLI_REPORT, 0},
+    {"no-pin", no_argument, "pin", CLI_RUN | CLI_REPORT | CLI_DICT, 0},
 };
 
 #define NTABLE (int)(sizeof table / sizeof table[0])
@@ -55,7 +56,9 @@ const cli_engine_opt *cli_engine_opt_of(int code)
 int cli_apply_engine_opt(struct assay_engine *e, const cli_engine_opt *o,
                          const char *arg)
 {
-    int rc = o->key ? assay_engine_set(e, o->key, o->has_arg ? arg : "true")
+    /* a flag sets its setting true; a "no-" flag sets it false */
+    const char *flag = strncmp(o->name, "no-", 3) == 0 ? "false" : "true";
+    int rc = o->key ? assay_engine_set(e, o->key, o->has_arg ? arg : flag)
                     : assay_engine_set_errors_file(e, arg);
     return rc < 0 ? cli_fail(e) : 0;
 }

@@ -182,6 +182,14 @@ ASSAY_API const assay_error_info *assay_last_error(const assay_engine *e);
  * | mem_limit_mb     | Lua memory cap per worker, 0 = none      | 1024      |
  * | instr_limit      | Lua instructions per document, 0 = none  | 0         |
  * | manifest_hash    | xxh3_128, sha256: the manifest's file hash | xxh3_128 |
+ * | pin              | true/false: a processor for each thread (below) | false |
+ *
+ * pin: with threads > 1 and more processors than threads, each thread of
+ * a run is held on a processor of its own from begin to end, the calling
+ * thread on the one it is on at begin (its processors given back at end:
+ * threads it starts in between inherit the one), so that the scheduler
+ * never stacks two of them on one processor while another idles. The
+ * command line sets it (`--no-pin` leaves placement to the system).
  *
  * @return ASSAY_OK, or ASSAY_E_USAGE for an unknown key or bad value.
  * Ownership: key and value are copied.

@@ -215,6 +215,8 @@ static int set_bool(assay_engine *e, const char *key, const char *value)
         e->sink_opts.bom = b;
     else if (strcmp(key, "safe_csv") == 0)
         e->sink_opts.safe = b;
+    else if (strcmp(key, "pin") == 0)
+        e->pin = b;
     else
         e->trust = b;
     return ASSAY_OK;
@@ -285,7 +287,7 @@ int assay_engine_set(assay_engine *e, const char *key, const char *value)
                              "settings cannot change during a run");
     static const char *numbers[] = {"threads", "max_doc_bytes",
                                     "mem_limit_mb", "instr_limit"};
-    static const char *bools[] = {"bom", "safe_csv", "trust"};
+    static const char *bools[] = {"bom", "safe_csv", "trust", "pin"};
     static const char *fields[] = {"text_field", "id_field", "date_field"};
     static const char *choices[] = {"format", "encoding", "invalid_utf8",
                                     "manifest_hash"};

@@ -77,6 +77,7 @@ struct assay_engine {
     char *text_field, *id_field, *date_field;
     char *plugin_path;
     int trust;
+    int pin; /* hold the run's threads each on a processor (thread.h) */
     size_t mem_limit;
     uint64_t instr_limit;
     char *output_dir;

@@ -638,7 +638,7 @@ static int do_begin(assay_engine *e)
     if (rc == ASSAY_OK) {
         /* this thread is the last of the workers (worker.h) */
         e->pool = asy_pool_new(e->nworkers - 1, 4 * e->nworkers + 4,
-                               process_job, deliver_job, e);
+                               process_job, deliver_job, e, e->pin);
         if (!e->pool)
             rc = asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
     }

@@ -8,6 +8,7 @@
 
 #include "clocale.h"
 #include "par.h"
+#include "thread.h"
 
 static atomic_ullong started; /* threads started, for asy_par_started */
 
@@ -30,9 +31,11 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
     pthread_t th[ASY_PAR_MAX];
     start st[ASY_PAR_MAX];
     int up[ASY_PAR_MAX];
+    int held = asy_thread_is_held(); /* then so are they, on the next ones */
     for (int i = 1; i < n; i++) {
         st[i] = (start){fn, args + (size_t)i * size};
-        up[i] = pthread_create(&th[i], NULL, run_one, &st[i]) == 0;
+        up[i] = (held ? asy_thread_start(&th[i], run_one, &st[i], i, 1)
+                      : pthread_create(&th[i], NULL, run_one, &st[i])) == 0;
         if (up[i])
             atomic_fetch_add_explicit(&started, 1, memory_order_relaxed);
     }

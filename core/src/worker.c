@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "clocale.h"
+#include "thread.h"
 #include "worker.h"
 
 typedef struct slot {
@@ -39,6 +40,7 @@ struct asy_pool {
     pthread_cond_t done_cv; /* pusher: a job finished */
     pthread_t *threads;
     int started;
+    asy_thread_held caller; /* the pushing thread, when the run is held */
 };
 
 typedef struct thread_arg {
@@ -142,7 +144,10 @@ static int start_threads(asy_pool *p)
             return -1;
         a->pool = p;
         a->worker = i;
-        if (pthread_create(&p->threads[i], NULL, worker_main, a) != 0) {
+        pthread_t *th = &p->threads[i];
+        int rc = p->caller.held ? asy_thread_start(th, worker_main, a, i + 1, 1)
+                                : pthread_create(th, NULL, worker_main, a);
+        if (rc != 0) {
             free(a);
             return -1;
         }
@@ -152,7 +157,7 @@ static int start_threads(asy_pool *p)
 }
 
 asy_pool *asy_pool_new(int nthreads, int depth, asy_process_fn process,
-                       asy_deliver_fn deliver, void *ud)
+                       asy_deliver_fn deliver, void *ud, int hold)
 {
     asy_pool *p = calloc(1, sizeof *p);
     if (!p)
@@ -166,6 +171,11 @@ asy_pool *asy_pool_new(int nthreads, int depth, asy_process_fn process,
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);
+    /* a processor each: the pushing thread on its own, the workers on the
+     * next ones (thread.h) */
+    if (hold && p->ring && p->nthreads > 0 &&
+        p->nthreads < asy_thread_cpus())
+        asy_thread_hold(&p->caller);
     if (!p->ring || (p->nthreads > 0 && start_threads(p) < 0)) {
         asy_pool_free(p);
         return NULL;
@@ -248,6 +258,7 @@ void asy_pool_free(asy_pool *p)
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->started; i++)
         pthread_join(p->threads[i], NULL);
+    asy_thread_release(&p->caller);
     free(p->threads);
     free(p->ring);
     pthread_mutex_destroy(&p->mu);

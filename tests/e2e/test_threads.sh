@@ -76,6 +76,14 @@ for j in 2 4 8; do
     expect_same "$T/j1/$f" "$T/j$j/$f" "-j 1 and -j $j give identical $f"
   done
 done
+# threads held each on a processor (the default) or placed by the system
+expect_exit 1 "-j 2 --no-pin run" -- \
+  assay run wordfreq "$SRC/examples/plugins/mentions.lua" "$T/bydate.lua" \
+    "$T/corpus" -O terms=port,grain,Café,北京 -j 2 --no-pin -o "$T/nopin" \
+    --errors "$T/nopin/errors.csv"
+for f in wordfreq.csv mentions.csv bydate.csv errors.csv; do
+  expect_same "$T/j1/$f" "$T/nopin/$f" "-j 1 and -j 2 --no-pin give identical $f"
+done
 
 # Counters are handed over between workers whole (lua/handover.h): a
 # state that names one counter twice and keeps others nested in tables, and

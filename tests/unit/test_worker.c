@@ -69,7 +69,7 @@ static void run_pool(int nthreads, int depth, int njobs)
     ctx c = {0};
     c.nthreads = nthreads;
     pthread_mutex_init(&c.mu, NULL);
-    asy_pool *p = asy_pool_new(nthreads, depth, process, deliver, &c);
+    asy_pool *p = asy_pool_new(nthreads, depth, process, deliver, &c, 0);
     assert_non_null(p);
     for (int i = 0; i < njobs; i++) {
         asy_job *j = calloc(1, sizeof *j);
@@ -121,7 +121,7 @@ static void test_deliver_failure_is_remembered(void **state)
     (void)state;
     ctx c = {0};
     pthread_mutex_init(&c.mu, NULL);
-    asy_pool *p = asy_pool_new(2, 4, process, failing_deliver, &c);
+    asy_pool *p = asy_pool_new(2, 4, process, failing_deliver, &c, 0);
     for (int i = 0; i < 10; i++) {
         asy_job *j = calloc(1, sizeof *j);
         j->seq = i;
@@ -139,7 +139,7 @@ static void test_free_drains(void **state)
     (void)state;
     ctx c = {0};
     pthread_mutex_init(&c.mu, NULL);
-    asy_pool *p = asy_pool_new(3, 8, process, deliver, &c);
+    asy_pool *p = asy_pool_new(3, 8, process, deliver, &c, 0);
     for (int i = 0; i < 50; i++) {
         asy_job *j = calloc(1, sizeof *j);
         j->seq = i;
@@ -160,7 +160,7 @@ static void run_small(int nthreads, int depth, int njobs, int nowork)
     ctx c = {0};
     c.nthreads = nthreads;
     pthread_mutex_init(&c.mu, NULL);
-    asy_pool *p = asy_pool_new(nthreads, depth, process, deliver, &c);
+    asy_pool *p = asy_pool_new(nthreads, depth, process, deliver, &c, 0);
     assert_non_null(p);
     int work = 0;
     for (int i = 0; i < njobs; i++) {

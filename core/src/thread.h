@@ -1,0 +1,57 @@
+/*
+ * thread.h — a run's threads held each on a processor of its own.
+ *
+ * Left to the scheduler, the threads of a -j run do not always stay on
+ * processors of their own. On the two-core Linux 6.18 hosts we measure on:
+ *  - a thread started while its creator goes on working was put on the
+ *    creator's processor, the other one idle, in 175-183 of 200 rounds,
+ *    and ran only when the creator blocked (bench/thread_start_bench.sh);
+ *  - a thread woken by another (a job pushed, a lock released) may be
+ *    moved to the waker's processor, and both then share it until the
+ *    periodic balancing parts them, milliseconds later.
+ * Held (the engine's "pin" setting, which the CLI sets), a -j 2 wordfreq
+ * run over 200 MB took 2.5 ms less on 2 MB text files (1.4 to 3.3 in
+ * four sittings) and 6.4 ms less on JSON Lines (2.2 to 8.7), 1.6 % and
+ * 2.7 % (bench/RESULTS.md, session 20). A held thread's own threads are
+ * placed among the processors it was held from, never all on its one.
+ */
+#ifndef ASY_THREAD_H
+#define ASY_THREAD_H
+
+#include <pthread.h>
+#include <sys/types.h>
+
+/* What asy_thread_hold changed, for asy_thread_release. */
+typedef struct asy_thread_held {
+    int held;  /* 1 when the hold took */
+    pid_t tid; /* the held thread */
+    unsigned long was[1024 / (8 * sizeof(unsigned long))]; /* its processors
+                                                before (a cpu_set_t) */
+} asy_thread_held;
+
+/* The number of processors the calling thread's run may use: those it may
+ * run on, or, when it is held, those it was held from. 1 when unknown. */
+int asy_thread_cpus(void);
+
+/* Hold the calling thread on the processor it is on, until
+ * asy_thread_release(h). Returns 1, or 0 when it is held already, may use
+ * only one processor, or the system refuses (h->held says which). */
+int asy_thread_hold(asy_thread_held *h);
+
+/* Give the held thread back its processors (nothing when h->held is 0).
+ * Call it on the thread that was held. */
+void asy_thread_release(asy_thread_held *h);
+
+/* Non-zero when the calling thread is held. */
+int asy_thread_is_held(void);
+
+/* pthread_create(th, NULL, fn, arg), but the new thread runs on the k-th
+ * processor (k >= 1, wrapping round) after the caller's own among the
+ * caller's run's (asy_thread_cpus), held there when `hold` is non-zero,
+ * else free to go anywhere among them once started. Where there is no
+ * other processor, or the placement cannot be set, the system places it.
+ * Returns pthread_create's result. */
+int asy_thread_start(pthread_t *th, void *(*fn)(void *), void *arg, int k,
+                     int hold);
+
+#endif
