@@ -167,7 +167,7 @@ ASSAY_API const assay_error_info *assay_last_error(const assay_engine *e);
  *
  * | key              | values                                   | default   |
  * |------------------|------------------------------------------|-----------|
- * | threads          | 1..256, or 0 for the number of cores     | 1         |
+ * | threads          | 1..256, or 0 for the cores it may use    | 1         |
  * | format           | csv, tsv, jsonl                          | csv       |
  * | bom              | true/false: UTF-8 BOM before CSV output  | false     |
  * | safe_csv         | true/false: neutralise = + - @ cells     | false     |
@@ -184,12 +184,14 @@ ASSAY_API const assay_error_info *assay_last_error(const assay_engine *e);
  * | manifest_hash    | xxh3_128, sha256: the manifest's file hash | xxh3_128 |
  * | pin              | true/false: a processor for each thread (below) | false |
  *
- * pin: with threads > 1 and more processors than threads, each thread of
- * a run is held on a processor of its own from begin to end, the calling
- * thread on the one it is on at begin (its processors given back at end:
- * threads it starts in between inherit the one), so that the scheduler
- * never stacks two of them on one processor while another idles. The
- * command line sets it (`--no-pin` leaves placement to the system).
+ * pin: when a run has as many threads as the processors the calling
+ * thread may use (threads 0 does), each is held on a processor of its own
+ * from begin to end, the calling thread on the one it is on at begin (its
+ * processors given back at end: threads it starts in between inherit the
+ * one), so that the scheduler never stacks two of them on one processor
+ * while another idles. With fewer threads nothing is held: two runs at
+ * once could hold theirs on the same processors. The command line sets it
+ * (`--no-pin` leaves placement to the system).
  *
  * @return ASSAY_OK, or ASSAY_E_USAGE for an unknown key or bad value.
  * Ownership: key and value are copied.

@@ -24,6 +24,7 @@
 #include "manifest.h"
 #include "par.h"
 #include "tablemem.h"
+#include "thread.h"
 
 static const char *const errors_columns[] = {"severity", "source", "doc_id",
                                              "where", "reason"};
@@ -475,12 +476,14 @@ static int deliver_job(void *ud, asy_job *job)
 /* Begin: runtimes, init(), outputs                                       */
 /* ===================================================================== */
 
+/* 0: the processors this thread may use, as nproc counts them (under
+ * taskset or a batch system's CPU set, fewer than the machine has). */
 static int resolve_threads(int n)
 {
     if (n > 0)
         return n;
-    long c = sysconf(_SC_NPROCESSORS_ONLN);
-    return c > 0 ? (int)(c > 256 ? 256 : c) : 1;
+    int c = asy_thread_cpus();
+    return c > 256 ? 256 : c;
 }
 
 static int new_runtimes(assay_engine *e)

@@ -172,9 +172,11 @@ asy_pool *asy_pool_new(int nthreads, int depth, asy_process_fn process,
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);
     /* a processor each: the pushing thread on its own, the workers on the
-     * next ones (thread.h) */
+     * next ones (thread.h). Only when they take all of this process's
+     * processors: with fewer threads, two runs at once would hold theirs
+     * on the same processors, the others left idle. */
     if (hold && p->ring && p->nthreads > 0 &&
-        p->nthreads < asy_thread_cpus())
+        p->nthreads + 1 == asy_thread_cpus())
         asy_thread_hold(&p->caller);
     if (!p->ring || (p->nthreads > 0 && start_threads(p) < 0)) {
         asy_pool_free(p);

@@ -23,9 +23,9 @@ typedef int (*asy_deliver_fn)(void *ud, asy_job *job);
  * as worker `nthreads`, so N processors need N - 1 threads (and a runtime
  * for each of the N). nthreads == 0: jobs are processed inline on push, as
  * worker 0. `depth` is the number of jobs that may be in flight (bounded
- * memory). hold != 0, with fewer threads than processors: the pushing
- * thread is held on its processor until asy_pool_free, the workers each on
- * one of the next ones (thread.h). */
+ * memory). hold != 0, with as many threads as the processors this thread
+ * may use (nthreads + 1): the pushing thread is held on its processor until
+ * asy_pool_free, the workers each on one of the others (thread.h). */
 asy_pool *asy_pool_new(int nthreads, int depth, asy_process_fn process,
                        asy_deliver_fn deliver, void *ud, int hold);
 /* Queue a job; blocks while the ring is full, delivering finished jobs in

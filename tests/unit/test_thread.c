@@ -4,8 +4,8 @@
  * their creator's (k wrapping round), or started there and then free to
  * run on all of their creator's; a held thread's threads placed among the
  * processors it was held from, not on its one; nothing held where the
- * process may use a single processor; a pool with hold set holds its
- * pushing thread for its life. The cases that need two processors are
+ * process may use a single processor; a pool with hold set and as many
+ * threads as processors holds its pushing thread for its life. The cases that need two processors are
  * skipped, saying so, where this process may use only one.
  */
 #define _GNU_SOURCE
@@ -180,11 +180,11 @@ static void test_one_processor(void **state)
     assert_int_equal(sched_setaffinity(0, sizeof was, &was), 0);
 }
 
-/* A pool that holds: its pushing thread held from asy_pool_new to
- * asy_pool_free, its worker held on another processor. */
+/* A pool that holds: with as many threads as processors, its pushing
+ * thread held from asy_pool_new to asy_pool_free and its workers each on
+ * another processor; with fewer threads, or hold = 0, nothing held. */
 typedef struct pooled {
-    int cpu_pusher, held_pusher;
-    int cpu[64], held[64], n;
+    int cpu[64], held[64];
 } pooled;
 
 static void process(void *ud, int worker, asy_job *job)
@@ -207,12 +207,11 @@ static void test_pool_holds(void **state)
 {
     (void)state;
     cpu_set_t all, now;
-    two_or_skip(&all);
-    pooled pl = {0};
-    asy_pool *p = asy_pool_new(1, 4, process, deliver, &pl, 1);
+    int n = two_or_skip(&all);
+    pooled pl = {{0}, {0}};
+    asy_pool *p = asy_pool_new(n - 1, 4, process, deliver, &pl, 1);
     assert_non_null(p);
     assert_true(asy_thread_is_held());
-    int cur = sched_getcpu();
     mine(&now);
     assert_int_equal(CPU_COUNT(&now), 1);
     for (int i = 0; i < 64; i++)
@@ -222,17 +221,26 @@ static void test_pool_holds(void **state)
     assert_false(asy_thread_is_held());
     mine(&now);
     assert_true(CPU_EQUAL(&now, &all));
-    /* every job ran held: on the pusher's processor or the worker's */
-    int worker_cpu = kth_after(&all, cur, 1);
+    /* every job ran held, on one of the run's processors */
     for (int i = 0; i < 64; i++) {
         assert_true(pl.held[i]);
-        assert_true(pl.cpu[i] == cur || pl.cpu[i] == worker_cpu);
+        assert_true(CPU_ISSET(pl.cpu[i], &all));
     }
-    /* hold = 0: nothing held */
-    p = asy_pool_new(1, 4, process, deliver, &pl, 0);
-    assert_non_null(p);
-    assert_false(asy_thread_is_held());
-    asy_pool_free(p);
+    /* fewer threads than processors, or hold = 0: nothing held */
+    for (int k = 0; k < 2; k++) {
+        p = k == 0 && n > 2 ? asy_pool_new(n - 2, 4, process, deliver, &pl, 1)
+                            : asy_pool_new(n - 1, 4, process, deliver, &pl, 0);
+        assert_non_null(p);
+        assert_false(asy_thread_is_held());
+        for (int i = 0; i < 64; i++)
+            assert_int_equal(asy_pool_push(p, (asy_job *)(intptr_t)i, 1), 0);
+        asy_pool_drain(p);
+        asy_pool_free(p);
+        for (int i = 0; i < 64; i++)
+            assert_false(pl.held[i]);
+        mine(&now);
+        assert_true(CPU_EQUAL(&now, &all));
+    }
 }
 
 int main(void)
