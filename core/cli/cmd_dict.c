@@ -26,7 +26,7 @@ static void dict_usage(FILE *f)
           "options:\n"
           "      --format FMT        the dictionary's format when its extension\n"
           "                          does not say (csv tsv dic dicx yaml lc3 cat)\n"
-          "  -j, --threads N         worker threads for the coverage pass\n"
+          "  -j, --threads N         worker threads for the coverage pass (default 1)\n"
           "      --text-field NAME   JSONL/CSV field with the text (default: text)\n"
           "      --id-field NAME     JSONL/CSV field with the id (default: id)\n"
           "      --date-field NAME   JSONL/CSV field with the date (default: date)\n"
@@ -34,7 +34,7 @@ static void dict_usage(FILE *f)
           "      --invalid-utf8 P    replace (default), skip or fail\n"
           "      --max-doc-bytes N   skip larger documents\n"
           "      --no-pin            let the system place the coverage pass's\n"
-          "                          threads\n"
+          "                          threads (held when -j is the core count)\n"
           "\n"
           "Exit status: 0 clean, 1 findings, 2 usage, 3 unreadable dictionary.\n",
           f);

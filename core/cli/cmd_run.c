@@ -34,7 +34,8 @@ static void run_usage(FILE *f)
 "                          without -o a single output goes to standard output\n"
 "  -O, --option KEY=VALUE  set a plugin option (KEY or PLUGIN.KEY)\n"
 "  -p, --plugin PLUGIN     add a plugin explicitly (for ambiguous names)\n"
-"  -j, --threads N         worker threads (default: number of cores)\n"
+"  -j, --threads N         worker threads (default: the cores this process\n"
+"                          may use, as nproc counts them)\n"
 "      --errors FILE       write skipped documents and warnings as CSV\n"
 "      --format FMT        csv (default), tsv or jsonl\n"
 "      --bom               start CSV files with a UTF-8 BOM (for Excel)\n"
@@ -268,8 +269,8 @@ static int setup_from_manifest(assay_engine *e, int argc, run_args *a)
         fprintf(stderr, "assay: --from-manifest takes no plugins, inputs, "
                         "-O options or settings (the manifest has them)\n"
                         "  hint: only -o, -j, --errors, --manifest, "
-                        "--manifest-hash, --force, --trust, --progress and "
-                        "-q may be added\n");
+                        "--manifest-hash, --force, --trust, --no-pin, "
+                        "--progress and -q may be added\n");
         return EXIT_USAGE;
     }
     if (assay_engine_load_manifest(e, a->from_manifest,

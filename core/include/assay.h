@@ -182,16 +182,18 @@ ASSAY_API const assay_error_info *assay_last_error(const assay_engine *e);
  * | mem_limit_mb     | Lua memory cap per worker, 0 = none      | 1024      |
  * | instr_limit      | Lua instructions per document, 0 = none  | 0         |
  * | manifest_hash    | xxh3_128, sha256: the manifest's file hash | xxh3_128 |
- * | pin              | true/false: a processor for each thread (below) | false |
+ * | pin              | true/false: a processor a thread (below) | false     |
  *
- * pin: when a run has as many threads as the processors the calling
- * thread may use (threads 0 does), each is held on a processor of its own
- * from begin to end, the calling thread on the one it is on at begin (its
- * processors given back at end: threads it starts in between inherit the
+ * pin: in assay_engine_run, when the run has as many threads as the
+ * processors the calling thread may use (threads 0 gives that), each is
+ * held on a processor of its own until the run ends, the calling thread
+ * on the one it is on (its processors given back before the call returns;
+ * threads and processes it starts meanwhile, in a callback, inherit the
  * one), so that the scheduler never stacks two of them on one processor
  * while another idles. With fewer threads nothing is held: two runs at
- * once could hold theirs on the same processors. The command line sets it
- * (`--no-pin` leaves placement to the system).
+ * once could hold theirs on the same processors. Runs driven with
+ * assay_engine_begin/end are never held (they may move between threads).
+ * The command line sets it (`--no-pin` leaves placement to the system).
  *
  * @return ASSAY_OK, or ASSAY_E_USAGE for an unknown key or bad value.
  * Ownership: key and value are copied.

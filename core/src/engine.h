@@ -77,7 +77,7 @@ struct assay_engine {
     char *text_field, *id_field, *date_field;
     char *plugin_path;
     int trust;
-    int pin; /* hold the run's threads each on a processor (thread.h) */
+    int pin; /* hold the run's threads each on a processor (thread.h)... */
     size_t mem_limit;
     uint64_t instr_limit;
     char *output_dir;
@@ -93,6 +93,8 @@ struct assay_engine {
     size_t ninputs;
     /* run state */
     int running;
+    int whole; /* ...in assay_engine_run: begin to end in one call, on one
+                  thread (the incremental API's may move between threads) */
     int nworkers;
     asy_rt **rts;
     asy_pool *pool;

@@ -641,7 +641,8 @@ static int do_begin(assay_engine *e)
     if (rc == ASSAY_OK) {
         /* this thread is the last of the workers (worker.h) */
         e->pool = asy_pool_new(e->nworkers - 1, 4 * e->nworkers + 4,
-                               process_job, deliver_job, e, e->pin);
+                               process_job, deliver_job, e,
+                               e->pin && e->whole);
         if (!e->pool)
             rc = asy_error_set(&e->err, ASSAY_E_NOMEM, "out of memory");
     }
@@ -1060,12 +1061,15 @@ static int do_run(assay_engine *e)
     int rc = check_inputs(e);
     if (rc < 0)
         return rc;
+    e->whole = 1;
     rc = assay_engine_begin(e);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < e->ninputs && !e->fatal; i++)
-        assay_engine_feed_input(e, e->inputs[i]);
-    return assay_engine_end(e);
+    if (rc >= 0) {
+        for (size_t i = 0; i < e->ninputs && !e->fatal; i++)
+            assay_engine_feed_input(e, e->inputs[i]);
+        rc = assay_engine_end(e);
+    }
+    e->whole = 0;
+    return rc;
 }
 
 int assay_engine_run(assay_engine *e)

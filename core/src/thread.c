@@ -1,6 +1,8 @@
 /*
  * thread.c — holding a run's threads on processors of their own
- * (thread.h), with sched_setaffinity: Linux, glibc.
+ * (thread.h), with sched_setaffinity: Linux, glibc. A fixed cpu_set_t
+ * (1,024 processors): on a machine with more, the masks cannot be read,
+ * nothing is held and the processors are counted as online.
  */
 #define _GNU_SOURCE /* cpu_set_t, sched_getcpu, pthread_attr_setaffinity_np */
 #include <pthread.h>
@@ -32,13 +34,18 @@ static int run_set(cpu_set_t *set)
 int asy_thread_cpus(void)
 {
     cpu_set_t set;
-    int n = run_set(&set) ? CPU_COUNT(&set) : 1;
-    return n > 0 ? n : 1;
+    long n = run_set(&set) ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 1 << 20 ? 1 << 20 : (int)n;
 }
 
 int asy_thread_is_held(void)
 {
     return held;
+}
+
+static pid_t my_tid(void)
+{
+    return (pid_t)syscall(SYS_gettid);
 }
 
 int asy_thread_hold(asy_thread_held *h)
@@ -55,7 +62,7 @@ int asy_thread_hold(asy_thread_held *h)
     if (sched_setaffinity(0, sizeof one, &one) != 0)
         return 0;
     memcpy(h->was, &was, sizeof was);
-    h->tid = (pid_t)syscall(SYS_gettid);
+    h->tid = my_tid();
     h->held = 1;
     held_from = was;
     held = 1;
@@ -64,13 +71,17 @@ int asy_thread_hold(asy_thread_held *h)
 
 void asy_thread_release(asy_thread_held *h)
 {
-    if (!h->held)
-        return;
+    if (!h->held || h->tid != my_tid())
+        return; /* (thread.h: only the held thread gives its hold back) */
     cpu_set_t was;
     memcpy(&was, h->was, sizeof was);
-    sched_setaffinity(h->tid, sizeof was, &was);
-    if (h->tid == (pid_t)syscall(SYS_gettid))
-        held = 0;
+    if (sched_setaffinity(0, sizeof was, &was) != 0) {
+        /* its processors changed meanwhile (a CPU set shrunk, one went
+         * offline): every one, which the system cuts to those allowed */
+        memset(&was, 0xff, sizeof was);
+        sched_setaffinity(0, sizeof was, &was);
+    }
+    held = 0;
     h->held = 0;
 }
 
@@ -89,7 +100,7 @@ static void *trampoline(void *p)
         held_from = l.run;
         held = 1;
     } else { /* may go anywhere the creator's run may (a failure leaves
-                it on its first processor, which still runs it) */
+                it where it started, which still runs it) */
         sched_setaffinity(0, sizeof l.run, &l.run);
     }
     return l.fn(l.arg);
@@ -111,32 +122,50 @@ static int pick(const cpu_set_t *set, int cur, int k)
     return -1;
 }
 
+/* Start l's thread first on the processors of *first (all of the run's
+ * when NULL); 0 or pthread_create's error. */
+static int create(pthread_t *th, launch *l, const cpu_set_t *first)
+{
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0)
+        return -1;
+    int rc = pthread_attr_setaffinity_np(&attr, sizeof *first, first);
+    if (rc == 0)
+        rc = pthread_create(th, &attr, trampoline, l);
+    pthread_attr_destroy(&attr);
+    return rc;
+}
+
 int asy_thread_start(pthread_t *th, void *(*fn)(void *), void *arg, int k,
                      int hold)
 {
     launch *l = malloc(sizeof *l);
     int cur = sched_getcpu();
-    int to = l && cur >= 0 && cur < CPU_SETSIZE && run_set(&l->run)
-                 ? pick(&l->run, cur, k)
-                 : -1;
+    if (!l || !run_set(&l->run)) {
+        free(l);
+        /* nothing known of the processors: nothing held either (a held
+         * thread knows its run's), so it gets the caller's */
+        return pthread_create(th, NULL, fn, arg);
+    }
+    l->fn = fn;
+    l->arg = arg;
+    l->hold = hold;
+    int to = cur >= 0 && cur < CPU_SETSIZE ? pick(&l->run, cur, k) : -1;
     if (to >= 0) {
-        pthread_attr_t attr;
         cpu_set_t first;
         CPU_ZERO(&first);
         CPU_SET(to, &first);
-        l->fn = fn;
-        l->arg = arg;
-        l->hold = hold;
-        int rc = -1;
-        if (pthread_attr_init(&attr) == 0) {
-            if (pthread_attr_setaffinity_np(&attr, sizeof first, &first) == 0)
-                rc = pthread_create(th, &attr, trampoline, l);
-            pthread_attr_destroy(&attr);
-        }
-        if (rc == 0)
+        if (create(th, l, &first) == 0)
             return 0;
-        /* the processor may have gone offline: as the system places it */
     }
-    free(l);
-    return pthread_create(th, NULL, fn, arg);
+    /* no other processor, or it could not be had (gone offline): the
+     * system places it among the run's, free, not held on one the caller
+     * may be held on */
+    l->hold = 0;
+    if (create(th, l, &l->run) == 0)
+        return 0;
+    int rc = pthread_create(th, NULL, trampoline, l); /* it resets its own */
+    if (rc != 0)
+        free(l);
+    return rc;
 }

@@ -30,7 +30,8 @@ typedef struct asy_thread_held {
 } asy_thread_held;
 
 /* The number of processors the calling thread's run may use: those it may
- * run on, or, when it is held, those it was held from. 1 when unknown. */
+ * run on, or, when it is held, those it was held from (the online ones
+ * where the mask cannot be read). At least 1. */
 int asy_thread_cpus(void);
 
 /* Hold the calling thread on the processor it is on, until
@@ -38,8 +39,9 @@ int asy_thread_cpus(void);
  * only one processor, or the system refuses (h->held says which). */
 int asy_thread_hold(asy_thread_held *h);
 
-/* Give the held thread back its processors (nothing when h->held is 0).
- * Call it on the thread that was held. */
+/* Give the held thread back its processors (or, where they have changed
+ * meanwhile, every one it may now use). Nothing when h->held is 0, or on
+ * another thread than the one held: a thread's hold is its own. */
 void asy_thread_release(asy_thread_held *h);
 
 /* Non-zero when the calling thread is held. */
@@ -49,7 +51,8 @@ int asy_thread_is_held(void);
  * processor (k >= 1, wrapping round) after the caller's own among the
  * caller's run's (asy_thread_cpus), held there when `hold` is non-zero,
  * else free to go anywhere among them once started. Where there is no
- * other processor, or the placement cannot be set, the system places it.
+ * other processor, or it cannot be had, the system places it among the
+ * run's, not held (never on the one a held caller is held on alone).
  * Returns pthread_create's result. */
 int asy_thread_start(pthread_t *th, void *(*fn)(void *), void *arg, int k,
                      int hold);

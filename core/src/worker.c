@@ -145,8 +145,12 @@ static int start_threads(asy_pool *p)
         a->pool = p;
         a->worker = i;
         pthread_t *th = &p->threads[i];
-        int rc = p->caller.held ? asy_thread_start(th, worker_main, a, i + 1, 1)
-                                : pthread_create(th, NULL, worker_main, a);
+        /* (a thread held by another pool's run starts its threads among
+         * that run's processors, not on its one) */
+        int rc = p->caller.held || asy_thread_is_held()
+                     ? asy_thread_start(th, worker_main, a, i + 1,
+                                        p->caller.held)
+                     : pthread_create(th, NULL, worker_main, a);
         if (rc != 0) {
             free(a);
             return -1;

@@ -85,6 +85,45 @@ for f in wordfreq.csv mentions.csv bydate.csv errors.csv; do
   expect_same "$T/j1/$f" "$T/nopin/$f" "-j 1 and -j 2 --no-pin give identical $f"
 done
 
+# Where the documents were analysed: with -j the core count, each thread on
+# one processor of its own (the CLI's default); with --no-pin, on all of
+# the process's. The plugin reads its thread's processors from /proc.
+cat > "$T/where.lua" <<'LUA'
+return { name = "where", columns = { "cpus" },
+  init = function(ctx) return {} end,
+  document = function(doc, ctx)
+    local f = assert(io.open("/proc/thread-self/status"))
+    local s = f:read("a"); f:close()
+    ctx.state[s:match("Cpus_allowed_list:%s*(%S+)")] = true
+  end,
+  merge = function(a, b) for k in pairs(b) do a[k] = true end end,
+  finish = function(ctx, out)
+    local ks = {}
+    for k in pairs(ctx.state) do ks[#ks + 1] = k end
+    table.sort(ks)
+    for _, k in ipairs(ks) do out:row{ k } end
+  end }
+LUA
+ncpu=$(nproc)
+own=$(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status)
+if [ "$ncpu" -lt 2 ] || [ ! -r /proc/thread-self/status ]; then
+  echo "SKIP: holding threads needs two processors and /proc/thread-self ($ncpu processor(s))"
+else
+  expect_exit 0 "-j $ncpu run, threads held" -- \
+    assay run --trust "$T/where.lua" "$T/corpus/txt" -j "$ncpu" -o "$T/where"
+  held=$(tail -n +2 "$T/where/where.csv")
+  if [ -n "$held" ] && ! grep -qv '^[0-9]*$' <<<"$held"; then
+    pass "each document analysed on a thread held on one processor ($(echo $held))"
+  else
+    fail "threads not held: $(echo $held)"
+  fi
+  expect_exit 0 "-j $ncpu --no-pin run" -- \
+    assay run --trust --no-pin "$T/where.lua" "$T/corpus/txt" -j "$ncpu" -o "$T/where2"
+  free=$(tail -n +2 "$T/where2/where.csv")
+  [ "$free" = "$own" ] && pass "--no-pin: threads on all of the process's processors ($own)" \
+    || fail "--no-pin: threads on '$(echo $free)', the process has '$own'"
+fi
+
 # Counters are handed over between workers whole (lua/handover.h): a
 # state that names one counter twice and keeps others nested in tables, and
 # (under --trust) a counter two plugins share, come out as with -j 1.

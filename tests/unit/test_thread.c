@@ -1,12 +1,14 @@
 /*
  * test_thread.c — thread.h: holding a thread on its processor and giving
- * its processors back; threads started held on the k-th processor after
- * their creator's (k wrapping round), or started there and then free to
- * run on all of their creator's; a held thread's threads placed among the
- * processors it was held from, not on its one; nothing held where the
- * process may use a single processor; a pool with hold set and as many
- * threads as processors holds its pushing thread for its life. The cases that need two processors are
- * skipped, saying so, where this process may use only one.
+ * its processors back (only by the thread held); threads started held on
+ * the k-th processor after their creator's (k wrapping round), or started
+ * there and then free on all of their creator's; a held thread's threads
+ * placed among the processors it was held from, not on its one (a pool's
+ * workers, asy_par_run's helpers); nothing held where the process may use
+ * a single processor; a pool with hold set and as many threads as
+ * processors holds its pushing thread for its life and each worker on
+ * another processor. The cases that need two processors, or a system that
+ * lets a thread be held, are skipped, saying so, where there are not.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -16,9 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "par.h"
 #include "thread.h"
 #include "worker.h"
 
@@ -38,6 +42,17 @@ static void *look(void *arg)
     s->held = asy_thread_is_held();
     s->cpus = asy_thread_cpus();
     return &s->value;
+}
+
+static void busy(double us)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    do
+        clock_gettime(CLOCK_MONOTONIC, &b);
+    while ((double)(b.tv_sec - a.tv_sec) * 1e6 +
+               (double)(b.tv_nsec - a.tv_nsec) / 1e3 <
+           us);
 }
 
 static int mine(cpu_set_t *set)
@@ -70,11 +85,25 @@ static int two_or_skip(cpu_set_t *set)
     return n;
 }
 
+/* Two processors, and a system that lets a thread be held: else skip. */
+static int hold_or_skip(cpu_set_t *set)
+{
+    int n = two_or_skip(set);
+    asy_thread_held h;
+    if (!asy_thread_hold(&h)) {
+        printf("SKIP: the system does not let a thread be held on one "
+               "processor\n");
+        skip();
+    }
+    asy_thread_release(&h);
+    return n;
+}
+
 static void test_hold_and_release(void **state)
 {
     (void)state;
     cpu_set_t all, now;
-    int n = two_or_skip(&all);
+    int n = hold_or_skip(&all);
     asy_thread_held h, again;
     assert_int_equal(asy_thread_hold(&h), 1);
     assert_true(h.held);
@@ -102,7 +131,7 @@ static void test_started_held(void **state)
 {
     (void)state;
     cpu_set_t all;
-    int n = two_or_skip(&all);
+    int n = hold_or_skip(&all);
     asy_thread_held h;
     assert_int_equal(asy_thread_hold(&h), 1);
     int cur = sched_getcpu();
@@ -130,7 +159,7 @@ static void test_started_free(void **state)
 {
     (void)state;
     cpu_set_t all;
-    int n = two_or_skip(&all);
+    int n = hold_or_skip(&all);
     asy_thread_held h;
     assert_int_equal(asy_thread_hold(&h), 1);
     for (int k = 1; k <= n; k++) {
@@ -181,19 +210,29 @@ static void test_one_processor(void **state)
 }
 
 /* A pool that holds: with as many threads as processors, its pushing
- * thread held from asy_pool_new to asy_pool_free and its workers each on
- * another processor; with fewer threads, or hold = 0, nothing held. */
+ * thread held from asy_pool_new to asy_pool_free and each worker held on
+ * another processor; with fewer threads, or hold = 0, nothing held; from
+ * a thread held already (another run's), its workers among that run's
+ * processors, not on the one. Each job is busy for a while, so that the
+ * workers take some (the pushing thread takes them only when the ring is
+ * full). */
 typedef struct pooled {
-    int cpu[64], held[64];
+    int worker[64], cpu[64], held[64], ncpus[64], all[64];
+    const cpu_set_t *run;
 } pooled;
 
 static void process(void *ud, int worker, asy_job *job)
 {
-    (void)worker;
     pooled *p = ud;
     int i = (int)(intptr_t)job;
+    cpu_set_t set;
+    assert_int_equal(sched_getaffinity(0, sizeof set, &set), 0);
+    p->worker[i] = worker;
     p->cpu[i] = sched_getcpu();
     p->held[i] = asy_thread_is_held();
+    p->ncpus[i] = CPU_COUNT(&set);
+    p->all[i] = CPU_EQUAL(&set, p->run);
+    busy(300);
 }
 
 static int deliver(void *ud, asy_job *job)
@@ -203,44 +242,141 @@ static int deliver(void *ud, asy_job *job)
     return 0;
 }
 
-static void test_pool_holds(void **state)
+/* Run 64 jobs through p; returns how many ran on its workers. */
+static int run_jobs(asy_pool *p, pooled *pl, int nthreads)
 {
-    (void)state;
-    cpu_set_t all, now;
-    int n = two_or_skip(&all);
-    pooled pl = {{0}, {0}};
-    asy_pool *p = asy_pool_new(n - 1, 4, process, deliver, &pl, 1);
-    assert_non_null(p);
-    assert_true(asy_thread_is_held());
-    mine(&now);
-    assert_int_equal(CPU_COUNT(&now), 1);
     for (int i = 0; i < 64; i++)
         assert_int_equal(asy_pool_push(p, (asy_job *)(intptr_t)i, 1), 0);
     asy_pool_drain(p);
     asy_pool_free(p);
+    int on_workers = 0;
+    for (int i = 0; i < 64; i++)
+        on_workers += pl->worker[i] < nthreads;
+    return on_workers;
+}
+
+static void test_pool_holds(void **state)
+{
+    (void)state;
+    cpu_set_t all, now;
+    int n = hold_or_skip(&all);
+    pooled pl = {.run = &all};
+    asy_pool *p = asy_pool_new(n - 1, 4, process, deliver, &pl, 1);
+    assert_non_null(p);
+    assert_true(asy_thread_is_held());
+    int cur = sched_getcpu();
+    mine(&now);
+    assert_int_equal(CPU_COUNT(&now), 1);
+    assert_true(run_jobs(p, &pl, n - 1) > 0);
     assert_false(asy_thread_is_held());
     mine(&now);
     assert_true(CPU_EQUAL(&now, &all));
-    /* every job ran held, on one of the run's processors */
-    for (int i = 0; i < 64; i++) {
+    for (int i = 0; i < 64; i++) { /* each on one processor, held */
         assert_true(pl.held[i]);
-        assert_true(CPU_ISSET(pl.cpu[i], &all));
+        assert_int_equal(pl.ncpus[i], 1);
+        int k = pl.worker[i] + 1; /* worker k - 1: the k-th after cur */
+        assert_int_equal(pl.cpu[i],
+                         k < n ? kth_after(&all, cur, k) : cur);
     }
     /* fewer threads than processors, or hold = 0: nothing held */
     for (int k = 0; k < 2; k++) {
-        p = k == 0 && n > 2 ? asy_pool_new(n - 2, 4, process, deliver, &pl, 1)
-                            : asy_pool_new(n - 1, 4, process, deliver, &pl, 0);
+        int t = k == 0 && n > 2 ? n - 2 : n - 1;
+        p = asy_pool_new(t, 4, process, deliver, &pl, k == 0 && n > 2);
         assert_non_null(p);
         assert_false(asy_thread_is_held());
-        for (int i = 0; i < 64; i++)
-            assert_int_equal(asy_pool_push(p, (asy_job *)(intptr_t)i, 1), 0);
-        asy_pool_drain(p);
-        asy_pool_free(p);
-        for (int i = 0; i < 64; i++)
+        run_jobs(p, &pl, t);
+        for (int i = 0; i < 64; i++) {
             assert_false(pl.held[i]);
+            assert_true(pl.all[i]);
+        }
         mine(&now);
         assert_true(CPU_EQUAL(&now, &all));
     }
+}
+
+static void test_pool_in_held_thread(void **state)
+{
+    (void)state;
+    cpu_set_t all;
+    int n = hold_or_skip(&all);
+    asy_thread_held h;
+    assert_int_equal(asy_thread_hold(&h), 1);
+    pooled pl = {.run = &all};
+    asy_pool *p = asy_pool_new(n - 1, 4, process, deliver, &pl, 1);
+    assert_non_null(p);
+    assert_true(run_jobs(p, &pl, n - 1) > 0);
+    for (int i = 0; i < 64; i++)
+        if (pl.worker[i] < n - 1) { /* free among the run's processors */
+            assert_false(pl.held[i]);
+            assert_true(pl.all[i]);
+        }
+    assert_true(asy_thread_is_held()); /* the outer hold is still on */
+    asy_thread_release(&h);
+    assert_false(asy_thread_is_held());
+}
+
+/* asy_par_run from a held thread: its helpers held on the next ones. */
+typedef struct partask {
+    int cpu, ncpus, held;
+} partask;
+
+static void par_look(void *arg)
+{
+    partask *t = arg;
+    cpu_set_t set;
+    assert_int_equal(sched_getaffinity(0, sizeof set, &set), 0);
+    t->cpu = sched_getcpu();
+    t->ncpus = CPU_COUNT(&set);
+    t->held = asy_thread_is_held();
+}
+
+static void test_par_from_held(void **state)
+{
+    (void)state;
+    cpu_set_t all;
+    int n = hold_or_skip(&all);
+    asy_thread_held h;
+    assert_int_equal(asy_thread_hold(&h), 1);
+    int cur = sched_getcpu();
+    partask t[8];
+    int m = n < 8 ? n : 8;
+    asy_par_run(par_look, t, sizeof *t, m);
+    for (int i = 0; i < m; i++) {
+        assert_true(t[i].held);
+        assert_int_equal(t[i].ncpus, 1);
+        assert_int_equal(t[i].cpu, i == 0 ? cur : kth_after(&all, cur, i));
+    }
+    asy_thread_release(&h);
+    asy_par_run(par_look, t, sizeof *t, 2); /* not held: as before */
+    assert_false(t[1].held);
+    assert_int_equal(t[1].ncpus, CPU_COUNT(&all));
+}
+
+/* A hold is given back only by the thread held: from another, nothing. */
+static void *release_it(void *arg)
+{
+    asy_thread_release(arg);
+    return NULL;
+}
+
+static void test_release_elsewhere(void **state)
+{
+    (void)state;
+    cpu_set_t all, now;
+    hold_or_skip(&all);
+    asy_thread_held h;
+    assert_int_equal(asy_thread_hold(&h), 1);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, release_it, &h), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_true(h.held);
+    assert_true(asy_thread_is_held());
+    mine(&now);
+    assert_int_equal(CPU_COUNT(&now), 1);
+    asy_thread_release(&h);
+    assert_false(asy_thread_is_held());
+    mine(&now);
+    assert_true(CPU_EQUAL(&now, &all));
 }
 
 int main(void)
@@ -251,6 +387,9 @@ int main(void)
         cmocka_unit_test(test_started_free),
         cmocka_unit_test(test_one_processor),
         cmocka_unit_test(test_pool_holds),
+        cmocka_unit_test(test_pool_in_held_thread),
+        cmocka_unit_test(test_par_from_held),
+        cmocka_unit_test(test_release_elsewhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
