@@ -80,4 +80,9 @@ char *asy_jsonl_compact(const asy_jsonl_member *m, size_t *len);
 size_t asy_jsonl_plain_len(const unsigned char *s, size_t n);
 size_t asy_jsonl_plain_len_swar(const unsigned char *s, size_t n);
 
+/* Strings are decoded 64 bytes at a time where the CPU has AVX-512 (on =
+ * 1, the default), else 16 (on = 0: the tests run every case both ways).
+ * Not for use while another thread parses. */
+void asy_jsonl_scan_wide(int on);
+
 #endif

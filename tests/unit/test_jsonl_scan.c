@@ -609,20 +609,21 @@ static void test_differential(void **st)
     assert_true(accepted > 8000 && accepted < compared - 5000);
 }
 
-/* Strings decoded in 16-byte blocks that are stored whole: every escape,
- * quote and cut-off end at every offset of a block, in members that
- * follow one another in the scratch buffer, must decode as jansson does
- * and leave the members before them intact. */
+/* Strings decoded in 16- or 64-byte blocks that are stored whole (and,
+ * 64 at a time, only with 128 bytes left): every escape, quote and cut-off
+ * end at every offset of a block, in members that follow one another in
+ * the scratch buffer, must decode as jansson does and leave the members
+ * before them intact. */
 static void test_block_boundaries(void **st)
 {
     (void)st;
     static const char *const escs[] = {"\\n", "\\\"", "\\\\", "\\r",
                                        "\\u00e9", "\\ud83d\\ude00", "\\u0000",
                                        "\xC3\xA9", "\\x", "\t", "\\"};
-    char in[400], a[100], b[100];
+    char in[600], a[200], b[100];
     size_t accepted = 0;
     for (size_t e = 0; e < sizeof escs / sizeof *escs; e++)
-        for (int pa = 0; pa < 40; pa++)
+        for (int pa = 0; pa < 170; pa++)
             for (int pb = 0; pb < 40; pb += 3) {
                 memset(a, 'a', sizeof a);
                 memset(b, 'b', sizeof b);
@@ -634,7 +635,47 @@ static void test_block_boundaries(void **st)
                 compare(in, (size_t)n, &accepted);
                 compare(in, (size_t)n - 2, &accepted); /* cut off */
             }
-    assert_true(accepted > 3000);
+    assert_true(accepted > 12000);
+}
+
+/* Strings thick with escapes, as news text is (several in a 64-byte
+ * block, at its last bytes, one after another, "\\\\" and "\\\"" whose
+ * second byte is itself special), with the odd \\u, \\r, bad escape,
+ * control byte or quote among them, at every length around the block
+ * sizes: each decodes, or fails, as jansson does. */
+static void test_escape_runs(void **st)
+{
+    (void)st;
+    static const char *const bits[] = {
+        "a", "bc", "defgh", " ", "\\n", "\\\"", "\\\\", "\\t", "\\/",
+        "\\b", "\\f", "\\r", "\\u00e9", "\\ud83d\\ude00", "\xC3\xA9",
+        "\\n\\n", "\\\\\\\"", "ijklmnopqrstuvwxyz0123456789"};
+    enum { NB = sizeof bits / sizeof *bits };
+    gen g = {NULL, 0, 0};
+    size_t accepted = 0, compared = 0;
+    for (int t = 0; t < 20000; t++) {
+        g.n = 0;
+        static const char head[] = "{\"id\":\"d\",\"text\":\"";
+        put(&g, head, sizeof head - 1);
+        size_t want = rnd() % 400;
+        size_t from = g.n;
+        while (g.n - from < want) {
+            uint32_t r = rnd() % 100;
+            const char *b = r < 97 ? bits[rnd() % (NB - 1)]
+                                   : r < 98 ? "\\x" : r < 99 ? "\x01"
+                                                               : "\"";
+            if (rnd() % 4 == 0)
+                b = bits[NB - 1];
+            put(&g, b, strlen(b));
+        }
+        put(&g, "\"}", t % 50 == 7 ? 1 : 2);
+        compared += (size_t)compare(g.s, g.n, &accepted);
+    }
+    free(g.s);
+    print_message("escape runs: %zu compared, %zu accepted\n", compared,
+                  accepted);
+    assert_true(compared > 15000);
+    assert_true(accepted > 10000);
 }
 
 int main(void)
@@ -649,6 +690,13 @@ int main(void)
         cmocka_unit_test(test_plain_len),
         cmocka_unit_test(test_differential),
         cmocka_unit_test(test_block_boundaries),
+        cmocka_unit_test(test_escape_runs),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    /* every case with strings decoded 64 bytes at a time (where the CPU
+     * can), then 16 */
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    asy_jsonl_scan_wide(0);
+    failed += cmocka_run_group_tests(tests, setup, teardown);
+    asy_jsonl_scan_wide(1);
+    return failed;
 }
