@@ -2,7 +2,8 @@
  * jsonl_scan.c — the JSON reader behind load_jsonl.c. The tokenizer and
  * the recursive parser follow jansson's load.c step for step, so a bad
  * line fails at the same place with the same words; strings are decoded
- * in runs found 16 (SSE2) or 8 (SWAR) bytes at a time, not byte by byte.
+ * in runs found 64 (AVX-512, with their one-byte escapes), 16 (SSE2) or 8
+ * (SWAR) bytes at a time, not byte by byte.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -201,7 +202,6 @@ static size_t copy_plain(char *o, const unsigned char *s, size_t n)
     return i + k;
 }
 
-
 /* ==================================================================== */
 /* Strings                                                              */
 /* ==================================================================== */
@@ -389,8 +389,8 @@ AVX512 static inline size_t run_avx512(char **op, const unsigned char *s,
         size_t cur = 0; /* the block's bytes before cur are written */
         while (m) {
             size_t p = (size_t)__builtin_ctzll(m);
-            _mm512_storeu_si512((void *)o,
-                                _mm512_loadu_si512((const void *)(s + i + cur)));
+            __m512i rest = _mm512_loadu_si512((const void *)(s + i + cur));
+            _mm512_storeu_si512((void *)o, rest);
             o += p - cur;
             char e = p < 63 && s[i + p] == '\\' ? plain_escape[s[i + p + 1]]
                                                  : 0;
@@ -434,8 +434,9 @@ static inline size_t run_plain(char **o, const unsigned char *s, size_t n)
 }
 
 /* A string whose opening quote is at lx->start. Plain runs (and, with
- * run_avx512, one-byte escapes) are decoded by run; the decoded text (never longer than its source) goes to
- * the scratch buffer, NUL-terminated. */
+ * run_avx512, one-byte escapes) are decoded by run; the decoded text
+ * (never longer than its source) goes to the scratch buffer,
+ * NUL-terminated. */
 static inline __attribute__((always_inline)) int
 scan_string_with(lexer *lx, size_t (*run)(char **, const unsigned char *,
                                           size_t))
