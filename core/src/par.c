@@ -31,10 +31,13 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
     pthread_t th[ASY_PAR_MAX];
     start st[ASY_PAR_MAX];
     int up[ASY_PAR_MAX];
-    int held = asy_thread_is_held(); /* then so are they, on the next ones */
+    /* from a held thread: started on the next processors (all of the
+     * run's, not the one it is held on), then free, as tasks of unequal
+     * length need */
+    int held = asy_thread_is_held();
     for (int i = 1; i < n; i++) {
         st[i] = (start){fn, args + (size_t)i * size};
-        up[i] = (held ? asy_thread_start(&th[i], run_one, &st[i], i, 1)
+        up[i] = (held ? asy_thread_start(&th[i], run_one, &st[i], i, 0)
                       : pthread_create(&th[i], NULL, run_one, &st[i])) == 0;
         if (up[i])
             atomic_fetch_add_explicit(&started, 1, memory_order_relaxed);

@@ -106,17 +106,19 @@ static void *trampoline(void *p)
     return l.fn(l.arg);
 }
 
-/* The k-th processor of set after cur (cyclically, cur itself not
- * counted), or -1 when there is no other. */
+/* The k-th processor of set after cur, in the order cur + 1, cur + 2, ...
+ * round to cur itself, then again: k up to the number of other processors
+ * gives each of them once; beyond, the threads are spread over all of
+ * them, cur's too. -1 when set has no processor but cur. */
 static int pick(const cpu_set_t *set, int cur, int k)
 {
-    int others = CPU_COUNT(set) - (CPU_ISSET(cur, set) ? 1 : 0);
-    if (others < 1 || k < 1)
+    int count = CPU_COUNT(set);
+    if (count - (CPU_ISSET(cur, set) ? 1 : 0) < 1 || k < 1)
         return -1;
-    k = (k - 1) % others; /* the k-th other, from 0 */
+    k = (k - 1) % count; /* from 0 */
     for (int i = 1; i <= CPU_SETSIZE; i++) {
-        int c = (cur + i) % CPU_SETSIZE;
-        if (c != cur && CPU_ISSET(c, set) && k-- == 0)
+        int c = (cur + i) % CPU_SETSIZE; /* cur last */
+        if (CPU_ISSET(c, set) && k-- == 0)
             return c;
     }
     return -1;

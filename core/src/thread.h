@@ -13,7 +13,8 @@
  * run over 200 MB took 2.5 ms less on 2 MB text files (1.4 to 3.3 in
  * four sittings) and 6.4 ms less on JSON Lines (2.2 to 8.7), 1.6 % and
  * 2.7 % (bench/RESULTS.md, session 20). A held thread's own threads are
- * placed among the processors it was held from, never all on its one.
+ * placed among the processors it was held from, never all on its one;
+ * asy_par_run's, short and of unequal length, are only started there.
  */
 #ifndef ASY_THREAD_H
 #define ASY_THREAD_H
@@ -48,8 +49,9 @@ void asy_thread_release(asy_thread_held *h);
 int asy_thread_is_held(void);
 
 /* pthread_create(th, NULL, fn, arg), but the new thread runs on the k-th
- * processor (k >= 1, wrapping round) after the caller's own among the
- * caller's run's (asy_thread_cpus), held there when `hold` is non-zero,
+ * processor (k >= 1) after the caller's own among the caller's run's
+ * (asy_thread_cpus): k = 1, 2, ... gives each of the others in turn, then
+ * the caller's, then round again. Held there when `hold` is non-zero,
  * else free to go anywhere among them once started. Where there is no
  * other processor, or it cannot be had, the system places it among the
  * run's, not held (never on the one a held caller is held on alone).
