@@ -124,8 +124,8 @@ static int pick(const cpu_set_t *set, int cur, int k)
     return -1;
 }
 
-/* Start l's thread first on the processors of *first (all of the run's
- * when NULL); 0 or pthread_create's error. */
+/* Start l's thread first on the processors of *first; 0, or -1 or
+ * pthread_create's error. */
 static int create(pthread_t *th, launch *l, const cpu_set_t *first)
 {
     pthread_attr_t attr;

@@ -10,9 +10,9 @@
  *    moved to the waker's processor, and both then share it until the
  *    periodic balancing parts them, milliseconds later.
  * Held (the engine's "pin" setting, which the CLI sets), a -j 2 wordfreq
- * run over 200 MB took 2.5 ms less on 2 MB text files (1.4 to 3.3 in
- * four sittings) and 6.4 ms less on JSON Lines (2.2 to 8.7), 1.6 % and
- * 2.7 % (bench/RESULTS.md, session 20). A held thread's own threads are
+ * run over 200 MB took 2.6 ms less on 2 MB text files (1.4 to 3.3 in
+ * eight sittings, 1.7 %) and 6.7 ms less on JSON Lines (2.2 to 8.7, 2.4
+ * to 2.8 %) (bench/RESULTS.md, session 20). A held thread's own threads are
  * placed among the processors it was held from, never all on its one;
  * asy_par_run's, short and of unequal length, are only started there.
  */

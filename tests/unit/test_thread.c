@@ -100,6 +100,14 @@ static int hold_or_skip(cpu_set_t *set)
     return n;
 }
 
+/* hold_or_skip, then the calling thread held (h). */
+static int held_or_skip(cpu_set_t *set, asy_thread_held *h)
+{
+    int n = hold_or_skip(set);
+    assert_int_equal(asy_thread_hold(h), 1);
+    return n;
+}
+
 static void test_hold_and_release(void **state)
 {
     (void)state;
@@ -132,9 +140,8 @@ static void test_started_held(void **state)
 {
     (void)state;
     cpu_set_t all;
-    int n = hold_or_skip(&all);
     asy_thread_held h;
-    assert_int_equal(asy_thread_hold(&h), 1);
+    int n = held_or_skip(&all, &h);
     int cur = sched_getcpu();
     for (int k = 1; k <= 2 * n + 1; k++) {
         seen s = {.cpu = -1, .value = k};
@@ -160,9 +167,8 @@ static void test_started_free(void **state)
 {
     (void)state;
     cpu_set_t all;
-    int n = hold_or_skip(&all);
     asy_thread_held h;
-    assert_int_equal(asy_thread_hold(&h), 1);
+    int n = held_or_skip(&all, &h);
     for (int k = 1; k <= n; k++) {
         seen s = {.cpu = -1};
         pthread_t th;
@@ -298,9 +304,8 @@ static void test_pool_in_held_thread(void **state)
 {
     (void)state;
     cpu_set_t all;
-    int n = hold_or_skip(&all);
     asy_thread_held h;
-    assert_int_equal(asy_thread_hold(&h), 1);
+    int n = held_or_skip(&all, &h);
     pooled pl = {.run = &all};
     asy_pool *p = asy_pool_new(n - 1, 4, process, deliver, &pl, 1);
     assert_non_null(p);
@@ -338,9 +343,8 @@ static void test_par_from_held(void **state)
 {
     (void)state;
     cpu_set_t all;
-    int n = hold_or_skip(&all);
     asy_thread_held h;
-    assert_int_equal(asy_thread_hold(&h), 1);
+    int n = held_or_skip(&all, &h);
     partask t[8];
     int m = 2 * n + 1 < 8 ? 2 * n + 1 : 8;
     for (int i = 0; i < m; i++)
@@ -369,9 +373,8 @@ static void test_release_elsewhere(void **state)
 {
     (void)state;
     cpu_set_t all, now;
-    hold_or_skip(&all);
     asy_thread_held h;
-    assert_int_equal(asy_thread_hold(&h), 1);
+    held_or_skip(&all, &h);
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, release_it, &h), 0);
     assert_int_equal(pthread_join(th, NULL), 0);
