@@ -14,6 +14,7 @@
 #include "filehash.h"
 #include "loader.h"
 #include "lua/runtime.h"
+#include "par.h"
 #include "plugin.h"
 #include "rowbuf.h"
 #include "sink.h"
@@ -98,6 +99,8 @@ struct assay_engine {
     int nworkers;
     asy_rt **rts;
     asy_pool *pool;
+    asy_par_crew *crew; /* threads for the end's asy_par_run calls, from
+                           the drain to the close (held runs only) */
     asy_sink **sinks;
     int nsinks;
     asy_sink *errors_sink;

@@ -969,6 +969,8 @@ static void close_part(void *arg)
  * close 2.8 ms instead of 2.2 (peers text, medians of 11 runs). */
 static void close_run(assay_engine *e, int commit)
 {
+    asy_par_crew_end(e->crew); /* while this thread is held */
+    e->crew = NULL;
     asy_pool_free(e->pool);
     e->pool = NULL;
     if (commit)
@@ -1002,6 +1004,11 @@ static int do_end(assay_engine *e)
     if (!e->running)
         return asy_error_set(&e->err, ASSAY_E_USAGE, "no run in progress");
     asy_pool_drain(e->pool);
+    /* merging the workers' states, sorting, formatting rows: about nine
+     * calls of asy_par_run at the end of a -j 2 wordfreq run, each a
+     * thread started (par.h) */
+    if (e->nworkers > 1)
+        e->crew = asy_par_crew_begin(e->nworkers - 1);
     feed_status(e);
     int rc = e->fatal;
     /* the other workers' counters, merged, are freed just before finish

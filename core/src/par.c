@@ -2,15 +2,178 @@
  * par.c — asy_par_run (par.h). A thread per task, started and joined
  * each time: the callers run a handful of tasks of milliseconds each at
  * the end of a run, where a pool's upkeep would cost more than it saves.
+ * Or, for a held thread that has a crew (asy_par_crew_begin), the crew's
+ * threads, waiting on processors of their own.
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "clocale.h"
 #include "par.h"
 #include "thread.h"
 
 static atomic_ullong started; /* threads started, for asy_par_started */
+
+/*
+ * The crew. Starting a thread for a task and joining it cost 35-60 us a
+ * call of asy_par_run with two tasks, and so did waking a thread asleep
+ * on a condition variable when its processor had gone idle (the host
+ * wakes an idle virtual processor; 39-49 us measured, bench/RESULTS.md
+ * session 21), where the end of a -j 2 wordfreq run calls asy_par_run
+ * about nine times. A crew member is held on a processor of its own and,
+ * between tasks, first spins on its task counter for up to SPIN_NS, then
+ * sleeps; the owner likewise waits for the task's end. Only a held owner
+ * gets a crew, and only members that are held spin: a spinning thread on
+ * its owner's processor would take the owner's time.
+ */
+#define SPIN_NS 2000000L /* 2 ms */
+#define STOP UINT32_MAX  /* member->seq: leave */
+
+typedef struct member {
+    pthread_t th;
+    void (*fn)(void *task); /* the posted task, read after seq */
+    void *task;
+    _Atomic uint32_t seq;  /* tasks posted (or STOP), by the owner */
+    _Atomic uint32_t done; /* tasks finished, by the member */
+    _Atomic int sleeping;  /* owner or member asleep on cv */
+    int spin;              /* the member spins (it is held) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} member;
+
+struct asy_par_crew {
+    int n;       /* members started */
+    int owner_spins;
+    member m[ASY_PAR_MAX - 1];
+};
+
+static _Thread_local asy_par_crew *mine; /* the calling thread's crew */
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Wait until *v != not (want_change) or *v == want: spinning first when
+ * spin, then asleep on m's condition variable. */
+static uint32_t await(member *m, _Atomic uint32_t *v, uint32_t val,
+                      int want_change, int spin)
+{
+    uint32_t x;
+#define AWAITED(x) (want_change ? (x) != val : (x) == val)
+    if (spin) {
+        long long until = now_ns() + SPIN_NS;
+        for (unsigned i = 1;; i++) {
+            x = atomic_load_explicit(v, memory_order_acquire);
+            if (AWAITED(x))
+                return x;
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+            if (i % 256 == 0 && now_ns() > until)
+                break;
+        }
+    }
+    pthread_mutex_lock(&m->mu);
+    atomic_fetch_add(&m->sleeping, 1); /* seq_cst: see publish */
+    while (x = atomic_load(v), !AWAITED(x))
+        pthread_cond_wait(&m->cv, &m->mu);
+    atomic_fetch_sub(&m->sleeping, 1);
+    pthread_mutex_unlock(&m->mu);
+#undef AWAITED
+    return x;
+}
+
+/* *v = val, waking whoever sleeps on m. Both stores and loads here and in
+ * await are sequentially consistent: a waiter that has not yet counted
+ * itself asleep will see val when it looks again under the mutex, and
+ * one that has is woken, the broadcast taken under the mutex it waits
+ * with. */
+static void publish(member *m, _Atomic uint32_t *v, uint32_t val)
+{
+    atomic_store(v, val);
+    if (atomic_load(&m->sleeping)) {
+        pthread_mutex_lock(&m->mu);
+        pthread_cond_broadcast(&m->cv);
+        pthread_mutex_unlock(&m->mu);
+    }
+}
+
+static void *member_main(void *arg)
+{
+    member *m = arg;
+    asy_clocale_enter(); /* the library's thread: for good (clocale.h) */
+    m->spin = asy_thread_is_held();
+    uint32_t seen = 0;
+    for (;;) {
+        uint32_t s = await(m, &m->seq, seen, 1, m->spin);
+        if (s == STOP)
+            break;
+        seen = s;
+        m->fn(m->task);
+        publish(m, &m->done, s);
+    }
+    return NULL;
+}
+
+asy_par_crew *asy_par_crew_begin(int n)
+{
+    int most = asy_thread_cpus() - 1;
+    if (n > most)
+        n = most;
+    if (n > ASY_PAR_MAX - 1)
+        n = ASY_PAR_MAX - 1;
+    if (n < 1 || mine || !asy_thread_is_held())
+        return NULL;
+    asy_par_crew *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->owner_spins = 1;
+    for (int i = 0; i < n; i++) {
+        member *m = &c->m[i];
+        atomic_init(&m->seq, 0);
+        atomic_init(&m->done, 0);
+        atomic_init(&m->sleeping, 0);
+        if (pthread_mutex_init(&m->mu, NULL) != 0)
+            break;
+        if (pthread_cond_init(&m->cv, NULL) != 0) {
+            pthread_mutex_destroy(&m->mu);
+            break;
+        }
+        if (asy_thread_start(&m->th, member_main, m, i + 1, 1) != 0) {
+            pthread_cond_destroy(&m->cv);
+            pthread_mutex_destroy(&m->mu);
+            break;
+        }
+        atomic_fetch_add_explicit(&started, 1, memory_order_relaxed);
+        c->n++;
+    }
+    if (c->n == 0) {
+        free(c);
+        return NULL;
+    }
+    mine = c;
+    return c;
+}
+
+void asy_par_crew_end(asy_par_crew *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        publish(&c->m[i], &c->m[i].seq, STOP);
+        pthread_join(c->m[i].th, NULL);
+        pthread_cond_destroy(&c->m[i].cv);
+        pthread_mutex_destroy(&c->m[i].mu);
+    }
+    if (mine == c)
+        mine = NULL;
+    free(c);
+}
 
 typedef struct start {
     void (*fn)(void *task);
@@ -35,7 +198,21 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
      * run's, not the one it is held on), then free, as tasks of unequal
      * length need */
     int held = asy_thread_is_held();
-    for (int i = 1; i < n; i++) {
+    /* the crew's members take the first tasks after this thread's (only
+     * while it is held: see the crew) */
+    asy_par_crew *c = held ? mine : NULL;
+    int crew = c ? (n - 1 < c->n ? n - 1 : c->n) : 0;
+    uint32_t posted[ASY_PAR_MAX];
+    for (int i = 1; i <= crew; i++) {
+        member *m = &c->m[i - 1];
+        m->fn = fn;
+        m->task = args + (size_t)i * size;
+        posted[i] = atomic_load_explicit(&m->seq, memory_order_relaxed) + 1;
+        if (posted[i] == STOP) /* round past it (after 2^32 - 1 tasks) */
+            posted[i] = 1;
+        publish(m, &m->seq, posted[i]);
+    }
+    for (int i = crew + 1; i < n; i++) {
         st[i] = (start){fn, args + (size_t)i * size};
         up[i] = (held ? asy_thread_start(&th[i], run_one, &st[i], i, 0)
                       : pthread_create(&th[i], NULL, run_one, &st[i])) == 0;
@@ -43,7 +220,9 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
             atomic_fetch_add_explicit(&started, 1, memory_order_relaxed);
     }
     fn(args);
-    for (int i = 1; i < n; i++) {
+    for (int i = 1; i <= crew; i++)
+        await(&c->m[i - 1], &c->m[i - 1].done, posted[i], 0, c->owner_spins);
+    for (int i = crew + 1; i < n; i++) {
         if (up[i])
             pthread_join(th[i], NULL);
         else

@@ -9,7 +9,8 @@
  * pool with hold set and as many threads as processors holds its pushing
  * thread for its life and each worker on another processor. The cases
  * that need two processors, or a system that lets a thread be held, are
- * skipped, saying so, where there are not.
+ * skipped, saying so, where there are not. And asy_par_run's crew: a held
+ * thread's tasks run by threads waiting on the other processors.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -362,6 +364,104 @@ static void test_par_from_held(void **state)
     assert_true(t[1].all);
 }
 
+/* A crew (par.h): none for a thread not held, one at a time; for a held
+ * thread, its members run the first tasks after the caller's, each held
+ * on another processor, and no thread is started for a call; every task
+ * runs once, also when the members have gone to sleep (past their 2 ms of
+ * spinning) and when the caller waits past its own; tasks beyond the crew
+ * go to threads as before; a member's own asy_par_run works; once the
+ * caller is no longer held, or the crew has ended, threads again. */
+typedef struct crewtask {
+    int cpu, held, runs;
+    pthread_t self;
+    double work_us; /* busy this long */
+    int nested;     /* asy_par_run(sub) from the task */
+    int sub[3];
+} crewtask;
+
+static void sub_add(void *arg)
+{
+    (*(int *)arg)++;
+}
+
+static void crew_look(void *arg)
+{
+    crewtask *t = arg;
+    t->cpu = sched_getcpu();
+    t->held = asy_thread_is_held();
+    t->self = pthread_self();
+    t->runs++;
+    busy(t->work_us);
+    if (t->nested)
+        asy_par_run(sub_add, t->sub, sizeof t->sub[0], 3);
+}
+
+static void test_par_crew(void **state)
+{
+    (void)state;
+    assert_null(asy_par_crew_begin(1)); /* not held */
+    cpu_set_t all;
+    asy_thread_held h;
+    int n = held_or_skip(&all, &h);
+    if (n > ASY_PAR_MAX - 2)
+        n = ASY_PAR_MAX - 2;
+    asy_par_crew *c = asy_par_crew_begin(n + 3); /* n - 1 at most */
+    assert_non_null(c);
+    assert_null(asy_par_crew_begin(1)); /* one at a time */
+    int me = sched_getcpu();
+    uint64_t before = asy_par_started();
+    crewtask t[ASY_PAR_MAX];
+    for (int round = 0; round < 300; round++) {
+        memset(t, 0, sizeof t);
+        if (round % 60 == 30)
+            t[1].work_us = 3000; /* the caller sleeps waiting */
+        asy_par_run(crew_look, t, sizeof *t, n);
+        assert_int_equal(t[0].runs, 1);
+        assert_true(pthread_equal(t[0].self, pthread_self()));
+        cpu_set_t used;
+        CPU_ZERO(&used);
+        CPU_SET(me, &used);
+        for (int i = 1; i < n; i++) {
+            assert_int_equal(t[i].runs, 1);
+            assert_false(pthread_equal(t[i].self, pthread_self()));
+            assert_true(t[i].held);
+            assert_false(CPU_ISSET(t[i].cpu, &used)); /* one each */
+            CPU_SET(t[i].cpu, &used);
+        }
+        if (round % 60 == 0)
+            busy(3000); /* the members go to sleep */
+    }
+    assert_int_equal(asy_par_started(), before); /* no thread started */
+    memset(t, 0, sizeof t);
+    asy_par_run(crew_look, t, sizeof *t, n + 2); /* two beyond the crew */
+    for (int i = 0; i < n + 2; i++)
+        assert_int_equal(t[i].runs, 1);
+    assert_false(t[n].held);
+    assert_false(t[n + 1].held);
+    assert_int_equal(asy_par_started(), before + 2);
+    memset(t, 0, sizeof t);
+    t[1].nested = 1;
+    asy_par_run(crew_look, t, sizeof *t, 2);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(t[1].sub[i], 1);
+    asy_thread_release(&h); /* not held: the crew stands by */
+    before = asy_par_started();
+    memset(t, 0, sizeof t);
+    asy_par_run(crew_look, t, sizeof *t, 2);
+    assert_int_equal(t[1].runs, 1);
+    assert_false(t[1].held);
+    assert_int_equal(asy_par_started(), before + 1);
+    asy_par_crew_end(c);
+    asy_par_crew_end(NULL);
+    assert_int_equal(asy_thread_hold(&h), 1); /* ended: threads again */
+    before = asy_par_started();
+    memset(t, 0, sizeof t);
+    asy_par_run(crew_look, t, sizeof *t, 2);
+    assert_int_equal(t[1].runs, 1);
+    assert_int_equal(asy_par_started(), before + 1);
+    asy_thread_release(&h);
+}
+
 /* A hold is given back only by the thread held: from another, nothing. */
 static void *release_it(void *arg)
 {
@@ -399,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_pool_in_held_thread),
         cmocka_unit_test(test_par_from_held),
         cmocka_unit_test(test_release_elsewhere),
+        cmocka_unit_test(test_par_crew),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
