@@ -14,7 +14,8 @@
  * eight sittings, 1.7 %) and 6.7 ms less on JSON Lines (2.2 to 8.7, 2.4
  * to 2.8 %) (bench/RESULTS.md, session 20). A held thread's own threads are
  * placed among the processors it was held from, never all on its one;
- * asy_par_run's, short and of unequal length, are only started there.
+ * asy_par_run's, short and of unequal length, are only started there
+ * (a crew's, par.h, are held each on another).
  */
 #ifndef ASY_THREAD_H
 #define ASY_THREAD_H
