@@ -24,7 +24,8 @@
 # PAIR=1 (only 1) also runs, each round, two independent -j 1 runs at once (two
 # processes, two tables): how much faster two copies of the one-thread
 # work get done than one, the most a second core gives on this host, to
-# set beside the -j 2 speed-up.
+# set beside the -j 2 speed-up (and printed: -j 2's speed-up over the
+# pair's).
 # Everything runs with LC_ALL=C, as the peers were measured.
 # Prints MB/s by wall clock and by CPU time (user + sys), the figure that
 # holds on a shared machine.
@@ -179,6 +180,12 @@ if [ "${PAIR:-0}" = 1 ]; then # two runs' work in the pair's time
   printf 'two independent -j 1 runs at once: %.3f s (median), both outputs identical to -j 1'"'"'s\n' "$sp"
   printf 'two independent -j 1 runs at once / one -j 1 run: %.2f (median of the rounds'"'"' own ratios: %.2f)\n' \
     "$(echo "2*$s1/$sp" | bc -l)" "$(ratios "$twice" "${T[pair_j1]}")"
+  # what -j 2 gets of what this host gives two copies of the one-thread
+  # work in the same sitting: its speed-up over the pair's, which drifts
+  # with the host (1.81-1.96 by sitting in session 21)
+  twoj2=$(echo "${T[assay_j2]}" | tr ' ' '\n' | grep . | awk '{printf "%.6f ", 2 * $1}')
+  printf -- '-j 2 speed-up / the pair'"'"'s: %.3f (median of the rounds'"'"' own ratios: %.3f)\n' \
+    "$(echo "$sp/(2*$s2)" | bc -l)" "$(ratios "${T[pair_j1]}" "$twoj2")"
 fi
 cmp -s "$W/out1$sfx/wordfreq.csv" "$W/out2$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical"
 cmp -s "$W/out3$sfx/wordfreq.csv" "$W/out4$sfx/wordfreq.csv" && echo "-j 1 and -j 2 outputs identical (JSON Lines)"
