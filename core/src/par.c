@@ -46,6 +46,7 @@ typedef struct member {
 struct asy_par_crew {
     int n;       /* members started */
     int owner_spins;
+    int busy;    /* its members have tasks (read and set by the owner) */
     member m[ASY_PAR_MAX - 1];
 };
 
@@ -199,9 +200,12 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
      * length need */
     int held = asy_thread_is_held();
     /* the crew's members take the first tasks after this thread's (only
-     * while it is held: see the crew) */
-    asy_par_crew *c = held ? mine : NULL;
+     * while it is held: see the crew), unless they are at this thread's
+     * outer call's tasks (a task of its own that calls asy_par_run) */
+    asy_par_crew *c = held && mine && !mine->busy ? mine : NULL;
     int crew = c ? (n - 1 < c->n ? n - 1 : c->n) : 0;
+    if (crew)
+        c->busy = 1;
     uint32_t posted[ASY_PAR_MAX];
     for (int i = 1; i <= crew; i++) {
         member *m = &c->m[i - 1];
@@ -222,6 +226,8 @@ static void run_group(void (*fn)(void *task), char *args, size_t size, int n)
     fn(args);
     for (int i = 1; i <= crew; i++)
         await(&c->m[i - 1], &c->m[i - 1].done, posted[i], 0, c->owner_spins);
+    if (crew)
+        c->busy = 0;
     for (int i = crew + 1; i < n; i++) {
         if (up[i])
             pthread_join(th[i], NULL);

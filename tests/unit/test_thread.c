@@ -369,7 +369,8 @@ static void test_par_from_held(void **state)
  * on another processor, and no thread is started for a call; every task
  * runs once, also when the members have gone to sleep (past their 2 ms of
  * spinning) and when the caller waits past its own; tasks beyond the crew
- * go to threads as before; a member's own asy_par_run works; once the
+ * go to threads as before; a member's own asy_par_run works, and so does
+ * the caller's from its own task while the members are at theirs; once the
  * caller is no longer held, or the crew has ended, threads again. */
 typedef struct crewtask {
     int cpu, held, runs;
@@ -444,6 +445,18 @@ static void test_par_crew(void **state)
     asy_par_run(crew_look, t, sizeof *t, 2);
     for (int i = 0; i < 3; i++)
         assert_int_equal(t[1].sub[i], 1);
+    /* the caller's own task calls it while the members are at theirs */
+    for (int round = 0; round < 50; round++) {
+        memset(t, 0, sizeof t);
+        t[0].nested = 1;
+        for (int i = 1; i < n; i++)
+            t[i].work_us = round % 2 ? 0 : 300;
+        asy_par_run(crew_look, t, sizeof *t, n);
+        for (int i = 0; i < n; i++)
+            assert_int_equal(t[i].runs, 1);
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(t[0].sub[i], 1);
+    }
     asy_thread_release(&h); /* not held: the crew stands by */
     before = asy_par_started();
     memset(t, 0, sizeof t);
