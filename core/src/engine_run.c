@@ -1004,13 +1004,13 @@ static int do_end(assay_engine *e)
     if (!e->running)
         return asy_error_set(&e->err, ASSAY_E_USAGE, "no run in progress");
     asy_pool_drain(e->pool);
+    feed_status(e);
+    int rc = e->fatal;
     /* merging the workers' states, sorting, formatting rows: about nine
      * calls of asy_par_run at the end of a -j 2 wordfreq run, each a
      * thread started (par.h) */
-    if (e->nworkers > 1)
+    if (rc == ASSAY_OK && e->nworkers > 1)
         e->crew = asy_par_crew_begin(e->nworkers - 1);
-    feed_status(e);
-    int rc = e->fatal;
     /* the other workers' counters, merged, are freed just before finish
      * sorts the rows: their tables are kept for the sorted entries
      * (tablemem.h) until finish is over */

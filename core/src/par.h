@@ -20,7 +20,7 @@ void asy_par_run(void (*fn)(void *task), void *args, size_t size, int n);
  * that run the calling thread's asy_par_run tasks from now until
  * asy_par_crew_end, instead of a thread started for each task. Each is
  * held on a processor of its own and waits between tasks spinning for up
- * to 2 ms, then asleep. For a run of several calls in a row on all of a
+ * to 1 ms (yielding its processor every few microseconds), then asleep. For a run of several calls in a row on all of a
  * held run's processors (the end of a -j run). NULL, and asy_par_run as
  * before, when the caller is not held (thread.h), already has a crew, or
  * no thread can be started. */
@@ -30,7 +30,8 @@ asy_par_crew *asy_par_crew_begin(int n);
  * nothing). */
 void asy_par_crew_end(asy_par_crew *c);
 /* How many threads asy_par_run has started in this process so far (the
- * tests check where a bulk operation used threads). */
+ * tests check where a bulk operation used threads). A crew's threads
+ * count once, when it begins; the tasks they run do not. */
 uint64_t asy_par_started(void);
 
 #endif

@@ -367,8 +367,8 @@ static void test_par_from_held(void **state)
 /* A crew (par.h): none for a thread not held, one at a time; for a held
  * thread, its members run the first tasks after the caller's, each held
  * on another processor, and no thread is started for a call; every task
- * runs once, also when the members have gone to sleep (past their 2 ms of
- * spinning) and when the caller waits past its own; tasks beyond the crew
+ * runs once, each time on the same member, also when the members have
+ * gone to sleep (past their 1 ms of spinning) and when the caller waits past its own; tasks beyond the crew
  * go to threads as before; a member's own asy_par_run works, and so does
  * the caller's from its own task while the members are at theirs; once the
  * caller is no longer held, or the crew has ended, threads again. */
@@ -412,10 +412,12 @@ static void test_par_crew(void **state)
     int me = sched_getcpu();
     uint64_t before = asy_par_started();
     crewtask t[ASY_PAR_MAX];
+    pthread_t first[ASY_PAR_MAX]; /* the members, as seen in round 0 */
     for (int round = 0; round < 300; round++) {
         memset(t, 0, sizeof t);
-        if (round % 60 == 30)
-            t[1].work_us = 3000; /* the caller sleeps waiting */
+        if (round % 10 == 5)
+            t[1].work_us = 1000 + 50 * (round % 7); /* the caller waits
+                                                       past its spin */
         asy_par_run(crew_look, t, sizeof *t, n);
         assert_int_equal(t[0].runs, 1);
         assert_true(pthread_equal(t[0].self, pthread_self()));
@@ -428,9 +430,12 @@ static void test_par_crew(void **state)
             assert_true(t[i].held);
             assert_false(CPU_ISSET(t[i].cpu, &used)); /* one each */
             CPU_SET(t[i].cpu, &used);
+            if (round == 0)
+                first[i] = t[i].self;
+            assert_true(pthread_equal(t[i].self, first[i])); /* the same */
         }
-        if (round % 60 == 0)
-            busy(3000); /* the members go to sleep */
+        if (round % 10 == 0)
+            busy(1000 + 50 * (round % 7)); /* the members go to sleep */
     }
     assert_int_equal(asy_par_started(), before); /* no thread started */
     memset(t, 0, sizeof t);
