@@ -6,10 +6,8 @@
  * threads, waiting on processors of their own.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "clocale.h"
 #include "par.h"
@@ -29,8 +27,8 @@ static atomic_ullong started; /* threads started, for asy_par_started */
  * gets a crew, and only members that are held spin: a spinning thread on
  * its owner's processor would take the owner's time. The owner spins only
  * for a member that does. A spinning thread yields its processor every
- * few microseconds (sched_yield), so that another process's thread there
- * (a second run at once) is held back little. The gaps between the calls
+ * few microseconds (asy_thread_spin), so that another process's thread
+ * there (a second run at once) is held back little. The gaps between the calls
  * at the end of a -j 2 wordfreq run are 0.003-0.55 ms.
  */
 #define SPIN_NS 1000000L /* 1 ms */
@@ -57,44 +55,35 @@ struct asy_par_crew {
 
 static _Thread_local asy_par_crew *mine; /* the calling thread's crew */
 
-static long long now_ns(void)
+/* What await waits for: *v != val (change) or *v == val. */
+typedef struct awaited {
+    _Atomic uint32_t *v;
+    uint32_t val;
+    int change;
+} awaited;
+
+static int is_awaited(const void *arg)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    const awaited *a = arg;
+    uint32_t x = atomic_load_explicit(a->v, memory_order_acquire);
+    return a->change ? x != a->val : x == a->val;
 }
 
-/* Wait until *v != not (want_change) or *v == want: spinning first when
- * spin, then asleep on m's condition variable. */
+/* Wait until *v != val (want_change) or *v == val, spinning first when
+ * spin, then asleep on m's condition variable; returns *v then. */
 static uint32_t await(member *m, _Atomic uint32_t *v, uint32_t val,
                       int want_change, int spin)
 {
-    uint32_t x;
-#define AWAITED(x) (want_change ? (x) != val : (x) == val)
-    if (spin) {
-        long long until = now_ns() + SPIN_NS;
-        for (unsigned i = 1;; i++) {
-            x = atomic_load_explicit(v, memory_order_acquire);
-            if (AWAITED(x))
-                return x;
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-            if (i % 128 == 0) {
-                if (now_ns() > until)
-                    break;
-                sched_yield();
-            }
-        }
+    awaited a = {v, val, want_change};
+    if (!(spin && asy_thread_spin(is_awaited, &a, SPIN_NS))) {
+        pthread_mutex_lock(&m->mu);
+        atomic_fetch_add(&m->sleeping, 1); /* seq_cst: see publish */
+        while (!is_awaited(&a))
+            pthread_cond_wait(&m->cv, &m->mu);
+        atomic_fetch_sub(&m->sleeping, 1);
+        pthread_mutex_unlock(&m->mu);
     }
-    pthread_mutex_lock(&m->mu);
-    atomic_fetch_add(&m->sleeping, 1); /* seq_cst: see publish */
-    while (x = atomic_load(v), !AWAITED(x))
-        pthread_cond_wait(&m->cv, &m->mu);
-    atomic_fetch_sub(&m->sleeping, 1);
-    pthread_mutex_unlock(&m->mu);
-#undef AWAITED
-    return x;
+    return atomic_load(v);
 }
 
 /* *v = val, waking whoever sleeps on m. Both stores and loads here and in

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "thread.h"
@@ -170,4 +171,28 @@ int asy_thread_start(pthread_t *th, void *(*fn)(void *), void *arg, int k,
     if (rc != 0)
         free(l);
     return rc;
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int asy_thread_spin(int (*ready)(const void *arg), const void *arg, long ns)
+{
+    long long until = now_ns() + ns;
+    for (unsigned i = 1;; i++) {
+        if (ready(arg))
+            return 1;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+        if (i % 128 == 0) {
+            if (now_ns() > until)
+                return ready(arg);
+            sched_yield();
+        }
+    }
 }

@@ -60,4 +60,11 @@ int asy_thread_is_held(void);
 int asy_thread_start(pthread_t *th, void *(*fn)(void *), void *arg, int k,
                      int hold);
 
+/* Spin until ready(arg) is non-zero, for up to ns nanoseconds, yielding
+ * the processor (sched_yield) every few microseconds, for a held thread
+ * about to wait for another: on this guest, waking a thread asleep on an
+ * idle processor takes 39-49 us (bench/RESULTS.md, session 21). 1 when
+ * ready, 0 when the time ran out. */
+int asy_thread_spin(int (*ready)(const void *arg), const void *arg, long ns);
+
 #endif

@@ -10,12 +10,14 @@
  * thread for its life and each worker on another processor. The cases
  * that need two processors, or a system that lets a thread be held, are
  * skipped, saying so, where there are not. And asy_par_run's crew: a held
- * thread's tasks run by threads waiting on the other processors.
+ * thread's tasks run by threads waiting on the other processors; and
+ * asy_thread_spin, the wait they spin in.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -480,6 +482,45 @@ static void test_par_crew(void **state)
     asy_thread_release(&h);
 }
 
+/* asy_thread_spin: 1 as soon as the condition holds (set by another
+ * thread), 0 once the time has run out, not much later. */
+static int flag_set(const void *arg)
+{
+    return atomic_load((const _Atomic int *)arg) != 0;
+}
+
+static void *set_flag(void *arg)
+{
+    busy(300);
+    atomic_store((_Atomic int *)arg, 1);
+    return NULL;
+}
+
+static double ms_since(const struct timespec *a)
+{
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+           (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void test_spin(void **state)
+{
+    (void)state;
+    _Atomic int flag = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(asy_thread_spin(flag_set, &flag, 2000000L), 0);
+    double took = ms_since(&t0);
+    assert_true(took >= 2.0);
+    assert_true(took < 1000.0); /* (a loaded machine may stretch it) */
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, set_flag, &flag), 0);
+    assert_int_equal(asy_thread_spin(flag_set, &flag, 5000000000L), 1);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(asy_thread_spin(flag_set, &flag, 0), 1); /* at once */
+}
+
 /* A hold is given back only by the thread held: from another, nothing. */
 static void *release_it(void *arg)
 {
@@ -518,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_par_from_held),
         cmocka_unit_test(test_release_elsewhere),
         cmocka_unit_test(test_par_crew),
+        cmocka_unit_test(test_spin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
