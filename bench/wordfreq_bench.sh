@@ -21,6 +21,9 @@
 #   [TEXT=seed|peers] [PEERS=0] [PAIR=1] bench/wordfreq_bench.sh [MB=200] [RUNS=5] [MEM_MB=1000]
 # PEERS=0 runs assay alone (no mawk, Python, wc, manifest): for the -j 2
 # speed-up over many rounds, which a host whose speed drifts needs.
+# Also prints how long a cache line takes between the first two
+# processors, before and after the rounds (cache_line_bench.c): the host's
+# placement of its two vCPUs, which moves the -j 2 figures.
 # PAIR=1 (only 1) also runs, each round, two independent -j 1 runs at once (two
 # processes, two tables): how much faster two copies of the one-thread
 # work get done than one, the most a second core gives on this host, to
@@ -111,6 +114,15 @@ PY
 secs() { local TIMEFORMAT='%3R %3U %3S'
          { time "$@" >/dev/null 2>&1; } 2>"$W/t"
          awk '{print $1, $2 + $3}' "$W/t"; }
+# how far apart the host has put the first two processors, before the
+# rounds and after (cache_line_bench.c): in its slow state a cache line
+# takes three times as long between them, and -j 2 on JSON Lines a fifth
+# longer (RESULTS.md, session 21)
+clb=$W/cache_line_bench
+${CC:-gcc} -std=gnu11 -O2 -Wall -Wextra "$here/cache_line_bench.c" -o "$clb" \
+  -pthread 2>/dev/null || clb=
+hosts=()
+[ -z "$clb" ] || hosts+=("before: $("$clb")")
 declare -A T C
 tools=(assay_j1 assay_j2 assay_docs assay_docs_j2)
 [ "${PEERS:-1}" = 0 ] || tools+=(mawk python wc manifest default)
@@ -146,7 +158,9 @@ for r in $(seq "$RUNS"); do
   run default "$ASSAY" run wordfreq "$txt.d" -q -o "$W/outd$sfx"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+[ -z "$clb" ] || hosts+=("after: $("$clb")")
 echo "text ($TEXT): $bytes bytes, median of $RUNS runs, MB/s = 10^6 bytes/s"
+for h in "${hosts[@]}"; do echo "$h"; done
 printf '%-10s %8s %8s %9s %8s %9s\n' tool wall_s MB/s "x mawk" cpu_s "cpu MB/s"
 m_mawk=$(echo "${T[mawk]:-0}" | median)
 for t in "${tools[@]}"; do
