@@ -28,8 +28,8 @@ static atomic_ullong started; /* threads started, for asy_par_started */
  * its owner's processor would take the owner's time. The owner spins only
  * for a member that does. A spinning thread yields its processor every
  * few microseconds (asy_thread_spin), so that another process's thread
- * there (a second run at once) is held back little. The gaps between the calls
- * at the end of a -j 2 wordfreq run are 0.003-0.55 ms.
+ * there (a second run at once) is held back little. The gaps between the
+ * calls at the end of a -j 2 wordfreq run are 0.003-0.55 ms.
  */
 #define SPIN_NS 1000000L /* 1 ms */
 #define STOP UINT32_MAX  /* member->seq: leave */

@@ -20,8 +20,9 @@ void asy_par_run(void (*fn)(void *task), void *args, size_t size, int n);
  * that run the calling thread's asy_par_run tasks from now until
  * asy_par_crew_end, instead of a thread started for each task. Each is
  * held on a processor of its own and waits between tasks spinning for up
- * to 1 ms (yielding its processor every few microseconds), then asleep. For a run of several calls in a row on all of a
- * held run's processors (the end of a -j run). NULL, and asy_par_run as
+ * to 1 ms (yielding its processor every few microseconds), then asleep.
+ * For a run of several calls in a row on all of a held run's processors
+ * (the end of a -j run). NULL, and asy_par_run as
  * before, when the caller is not held (thread.h), already has a crew, or
  * no thread can be started. */
 typedef struct asy_par_crew asy_par_crew;

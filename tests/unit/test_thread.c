@@ -370,8 +370,9 @@ static void test_par_from_held(void **state)
  * thread, its members run the first tasks after the caller's, each held
  * on another processor, and no thread is started for a call; every task
  * runs once, each time on the same member, also when the members have
- * gone to sleep (past their 1 ms of spinning) and when the caller waits past its own; tasks beyond the crew
- * go to threads as before; a member's own asy_par_run works, and so does
+ * gone to sleep (past their 1 ms of spinning) and when the caller waits
+ * past its own; tasks beyond the crew go to threads as before; a
+ * member's own asy_par_run works, and so does
  * the caller's from its own task while the members are at theirs; once the
  * caller is no longer held, or the crew has ended, threads again. */
 typedef struct crewtask {
