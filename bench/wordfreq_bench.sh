@@ -196,7 +196,7 @@ if [ "${PAIR:-0}" = 1 ]; then # two runs' work in the pair's time
     "$(echo "2*$s1/$sp" | bc -l)" "$(ratios "$twice" "${T[pair_j1]}")"
   # what -j 2 gets of what this host gives two copies of the one-thread
   # work in the same sitting: its speed-up over the pair's, which drifts
-  # with the host (1.81-1.96 by sitting in session 21)
+  # with the host (1.78-1.96 by sitting in session 21)
   twoj2=$(echo "${T[assay_j2]}" | tr ' ' '\n' | grep . | awk '{printf "%.6f ", 2 * $1}')
   printf -- '-j 2 speed-up / the pair'"'"'s: %.3f (median of the rounds'"'"' own ratios: %.3f)\n' \
     "$(echo "$sp/(2*$s2)" | bc -l)" "$(ratios "${T[pair_j1]}" "$twoj2")"
